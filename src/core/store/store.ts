@@ -1,0 +1,161 @@
+import type { HandleValue } from '../values/handle-value.js';
+
+/**
+ * The one storage interface. SQLite (embedded) and PostgreSQL (replicas) implement it, and both pass the
+ * conformance suite in test/store/conformance.ts. Every method is async so that a networked store fits;
+ * every write method is atomic: it commits whole or not at all, and a resolved promise means committed
+ * and durable.
+ *
+ * Stores hold already-validated, normalised data: they never validate identifiers or values, and they
+ * never throw catalogue errors for expected outcomes (an existing handle is an outcome, not an error).
+ * A thrown error means the store failed (I/O, connection), and nothing of that call was committed.
+ */
+export interface Store {
+  readonly kind: 'sqlite' | 'postgres';
+
+  /** `undefined` means no such handle. `handle` is normalised. */
+  getHandle(handle: string): Promise<HandleRecord | undefined>;
+
+  /**
+   * Applies the writes in order, in one transaction, and returns one outcome per write in the same order.
+   * Later writes see the effect of earlier ones. Counters for each outcome (see COUNTED_OUTCOMES) are
+   * added in the same transaction, so a registration is counted iff it was committed.
+   */
+  applyWrites(writes: readonly HandleWrite[], context: WriteContext): Promise<WriteOutcome[]>;
+
+  /** Handles under exactly `prefix`, in byte order of the handle, with the total under the prefix. */
+  listHandles(prefix: string, offset: number, limit: number): Promise<{ total: number; handles: string[] }>;
+
+  listHomedPrefixes(): Promise<HomedPrefix[]>;
+  /** false when the prefix was already homed (nothing changed). */
+  addHomedPrefix(prefix: HomedPrefix): Promise<boolean>;
+  /** false when the prefix was not homed. */
+  removeHomedPrefix(prefix: string): Promise<boolean>;
+
+  /** false when a principal with that id exists (nothing changed). */
+  insertPrincipal(principal: PrincipalRecord): Promise<boolean>;
+  /** `undefined` means no such principal (revoked ones are returned, with revokedAt set). */
+  getPrincipal(id: string): Promise<PrincipalRecord | undefined>;
+  listPrincipals(role?: PrincipalRole): Promise<PrincipalRecord[]>;
+  /** false when there is no such principal. */
+  updatePrincipalSecret(id: string, secret: StoredSecret): Promise<boolean>;
+  /** false when there is no such principal or it was already revoked. */
+  revokePrincipal(id: string, revokedAtMs: number): Promise<boolean>;
+
+  /** Adds deltas to the counters (additive upsert: concurrent writers never overwrite each other). */
+  addCounters(deltas: readonly CounterDelta[]): Promise<void>;
+  /** Counter rows whose day lies in [fromDay, toDay] (inclusive, YYYY-MM-DD). */
+  listCounters(fromDay: string, toDay: string): Promise<CounterRow[]>;
+
+  /** Small node-wide settings (first-run marker, keys). `undefined` means unset. */
+  getMeta(key: string): Promise<string | undefined>;
+  /** Sets the key only if it is unset; returns the value now stored (the existing one if it was set). */
+  initMeta(key: string, value: string): Promise<string>;
+
+  /**
+   * Calls `listener` with a normalised handle whenever another process changed it, so caches can drop it.
+   * A store whose data only this process writes (SQLite) never calls it. Returns the unsubscribe function.
+   */
+  onForeignChange(listener: (handle: string) => void): () => void;
+
+  /** Resolves when the store answers a trivial query; rejects otherwise (readiness). */
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export interface HandleRecord {
+  readonly handle: string;
+  readonly prefix: string;
+  /** Sorted by index, at least one. */
+  readonly values: readonly HandleValue[];
+  readonly createdAtMs: number;
+  readonly updatedAtMs: number;
+}
+
+/**
+ * - create: only if absent (outcome created | exists).
+ * - replace: create, or replace every value (created | updated).
+ * - merge: add or replace the given values, keep the others (created | updated); with overwrite=false any
+ *   given index that already exists makes it value-exists and changes nothing.
+ * - delete: the whole handle (deleted | not-found).
+ * - delete-values: the given indexes (updated | not-found | would-empty); indexes not present are ignored,
+ *   and if none of them is present the outcome is `unchanged`.
+ */
+export type HandleWrite =
+  | { readonly op: 'create'; readonly handle: string; readonly prefix: string; readonly values: readonly HandleValue[] }
+  | { readonly op: 'replace'; readonly handle: string; readonly prefix: string; readonly values: readonly HandleValue[] }
+  | { readonly op: 'merge'; readonly handle: string; readonly prefix: string; readonly values: readonly HandleValue[]; readonly overwrite: boolean }
+  | { readonly op: 'delete'; readonly handle: string; readonly prefix: string }
+  | { readonly op: 'delete-values'; readonly handle: string; readonly prefix: string; readonly indexes: readonly number[] };
+
+export type WriteStatus = 'created' | 'updated' | 'unchanged' | 'deleted' | 'not-found' | 'exists' | 'value-exists' | 'would-empty';
+
+export interface WriteOutcome {
+  readonly handle: string;
+  readonly status: WriteStatus;
+  /** For exists and value-exists: the record as it stands, so the caller can tell an identical retry. */
+  readonly existing?: HandleRecord;
+}
+
+export interface WriteContext {
+  /** Write time, epoch ms (createdAt/updatedAt). */
+  readonly nowMs: number;
+  /** The metering day the write falls in (YYYY-MM-DD in the policy's time zone). */
+  readonly day: string;
+  /** The front end the write came through (rest, grpc, hdl, cli). */
+  readonly protocol: string;
+}
+
+/** The counter kind each committed outcome adds one to; outcomes not listed count nothing in the store. */
+export const COUNTED_OUTCOMES: Partial<Record<WriteStatus, CounterKind>> = {
+  created: 'registration',
+  updated: 'update',
+  deleted: 'delete',
+};
+
+export type CounterKind =
+  | 'registration'
+  | 'update'
+  | 'delete'
+  | 'refused'
+  | 'resolution.cache-hit'
+  | 'resolution.store-read'
+  | 'resolution.not-found'
+  | 'resolution.referred';
+
+export interface CounterDelta {
+  readonly day: string;
+  readonly prefix: string;
+  readonly protocol: string;
+  readonly kind: CounterKind;
+  readonly count: number;
+}
+export type CounterRow = CounterDelta;
+
+export interface HomedPrefix {
+  readonly prefix: string;
+  /** config: from the node's configuration (re-asserted at each start); api: homed by an operator at run time. */
+  readonly source: 'config' | 'api';
+  readonly createdAtMs: number;
+}
+
+export type PrincipalRole = 'operator' | 'enterprise' | 'auditor';
+
+/** A salted SHA-256 of a 256-bit random secret (see src/core/auth/secrets.ts for why that suffices). */
+export interface StoredSecret {
+  readonly hash: Buffer;
+  readonly salt: Buffer;
+}
+
+export interface PrincipalRecord {
+  /** `{index}:{handle}`, e.g. `300:0.NA/88.999.1`. */
+  readonly id: string;
+  readonly role: PrincipalRole;
+  /** The enterprise prefix (role enterprise), `undefined` otherwise. */
+  readonly prefix: string | undefined;
+  readonly name: string;
+  readonly secret: StoredSecret;
+  readonly createdAtMs: number;
+  /** `undefined` while the principal is active. */
+  readonly revokedAtMs: number | undefined;
+}

@@ -1,0 +1,57 @@
+/**
+ * The stored and served shape of one handle value (DESIGN §1). Every field is present after
+ * validation: defaults are filled in once, at write time, so readers never re-derive them.
+ */
+
+export type DataFormat = 'string' | 'base64' | 'hex' | 'admin';
+
+export interface AdminData {
+  /** The admin identity's handle, normalised (e.g. `0.NA/88.999.1`). */
+  readonly handle: string;
+  readonly index: number;
+  /** Twelve binary digits, HANDLE.NET order (add handle, delete handle, add NA, delete NA, modify value, ...). */
+  readonly permissions: string;
+}
+
+export type ValueData =
+  | { readonly format: 'string' | 'base64' | 'hex'; readonly value: string }
+  | { readonly format: 'admin'; readonly value: AdminData };
+
+export interface ValueReference {
+  readonly handle: string;
+  readonly index: number;
+}
+
+export interface HandleValue {
+  readonly index: number;
+  readonly type: string;
+  readonly data: ValueData;
+  /** Seconds; bounds how long any cache may keep the value. */
+  readonly ttl: number;
+  /** Set by the server at write time: ISO-8601 UTC without milliseconds. */
+  readonly timestamp: string;
+  /** Four binary digits: adminRead, adminWrite, publicRead, publicWrite. */
+  readonly permissions: string;
+  readonly references: readonly ValueReference[];
+}
+
+export const DEFAULT_TTL_SECONDS = 86400;
+export const DEFAULT_PERMISSIONS = '1110';
+/** Secret keys are never public: HS_SECKEY defaults to admin read/write only. */
+export const SECRET_KEY_PERMISSIONS = '1100';
+export const DEFAULT_ADMIN_PERMISSIONS = '011111110011';
+
+export const INDEX_HS_ADMIN = 100;
+export const INDEX_IDENTITY_KEY = 300;
+export const INDEX_TEMPLATE_REFERENCE = 1001;
+export const MAX_INDEX = 2147483647;
+
+/** True when anonymous callers may read the value (the publicRead bit). */
+export function isPublic(value: HandleValue): boolean {
+  return value.permissions.charCodeAt(2) === 49; // '1'
+}
+
+/** The wire form of an instant: ISO-8601 UTC, no milliseconds. */
+export function wireTimestamp(epochMs: number): string {
+  return new Date(Math.floor(epochMs / 1000) * 1000).toISOString().replace('.000Z', 'Z');
+}
