@@ -95,6 +95,7 @@ export const CATALOGUE = {
   PREFIX_ALREADY_HOMED: { summary: 'The prefix is already homed on this node.', httpStatus: 409, grpcStatus: GrpcStatus.ALREADY_EXISTS, handleCode: 101 },
   PREFIX_CONFIGURED: { summary: 'The prefix is homed by configuration and cannot be unhomed over the API.', httpStatus: 409, grpcStatus: GrpcStatus.FAILED_PRECONDITION, handleCode: 2 },
   ENTERPRISE_PREFIX_TAKEN: { summary: 'The enterprise prefix is already allocated.', httpStatus: 409, grpcStatus: GrpcStatus.ALREADY_EXISTS, handleCode: 101 },
+  PRINCIPAL_REVOKED: { summary: 'The credential was revoked; it cannot be rotated.', httpStatus: 409, grpcStatus: GrpcStatus.FAILED_PRECONDITION, handleCode: 2 },
   ENTERPRISE_NOT_FOUND: { summary: 'No enterprise holds that prefix.', httpStatus: 404, grpcStatus: GrpcStatus.NOT_FOUND, handleCode: 100 },
 
   // Authentication and authorisation.

@@ -1,0 +1,38 @@
+import { IdnodeError } from '../errors/catalogue.js';
+import { parseIdentifier } from '../identifier/identifier.js';
+
+/** Who is calling. Front ends produce one per request (anonymous when no credentials were sent). */
+export type Principal =
+  | { readonly kind: 'anonymous' }
+  | { readonly kind: 'operator'; readonly id: string }
+  | { readonly kind: 'enterprise'; readonly id: string; readonly prefix: string }
+  | { readonly kind: 'auditor'; readonly id: string };
+
+export const ANONYMOUS: Principal = Object.freeze({ kind: 'anonymous' });
+
+/** Credential identities are `{index}:{handle}`; enterprises get index 300 on `0.NA/<their prefix>`. */
+export const IDENTITY_INDEX = 300;
+
+export function enterpriseIdentity(prefix: string): string {
+  return `${IDENTITY_INDEX}:0.NA/${prefix}`;
+}
+
+/**
+ * Normalises an identity `{index}:{handle}` (the handle's prefix is case-folded like any identifier).
+ * Throws CREDENTIALS_MALFORMED naming what is wrong.
+ */
+export function normaliseIdentity(id: string): { id: string; index: number; handle: string } {
+  const colon = id.indexOf(':');
+  const indexText = colon < 0 ? '' : id.slice(0, colon);
+  if (!/^[1-9][0-9]{0,9}$/.test(indexText) || Number(indexText) > 2147483647) {
+    throw new IdnodeError('CREDENTIALS_MALFORMED', `identity "${id}" is not {index}:{handle} with a positive integer index`);
+  }
+  let handle: string;
+  try {
+    handle = parseIdentifier(id.slice(colon + 1)).handle;
+  } catch (error) {
+    throw new IdnodeError('CREDENTIALS_MALFORMED', `identity "${id}" does not name a valid handle: ${(error as Error).message}`);
+  }
+  const index = Number(indexText);
+  return { id: `${index}:${handle}`, index, handle };
+}

@@ -1,0 +1,112 @@
+import { LRUCache } from 'lru-cache';
+import type { HandleRecord } from '../store/store.js';
+import { isPublic, type HandleValue } from '../values/handle-value.js';
+
+export interface CacheOptions {
+  readonly maxEntries: number;
+  readonly maxBytes: number;
+  /** Upper bound on any entry's life, whatever its values' TTLs. */
+  readonly maxTtlSeconds: number;
+  /** Life of a not-found answer. 0 disables negative caching. */
+  readonly notFoundTtlSeconds: number;
+  /** Monotonic ms source for expiry (tests inject one); defaults to performance. */
+  readonly perf?: { now(): number };
+}
+
+/**
+ * One resolution answer as kept in the cache. `record` undefined means "not found". `publicValues` is what an
+ * anonymous caller sees, computed once. `encodings` lets a front end keep its encoded form of the anonymous,
+ * unfiltered answer next to the data (the warm path then skips serialisation); the key names the front end's
+ * encoding and the entry is dropped with the record, so an encoding is never staler than its data.
+ */
+export interface CachedAnswer {
+  readonly record: HandleRecord | undefined;
+  readonly publicValues: readonly HandleValue[];
+  readonly encodings: Map<string, unknown>;
+}
+
+/** The answer for a record fresh from the store (`undefined`: not found). */
+export function answerFor(record: HandleRecord | undefined): CachedAnswer {
+  return { record, publicValues: record ? record.values.filter(isPublic) : [], encodings: new Map() };
+}
+
+export interface CacheStats {
+  hits: number;
+  misses: number;
+  entries: number;
+  bytes: number;
+}
+
+const ENTRY_OVERHEAD_BYTES = 200;
+const VALUE_OVERHEAD_BYTES = 120;
+
+/**
+ * The resolution cache: bounded by entries and bytes, each entry living at most its smallest value TTL
+ * (capped), not-found answers briefly. Writes invalidate synchronously; `generation` guards against a read
+ * that started before a write re-inserting the old record after the write's invalidation.
+ */
+export class ResolutionCache {
+  private readonly lru: LRUCache<string, CachedAnswer>;
+  private invalidations = 0;
+  private hitCount = 0;
+  private missCount = 0;
+
+  constructor(private readonly options: CacheOptions) {
+    this.lru = new LRUCache<string, CachedAnswer>({
+      max: options.maxEntries,
+      maxSize: options.maxBytes,
+      sizeCalculation: estimateBytes,
+      ...(options.perf ? { perf: options.perf } : {}),
+    });
+  }
+
+  /** `undefined` is a miss; an answer with `record` undefined is a cached not-found. */
+  get(handle: string): CachedAnswer | undefined {
+    const answer = this.lru.get(handle);
+    if (answer === undefined) this.missCount++;
+    else this.hitCount++;
+    return answer;
+  }
+
+  /** Read before fetching from the store, passed back to `remember`. */
+  generation(): number {
+    return this.invalidations;
+  }
+
+  /**
+   * Caches `answer` unless an invalidation happened since `generation` was read, or its TTL (the smallest
+   * value TTL, capped; the not-found TTL for a not-found answer) is 0.
+   */
+  put(handle: string, answer: CachedAnswer, generation: number): void {
+    const record = answer.record;
+    let ttlSeconds = record ? this.options.maxTtlSeconds : this.options.notFoundTtlSeconds;
+    if (record) for (const value of record.values) if (value.ttl < ttlSeconds) ttlSeconds = value.ttl;
+    if (ttlSeconds > 0 && generation === this.invalidations) this.lru.set(handle, answer, { ttl: ttlSeconds * 1000 });
+  }
+
+  invalidate(handle: string): void {
+    this.invalidations++;
+    this.lru.delete(handle);
+  }
+
+  clear(): void {
+    this.invalidations++;
+    this.lru.clear();
+  }
+
+  stats(): CacheStats {
+    return { hits: this.hitCount, misses: this.missCount, entries: this.lru.size, bytes: this.lru.calculatedSize };
+  }
+}
+
+function estimateBytes(answer: CachedAnswer): number {
+  let bytes = ENTRY_OVERHEAD_BYTES;
+  if (answer.record) {
+    bytes += answer.record.handle.length * 2;
+    for (const value of answer.record.values) {
+      const data = value.data.format === 'admin' ? value.data.value.handle : value.data.value;
+      bytes += VALUE_OVERHEAD_BYTES + (value.type.length + data.length) * 2;
+    }
+  }
+  return bytes;
+}

@@ -1,0 +1,16 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+
+/** The node's notion of now (epoch ms). Injected everywhere so tests and simulations can drive time. */
+export interface Clock {
+  now(): number;
+}
+
+export const systemClock: Clock = { now: () => Date.now() };
+
+/** Randomness, injected so tests can make secrets and minted suffixes deterministic. */
+export interface Random {
+  bytes(length: number): Buffer;
+  uuid(): string;
+}
+
+export const systemRandom: Random = { bytes: (length) => randomBytes(length), uuid: () => randomUUID() };

@@ -1,0 +1,24 @@
+import type { IssuedCredential } from './enterprises/principals-admin.js';
+import type { IdNode } from './node.js';
+
+export interface FirstRunCredentials {
+  readonly operator: IssuedCredential;
+  readonly demoEnterprise: IssuedCredential;
+}
+
+const FIRST_RUN_KEY = 'first-run-at';
+
+/**
+ * On the very first start of a data directory: issues the operator credential and a demo enterprise under
+ * `<first node prefix>.DEMO`, returning their secrets (shown once, never stored in clear). Returns
+ * `undefined` on every later start. Safe against two processes starting at once: only the one whose
+ * marker the store kept does it.
+ */
+export async function firstRun(node: IdNode): Promise<FirstRunCredentials | undefined> {
+  const marker = new Date(node.clock.now()).toISOString() + ' ' + process.pid;
+  if ((await node.store.initMeta(FIRST_RUN_KEY, marker)) !== marker) return undefined;
+  const nodePrefix = node.homing.list().find((homed) => homed.source === 'config')?.prefix ?? node.config.nodePrefixes[0]!;
+  const operator = (await node.principals.ensureOperator(nodePrefix)) ?? (await node.principals.rotateOperatorSecret(nodePrefix));
+  const demoEnterprise = await node.principals.addEnterprise({ prefix: `${nodePrefix}.DEMO`, name: 'Demo enterprise' });
+  return { operator, demoEnterprise };
+}

@@ -1,0 +1,73 @@
+import { IdnodeError } from '../errors/catalogue.js';
+import { isUnderPrefix, normalisePrefix } from '../identifier/identifier.js';
+import type { Clock } from '../clock/clock.js';
+import type { HomedPrefix, Store } from '../store/store.js';
+
+/**
+ * The prefixes this node is responsible for: those named in configuration (re-asserted at every start) and
+ * those an operator homed over the API. An identifier is served here iff its prefix is a homed prefix or
+ * lies below one. Kept in memory because every request asks; a prefix homed through another replica is
+ * seen here after that replica's next restart or this one's (documented in README, "Replicas").
+ */
+export class HomedPrefixes {
+  private prefixes: HomedPrefix[] = [];
+
+  private constructor(
+    private readonly store: Store,
+    private readonly clock: Clock,
+  ) {}
+
+  /** Loads the homed set and makes the configured prefixes (normalised) exactly the config-homed ones; throws for an invalid one. */
+  static async load(store: Store, clock: Clock, configured: readonly string[]): Promise<HomedPrefixes> {
+    const homing = new HomedPrefixes(store, clock);
+    const wanted = new Set(configured.map(normalisePrefix));
+    // A prefix dropped from the configuration stops being homed; one homed over the API stays.
+    for (const stored of await store.listHomedPrefixes()) {
+      if (stored.source === 'config' && !wanted.has(stored.prefix)) await store.removeHomedPrefix(stored.prefix);
+    }
+    for (const prefix of wanted) {
+      await store.addHomedPrefix({ prefix, source: 'config', createdAtMs: clock.now() });
+    }
+    homing.prefixes = await store.listHomedPrefixes();
+    return homing;
+  }
+
+  list(): readonly HomedPrefix[] {
+    return this.prefixes;
+  }
+
+  /** The homed prefix `prefix` lies under, or `undefined` when this node is not responsible for it. */
+  homeOf(prefix: string): string | undefined {
+    for (const homed of this.prefixes) if (isUnderPrefix(prefix, homed.prefix)) return homed.prefix;
+    return undefined;
+  }
+
+  /** Throws NOT_HOMED naming the identifier when its prefix is not served here. */
+  assertHomed(prefix: string, handle: string): void {
+    if (this.homeOf(prefix) === undefined) {
+      throw new IdnodeError('NOT_HOMED', `prefix ${prefix} is not homed on this node, so ${handle} does not live here`, { handle });
+    }
+  }
+
+  /** Homes `input` at run time. Throws PREFIX_ALREADY_HOMED when it is. Returns the normalised prefix. */
+  async add(input: string): Promise<string> {
+    const prefix = normalisePrefix(input);
+    const added = await this.store.addHomedPrefix({ prefix, source: 'api', createdAtMs: this.clock.now() });
+    if (!added) throw new IdnodeError('PREFIX_ALREADY_HOMED', `prefix ${prefix} is already homed on this node`);
+    this.prefixes = await this.store.listHomedPrefixes();
+    return prefix;
+  }
+
+  /** Unhomes a prefix homed over the API. Throws NOT_HOMED or PREFIX_CONFIGURED. */
+  async remove(input: string): Promise<string> {
+    const prefix = normalisePrefix(input);
+    const homed = this.prefixes.find((candidate) => candidate.prefix === prefix);
+    if (!homed) throw new IdnodeError('NOT_HOMED', `prefix ${prefix} is not homed on this node`);
+    if (homed.source === 'config') {
+      throw new IdnodeError('PREFIX_CONFIGURED', `prefix ${prefix} is homed by the node's configuration; remove it there`);
+    }
+    await this.store.removeHomedPrefix(prefix);
+    this.prefixes = await this.store.listHomedPrefixes();
+    return prefix;
+  }
+}

@@ -1,0 +1,88 @@
+import type { Clock } from '../clock/clock.js';
+import type { MeteringDay } from '../clock/metering-day.js';
+import type { Logger } from '../log/logger.js';
+import type { CounterDelta, CounterKind, Store } from '../store/store.js';
+
+/** What a resolution counts as (DESIGN §2). */
+export type ResolutionKind = 'resolution.cache-hit' | 'resolution.store-read' | 'resolution.not-found' | 'resolution.referred';
+
+const SEPARATOR = '\u0000';
+
+/**
+ * Counts what is not counted inside a store transaction: resolutions and refused writes. Counts accumulate
+ * in memory and are flushed as additive upserts every `flushIntervalMs` and on close. A failed flush keeps
+ * its counts for the next one, so nothing is counted twice and, short of a crash, nothing is lost; a crash
+ * loses at most one interval and never over-reports. (Registrations, updates and deletes are counted by
+ * the store in the write's own transaction, so they are exact even across a crash.)
+ */
+export class Metering {
+  private pending = new Map<string, number>();
+  private timer: NodeJS.Timeout | undefined;
+  private flushing: Promise<void> | undefined;
+
+  constructor(
+    private readonly store: Store,
+    private readonly clock: Clock,
+    private readonly meteringDay: MeteringDay,
+    private readonly logger: Logger,
+    private readonly flushIntervalMs: number,
+  ) {}
+
+  start(): void {
+    this.timer ??= setInterval(() => void this.flush(), this.flushIntervalMs);
+    this.timer.unref();
+  }
+
+  countResolution(prefix: string, protocol: string, kind: ResolutionKind): void {
+    this.add(prefix, protocol, kind);
+  }
+
+  countRefused(prefix: string, protocol: string): void {
+    this.add(prefix, protocol, 'refused');
+  }
+
+  /** Counts not yet flushed (for tests and /metrics flush lag). */
+  pendingCount(): number {
+    let total = 0;
+    for (const count of this.pending.values()) total += count;
+    return total;
+  }
+
+  /** Writes the pending counts; concurrent calls share one flush. Never rejects (a failure is logged and retried). */
+  flush(): Promise<void> {
+    this.flushing ??= this.flushOnce().finally(() => {
+      this.flushing = undefined;
+    });
+    return this.flushing;
+  }
+
+  async close(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = undefined;
+    await this.flush();
+    // Counts added while the last flush ran.
+    if (this.pending.size > 0) await this.flush();
+  }
+
+  private add(prefix: string, protocol: string, kind: CounterKind): void {
+    const key = this.meteringDay.dayOf(this.clock.now()) + SEPARATOR + prefix + SEPARATOR + protocol + SEPARATOR + kind;
+    this.pending.set(key, (this.pending.get(key) ?? 0) + 1);
+  }
+
+  private async flushOnce(): Promise<void> {
+    if (this.pending.size === 0) return;
+    const batch = this.pending;
+    this.pending = new Map();
+    const deltas: CounterDelta[] = [];
+    for (const [key, count] of batch) {
+      const [day, prefix, protocol, kind] = key.split(SEPARATOR) as [string, string, string, CounterKind];
+      deltas.push({ day, prefix, protocol, kind, count });
+    }
+    try {
+      await this.store.addCounters(deltas);
+    } catch (error) {
+      for (const [key, count] of batch) this.pending.set(key, (this.pending.get(key) ?? 0) + count);
+      this.logger.error({ err: error, counters: deltas.length }, 'metering flush failed; counts kept for the next flush');
+    }
+  }
+}

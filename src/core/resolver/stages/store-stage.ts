@@ -1,0 +1,13 @@
+import { answerFor } from '../../cache/resolution-cache.js';
+import type { Store } from '../../store/store.js';
+import type { Lookup, ResolveContext, Stage } from '../pipeline.js';
+
+/** The local store: the last stage for homed prefixes. */
+export function storeStage(store: Store): Stage {
+  return {
+    name: 'store',
+    async run(context: ResolveContext): Promise<Lookup> {
+      return { answer: answerFor(await store.getHandle(context.handle)), source: 'store' };
+    },
+  };
+}

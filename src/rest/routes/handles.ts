@@ -1,0 +1,125 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { Static } from '@sinclair/typebox';
+import { IdnodeError } from '../../core/errors/catalogue.js';
+import type { IdNode } from '../../core/node.js';
+import type { Resolution } from '../../core/resolver/resolver.js';
+import { toWireValues } from '../../core/values/wire-value.js';
+import { principalOf, type CredentialPolicy } from '../credentials.js';
+import {
+  DeleteQuerySchema,
+  errorResponses,
+  HandleQuerySchema,
+  ListQuerySchema,
+  ListResponseSchema,
+  PutBodySchema,
+  PutQuerySchema,
+  ResolveResponseSchema,
+  WriteResponseSchema,
+} from '../schemas.js';
+
+const PROTOCOL = 'rest';
+const PATH_PREFIX = '/api/handles/';
+/** Key of the REST encoding kept beside a cached answer (see CachedAnswer.encodings). */
+const PUBLIC_JSON = 'rest.public-json';
+
+/** The HANDLE.NET-compatible handle API (DESIGN §4): decode, call the core, encode. */
+export function handleRoutes(app: FastifyInstance, node: IdNode, policy: CredentialPolicy): void {
+  app.get<{ Querystring: Static<typeof HandleQuerySchema> }>(
+    `${PATH_PREFIX}*`,
+    { schema: { summary: 'Resolve an identifier', querystring: HandleQuerySchema, response: { 200: ResolveResponseSchema, ...errorResponses } } },
+    async (request, reply) => {
+      const resolution = await node.resolver.resolve({
+        handle: handleFromUrl(request.raw.url!),
+        indexes: request.query.index,
+        types: request.query.type,
+        principal: await principalOf(request, node.authenticator, policy),
+        protocol: PROTOCOL,
+      });
+      return sendResolution(reply, resolution);
+    },
+  );
+
+  app.put<{ Querystring: Static<typeof PutQuerySchema>; Body: Static<typeof PutBodySchema> | undefined }>(
+    `${PATH_PREFIX}*`,
+    {
+      schema: {
+        summary: 'Create or change an identifier',
+        querystring: PutQuerySchema,
+        body: PutBodySchema,
+        response: { 200: WriteResponseSchema, 201: WriteResponseSchema, ...errorResponses },
+      },
+    },
+    async (request, reply) => {
+      const body = request.body;
+      const result = await node.registry.put({
+        principal: await principalOf(request, node.authenticator, policy),
+        handle: handleFromUrl(request.raw.url!),
+        values: Array.isArray(body) ? body : body?.values,
+        overwrite: request.query.overwrite,
+        indexes: request.query.index,
+        mintSuffix: request.query.mintNewSuffix,
+        protocol: PROTOCOL,
+        log: request.log,
+      });
+      return reply.code(result.status === 'created' ? 201 : 200).send({ responseCode: 1, handle: result.handle });
+    },
+  );
+
+  app.delete<{ Querystring: Static<typeof DeleteQuerySchema> }>(
+    `${PATH_PREFIX}*`,
+    { schema: { summary: 'Delete an identifier, or some of its values', querystring: DeleteQuerySchema, response: { 200: WriteResponseSchema, ...errorResponses } } },
+    async (request) => {
+      const result = await node.registry.delete({
+        principal: await principalOf(request, node.authenticator, policy),
+        handle: handleFromUrl(request.raw.url!),
+        indexes: request.query.index,
+        protocol: PROTOCOL,
+        log: request.log,
+      });
+      return { responseCode: 1, handle: result.handle };
+    },
+  );
+
+  app.get<{ Querystring: Static<typeof ListQuerySchema> }>(
+    '/api/handles',
+    { schema: { summary: 'List identifiers under a prefix', querystring: ListQuerySchema, response: { 200: ListResponseSchema, ...errorResponses } } },
+    async (request: FastifyRequest<{ Querystring: Static<typeof ListQuerySchema> }>) => {
+      const { page, pageSize } = request.query;
+      const listing = await node.registry.list({
+        principal: await principalOf(request, node.authenticator, policy),
+        prefix: request.query.prefix,
+        page,
+        pageSize,
+      });
+      return { responseCode: 1, prefix: listing.prefix, totalCount: String(listing.total), page, pageSize, handles: listing.handles };
+    },
+  );
+}
+
+/**
+ * The identifier from the raw request path, percent-decoded as UTF-8. Decoding here rather than trusting
+ * the router keeps "/" inside suffixes and rejects invalid UTF-8 with IDENTIFIER_NOT_UTF8.
+ */
+export function handleFromUrl(url: string): string {
+  const query = url.indexOf('?');
+  const path = (query < 0 ? url : url.slice(0, query)).slice(PATH_PREFIX.length);
+  try {
+    return decodeURIComponent(path);
+  } catch {
+    throw new IdnodeError('IDENTIFIER_NOT_UTF8', 'the identifier in the URL path is not valid percent-encoded UTF-8');
+  }
+}
+
+function sendResolution(reply: FastifyReply, resolution: Resolution): FastifyReply | object {
+  const { handle, status } = resolution;
+  if (status === 'not-found') throw new IdnodeError('HANDLE_NOT_FOUND', `${handle} does not exist`, { handle });
+  if (status === 'no-values') return { responseCode: 200, handle, values: [] };
+  if (!resolution.publicView) return { responseCode: 1, handle, values: toWireValues(resolution.values) };
+  // Warm path: the anonymous, unfiltered answer is encoded once per cache entry.
+  let json = resolution.answer.encodings.get(PUBLIC_JSON) as string | undefined;
+  if (json === undefined) {
+    json = JSON.stringify({ responseCode: 1, handle, values: toWireValues(resolution.values) });
+    resolution.answer.encodings.set(PUBLIC_JSON, json);
+  }
+  return reply.type('application/json; charset=utf-8').send(json);
+}

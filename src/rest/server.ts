@@ -1,0 +1,75 @@
+import { randomUUID } from 'node:crypto';
+import Fastify, { LogController, type FastifyInstance } from 'fastify';
+import swagger from '@fastify/swagger';
+import type { Logger as PinoLogger } from 'pino';
+import { IdnodeError } from '../core/errors/catalogue.js';
+import type { IdNode } from '../core/node.js';
+import type { CredentialPolicy } from './credentials.js';
+import { sendError } from './error-reply.js';
+import { enterpriseRoutes } from './routes/enterprises.js';
+import { handleRoutes } from './routes/handles.js';
+import { healthRoutes } from './routes/health.js';
+import { prefixRoutes } from './routes/prefixes.js';
+import { ErrorSchema, WireValueSchema } from './schemas.js';
+
+export interface RestOptions {
+  readonly logger: PinoLogger;
+  readonly bodyLimitBytes: number;
+  readonly tls?: { readonly cert: Buffer; readonly key: Buffer };
+  readonly allowRemoteCredentialsOverHttp: boolean;
+}
+
+/** A percent-encoded 255-byte identifier is at most 765 characters; leave room for the prefix of the path. */
+const MAX_PATH_PARAM_LENGTH = 1024;
+const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+
+/**
+ * The REST front end: HANDLE.NET-compatible handle and prefix APIs, the operator's admin API, health
+ * endpoints and the OpenAPI document. Thin: routes decode, call the core, encode; errors go through the one
+ * catalogue. The caller listens (`app.listen`) and closes.
+ */
+export async function buildRestServer(node: IdNode, options: RestOptions): Promise<FastifyInstance> {
+  const app = Fastify({
+    loggerInstance: options.logger,
+    // A line per request would dominate the resolution hot path; writes, refusals and errors are logged.
+    logController: new LogController({ disableRequestLogging: true }),
+    bodyLimit: options.bodyLimitBytes,
+    ...(options.tls ? { https: { cert: options.tls.cert, key: options.tls.key } } : {}),
+    routerOptions: { maxParamLength: MAX_PATH_PARAM_LENGTH },
+    genReqId: (request) => {
+      const offered = request.headers['x-request-id'];
+      return typeof offered === 'string' && REQUEST_ID.test(offered) ? offered : randomUUID();
+    },
+    frameworkErrors: (error, request, reply) => sendError(request, reply, error),
+  }) as unknown as FastifyInstance;
+
+  const policy: CredentialPolicy = { tls: options.tls !== undefined, allowRemoteCredentialsOverHttp: options.allowRemoteCredentialsOverHttp };
+
+  // Only JSON bodies: anything else is refused with 415 before a handler runs.
+  app.removeContentTypeParser('text/plain');
+  app.addSchema(WireValueSchema);
+  app.addSchema(ErrorSchema);
+  await app.register(swagger, {
+    openapi: {
+      info: { title: 'idnode', description: 'Secondary identifier-resolution node: HANDLE.NET-compatible REST API', version: '0.1.0' },
+      components: { securitySchemes: { basic: { type: 'http', scheme: 'basic', description: 'username {index}:{handle}, password the secret' } } },
+    },
+  });
+
+  app.addHook('onRequest', async (request, reply) => {
+    reply.header('x-request-id', request.id);
+  });
+  app.setErrorHandler((error, request, reply) => sendError(request, reply, error as Error));
+  app.setNotFoundHandler((request, reply) =>
+    sendError(request, reply, new IdnodeError('ROUTE_NOT_FOUND', `no endpoint ${request.method} ${request.url.split('?')[0]}`)),
+  );
+
+  handleRoutes(app, node, policy);
+  prefixRoutes(app, node, policy);
+  enterpriseRoutes(app, node, policy);
+  healthRoutes(app, node);
+  app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+
+  await app.ready();
+  return app;
+}
