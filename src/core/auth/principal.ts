@@ -1,5 +1,5 @@
 import { IdnodeError } from '../errors/catalogue.js';
-import { parseIdentifier } from '../identifier/identifier.js';
+import { normalisePrefix, parseIdentifier } from '../identifier/identifier.js';
 
 /** Who is calling. Front ends produce one per request (anonymous when no credentials were sent). */
 export type Principal =
@@ -29,7 +29,9 @@ export function normaliseIdentity(id: string): { id: string; index: number; hand
   }
   let handle: string;
   try {
-    handle = parseIdentifier(id.slice(colon + 1)).handle;
+    const parsed = parseIdentifier(id.slice(colon + 1));
+    // A 0.NA handle names a prefix, and prefixes are case-insensitive: 0.NA/88.999.demo is 0.NA/88.999.DEMO.
+    handle = parsed.prefix === '0.NA' ? `0.NA/${normalisePrefix(parsed.suffix)}` : parsed.handle;
   } catch (error) {
     throw new IdnodeError('CREDENTIALS_MALFORMED', `identity "${id}" does not name a valid handle: ${(error as Error).message}`);
   }
