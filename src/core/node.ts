@@ -64,7 +64,7 @@ export class IdNode {
     const resolver = new Resolver(homing, pipeline);
     const registry = new Registry(store, homing, cache, metering, clock, random, meteringDay, config.limits, logger);
     const principals = new PrincipalsAdmin(store, homing, clock, random);
-    const unsubscribe = store.onForeignChange((handle) => cache.invalidate(handle));
+    const unsubscribe = store.onForeignChange((handle) => (handle === undefined ? cache.clear() : cache.invalidate(handle)));
     metering.start();
     return new IdNode(config, store, clock, homing, cache, metering, resolver, registry, principals, new Authenticator(store), unsubscribe);
   }

@@ -8,7 +8,10 @@ import type { HandleValue } from '../values/handle-value.js';
  *
  * Stores hold already-validated, normalised data: they never validate identifiers or values, and they
  * never throw catalogue errors for expected outcomes (an existing handle is an outcome, not an error).
- * A thrown error means the store failed (I/O, connection), and nothing of that call was committed.
+ * A thrown error means the store failed (I/O, connection), and nothing of that call was committed; it is an
+ * IdnodeError STORE_UNAVAILABLE (unreachable, busy, timed out, closed: a retry later may work) or
+ * INTERNAL_ERROR, with the driver's error as `cause`. (One exception no client can remove: a PostgreSQL
+ * connection lost while COMMIT is in flight rejects although the commit may have happened.)
  */
 export interface Store {
   readonly kind: 'sqlite' | 'postgres';
@@ -19,15 +22,20 @@ export interface Store {
   /**
    * Applies the writes in order, in one transaction, and returns one outcome per write in the same order.
    * Later writes see the effect of earlier ones. Counters for each outcome (see COUNTED_OUTCOMES) are
-   * added in the same transaction, so a registration is counted iff it was committed.
+   * added in the same transaction, so a registration is counted iff it was committed: one per counted
+   * outcome, under the write's `prefix`, `context.day` and `context.protocol`. An empty array is a no-op.
    */
   applyWrites(writes: readonly HandleWrite[], context: WriteContext): Promise<WriteOutcome[]>;
 
-  /** Handles under exactly `prefix`, in byte order of the handle, with the total under the prefix. */
+  /**
+   * Handles under exactly `prefix` (not its sub-prefixes), in UTF-8 byte order of the handle, with the total
+   * under the prefix; both from one snapshot. An offset past the end gives no handles and the total.
+   */
   listHandles(prefix: string, offset: number, limit: number): Promise<{ total: number; handles: string[] }>;
 
+  /** Ordered by prefix. */
   listHomedPrefixes(): Promise<HomedPrefix[]>;
-  /** false when the prefix was already homed (nothing changed). */
+  /** false when the prefix was already homed (nothing changed, not even its source). */
   addHomedPrefix(prefix: HomedPrefix): Promise<boolean>;
   /** false when the prefix was not homed. */
   removeHomedPrefix(prefix: string): Promise<boolean>;
@@ -36,16 +44,35 @@ export interface Store {
   insertPrincipal(principal: PrincipalRecord): Promise<boolean>;
   /** `undefined` means no such principal (revoked ones are returned, with revokedAt set). */
   getPrincipal(id: string): Promise<PrincipalRecord | undefined>;
+  /** Ordered by id; revoked ones included. */
   listPrincipals(role?: PrincipalRole): Promise<PrincipalRecord[]>;
-  /** false when there is no such principal. */
+  /** false when there is no such principal (a revoked one is updated too). */
   updatePrincipalSecret(id: string, secret: StoredSecret): Promise<boolean>;
   /** false when there is no such principal or it was already revoked. */
   revokePrincipal(id: string, revokedAtMs: number): Promise<boolean>;
 
-  /** Adds deltas to the counters (additive upsert: concurrent writers never overwrite each other). */
+  /**
+   * Adds deltas to the counters (additive upsert: concurrent writers never overwrite each other). Deltas
+   * with the same key are summed first; a key whose sum is 0 creates no row.
+   */
   addCounters(deltas: readonly CounterDelta[]): Promise<void>;
-  /** Counter rows whose day lies in [fromDay, toDay] (inclusive, YYYY-MM-DD). */
+  /** Counter rows whose day lies in [fromDay, toDay] (inclusive, YYYY-MM-DD), ordered by day, prefix, protocol, kind. */
   listCounters(fromDay: string, toDay: string): Promise<CounterRow[]>;
+
+  /**
+   * Sums of the counters whose day lies in [fromDay, toDay] (inclusive), grouped by the dimensions named in
+   * `groupBy` and always by kind; only `prefix`'s counters when it is given. Rows come ordered by day, prefix,
+   * protocol (those grouped), then kind, in byte order; a dimension not grouped is absent from the rows.
+   */
+  sumCounters(query: CounterQuery): Promise<CounterSum[]>;
+
+  /** The sealed ledger (DESIGN §2, Evidence), in seq order 1, 2, 3, ... */
+  listLedgerEntries(): Promise<LedgerRow[]>;
+  /**
+   * Appends one sealed day. Append-only: returns false and changes nothing when an entry with that seq or that
+   * day exists (another process sealed first). No method updates or deletes an entry.
+   */
+  appendLedgerEntry(entry: LedgerRow): Promise<boolean>;
 
   /** Small node-wide settings (first-run marker, keys). `undefined` means unset. */
   getMeta(key: string): Promise<string | undefined>;
@@ -53,13 +80,16 @@ export interface Store {
   initMeta(key: string, value: string): Promise<string>;
 
   /**
-   * Calls `listener` with a normalised handle whenever another process changed it, so caches can drop it.
-   * A store whose data only this process writes (SQLite) never calls it. Returns the unsubscribe function.
+   * Calls `listener` with a normalised handle whenever another process changed it, so caches can drop it,
+   * and with `undefined` when changes may have been missed (e.g. a lost notification connection): then
+   * anything may have changed. A store whose data only this process writes (SQLite) never calls it.
+   * Returns the unsubscribe function.
    */
-  onForeignChange(listener: (handle: string) => void): () => void;
+  onForeignChange(listener: (handle: string | undefined) => void): () => void;
 
   /** Resolves when the store answers a trivial query; rejects otherwise (readiness). */
   ping(): Promise<void>;
+  /** Idempotent. Every later call rejects with STORE_UNAVAILABLE; onForeignChange listeners are dropped. */
   close(): Promise<void>;
 }
 
@@ -76,10 +106,16 @@ export interface HandleRecord {
  * - create: only if absent (outcome created | exists).
  * - replace: create, or replace every value (created | updated).
  * - merge: add or replace the given values, keep the others (created | updated); with overwrite=false any
- *   given index that already exists makes it value-exists and changes nothing.
+ *   given index that already exists makes it value-exists and changes nothing. On an absent handle it
+ *   creates, whatever `overwrite` says.
  * - delete: the whole handle (deleted | not-found).
  * - delete-values: the given indexes (updated | not-found | would-empty); indexes not present are ignored,
- *   and if none of them is present the outcome is `unchanged`.
+ *   and if none of them is present (or `indexes` is empty) the outcome is `unchanged`. Precedence:
+ *   not-found, then unchanged, then would-empty (removing every value changes nothing).
+ *
+ * The store sorts the values it keeps by index for every op. created sets createdAt = updatedAt =
+ * context.nowMs; updated keeps createdAt and sets updatedAt; replace and merge report `updated` even when
+ * the values end up identical (no comparison is made). The record's prefix is the write's `prefix`.
  */
 export type HandleWrite =
   | { readonly op: 'create'; readonly handle: string; readonly prefix: string; readonly values: readonly HandleValue[] }
@@ -93,7 +129,10 @@ export type WriteStatus = 'created' | 'updated' | 'unchanged' | 'deleted' | 'not
 export interface WriteOutcome {
   readonly handle: string;
   readonly status: WriteStatus;
-  /** For exists and value-exists: the record as it stands, so the caller can tell an identical retry. */
+  /**
+   * For exists and value-exists only: the record as it stands at that point of the call (earlier writes of
+   * the same applyWrites included), so the caller can tell an identical retry.
+   */
   readonly existing?: HandleRecord;
 }
 
@@ -131,6 +170,33 @@ export interface CounterDelta {
   readonly count: number;
 }
 export type CounterRow = CounterDelta;
+
+/** A counter dimension other than kind (kind is always grouped). */
+export type CounterDimension = 'day' | 'prefix' | 'protocol';
+
+export interface CounterQuery {
+  readonly fromDay: string;
+  readonly toDay: string;
+  /** `undefined`: every prefix. */
+  readonly prefix?: string;
+  readonly groupBy: readonly CounterDimension[];
+}
+
+/** A sum of counters; the dimensions not grouped by are absent. */
+export interface CounterSum {
+  readonly day?: string;
+  readonly prefix?: string;
+  readonly protocol?: string;
+  readonly kind: CounterKind;
+  readonly count: number;
+}
+
+/** One sealed day of the ledger. `entry` is the signed entry's JSON text, which the store keeps byte for byte. */
+export interface LedgerRow {
+  readonly seq: number;
+  readonly day: string;
+  readonly entry: string;
+}
 
 export interface HomedPrefix {
   readonly prefix: string;

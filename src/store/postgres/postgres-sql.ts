@@ -1,0 +1,83 @@
+/** A PostgreSQL identifier in double quotes, with embedded quotes doubled: safe for any schema name. */
+export function quoteIdentifier(name: string): string {
+  return `"${name.replaceAll('"', '""')}"`;
+}
+
+/**
+ * The statements of the PostgreSQL store, with every table qualified by the schema (no reliance on
+ * search_path). Each has a fixed name, so pg prepares it once per pooled connection and then only binds.
+ * Batches go through unnest() of array parameters: one round trip per statement whatever the batch size.
+ */
+export function postgresStatements(schema: string) {
+  const s = quoteIdentifier(schema);
+  // Statement names are per connection and each pool serves one schema, so fixed names cannot collide.
+  const statement = (name: string, text: string) => ({ name: `idnode_${name}`, text });
+  return {
+    getHandle: statement('get_handle', `SELECT prefix, values_json, created_at_ms, updated_at_ms FROM ${s}.handles WHERE handle = $1`),
+    // ORDER BY makes every transaction lock rows in the same order, so two batches cannot deadlock on them.
+    lockHandles: statement(
+      'lock_handles',
+      `SELECT handle, prefix, values_json, created_at_ms, updated_at_ms FROM ${s}.handles WHERE handle = ANY($1::text[]) ORDER BY handle FOR UPDATE`,
+    ),
+    insertHandles: statement(
+      'insert_handles',
+      `INSERT INTO ${s}.handles (handle, prefix, values_json, created_at_ms, updated_at_ms)
+       SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::int8[], $5::int8[])
+       ON CONFLICT (handle) DO NOTHING RETURNING handle`,
+    ),
+    updateHandles: statement(
+      'update_handles',
+      `UPDATE ${s}.handles AS h
+       SET prefix = u.prefix, values_json = u.values_json, created_at_ms = u.created_at_ms, updated_at_ms = u.updated_at_ms
+       FROM unnest($1::text[], $2::text[], $3::text[], $4::int8[], $5::int8[]) AS u (handle, prefix, values_json, created_at_ms, updated_at_ms)
+       WHERE h.handle = u.handle`,
+    ),
+    deleteHandles: statement('delete_handles', `DELETE FROM ${s}.handles WHERE handle = ANY($1::text[])`),
+    // One statement, so the page and the total come from one snapshot.
+    listHandles: statement(
+      'list_handles',
+      `SELECT (SELECT count(*) FROM ${s}.handles WHERE prefix = $1) AS total,
+              ARRAY(SELECT handle FROM ${s}.handles WHERE prefix = $1 ORDER BY handle LIMIT $2 OFFSET $3) AS handles`,
+    ),
+
+    listHomed: statement('list_homed', `SELECT prefix, source, created_at_ms FROM ${s}.homed_prefixes ORDER BY prefix`),
+    addHomed: statement(
+      'add_homed',
+      `INSERT INTO ${s}.homed_prefixes (prefix, source, created_at_ms) VALUES ($1, $2, $3) ON CONFLICT (prefix) DO NOTHING`,
+    ),
+    removeHomed: statement('remove_homed', `DELETE FROM ${s}.homed_prefixes WHERE prefix = $1`),
+
+    insertPrincipal: statement(
+      'insert_principal',
+      `INSERT INTO ${s}.principals (id, role, prefix, name, secret_hash, secret_salt, created_at_ms, revoked_at_ms)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (id) DO NOTHING`,
+    ),
+    getPrincipal: statement('get_principal', `SELECT * FROM ${s}.principals WHERE id = $1`),
+    listPrincipals: statement('list_principals', `SELECT * FROM ${s}.principals ORDER BY id`),
+    listPrincipalsByRole: statement('list_principals_by_role', `SELECT * FROM ${s}.principals WHERE role = $1 ORDER BY id`),
+    updateSecret: statement('update_secret', `UPDATE ${s}.principals SET secret_hash = $1, secret_salt = $2 WHERE id = $3`),
+    revokePrincipal: statement('revoke_principal', `UPDATE ${s}.principals SET revoked_at_ms = $1 WHERE id = $2 AND revoked_at_ms IS NULL`),
+
+    // Rows arrive sorted by key (aggregateCounters), so concurrent upserts lock counter rows in one order.
+    addCounters: statement(
+      'add_counters',
+      `INSERT INTO ${s}.counters AS c (day, prefix, protocol, kind, count)
+       SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::int8[])
+       ON CONFLICT (day, prefix, protocol, kind) DO UPDATE SET count = c.count + excluded.count`,
+    ),
+    listCounters: statement(
+      'list_counters',
+      `SELECT day, prefix, protocol, kind, count FROM ${s}.counters WHERE day >= $1 AND day <= $2 ORDER BY day, prefix, protocol, kind`,
+    ),
+
+    listLedger: statement('list_ledger', `SELECT seq, day, entry FROM ${s}.ledger ORDER BY seq`),
+    appendLedger: statement('append_ledger', `INSERT INTO ${s}.ledger (seq, day, entry) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING`),
+
+    getMeta: statement('get_meta', `SELECT value FROM ${s}.meta WHERE key = $1`),
+    initMeta: statement('init_meta', `INSERT INTO ${s}.meta (key, value) VALUES ($1, $2) ON CONFLICT (key) DO NOTHING`),
+
+    notify: statement('notify', 'SELECT pg_notify($1, payload) FROM unnest($2::text[]) AS payload'),
+  };
+}
+
+export type PostgresStatements = ReturnType<typeof postgresStatements>;

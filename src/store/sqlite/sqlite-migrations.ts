@@ -1,0 +1,104 @@
+import type Database from 'better-sqlite3';
+import { IdnodeError } from '../../core/errors/catalogue.js';
+import { checkMigrationOrder, type Migration } from '../migration.js';
+
+/**
+ * The SQLite schema, as an ordered list of migrations. One row per handle with its values as the JSON array
+ * of HandleValue objects, so a resolution is one point read and one JSON.parse. STRICT tables make SQLite
+ * refuse a value of the wrong type instead of silently storing it.
+ *
+ * Handles, prefixes and ids are TEXT under SQLite's default BINARY collation, which compares the UTF-8 bytes:
+ * ORDER BY handle is byte order, and equality is byte equality (DESIGN §1: two identifiers are the same iff
+ * their normalised forms are byte-equal).
+ */
+export const SQLITE_MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    sql: `
+      CREATE TABLE handles (
+        handle TEXT PRIMARY KEY,
+        prefix TEXT NOT NULL,
+        values_json TEXT NOT NULL,
+        created_at_ms INTEGER NOT NULL,
+        updated_at_ms INTEGER NOT NULL
+      ) STRICT;
+      CREATE INDEX handles_by_prefix ON handles (prefix, handle);
+
+      CREATE TABLE homed_prefixes (
+        prefix TEXT PRIMARY KEY,
+        source TEXT NOT NULL CHECK (source IN ('config', 'api')),
+        created_at_ms INTEGER NOT NULL
+      ) STRICT;
+
+      CREATE TABLE principals (
+        id TEXT PRIMARY KEY,
+        role TEXT NOT NULL CHECK (role IN ('operator', 'enterprise', 'auditor')),
+        prefix TEXT,
+        name TEXT NOT NULL,
+        secret_hash BLOB NOT NULL,
+        secret_salt BLOB NOT NULL,
+        created_at_ms INTEGER NOT NULL,
+        revoked_at_ms INTEGER
+      ) STRICT;
+      CREATE INDEX principals_by_role ON principals (role, id);
+
+      CREATE TABLE counters (
+        day TEXT NOT NULL,
+        prefix TEXT NOT NULL,
+        protocol TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        count INTEGER NOT NULL,
+        PRIMARY KEY (day, prefix, protocol, kind)
+      ) STRICT, WITHOUT ROWID;
+
+      CREATE TABLE meta (
+        key TEXT PRIMARY KEY,
+        value TEXT NOT NULL
+      ) STRICT;
+    `,
+  },
+  {
+    // The ledger of sealed days (DESIGN §2, Evidence). Append-only: the triggers refuse any change to a
+    // sealed entry, so only a deliberate schema edit could rewrite one (and the hash chain shows it).
+    version: 2,
+    sql: `
+      CREATE TABLE ledger (
+        seq INTEGER PRIMARY KEY,
+        day TEXT NOT NULL UNIQUE,
+        entry TEXT NOT NULL
+      ) STRICT;
+      CREATE TRIGGER ledger_no_update BEFORE UPDATE ON ledger BEGIN SELECT RAISE(ABORT, 'the ledger is append-only'); END;
+      CREATE TRIGGER ledger_no_delete BEFORE DELETE ON ledger BEGIN SELECT RAISE(ABORT, 'the ledger is append-only'); END;
+    `,
+  },
+];
+
+/**
+ * Brings the database at `file` up to the last version of `migrations`, all pending versions in one
+ * IMMEDIATE transaction: two processes opening the same file at once serialise on the write lock, and the
+ * second finds nothing left to do. Reopening an up-to-date database changes nothing.
+ * Throws IdnodeError CONFIG_INVALID when the database was migrated by a newer idnode (a version this code
+ * does not know): running old code on a newer schema could corrupt it. Returns the version now in force.
+ */
+export function migrateSqlite(db: Database.Database, file: string, migrations: readonly Migration[] = SQLITE_MIGRATIONS): number {
+  checkMigrationOrder(migrations, 'SQLite');
+  const known = migrations.length;
+  const migrate = db.transaction((): number => {
+    db.exec('CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL) STRICT');
+    const row = db.prepare('SELECT max(version) AS version FROM schema_migrations').get() as { version: number | null };
+    const current = row.version ?? 0;
+    if (current > known) {
+      throw new IdnodeError(
+        'CONFIG_INVALID',
+        `the SQLite database ${file} has schema version ${current}, but this idnode knows versions up to ${known}; it was written by a newer idnode: run that version, or point the data directory elsewhere`,
+      );
+    }
+    const record = db.prepare('INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?)');
+    for (const migration of migrations.slice(current)) {
+      db.exec(migration.sql);
+      record.run(migration.version, new Date().toISOString());
+    }
+    return known;
+  });
+  return migrate.immediate();
+}

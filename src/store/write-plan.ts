@@ -1,0 +1,101 @@
+import type { HandleValue } from '../core/values/handle-value.js';
+import {
+  COUNTED_OUTCOMES,
+  type CounterDelta,
+  type HandleRecord,
+  type HandleWrite,
+  type WriteContext,
+  type WriteOutcome,
+  type WriteStatus,
+} from '../core/store/store.js';
+import { aggregateCounters } from './counter-deltas.js';
+
+/** The net effect of one applyWrites call on one handle: `after` undefined means the row is deleted. */
+export interface HandleChange {
+  readonly before: HandleRecord | undefined;
+  readonly after: HandleRecord | undefined;
+}
+
+export interface WritePlan {
+  readonly outcomes: WriteOutcome[];
+  /**
+   * Only handles whose row must change, keyed by handle. A handle created and deleted within the same
+   * call nets out and is absent.
+   */
+  readonly changes: Map<string, HandleChange>;
+  /** Aggregated and sorted (see aggregateCounters). */
+  readonly counters: CounterDelta[];
+}
+
+/**
+ * The semantics of Store.applyWrites, shared by every backend so they cannot drift apart. `loaded` holds
+ * the committed state of every handle the writes name (undefined = absent), read under the transaction's
+ * lock; each write sees the effect of the earlier ones. Pure: records are never mutated, so a record
+ * returned as `existing` stays as it was.
+ */
+export function planWrites(writes: readonly HandleWrite[], loaded: ReadonlyMap<string, HandleRecord | undefined>, context: WriteContext): WritePlan {
+  const current = new Map(loaded);
+  const outcomes: WriteOutcome[] = [];
+  const counted: CounterDelta[] = [];
+  for (const write of writes) {
+    const before = current.get(write.handle);
+    const step = planOne(write, before, context.nowMs);
+    if (step.after !== before) current.set(write.handle, step.after);
+    outcomes.push(step.existing === undefined ? { handle: write.handle, status: step.status } : { handle: write.handle, status: step.status, existing: step.existing });
+    const kind = COUNTED_OUTCOMES[step.status];
+    if (kind !== undefined) counted.push({ day: context.day, prefix: write.prefix, protocol: context.protocol, kind, count: 1 });
+  }
+  const changes = new Map<string, HandleChange>();
+  for (const [handle, after] of current) {
+    const before = loaded.get(handle);
+    if (after !== before) changes.set(handle, { before, after });
+  }
+  return { outcomes, changes, counters: aggregateCounters(counted) };
+}
+
+interface Step {
+  readonly status: WriteStatus;
+  readonly after: HandleRecord | undefined;
+  readonly existing?: HandleRecord;
+}
+
+function planOne(write: HandleWrite, record: HandleRecord | undefined, nowMs: number): Step {
+  switch (write.op) {
+    case 'create':
+      if (record !== undefined) return { status: 'exists', after: record, existing: record };
+      return { status: 'created', after: fresh(write.handle, write.prefix, write.values, nowMs) };
+    case 'replace':
+      if (record === undefined) return { status: 'created', after: fresh(write.handle, write.prefix, write.values, nowMs) };
+      return { status: 'updated', after: updated(record, write.prefix, sortByIndex(write.values), nowMs) };
+    case 'merge': {
+      if (record === undefined) return { status: 'created', after: fresh(write.handle, write.prefix, write.values, nowMs) };
+      const given = new Set(write.values.map((value) => value.index));
+      const kept = record.values.filter((value) => !given.has(value.index));
+      if (!write.overwrite && kept.length !== record.values.length) return { status: 'value-exists', after: record, existing: record };
+      return { status: 'updated', after: updated(record, write.prefix, sortByIndex([...kept, ...write.values]), nowMs) };
+    }
+    case 'delete':
+      if (record === undefined) return { status: 'not-found', after: undefined };
+      return { status: 'deleted', after: undefined };
+    case 'delete-values': {
+      if (record === undefined) return { status: 'not-found', after: undefined };
+      const doomed = new Set(write.indexes);
+      const kept = record.values.filter((value) => !doomed.has(value.index));
+      if (kept.length === record.values.length) return { status: 'unchanged', after: record };
+      if (kept.length === 0) return { status: 'would-empty', after: record };
+      return { status: 'updated', after: updated(record, write.prefix, kept, nowMs) };
+    }
+  }
+}
+
+function fresh(handle: string, prefix: string, values: readonly HandleValue[], nowMs: number): HandleRecord {
+  return { handle, prefix, values: sortByIndex(values), createdAtMs: nowMs, updatedAtMs: nowMs };
+}
+
+function updated(record: HandleRecord, prefix: string, values: readonly HandleValue[], nowMs: number): HandleRecord {
+  return { handle: record.handle, prefix, values, createdAtMs: record.createdAtMs, updatedAtMs: nowMs };
+}
+
+function sortByIndex(values: readonly HandleValue[]): HandleValue[] {
+  return [...values].sort((a, b) => a.index - b.index);
+}
