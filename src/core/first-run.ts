@@ -1,3 +1,4 @@
+import { normalisePrefix } from './identifier/identifier.js';
 import type { IssuedCredential } from './enterprises/principals-admin.js';
 import type { IdNode } from './node.js';
 
@@ -14,10 +15,18 @@ const FIRST_RUN_KEY = 'first-run-at';
  * `undefined` on every later start. Safe against two processes starting at once: only the one whose
  * marker the store kept does it.
  */
+/**
+ * The node prefix that names the operator identity (`300:0.NA/<it>`): the first configured node prefix,
+ * so the identity follows the configuration's order, not the store's.
+ */
+export function operatorNodePrefix(node: IdNode): string {
+  return normalisePrefix(node.config.nodePrefixes[0]!);
+}
+
 export async function firstRun(node: IdNode): Promise<FirstRunCredentials | undefined> {
   const marker = new Date(node.clock.now()).toISOString() + ' ' + process.pid;
   if ((await node.store.initMeta(FIRST_RUN_KEY, marker)) !== marker) return undefined;
-  const nodePrefix = node.homing.list().find((homed) => homed.source === 'config')?.prefix ?? node.config.nodePrefixes[0]!;
+  const nodePrefix = operatorNodePrefix(node);
   const operator = (await node.principals.ensureOperator(nodePrefix)) ?? (await node.principals.rotateOperatorSecret(nodePrefix));
   const demoEnterprise = await node.principals.addEnterprise({ prefix: `${nodePrefix}.DEMO`, name: 'Demo enterprise' });
   return { operator, demoEnterprise };

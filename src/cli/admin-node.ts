@@ -1,0 +1,47 @@
+import type { Config } from '../config/config.js';
+import { systemClock, systemRandom } from '../core/clock/clock.js';
+import { IdnodeError } from '../core/errors/catalogue.js';
+import { IdNode } from '../core/node.js';
+import type { Store } from '../core/store/store.js';
+import { createLogger } from '../logging/create-logger.js';
+import { openStore } from '../store/open-store.js';
+import { storeOptions } from './store-options.js';
+
+/**
+ * Runs `action` on a node opened directly on the configured store (no listener), then closes node and store.
+ * The SQLite file may be shared with a running server (WAL): what the action commits is seen by the server's
+ * next request. Logs go to stderr so that stdout holds only the command's output.
+ *
+ * Refuses (CONFIG_INVALID) to run with node prefixes other than those the store was last served with:
+ * opening a node re-asserts its configured prefixes, so a command run without the server's configuration
+ * would otherwise rehome the store to the defaults.
+ */
+export async function withAdminNode<T>(config: Config, action: (node: IdNode) => Promise<T>): Promise<T> {
+  const logger = createLogger({ level: config.logLevel, fd: 2 });
+  const store = await openStore(storeOptions(config));
+  try {
+    await assertSameNodePrefixes(store, config);
+    const node = await IdNode.create(config, { store, clock: systemClock, random: systemRandom, logger });
+    try {
+      return await action(node);
+    } finally {
+      await node.close();
+    }
+  } finally {
+    await store.close();
+  }
+}
+
+async function assertSameNodePrefixes(store: Store, config: Config): Promise<void> {
+  const stored = (await store.listHomedPrefixes()).filter((homed) => homed.source === 'config').map((homed) => homed.prefix);
+  if (stored.length === 0) return;
+  const same = stored.length === config.nodePrefixes.length && stored.every((prefix) => config.nodePrefixes.includes(prefix));
+  if (!same) {
+    const where = config.store === 'sqlite' ? `in ${config.dataDir}` : 'in the database';
+    throw new IdnodeError(
+      'CONFIG_INVALID',
+      `invalid configuration: node-prefix is ${config.nodePrefixes.join(',')} but the node whose store is ${where} is configured with ${stored.sort().join(',')}; ` +
+        'run this command with the server’s configuration (--config, --node-prefix or IDNODE_NODE_PREFIX)',
+    );
+  }
+}

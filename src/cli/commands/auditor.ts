@@ -1,0 +1,19 @@
+import { Command } from 'commander';
+import { withAdminNode } from '../admin-node.js';
+import type { CliIo } from '../cli-io.js';
+import { configFromOptions } from '../shared-options.js';
+import { admin, credentialJson, credentialText } from './enterprise.js';
+import { print } from './output.js';
+
+/** `idnode auditor add`: read-only credentials for metering, the ledger and reports. */
+export function auditorCommand(io: CliIo): Command {
+  const command = new Command('auditor').description('manage auditor credentials (read-only access to metering and reports)');
+  admin(command.command('add').description('issue an auditor credential'))
+    .requiredOption('--name <name>', 'who the auditor is')
+    .action(async (options: Record<string, unknown>) => {
+      const config = configFromOptions(options, io);
+      const issued = await withAdminNode(config, (node) => node.principals.addAuditor(String(options['name'])));
+      print(io, options['json'] === true, credentialJson(issued), () => `Issued auditor credential\n${credentialText(issued)}`);
+    });
+  return command;
+}

@@ -1,0 +1,38 @@
+import type { FirstRunCredentials } from '../core/first-run.js';
+import { basicUser } from './commands/output.js';
+
+/**
+ * The block printed once, on the first start of a data directory: both secrets (they are never shown
+ * again) and a copy-pasteable curl session against `url` that registers and resolves an identifier under
+ * the demo prefix.
+ */
+export function firstRunBanner(credentials: FirstRunCredentials, url: string): string {
+  const { operator, demoEnterprise } = credentials;
+  const demoPrefix = demoEnterprise.prefix!;
+  const handleUrl = `${url}/api/handles/${demoPrefix}/hello-world`;
+  const body = JSON.stringify({ values: [{ index: 1, type: 'URL', data: { format: 'string', value: 'https://example.com/' } }] });
+  const rule = '='.repeat(78);
+  return [
+    rule,
+    'idnode first run: credentials issued. They are shown ONCE and stored only as hashes; keep them now.',
+    '',
+    'Operator (node administrator)',
+    `  identity: ${operator.id}`,
+    `  secret:   ${operator.secret}`,
+    '',
+    `Demo enterprise (prefix ${demoPrefix})`,
+    `  identity: ${demoEnterprise.id}`,
+    `  secret:   ${demoEnterprise.secret}`,
+    '',
+    'Register an identifier under the demo prefix, then resolve it:',
+    `  curl -X PUT '${handleUrl}' \\`,
+    `    -u '${basicUser(demoEnterprise.id)}:${demoEnterprise.secret}' \\`,
+    `    -H 'Content-Type: application/json' \\`,
+    `    -d '${body}'`,
+    `  curl '${handleUrl}'`,
+    '',
+    `Lost a secret? idnode operator rotate-secret | idnode enterprise rotate-secret --prefix ${demoPrefix}`,
+    rule,
+    '',
+  ].join('\n');
+}

@@ -1,0 +1,25 @@
+import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
+import { dirname } from 'node:path';
+
+/** What the ready file holds: the URL of each listener, by front end. */
+export interface ReadyFileContent {
+  readonly http: string;
+  /** host:port of the gRPC listener, when there is one. */
+  readonly grpc?: string;
+}
+
+/**
+ * Writes the ready file atomically (a temporary file in the same directory, then a rename), so a reader
+ * polling for it sees either no file or the whole content. Creates the directory if missing.
+ */
+export async function writeReadyFile(file: string, content: ReadyFileContent): Promise<void> {
+  await mkdir(dirname(file), { recursive: true });
+  const temporary = `${file}.${process.pid}.tmp`;
+  await writeFile(temporary, `${JSON.stringify(content)}\n`);
+  await rename(temporary, file);
+}
+
+/** Removes the ready file if present (a stale one must not announce a server that is not up). */
+export async function removeReadyFile(file: string): Promise<void> {
+  await rm(file, { force: true });
+}

@@ -1,0 +1,85 @@
+import type { CoreConfig } from '../core/node.js';
+
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+/**
+ * The node's validated configuration: built once at start-up by loadConfig from defaults, a JSON file, the
+ * environment and command-line flags, and never changed afterwards. Paths are absolute. The JSON config file
+ * uses exactly these (nested) keys.
+ */
+export interface Config extends CoreConfig {
+  readonly dataDir: string;
+  readonly host: string;
+  /** 0 means "let the OS pick a free port" (the ready file then tells which). */
+  readonly httpPort: number;
+  /** `undefined`: no gRPC listener. 0 means "let the OS pick a free port". */
+  readonly grpcPort?: number;
+  /** Normalised, non-empty, no duplicates, none below another. */
+  readonly nodePrefixes: readonly string[];
+  /** `undefined`: no ready file is written. */
+  readonly readyFile?: string;
+  /** `undefined`: plain HTTP. Both files existed and were readable when the configuration was loaded. */
+  readonly tls?: { readonly certFile: string; readonly keyFile: string };
+  readonly logLevel: LogLevel;
+  readonly store: 'sqlite' | 'postgres';
+  /** Set iff `store` is 'postgres'. Holds a password: never log it (see redactDatabaseUrl). */
+  readonly databaseUrl?: string;
+  readonly sqliteSynchronous: 'full' | 'normal';
+  readonly timeZone: string;
+  readonly cache: {
+    readonly maxEntries: number;
+    readonly maxBytes: number;
+    readonly maxTtlSeconds: number;
+    readonly notFoundTtlSeconds: number;
+  };
+  readonly limits: {
+    readonly maxValues: number;
+    readonly maxDataBytes: number;
+    readonly bodyLimitBytes: number;
+  };
+  readonly meteringFlushIntervalMs: number;
+  /** false: HTTP Basic credentials over plain HTTP are accepted from loopback peers only. */
+  readonly allowRemoteCredentialsOverHttp: boolean;
+  readonly shutdownTimeoutMs: number;
+  /**
+   * Set only for tests, demos and simulations: the node clock starts at `start` (epoch ms; now when absent) and
+   * runs `rate` times faster than real time (1 when absent). `undefined`: the system clock.
+   */
+  readonly clock?: { readonly start?: number; readonly rate?: number };
+}
+
+/** The URL with any password replaced by "***" (for logs and error messages); `undefined` if it does not parse. */
+export function redactDatabaseUrl(url: string): string | undefined {
+  try {
+    const parsed = new URL(url);
+    if (parsed.password !== '') parsed.password = '***';
+    return parsed.toString();
+  } catch {
+    return undefined;
+  }
+}
+
+/** What is safe and useful to log about the configuration at start-up (no secrets). */
+export function describeConfig(config: Config): Record<string, unknown> {
+  return {
+    dataDir: config.dataDir,
+    host: config.host,
+    httpPort: config.httpPort,
+    ...(config.grpcPort === undefined ? {} : { grpcPort: config.grpcPort }),
+    nodePrefixes: config.nodePrefixes,
+    tls: config.tls !== undefined,
+    store: config.store,
+    ...(config.databaseUrl === undefined ? {} : { databaseUrl: redactDatabaseUrl(config.databaseUrl) }),
+    timeZone: config.timeZone,
+    cache: config.cache,
+    limits: config.limits,
+    meteringFlushIntervalMs: config.meteringFlushIntervalMs,
+    allowRemoteCredentialsOverHttp: config.allowRemoteCredentialsOverHttp,
+    ...(config.policyDir === undefined ? {} : { policyDir: config.policyDir }),
+    ...(config.defaultPolicy === undefined ? {} : { defaultPolicy: config.defaultPolicy }),
+    ...(config.clock === undefined
+      ? {}
+      : { clock: { simulated: true, ...(config.clock.start === undefined ? {} : { start: new Date(config.clock.start).toISOString() }), rate: config.clock.rate ?? 1 } }),
+  };
+}

@@ -1,0 +1,147 @@
+import { dirname, resolve } from 'node:path';
+import { IdnodeError } from '../core/errors/catalogue.js';
+import type { Config } from './config.js';
+import { readConfigFile } from './config-file.js';
+import { parseValue, type RawValue } from './setting-kinds.js';
+import { CONFIG_FILE_ENV, ENV_PREFIX, HARNESS_ENV_PREFIXES, SETTINGS, type Setting, type SettingKey } from './settings.js';
+import { didYouMean } from './suggest.js';
+
+/**
+ * Command-line flag values as commander gives them: keyed by the flag's camelCase name (--http-port →
+ * httpPort), text as typed, a repeated flag as a list. Keys that are not setting flags are ignored.
+ */
+export type CliFlags = Readonly<Record<string, unknown>>;
+
+export interface ConfigSources {
+  readonly flags?: CliFlags;
+  readonly env?: Readonly<Record<string, string | undefined>>;
+  /** The --config flag; when absent, IDNODE_CONFIG names the file; when both are absent there is none. */
+  readonly configFile?: string;
+  /** Base of relative paths given by flags, the environment and defaults; defaults to process.cwd(). */
+  readonly cwd?: string;
+}
+
+interface Candidate {
+  readonly origin: string;
+  readonly raw: RawValue;
+  readonly baseDir: string;
+}
+
+/**
+ * Builds the one validated configuration. Precedence, lowest first: defaults < JSON config file <
+ * IDNODE_* environment < flags. Every given value is validated, even one a higher source overrides; an
+ * empty environment variable counts as unset. Relative paths in the config file are relative to the file's
+ * directory, others to `cwd`.
+ *
+ * Throws IdnodeError CONFIG_INVALID listing every problem, one per line, each naming the setting and its
+ * source: `invalid configuration: http-port (from IDNODE_HTTP_PORT) must be an integer from 0 to 65535, got "abc"`.
+ * Unknown config-file keys and unknown IDNODE_* variables are problems too (except the harnesses' IDNODE_TEST_*
+ * and IDNODE_BENCH_*).
+ */
+export function loadConfig(sources: ConfigSources = {}): Config {
+  const cwd = sources.cwd ?? process.cwd();
+  const env = sources.env ?? {};
+  const flags = sources.flags ?? {};
+  const problems: string[] = [];
+
+  const knownEnv = [CONFIG_FILE_ENV, ...SETTINGS.map((setting) => setting.env)];
+  for (const name of Object.keys(env)) {
+    const harness = HARNESS_ENV_PREFIXES.some((prefix) => name.startsWith(prefix));
+    if (name.startsWith(ENV_PREFIX) && !harness && !knownEnv.includes(name)) {
+      problems.push(`unknown environment variable ${name}${didYouMean(name, knownEnv)}; unset it or fix its name`);
+    }
+  }
+
+  const fileOrigin = sources.configFile !== undefined ? '--config' : CONFIG_FILE_ENV;
+  const fileName = sources.configFile ?? nonEmpty(env[CONFIG_FILE_ENV]);
+  let fileValues: ReadonlyMap<SettingKey, unknown> = new Map();
+  let fileDir = cwd;
+  let file: string | undefined;
+  if (fileName !== undefined) {
+    file = resolve(cwd, fileName);
+    fileDir = dirname(file);
+    const contents = readConfigFile(file, fileOrigin);
+    fileValues = contents.values;
+    problems.push(...contents.problems);
+  }
+
+  const values = new Map<SettingKey, unknown>();
+  const origins = new Map<SettingKey, string>();
+  for (const setting of SETTINGS) {
+    // Highest precedence first.
+    const candidates: Candidate[] = [];
+    const flagValue = setting.flag === undefined ? undefined : flags[camelCase(setting.flag)];
+    if (flagValue !== undefined) candidates.push({ origin: setting.flag!, raw: flagRaw(flagValue), baseDir: cwd });
+    const envValue = nonEmpty(env[setting.env]);
+    if (envValue !== undefined) candidates.push({ origin: setting.env, raw: { form: 'text', text: envValue }, baseDir: cwd });
+    if (fileValues.has(setting.key)) {
+      candidates.push({ origin: `config file ${file!}, key ${setting.key}`, raw: { form: 'json', value: fileValues.get(setting.key) }, baseDir: fileDir });
+    }
+    if (setting.defaultValue !== undefined) candidates.push({ origin: 'default', raw: { form: 'json', value: setting.defaultValue }, baseDir: cwd });
+
+    let chosen = false;
+    for (const candidate of candidates) {
+      const parsed = parseValue(setting.kind, candidate.raw, candidate.baseDir);
+      if (!parsed.ok) problems.push(`${setting.name} (from ${candidate.origin}) ${parsed.problem}`);
+      else if (!chosen) {
+        values.set(setting.key, parsed.value);
+        origins.set(setting.key, candidate.origin);
+      }
+      chosen = true;
+    }
+  }
+
+  problems.push(...crossCheck(values, origins));
+  if (problems.length > 0) {
+    throw new IdnodeError('CONFIG_INVALID', problems.map((problem) => `invalid configuration: ${problem}`).join('\n'));
+  }
+  return build(values);
+}
+
+/** Rules between settings; each message names both settings and where they came from. */
+function crossCheck(values: ReadonlyMap<SettingKey, unknown>, origins: ReadonlyMap<SettingKey, string>): string[] {
+  const problems: string[] = [];
+  const describe = (key: SettingKey) => `${byKey(key).name} (from ${origins.get(key) ?? 'nowhere'})`;
+  const cert = values.has('tls.certFile');
+  const key = values.has('tls.keyFile');
+  if (cert !== key) {
+    const [given, missing] = cert ? (['tls.certFile', 'tls.keyFile'] as const) : (['tls.keyFile', 'tls.certFile'] as const);
+    problems.push(`${describe(given)} is set but ${byKey(missing).name} is not: set both or neither`);
+  }
+  const store = values.get('store');
+  if (store === 'postgres' && !values.has('databaseUrl')) {
+    problems.push(`database-url must be set when ${describe('store')} is "postgres"`);
+  }
+  if (store === 'sqlite' && values.has('databaseUrl')) {
+    problems.push(`${describe('databaseUrl')} is set but ${describe('store')} is "sqlite": set store to "postgres" or remove database-url`);
+  }
+  return problems;
+}
+
+function build(values: ReadonlyMap<SettingKey, unknown>): Config {
+  const config: Record<string, unknown> = {};
+  for (const [key, value] of values) {
+    const [group, inner] = key.split('.') as [string, string | undefined];
+    if (inner === undefined) config[group] = value;
+    else config[group] = { ...(config[group] as object | undefined), [inner]: value };
+  }
+  return Object.freeze(config) as unknown as Config;
+}
+
+function flagRaw(value: unknown): RawValue {
+  if (Array.isArray(value)) return { form: 'list', items: value.map(String) };
+  return { form: 'text', text: String(value) };
+}
+
+function byKey(key: SettingKey): Setting {
+  return SETTINGS.find((setting) => setting.key === key)!;
+}
+
+function nonEmpty(value: string | undefined): string | undefined {
+  return value === undefined || value === '' ? undefined : value;
+}
+
+/** "--http-port" → "httpPort", the key commander uses. */
+export function camelCase(flag: string): string {
+  return flag.replace(/^--/, '').replace(/-([a-z])/g, (_, letter: string) => letter.toUpperCase());
+}

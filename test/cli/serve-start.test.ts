@@ -1,0 +1,48 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { request as httpsRequest } from 'node:https';
+import { join } from 'node:path';
+import t from 'tap';
+import { runCli } from '../helpers/run-cli.js';
+import { firstRunCredentials, REPO_ROOT, spawnNode } from '../helpers/spawn-node.js';
+import { logLines } from './serve-helpers.js';
+
+const TLS_DIR = join(REPO_ROOT, 'test', 'cli', 'fixtures', 'tls');
+
+t.test('a failed start exits 1 and says why', async (t) => {
+  const dir = t.testdir({ 'bad-cert.pem': 'not a certificate', 'bad-key.pem': 'not a key' });
+  const running = await spawnNode({ dataDir: join(dir, 'a'), t });
+  const port = new URL(running.url).port;
+
+  const portInUse = await runCli(['serve', '--data-dir', join(dir, 'b'), '--http-port', port, '--ready-file', join(dir, 'b.json')]);
+  t.equal(portInUse.code, 1);
+  t.match(portInUse.stderr, /^error: idnode failed to start: .*EADDRINUSE/m);
+  t.notOk(existsSync(join(dir, 'b.json')), 'no ready file after a failed start');
+  t.ok(logLines(portInUse.stdout).some((line) => line['level'] === 60 && String(line['msg']).includes('EADDRINUSE')), 'logged as fatal');
+  t.equal(firstRunCredentials(portInUse.stderr), undefined, 'the one showing of the secrets is not spent on a failed start');
+
+  const badTls = await runCli(['serve', '--data-dir', join(dir, 'c'), '--http-port', '0', '--tls-cert', join(dir, 'bad-cert.pem'), '--tls-key', join(dir, 'bad-key.pem')]);
+  t.equal(badTls.code, 1);
+  t.match(badTls.stderr, /^error: idnode failed to start: /m);
+
+  t.same(await running.stop(), { code: 0, signal: null });
+});
+
+t.test('TLS: serves HTTPS; the ready file says so', async (t) => {
+  const node = await spawnNode({
+    dataDir: join(t.testdir(), 'data'),
+    t,
+    args: ['--tls-cert', join(TLS_DIR, 'cert.pem'), '--tls-key', join(TLS_DIR, 'key.pem')],
+  });
+  t.match(node.url, /^https:\/\/127\.0\.0\.1:\d+$/);
+  const ca = readFileSync(join(TLS_DIR, 'cert.pem'));
+  const status = await new Promise<number | undefined>((resolve, reject) => {
+    httpsRequest(`${node.url}/healthz`, { ca }, (response) => {
+      response.resume();
+      resolve(response.statusCode);
+    })
+      .on('error', reject)
+      .end();
+  });
+  t.equal(status, 200);
+  t.same(await node.stop(), { code: 0, signal: null });
+});

@@ -1,0 +1,156 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { setTimeout as sleep } from 'node:timers/promises';
+
+/** The repository root: child processes run there so that `--import tsx` resolves. */
+export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
+/** `node <NODE_CLI_ARGS…> <command>` runs the idnode CLI from source, whatever the working directory. */
+export const NODE_CLI_ARGS: readonly string[] = ['--import', import.meta.resolve('tsx'), join(REPO_ROOT, 'src', 'cli', 'main.ts')];
+
+export interface Exit {
+  readonly code: number | null;
+  readonly signal: NodeJS.Signals | null;
+}
+
+export interface SpawnNodeOptions {
+  /** The node's data directory (created if missing). */
+  readonly dataDir: string;
+  /** Arguments after the helper's own `serve` flags; a repeated single-valued flag overrides the helper's. */
+  readonly args?: readonly string[];
+  /** Added to the environment. The test runner's own IDNODE_* variables are never passed on. */
+  readonly env?: Readonly<Record<string, string>>;
+  /** Default: `<dataDir>/ready.json`. */
+  readonly readyFile?: string;
+  /** Default 'warn' (set 'info' to see lifecycle lines in stdout()). */
+  readonly logLevel?: string;
+  /** How long to wait for the ready file (default 30 s). */
+  readonly readyTimeoutMs?: number;
+  /** When given, a still-running process is killed (SIGKILL) at teardown of this test. */
+  readonly t?: { teardown(fn: () => unknown): void };
+}
+
+export interface SpawnedNode {
+  /** The REST base URL from the ready file, e.g. http://127.0.0.1:41234. */
+  readonly url: string;
+  readonly process: ChildProcess;
+  readonly readyFile: string;
+  /** Resolves when the process has ended. */
+  readonly exited: Promise<Exit>;
+  /** Everything written so far. stdout carries the JSON log lines; stderr the first-run block and start errors. */
+  stdout(): string;
+  stderr(): string;
+  /** Sends `signal` (default SIGTERM) unless the process already ended, then waits for it to end. */
+  stop(signal?: NodeJS.Signals): Promise<Exit>;
+}
+
+/**
+ * Starts `idnode serve` as a real child process on 127.0.0.1 with --http-port 0 and --ready-file, and
+ * resolves once the ready file appears. Rejects (after killing the process) when it exits first or the wait
+ * times out; the message carries its stderr and stdout.
+ */
+export async function spawnNode(options: SpawnNodeOptions): Promise<SpawnedNode> {
+  const readyFile = options.readyFile ?? join(options.dataDir, 'ready.json');
+  // A ready file left by an earlier run must not be taken for this one's.
+  rmSync(readyFile, { force: true });
+  const args = [
+    ...NODE_CLI_ARGS,
+    'serve',
+    '--data-dir',
+    options.dataDir,
+    '--host',
+    '127.0.0.1',
+    '--http-port',
+    '0',
+    '--ready-file',
+    readyFile,
+    '--log-level',
+    options.logLevel ?? 'warn',
+    ...(options.args ?? []),
+  ];
+  const child = spawn(process.execPath, args, { cwd: REPO_ROOT, env: childEnv(options.env), stdio: ['ignore', 'pipe', 'pipe'] });
+  const collected = collectOutput(child);
+  const exited = exitOf(child);
+  options.t?.teardown(async () => {
+    if (child.exitCode === null && child.signalCode === null) {
+      child.kill('SIGKILL');
+      await exited;
+    }
+  });
+
+  let ended: Exit | undefined;
+  void exited.then((exit) => (ended = exit));
+  const deadline = Date.now() + (options.readyTimeoutMs ?? 30_000);
+  let url: string | undefined;
+  while (url === undefined) {
+    url = readReadyUrl(readyFile);
+    if (url !== undefined) break;
+    if (ended !== undefined || Date.now() > deadline) {
+      if (ended === undefined) {
+        child.kill('SIGKILL');
+        await exited;
+      }
+      const how = ended === undefined ? 'did not become ready in time' : `exited before it was ready (code ${ended.code}, signal ${ended.signal})`;
+      throw new Error(`idnode serve ${how}\n--- stderr ---\n${collected.stderr()}\n--- stdout ---\n${collected.stdout()}`);
+    }
+    await sleep(20);
+  }
+
+  return {
+    url,
+    process: child,
+    readyFile,
+    exited,
+    stdout: collected.stdout,
+    stderr: collected.stderr,
+    async stop(signal: NodeJS.Signals = 'SIGTERM') {
+      if (child.exitCode === null && child.signalCode === null) child.kill(signal);
+      return exited;
+    },
+  };
+}
+
+/** The URL in the ready file, or undefined while there is none. */
+function readReadyUrl(file: string): string | undefined {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch {
+    return undefined;
+  }
+  // The node writes the file whole (temporary file + rename), so a file that exists parses.
+  return (JSON.parse(text) as { http: string }).http;
+}
+
+/** The test runner's environment without IDNODE_* variables, plus `extra`. */
+export function childEnv(extra: Readonly<Record<string, string>> = {}): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = {};
+  for (const [name, value] of Object.entries(process.env)) if (!name.startsWith('IDNODE_')) env[name] = value;
+  return { ...env, ...extra };
+}
+
+export function collectOutput(child: ChildProcess): { stdout(): string; stderr(): string } {
+  let stdout = '';
+  let stderr = '';
+  child.stdout?.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
+  child.stderr?.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+  return { stdout: () => stdout, stderr: () => stderr };
+}
+
+export function exitOf(child: ChildProcess): Promise<Exit> {
+  return new Promise((resolve) => child.once('close', (code, signal) => resolve({ code, signal })));
+}
+
+export interface PrintedCredential {
+  readonly id: string;
+  readonly secret: string;
+}
+
+/** The credentials of the first-run block in a node's stderr; `undefined` when it printed none. */
+export function firstRunCredentials(stderr: string): { operator: PrintedCredential; demo: PrintedCredential & { prefix: string } } | undefined {
+  const operator = /^Operator \(node administrator\)\n {2}identity: (\S+)\n {2}secret: +(\S+)$/m.exec(stderr);
+  const demo = /^Demo enterprise \(prefix (\S+)\)\n {2}identity: (\S+)\n {2}secret: +(\S+)$/m.exec(stderr);
+  if (operator === null || demo === null) return undefined;
+  return { operator: { id: operator[1]!, secret: operator[2]! }, demo: { prefix: demo[1]!, id: demo[2]!, secret: demo[3]! } };
+}
