@@ -68,7 +68,9 @@ function planOne(write: HandleWrite, record: HandleRecord | undefined, nowMs: nu
       if (record === undefined) return { status: 'created', after: fresh(write.handle, write.prefix, write.values, nowMs) };
       return { status: 'updated', after: updated(record, write.prefix, sortByIndex(write.values), nowMs) };
     case 'merge': {
-      if (record === undefined) return { status: 'created', after: fresh(write.handle, write.prefix, write.values, nowMs) };
+      if (record === undefined) {
+        return { status: 'created', after: fresh(write.handle, write.prefix, [...write.values, ...(write.addIfCreated ?? [])], nowMs) };
+      }
       const given = new Set(write.values.map((value) => value.index));
       const kept = record.values.filter((value) => !given.has(value.index));
       if (!write.overwrite && kept.length !== record.values.length) return { status: 'value-exists', after: record, existing: record };

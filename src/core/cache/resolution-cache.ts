@@ -9,7 +9,10 @@ export interface CacheOptions {
   readonly maxTtlSeconds: number;
   /** Life of a not-found answer. 0 disables negative caching. */
   readonly notFoundTtlSeconds: number;
-  /** Monotonic ms source for expiry (tests inject one); defaults to performance. */
+  /**
+   * Monotonic ms source for expiry (tests inject one); defaults to performance. It must never read 0:
+   * lru-cache takes an entry stored at time 0 for one without a TTL, and it would never expire.
+   */
   readonly perf?: { now(): number };
 }
 
@@ -56,7 +59,9 @@ export class ResolutionCache {
       max: options.maxEntries,
       maxSize: options.maxBytes,
       sizeCalculation: estimateBytes,
-      ...(options.perf ? { perf: options.perf } : {}),
+      // lru-cache reuses one reading of the clock for 1 ms of real time (ttlResolution); an injected clock
+      // must be read at every check, or an advance made within that millisecond goes unseen.
+      ...(options.perf ? { perf: options.perf, ttlResolution: 0 } : {}),
     });
   }
 

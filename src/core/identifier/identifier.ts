@@ -14,6 +14,10 @@ export interface Identifier {
 // C0 controls, DEL and the C1 controls: never part of an identifier.
 const CONTROL_CHARACTER = /[\u0000-\u001f\u007f-\u009f]/;
 const PREFIX_SEGMENT = /^[A-Za-z0-9_-]+$/;
+// Fast paths for the common case (this runs on every request): a prefix that is already valid needs none
+// of the rule-by-rule checks below, which run only to name the rule a bad prefix breaks.
+const NORMALISED_PREFIX = /^[A-Z0-9_-]+(?:\.[A-Z0-9_-]+)*$/;
+const VALID_PREFIX = /^[A-Za-z0-9_-]+(?:\.[A-Za-z0-9_-]+)*$/;
 
 /**
  * Parses and normalises `<prefix>/<suffix>`. The prefix's ASCII letters are upper-cased; the suffix is
@@ -24,7 +28,8 @@ export function parseIdentifier(input: string): Identifier {
   if (!input.isWellFormed()) {
     throw new IdnodeError('IDENTIFIER_NOT_UTF8', 'identifier is not valid UTF-8 (it holds an unpaired surrogate)');
   }
-  const bytes = Buffer.byteLength(input, 'utf8');
+  // A UTF-16 code unit is at most 3 bytes of UTF-8, so short inputs need no byte count.
+  const bytes = input.length * 3 <= MAX_IDENTIFIER_BYTES ? 0 : Buffer.byteLength(input, 'utf8');
   if (bytes > MAX_IDENTIFIER_BYTES) {
     throw new IdnodeError('IDENTIFIER_TOO_LONG', `identifier is ${bytes} bytes of UTF-8; the limit is ${MAX_IDENTIFIER_BYTES}`);
   }
@@ -49,6 +54,10 @@ export function parseIdentifier(input: string): Identifier {
  * or IDENTIFIER_* code naming the rule broken.
  */
 export function normalisePrefix(input: string): string {
+  if (input.length <= MAX_PREFIX_BYTES) {
+    if (NORMALISED_PREFIX.test(input)) return input;
+    if (VALID_PREFIX.test(input)) return input.toUpperCase();
+  }
   if (input.length === 0) throw new IdnodeError('IDENTIFIER_EMPTY_PREFIX', 'prefix is empty');
   if (!input.isWellFormed()) throw new IdnodeError('IDENTIFIER_NOT_UTF8', 'prefix is not valid UTF-8');
   const bytes = Buffer.byteLength(input, 'utf8');

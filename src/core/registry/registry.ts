@@ -98,7 +98,8 @@ export class Registry {
   /** Identifiers under exactly `prefix`, a page at a time (operator or the enterprise holding the prefix). */
   async list(request: ListRequest): Promise<{ prefix: string; total: number; handles: string[] }> {
     const prefix = normalisePrefix(request.prefix);
-    this.homing.assertHomed(prefix, `${prefix}/`);
+    // No identifier is involved, so the refusal names the prefix only (no `handle` on the wire).
+    if (this.homing.homeOf(prefix) === undefined) throw new IdnodeError('NOT_HOMED', `prefix ${prefix} is not homed on this node`);
     assertCanList(request.principal, prefix);
     const { total, handles } = await this.store.listHandles(prefix, request.page * request.pageSize, request.pageSize);
     return { prefix, total, handles };
@@ -115,9 +116,11 @@ export class Registry {
       if (values.length === 0) {
         throw new IdnodeError('VALUES_MISSING', `none of the values has an index named by the index parameter (${request.indexes.join(', ')})`, { handle });
       }
-      return { op: 'merge', handle, prefix, values, overwrite: request.overwrite };
+      const admin = defaultAdmin(values, request.principal, nowMs);
+      return { op: 'merge', handle, prefix, values, overwrite: request.overwrite, ...(admin ? { addIfCreated: [admin] } : {}) };
     }
-    values = withDefaultAdmin(values, request.principal, nowMs);
+    const admin = defaultAdmin(values, request.principal, nowMs);
+    if (admin) values = [...values, admin].sort((a, b) => a.index - b.index);
     return request.overwrite ? { op: 'replace', handle, prefix, values } : { op: 'create', handle, prefix, values };
   }
 
@@ -127,10 +130,12 @@ export class Registry {
     return { nowMs, day: this.meteringDay.dayOf(nowMs), protocol };
   }
 
+  /**
+   * Syntax and homing come before the caller: an identifier this node does not serve is NOT_HOMED for every
+   * caller (as on the read path), and which prefixes are homed is public anyway (GET /api/prefixes).
+   * Throws IDENTIFIER_*, PREFIX_*, NOT_HOMED, then AUTHENTICATION_REQUIRED or PERMISSION_DENIED.
+   */
   private authorised(principal: Principal, raw: string): { handle: string; prefix: string } {
-    if (principal.kind === 'anonymous') {
-      throw new IdnodeError('AUTHENTICATION_REQUIRED', `writing ${raw} needs credentials`, { handle: raw });
-    }
     const { handle, prefix } = parseIdentifier(raw);
     this.homing.assertHomed(prefix, handle);
     assertCanWrite(principal, prefix, handle);
@@ -191,13 +196,13 @@ function mintedHandle(raw: string, random: Random): string {
 
 /**
  * HANDLE.NET adds an HS_ADMIN value when a new identifier arrives without one; so do we, naming the writer's
- * identity as admin, so every identifier records who administers it.
+ * identity as admin, so every identifier records who administers it. `undefined` when `values` has one.
  */
-function withDefaultAdmin(values: HandleValue[], principal: Principal, nowMs: number): HandleValue[] {
-  if (principal.kind === 'anonymous' || values.some((value) => value.type === 'HS_ADMIN' || value.index === INDEX_HS_ADMIN)) return values;
+function defaultAdmin(values: readonly HandleValue[], principal: Principal, nowMs: number): HandleValue | undefined {
+  if (principal.kind === 'anonymous' || values.some((value) => value.type === 'HS_ADMIN' || value.index === INDEX_HS_ADMIN)) return undefined;
   // Identities are normalised `{index}:{handle}` (see normaliseIdentity).
   const colon = principal.id.indexOf(':');
-  const admin: HandleValue = {
+  return {
     index: INDEX_HS_ADMIN,
     type: 'HS_ADMIN',
     data: {
@@ -209,7 +214,6 @@ function withDefaultAdmin(values: HandleValue[], principal: Principal, nowMs: nu
     permissions: DEFAULT_PERMISSIONS,
     references: [],
   };
-  return [...values, admin].sort((a, b) => a.index - b.index);
 }
 
 function principalId(principal: Principal): string {

@@ -31,7 +31,9 @@ export function enterpriseRoutes(app: FastifyInstance, node: IdNode, policy: Cre
   );
   app.post<{ Body: Static<typeof AddBody> }>(
     '/api/v1/enterprises',
-    { schema: { summary: 'Allocate a prefix to an enterprise and issue its credential (operator)', body: AddBody, response: { 201: Issued, ...errorResponses } } },
+    {
+      schema: { summary: 'Allocate a prefix to an enterprise and issue its credential (operator)', body: AddBody, response: { 201: Issued, ...errorResponses } },
+    },
     async (request, reply) => {
       await operatorOnly(request, 'adding an enterprise');
       const issued = await node.principals.addEnterprise(request.body);

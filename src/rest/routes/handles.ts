@@ -3,6 +3,7 @@ import type { Static } from '@sinclair/typebox';
 import { IdnodeError } from '../../core/errors/catalogue.js';
 import type { IdNode } from '../../core/node.js';
 import type { Resolution } from '../../core/resolver/resolver.js';
+import { describeInput } from '../../core/values/describe-input.js';
 import { toWireValues } from '../../core/values/wire-value.js';
 import { principalOf, type CredentialPolicy } from '../credentials.js';
 import {
@@ -48,6 +49,9 @@ export function handleRoutes(app: FastifyInstance, node: IdNode, policy: Credent
         body: PutBodySchema,
         response: { 200: WriteResponseSchema, 201: WriteResponseSchema, ...errorResponses },
       },
+      // Before schema validation, so a body without values is refused with VALUES_MISSING naming what came
+      // instead of a generic "must match a schema in anyOf".
+      preValidation: async (request) => assertValuesBody(request.body),
     },
     async (request, reply) => {
       const body = request.body;
@@ -108,6 +112,17 @@ export function handleFromUrl(url: string): string {
   } catch {
     throw new IdnodeError('IDENTIFIER_NOT_UTF8', 'the identifier in the URL path is not valid percent-encoded UTF-8');
   }
+}
+
+/** Throws VALUES_MISSING unless the PUT body is `{"values": [...]}` or a bare array. */
+function assertValuesBody(body: unknown): void {
+  if (Array.isArray(body)) return;
+  if (typeof body === 'object' && body !== null) {
+    const values = (body as { values?: unknown }).values;
+    if (Array.isArray(values)) return;
+    throw new IdnodeError('VALUES_MISSING', `body.values must be an array of values, got ${describeInput(values)}`);
+  }
+  throw new IdnodeError('VALUES_MISSING', `the body must be {"values": [...]} or an array of values, got ${describeInput(body)}`);
 }
 
 function sendResolution(reply: FastifyReply, resolution: Resolution): FastifyReply | object {
