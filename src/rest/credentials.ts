@@ -1,54 +1,16 @@
 import type { FastifyRequest } from 'fastify';
-import { ANONYMOUS, type Principal } from '../core/auth/principal.js';
+import type { Principal } from '../core/auth/principal.js';
 import type { Authenticator } from '../core/auth/authenticator.js';
-import { IdnodeError } from '../core/errors/catalogue.js';
+import { principalFromAuthorization, type CredentialPolicy } from '../core/auth/basic-credentials.js';
 
-export interface CredentialPolicy {
-  /** TLS is on: credentials are accepted from anywhere. */
-  readonly tls: boolean;
-  /** Operator's explicit choice (e.g. TLS terminated by a proxy in front): accept credentials over plain HTTP. */
-  readonly allowRemoteCredentialsOverHttp: boolean;
-}
+// The parsing and the transport rule live in the core, shared with the gRPC front end.
+export { isLoopback, parseBasic, type CredentialPolicy } from '../core/auth/basic-credentials.js';
 
 /**
  * The caller of a REST request: anonymous without an Authorization header, otherwise the principal its
- * HTTP Basic credentials authenticate. Username `{index}:{handle}` (the colon may be percent-encoded as
- * %3A), password the secret. Throws CREDENTIALS_MALFORMED, CREDENTIALS_REQUIRE_TLS or AUTHENTICATION_FAILED.
+ * HTTP Basic credentials authenticate (see principalFromAuthorization). Throws CREDENTIALS_MALFORMED,
+ * CREDENTIALS_REQUIRE_TLS or AUTHENTICATION_FAILED.
  */
 export async function principalOf(request: FastifyRequest, authenticator: Authenticator, policy: CredentialPolicy): Promise<Principal> {
-  const header = request.headers.authorization;
-  if (header === undefined) return ANONYMOUS;
-  if (!policy.tls && !policy.allowRemoteCredentialsOverHttp && !isLoopback(request.socket.remoteAddress)) {
-    throw new IdnodeError('CREDENTIALS_REQUIRE_TLS', 'credentials over plain HTTP are accepted from loopback only; connect over TLS');
-  }
-  const { identity, secret } = parseBasic(header);
-  return authenticator.authenticate(identity, secret);
-}
-
-/** Splits a Basic header into identity and secret. Exported for tests. */
-export function parseBasic(header: string): { identity: string; secret: string } {
-  const match = /^Basic\s+([A-Za-z0-9+/=_-]+)\s*$/i.exec(header);
-  if (!match) throw new IdnodeError('CREDENTIALS_MALFORMED', 'Authorization header must be "Basic <base64 of {index}:{handle}:{secret}>"');
-  const decoded = Buffer.from(match[1]!, 'base64').toString('utf8');
-  // The identity itself holds a colon ({index}:{handle}) and a handle may hold more; secrets never do.
-  // So: with a percent-encoded identity the first colon separates; otherwise the last one does.
-  const encodedColon = /^[0-9]+%3A/i.test(decoded);
-  const separator = encodedColon ? decoded.indexOf(':') : decoded.lastIndexOf(':');
-  if (separator <= 0 || separator === decoded.length - 1) {
-    throw new IdnodeError('CREDENTIALS_MALFORMED', 'Basic credentials must be "{index}:{handle}" as username and the secret as password');
-  }
-  let identity = decoded.slice(0, separator);
-  if (encodedColon) {
-    try {
-      identity = decodeURIComponent(identity);
-    } catch {
-      throw new IdnodeError('CREDENTIALS_MALFORMED', 'the percent-encoded username is not valid UTF-8');
-    }
-  }
-  return { identity, secret: decoded.slice(separator + 1) };
-}
-
-export function isLoopback(address: string | undefined): boolean {
-  if (address === undefined) return false;
-  return address === '::1' || address.startsWith('127.') || address.startsWith('::ffff:127.');
+  return principalFromAuthorization(request.headers.authorization, request.socket.remoteAddress, authenticator, policy);
 }

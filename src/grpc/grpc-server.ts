@@ -1,0 +1,97 @@
+import { Server, ServerCredentials, type ServiceDefinition } from '@grpc/grpc-js';
+import * as protoLoader from '@grpc/proto-loader';
+import { ReflectionService } from '@grpc/reflection';
+import { HealthImplementation, protoPath as healthProtoPath, type ServingStatusMap } from 'grpc-health-check';
+import { BulkRegistration } from '../core/bulk/bulk-registration.js';
+import { IdnodeError } from '../core/errors/catalogue.js';
+import type { Logger } from '../core/log/logger.js';
+import type { IdNode } from '../core/node.js';
+import type { GrpcContext } from './grpc-context.js';
+import { meteringService } from './metering-service.js';
+import { idnodePackageDefinition } from './proto-definition.js';
+import { registryService } from './registry-service.js';
+import { resolverService } from './resolver-service.js';
+
+export interface GrpcOptions {
+  readonly logger: Logger;
+  /** PEM certificate chain and key: serve over TLS. Absent: plain HTTP/2. */
+  readonly tls?: { readonly cert: Buffer; readonly key: Buffer };
+  /** As for REST: accept Basic credentials over a plain connection from non-loopback peers. */
+  readonly allowRemoteCredentialsOverHttp: boolean;
+  /** Largest message received (default 64 MiB): a RegisterBatch of 2,000 identifiers must fit in one. */
+  readonly maxReceiveMessageBytes?: number;
+  /** How long close() lets in-flight calls finish before cancelling them (default 5000). */
+  readonly shutdownGraceMs?: number;
+}
+
+export interface GrpcServer {
+  /**
+   * Binds host:port (port 0: a free port) and starts serving. Resolves with the bound port; rejects with
+   * IdnodeError CONFIG_INVALID when the address cannot be bound.
+   */
+  listen(host: string, port: number): Promise<number>;
+  /**
+   * Marks every service NOT_SERVING, stops accepting calls, lets in-flight calls finish for up to
+   * shutdownGraceMs and then cancels the rest (a cancelled bulk import keeps what it committed). Idempotent.
+   */
+  close(): Promise<void>;
+  readonly server: Server;
+}
+
+/** The fully qualified names of the services served, as health checks and reflection know them. */
+export const SERVICE_NAMES = ['idnode.v1.Resolver', 'idnode.v1.Registry', 'idnode.v1.Metering'] as const;
+
+/**
+ * The gRPC front end (DESIGN §4): idnode.v1 Resolver, Registry and Metering, plus standard health checking
+ * (grpc.health.v1) and server reflection (v1 and v1alpha), so generic tools (grpcurl, grpc_health_probe)
+ * can discover and probe the API. Thin: each method decodes, calls the core, encodes; errors map from the
+ * one catalogue. The caller listens and closes.
+ */
+export function buildGrpcServer(node: IdNode, options: GrpcOptions): GrpcServer {
+  const server = new Server({
+    'grpc.max_receive_message_length': options.maxReceiveMessageBytes ?? 64 * 1024 * 1024,
+  });
+  const context: GrpcContext = {
+    logger: options.logger,
+    policy: { tls: options.tls !== undefined, allowRemoteCredentialsOverHttp: options.allowRemoteCredentialsOverHttp },
+    bulk: new BulkRegistration(node, options.logger),
+  };
+  const definition = idnodePackageDefinition();
+  const service = (name: string) => definition[name] as ServiceDefinition;
+  server.addService(service('idnode.v1.Resolver'), resolverService(node, context));
+  server.addService(service('idnode.v1.Registry'), registryService(node, context));
+  server.addService(service('idnode.v1.Metering'), meteringService(node, context));
+
+  const serving: ServingStatusMap = { '': 'SERVING' };
+  for (const name of SERVICE_NAMES) serving[name] = 'SERVING';
+  const health = new HealthImplementation(serving);
+  health.addToServer(server);
+
+  const healthDefinition = protoLoader.loadSync(healthProtoPath);
+  new ReflectionService({ ...definition, ...healthDefinition }).addToServer(server);
+
+  let closing: Promise<void> | undefined;
+  return {
+    server,
+    listen: (host, port) =>
+      new Promise((resolve, reject) => {
+        const address = `${host.includes(':') && !host.startsWith('[') ? `[${host}]` : host}:${port}`;
+        const credentials = options.tls ? ServerCredentials.createSsl(null, [{ cert_chain: options.tls.cert, private_key: options.tls.key }]) : ServerCredentials.createInsecure();
+        server.bindAsync(address, credentials, (error, bound) => {
+          if (error) reject(new IdnodeError('CONFIG_INVALID', `cannot listen for gRPC on ${address}: ${error.message}`, { cause: error }));
+          else resolve(bound);
+        });
+      }),
+    close: () => {
+      closing ??= new Promise<void>((resolve) => {
+        for (const name of ['', ...SERVICE_NAMES]) health.setStatus(name, 'NOT_SERVING');
+        const timer = setTimeout(() => server.forceShutdown(), options.shutdownGraceMs ?? 5000);
+        server.tryShutdown(() => {
+          clearTimeout(timer);
+          resolve();
+        });
+      });
+      return closing;
+    },
+  };
+}

@@ -1,0 +1,155 @@
+import type { Readable } from 'node:stream';
+import type { FastifyInstance } from 'fastify';
+import { Type, type Static } from '@sinclair/typebox';
+import { BulkRegistration } from '../../core/bulk/bulk-registration.js';
+import type { BulkSession } from '../../core/bulk/bulk-session.js';
+import { MAX_BATCH_ITEMS, type BulkItem } from '../../core/bulk/bulk-types.js';
+import { readLines, type Line } from '../../core/bulk/line-reader.js';
+import { IdnodeError } from '../../core/errors/catalogue.js';
+import type { IdNode } from '../../core/node.js';
+import { describeInput } from '../../core/values/describe-input.js';
+import { principalOf, type CredentialPolicy } from '../credentials.js';
+import { errorResponses } from '../schemas.js';
+
+const PROTOCOL = 'rest';
+export const NDJSON = 'application/x-ndjson';
+/** A batch of 2,000 identifiers needs more room than one PUT; the node's bodyLimitBytes applies if larger. */
+export const BATCH_BODY_LIMIT_BYTES = 32 * 1024 * 1024;
+
+const ItemResultSchema = Type.Object({
+  position: Type.Integer({ description: '0-based position of the item in the batch or import' }),
+  line: Type.Optional(Type.Integer({ description: '1-based line of the NDJSON body (import only)' })),
+  handle: Type.String(),
+  status: Type.String({ enum: ['created', 'already-exists', 'updated', 'failed'] }),
+  code: Type.Optional(Type.String({ description: 'idnode error catalogue code (failed only)' })),
+  message: Type.Optional(Type.String()),
+});
+
+const SummarySchema = Type.Object({
+  received: Type.Integer(),
+  created: Type.Integer({ description: 'new registrations' }),
+  alreadyExisted: Type.Integer({ description: 'identical records already present (e.g. a re-sent batch): nothing written or counted' }),
+  updated: Type.Integer({ description: 'replaced (overwrite=true only)' }),
+  failed: Type.Integer(),
+  failures: Type.Array(ItemResultSchema, { description: 'the first failed items, in position order' }),
+  failuresOmitted: Type.Integer({ description: 'failed items not listed' }),
+});
+
+const BulkQuerySchema = Type.Object({
+  overwrite: Type.Boolean({ default: false, description: 'false: create only; true: replace an existing identifier whose values differ' }),
+});
+
+const BatchBodySchema = Type.Object(
+  { items: Type.Array(Type.Unknown(), { description: `at most ${MAX_BATCH_ITEMS} items {"handle": ..., "values": [...]}` }) },
+  { additionalProperties: true },
+);
+
+/**
+ * The native bulk API (DESIGN §4): POST /api/v1/handles/batch (one transaction, a result per item) and
+ * POST /api/v1/import (NDJSON, streamed: read a line at a time, committed a chunk at a time, flat memory).
+ * Both are adapters over the core's BulkRegistration, as gRPC RegisterBatch and BulkRegister are. Routes
+ * live in their own plugin so that the NDJSON body parser applies to them only.
+ */
+export function bulkRoutes(app: FastifyInstance, node: IdNode, policy: CredentialPolicy): void {
+  void app.register(async (scope) => {
+    const bulk = new BulkRegistration(node, scope.log);
+    const maxLineBytes = scope.initialConfig.bodyLimit ?? 1024 * 1024;
+
+    // The body is handed over unread: the handler consumes it line by line.
+    scope.addContentTypeParser(NDJSON, (_request, payload, done) => done(null, payload));
+
+    scope.post<{ Querystring: Static<typeof BulkQuerySchema>; Body: Static<typeof BatchBodySchema> }>(
+      '/api/v1/handles/batch',
+      {
+        bodyLimit: Math.max(BATCH_BODY_LIMIT_BYTES, maxLineBytes),
+        schema: {
+          summary: `Register up to ${MAX_BATCH_ITEMS} identifiers in one transaction, with a result per item`,
+          querystring: BulkQuerySchema,
+          body: BatchBodySchema,
+          response: {
+            200: Type.Object({ responseCode: Type.Integer(), summary: SummarySchema, results: Type.Array(ItemResultSchema) }),
+            ...errorResponses,
+          },
+        },
+      },
+      async (request) => {
+        const principal = await principalOf(request, node.authenticator, policy);
+        const items = request.body.items.map(bulkItemOf);
+        const { results, summary } = await bulk.registerBatch(items, { principal, overwrite: request.query.overwrite, protocol: PROTOCOL, log: request.log });
+        return { responseCode: 1, summary, results };
+      },
+    );
+
+    scope.post<{ Querystring: Static<typeof BulkQuerySchema> }>(
+      '/api/v1/import',
+      {
+        schema: {
+          summary: 'Register any number of identifiers from NDJSON, one {"handle": ..., "values": [...]} per line',
+          consumes: [NDJSON],
+          querystring: BulkQuerySchema,
+          response: { 200: Type.Object({ responseCode: Type.Integer(), summary: SummarySchema }), ...errorResponses },
+        },
+      },
+      async (request) => {
+        const principal = await principalOf(request, node.authenticator, policy);
+        if (!isNdjson(request.headers['content-type'])) {
+          throw new IdnodeError('BODY_UNSUPPORTED_MEDIA_TYPE', `an import body must be NDJSON with Content-Type ${NDJSON}, got ${request.headers['content-type'] ?? 'none'}`);
+        }
+        const session = bulk.openImport({ principal, overwrite: request.query.overwrite, protocol: PROTOCOL, log: request.log });
+        const lines = readLines(request.body as Readable, maxLineBytes);
+        for (;;) {
+          let next: IteratorResult<Line>;
+          try {
+            next = await lines.next();
+          } catch (error) {
+            // The body stream failed: the client went away (or the connection broke) mid-upload.
+            session.abandon('the request body ended early (the client went away)');
+            throw new IdnodeError('REQUEST_INVALID', 'the request body ended before the import was complete; what was committed stays', { cause: error });
+          }
+          if (next.done) break;
+          await addLine(session, next.value, maxLineBytes);
+        }
+        return { responseCode: 1, summary: await session.finish() };
+      },
+    );
+  });
+}
+
+/** One NDJSON line into the session: blank lines are skipped, undecodable ones fail at their position. */
+async function addLine(session: BulkSession, line: Line, maxLineBytes: number): Promise<void> {
+  if (line.problem === 'too-long') {
+    return session.add(failed(new IdnodeError('BODY_TOO_LARGE', `line ${line.line} is ${line.bytes} bytes; a line may be at most ${maxLineBytes} (the node's bodyLimitBytes)`)), line.line);
+  }
+  if (line.problem === 'not-utf8') {
+    return session.add(failed(new IdnodeError('BODY_MALFORMED_JSON', `line ${line.line} is not valid UTF-8`)), line.line);
+  }
+  const text = line.text!;
+  if (text.trim() === '') return;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch (error) {
+    return session.add(failed(new IdnodeError('BODY_MALFORMED_JSON', `line ${line.line} is not valid JSON (${(error as Error).message})`)), line.line);
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+    return session.add(failed(new IdnodeError('REQUEST_INVALID', `line ${line.line} must be a JSON object {"handle": ..., "values": [...]}`)), line.line);
+  }
+  const record = parsed as Record<string, unknown>;
+  return session.add({ handle: record['handle'], values: record['values'] }, line.line);
+}
+
+function isNdjson(contentType: string | undefined): boolean {
+  return contentType !== undefined && contentType.split(';', 1)[0]!.trim().toLowerCase() === NDJSON;
+}
+
+function failed(problem: IdnodeError): BulkItem {
+  return { handle: '', values: undefined, problem };
+}
+
+function bulkItemOf(raw: unknown): BulkItem {
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
+    return failed(new IdnodeError('REQUEST_INVALID', `an item must be an object {"handle": ..., "values": [...]}, got ${describeInput(raw)}`));
+  }
+  const record = raw as Record<string, unknown>;
+  return { handle: record['handle'], values: record['values'] };
+}

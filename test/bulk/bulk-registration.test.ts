@@ -1,0 +1,289 @@
+import { join } from 'node:path';
+import t, { type Test } from 'tap';
+import { ANONYMOUS, type Principal } from '../../src/core/auth/principal.js';
+import { BulkRegistration } from '../../src/core/bulk/bulk-registration.js';
+import type { BulkItem } from '../../src/core/bulk/bulk-types.js';
+import { systemClock, systemRandom, type Clock } from '../../src/core/clock/clock.js';
+import { IdnodeError } from '../../src/core/errors/catalogue.js';
+import { firstRun } from '../../src/core/first-run.js';
+import { IdNode } from '../../src/core/node.js';
+import type { CounterKind, Store } from '../../src/core/store/store.js';
+import { openSqliteStore } from '../../src/store/sqlite/sqlite-store.js';
+import { TEST_CORE_CONFIG } from '../helpers/rest-node.js';
+
+const DEMO = '88.999.DEMO';
+
+interface Fixture {
+  node: IdNode;
+  store: Store;
+  bulk: BulkRegistration;
+  demo: Principal;
+  operator: Principal;
+  /** While `on`, applyWrites calls fail (as with a lost database) once `skip` more calls have gone through. */
+  failWrites: { on: boolean; skip: number };
+  counters(): Promise<Record<string, number>>;
+}
+
+async function fixture(t: Test, clock: Clock = systemClock): Promise<Fixture> {
+  const real = openSqliteStore({ file: join(t.testdir(), 'idnode.sqlite'), synchronous: 'normal' });
+  const failWrites = { on: false, skip: 0 };
+  const store: Store = new Proxy(real, {
+    get(target, property, receiver) {
+      if (property === 'applyWrites' && failWrites.on) {
+        if (failWrites.skip > 0) failWrites.skip--;
+        else {
+          return async () => {
+            throw new IdnodeError('STORE_UNAVAILABLE', 'the SQLite store is unavailable (test)');
+          };
+        }
+      }
+      const value = Reflect.get(target, property, receiver);
+      return typeof value === 'function' ? value.bind(target) : value;
+    },
+  });
+  const node = await IdNode.create(TEST_CORE_CONFIG, { store, clock, random: systemRandom, logger: silent() });
+  const credentials = (await firstRun(node))!;
+  t.teardown(async () => {
+    await node.close();
+    await real.close();
+  });
+  return {
+    node,
+    store,
+    bulk: new BulkRegistration(node),
+    demo: { kind: 'enterprise', id: credentials.demoEnterprise.id, prefix: DEMO },
+    operator: { kind: 'operator', id: credentials.operator.id },
+    failWrites,
+    async counters() {
+      await node.metering.flush();
+      const totals: Record<string, number> = {};
+      for (const row of await store.listCounters('2000-01-01', '2100-01-01')) totals[`${row.prefix}|${row.kind}`] = (totals[`${row.prefix}|${row.kind}`] ?? 0) + row.count;
+      return totals;
+    },
+  };
+}
+
+function silent() {
+  const logger = { info() {}, warn() {}, error() {}, debug() {}, child: () => logger };
+  return logger;
+}
+
+function item(suffix: string, url = `https://example.org/${suffix}`, prefix = DEMO): BulkItem {
+  return { handle: `${prefix}/${suffix}`, values: [{ index: 1, type: 'URL', data: url }] };
+}
+
+function count(counters: Record<string, number>, prefix: string, kind: CounterKind): number {
+  return counters[`${prefix}|${kind}`] ?? 0;
+}
+
+t.test('a re-sent batch creates nothing and counts nothing twice', async (t) => {
+  const f = await fixture(t);
+  const items = [item('A'), item('B'), item('C')];
+  const first = await f.bulk.registerBatch(items, { principal: f.demo, overwrite: false, protocol: 'rest' });
+  t.same(first.results.map((r) => [r.position, r.handle, r.status]), [
+    [0, `${DEMO}/A`, 'created'],
+    [1, `${DEMO}/B`, 'created'],
+    [2, `${DEMO}/C`, 'created'],
+  ]);
+  const again = await f.bulk.registerBatch(items, { principal: f.demo, overwrite: false, protocol: 'rest' });
+  t.same(again.results.map((r) => r.status), ['already-exists', 'already-exists', 'already-exists']);
+  t.match(again.summary, { received: 3, created: 0, alreadyExisted: 3, updated: 0, failed: 0, failures: [], failuresOmitted: 0 });
+  const counters = await f.counters();
+  t.equal(count(counters, DEMO, 'registration'), 3);
+  t.equal(count(counters, DEMO, 'refused'), 0);
+  t.equal(count(counters, DEMO, 'update'), 0);
+});
+
+t.test('an existing identifier with other values: a conflict, or with overwrite an update', async (t) => {
+  const f = await fixture(t);
+  await f.bulk.registerBatch([item('A')], { principal: f.demo, overwrite: false, protocol: 'rest' });
+  const conflict = await f.bulk.registerBatch([item('A', 'https://other.example/')], { principal: f.demo, overwrite: false, protocol: 'rest' });
+  t.match(conflict.results[0], { status: 'failed', code: 'HANDLE_ALREADY_EXISTS', message: `${DEMO}/A already exists with other values (overwrite=false)` });
+  const replaced = await f.bulk.registerBatch([item('A', 'https://other.example/'), item('B')], { principal: f.demo, overwrite: true, protocol: 'rest' });
+  t.same(replaced.results.map((r) => r.status), ['updated', 'created']);
+  const record = await f.store.getHandle(`${DEMO}/A`);
+  t.equal(record!.values.find((v) => v.index === 1)!.data.value, 'https://other.example/');
+  const identical = await f.bulk.registerBatch([item('A', 'https://other.example/')], { principal: f.demo, overwrite: true, protocol: 'rest' });
+  t.equal(identical.results[0]!.status, 'already-exists', 'overwrite never rewrites an identical record');
+  const counters = await f.counters();
+  t.equal(count(counters, DEMO, 'registration'), 2);
+  t.equal(count(counters, DEMO, 'update'), 1);
+  t.equal(count(counters, DEMO, 'refused'), 1);
+});
+
+t.test('items are validated one by one like a PUT; refusals are counted under their prefix', async (t) => {
+  const f = await fixture(t);
+  const { results, summary } = await f.bulk.registerBatch(
+    [
+      item('ok-1'),
+      { handle: 42, values: [] },
+      { handle: 'no-slash', values: [{ index: 1, type: 'URL', data: 'x' }] },
+      item('theirs', 'https://x', '88.999.OTHER'),
+      item('away', 'https://x', '77.1'),
+      { handle: `${DEMO}/bad-value`, values: [{ index: 0, type: 'URL', data: 'x' }] },
+      { handle: `${DEMO}/no-values`, values: [] },
+      { handle: '', values: undefined, problem: new IdnodeError('BODY_MALFORMED_JSON', 'line 8 is not valid JSON') },
+      item('ok-2'),
+    ],
+    { principal: f.demo, overwrite: false, protocol: 'grpc' },
+  );
+  t.same(
+    results.map((r) => [r.position, r.status, r.code]),
+    [
+      [0, 'created', undefined],
+      [1, 'failed', 'REQUEST_INVALID'],
+      [2, 'failed', 'IDENTIFIER_MISSING_SLASH'],
+      [3, 'failed', 'PERMISSION_DENIED'],
+      [4, 'failed', 'NOT_HOMED'],
+      [5, 'failed', 'VALUE_INDEX_INVALID'],
+      [6, 'failed', 'VALUES_MISSING'],
+      [7, 'failed', 'BODY_MALFORMED_JSON'],
+      [8, 'created', undefined],
+    ],
+  );
+  t.equal(results[1]!.message, 'handle must be a string, got 42');
+  t.equal(results[3]!.handle, '88.999.OTHER/theirs');
+  t.equal(summary.failed, 7);
+  t.same(summary.failures.map((r) => r.position), [1, 2, 3, 4, 5, 6, 7]);
+  const counters = await f.counters();
+  t.equal(count(counters, DEMO, 'registration'), 2);
+  t.equal(count(counters, DEMO, 'refused'), 2, 'bad value and no values, under the enterprise prefix');
+  t.equal(count(counters, '88.999.OTHER', 'refused'), 1);
+  t.equal(count(counters, '77.1', 'refused'), 1);
+  t.equal(count(counters, '', 'refused'), 3, 'handles that did not parse');
+});
+
+t.test('an identifier twice in one batch: the later occurrence is refused', async (t) => {
+  const f = await fixture(t);
+  await f.bulk.registerBatch([item('OLD')], { principal: f.demo, overwrite: false, protocol: 'rest' });
+  const { results } = await f.bulk.registerBatch([item('NEW'), item('OLD'), item('new', 'x'), item('NEW', 'https://changed'), item('OLD')], {
+    principal: f.demo,
+    overwrite: true,
+    protocol: 'rest',
+  });
+  t.same(results.map((r) => [r.status, r.code]), [
+    ['created', undefined],
+    ['already-exists', undefined],
+    ['created', undefined],
+    ['failed', 'HANDLE_DUPLICATE_IN_REQUEST'],
+    ['failed', 'HANDLE_DUPLICATE_IN_REQUEST'],
+  ]);
+  t.equal(results[3]!.message, `${DEMO}/NEW occurs earlier in this batch, at position 0; it is written once`);
+});
+
+t.test('an identifier again in a later chunk of the same import is refused too', async (t) => {
+  const f = await fixture(t);
+  await f.bulk.registerBatch([item('PRE')], { principal: f.demo, overwrite: false, protocol: 'rest' });
+  const session = f.bulk.openImport({ principal: f.demo, overwrite: true, protocol: 'rest', chunkSize: 2 });
+  await session.add(item('X'), 1);
+  await session.add(item('PRE', 'https://changed'), 2);
+  await session.add(item('Y'), 3);
+  await session.add(item('X'), 4);
+  await session.add(item('PRE', 'https://changed'), 5);
+  await session.add(item('PRE', 'https://changed-again'), 6);
+  const summary = await session.finish();
+  t.match(summary, { received: 6, created: 2, updated: 1, failed: 3 });
+  t.same(summary.failures.map((r) => [r.line, r.code]), [
+    [4, 'HANDLE_DUPLICATE_IN_REQUEST'],
+    [5, 'HANDLE_DUPLICATE_IN_REQUEST'],
+    [6, 'HANDLE_DUPLICATE_IN_REQUEST'],
+  ]);
+  t.match(summary.failures[0]!.message, /was already written earlier in this import/);
+  t.equal((await f.store.getHandle(`${DEMO}/PRE`))!.values[0]!.data.value, 'https://changed', 'the first occurrence won');
+});
+
+t.test('a retried import in a new session is already-exists even when the clock has not moved', async (t) => {
+  const frozen = { now: () => Date.UTC(2025, 0, 1, 2, 0, 0) };
+  const f = await fixture(t, frozen);
+  for (let attempt = 0; attempt < 2; attempt++) {
+    const session = f.bulk.openImport({ principal: f.demo, overwrite: false, protocol: 'rest', chunkSize: 100 });
+    for (let i = 0; i < 1000; i++) await session.add(item(`SN-${i}`));
+    const summary = await session.finish();
+    t.match(summary, attempt === 0 ? { created: 1000, failed: 0 } : { created: 0, alreadyExisted: 1000, failed: 0 }, `attempt ${attempt + 1}`);
+  }
+});
+
+t.test('callers who can write nothing are refused before any item is read', async (t) => {
+  const f = await fixture(t);
+  await t.rejects(f.bulk.registerBatch([item('A')], { principal: ANONYMOUS, overwrite: false, protocol: 'rest' }), { code: 'AUTHENTICATION_REQUIRED' });
+  t.throws(() => f.bulk.openImport({ principal: { kind: 'auditor', id: '300:0.NA/88.999.AUDIT' }, overwrite: false, protocol: 'rest' }), { code: 'PERMISSION_DENIED' });
+  const tooMany = Array.from({ length: 2001 }, (_, i) => item(`N-${i}`));
+  await t.rejects(f.bulk.registerBatch(tooMany, { principal: f.demo, overwrite: false, protocol: 'rest' }), {
+    code: 'REQUEST_INVALID',
+    message: 'a batch holds at most 2000 items, got 2001; send more batches or use the streaming import',
+  });
+  const counters = await f.counters();
+  t.equal(count(counters, '', 'refused'), 3, 'each refused request counts once');
+  t.equal(await f.store.getHandle(`${DEMO}/A`), undefined);
+  const empty = await f.bulk.registerBatch([], { principal: f.demo, overwrite: false, protocol: 'rest' });
+  t.same(empty, { results: [], summary: { received: 0, created: 0, alreadyExisted: 0, updated: 0, failed: 0, failures: [], failuresOmitted: 0 } });
+});
+
+t.test('the operator may register under any homed prefix', async (t) => {
+  const f = await fixture(t);
+  const { results } = await f.bulk.registerBatch([item('OP', 'x', '88.999.ANY')], { principal: f.operator, overwrite: false, protocol: 'rest' });
+  t.equal(results[0]!.status, 'created');
+});
+
+t.test('a written identifier is dropped from the cache at once', async (t) => {
+  const f = await fixture(t);
+  const resolve = () => f.node.resolver.resolve({ handle: `${DEMO}/CACHED`, principal: ANONYMOUS, protocol: 'rest' });
+  t.equal((await resolve()).status, 'not-found');
+  t.equal((await resolve()).status, 'not-found', 'the not-found answer is cached');
+  await f.bulk.registerBatch([item('CACHED')], { principal: f.demo, overwrite: false, protocol: 'rest' });
+  t.equal((await resolve()).status, 'found');
+  await f.bulk.registerBatch([item('CACHED', 'https://new')], { principal: f.demo, overwrite: true, protocol: 'rest' });
+  t.equal((await resolve()).values[0]!.data.value, 'https://new');
+});
+
+t.test('the failures listed are bounded; the rest are counted', async (t) => {
+  const f = await fixture(t);
+  const session = f.bulk.openImport({ principal: f.demo, overwrite: false, protocol: 'rest', chunkSize: 3, maxFailuresListed: 2 });
+  for (let i = 0; i < 5; i++) await session.add({ handle: `bad ${i}`, values: [] });
+  await session.add(item('good'));
+  const summary = await session.finish();
+  t.match(summary, { received: 6, created: 1, failed: 5, failuresOmitted: 3 });
+  t.same(summary.failures.map((r) => r.position), [0, 1]);
+});
+
+t.test('a chunk the store cannot commit writes nothing; earlier chunks stay; the session stops', async (t) => {
+  const f = await fixture(t);
+  const session = f.bulk.openImport({ principal: f.demo, overwrite: false, protocol: 'rest', chunkSize: 10 });
+  for (let i = 0; i < 20; i++) await session.add(item(`K-${i}`));
+  f.failWrites.on = true;
+  for (let i = 20; i < 29; i++) await session.add(item(`K-${i}`));
+  await t.rejects(session.add(item('K-29')), { code: 'STORE_UNAVAILABLE' });
+  f.failWrites.on = false;
+  t.match(session.summary(), { created: 20, received: 20 });
+  t.equal((await f.store.listHandles(DEMO, 0, 1)).total, 20);
+  await t.rejects(session.add(item('K-30')), { code: 'REQUEST_INVALID', message: 'this bulk import is broken; no more items are taken' });
+  await t.rejects(session.finish(), { code: 'REQUEST_INVALID' });
+});
+
+t.test('with overwrite, a failed replace transaction leaves the chunk\'s committed creates reported', async (t) => {
+  const f = await fixture(t);
+  await f.bulk.registerBatch([item('R-0')], { principal: f.demo, overwrite: false, protocol: 'rest' });
+  const session = f.bulk.openImport({ principal: f.demo, overwrite: true, protocol: 'rest', chunkSize: 3 });
+  await session.add(item('R-0', 'https://changed'));
+  await session.add(item('R-1'));
+  f.failWrites.on = true;
+  f.failWrites.skip = 1;
+  await t.rejects(session.add(item('R-2')), { code: 'STORE_UNAVAILABLE' });
+  f.failWrites.on = false;
+  t.match(session.summary(), { received: 3, created: 2, updated: 0, failed: 1, failures: [{ position: 0, code: 'STORE_UNAVAILABLE' }] });
+  t.equal((await f.store.getHandle(`${DEMO}/R-0`))!.values[0]!.data.value, `https://example.org/R-0`, 'not replaced');
+  t.ok(await f.store.getHandle(`${DEMO}/R-2`));
+});
+
+t.test('an abandoned import keeps its committed chunks and drops the queued rest', async (t) => {
+  const f = await fixture(t);
+  const session = f.bulk.openImport({ principal: f.demo, overwrite: false, protocol: 'rest', chunkSize: 10 });
+  for (let i = 0; i < 25; i++) await session.add(item(`Q-${i}`));
+  session.abandon('test');
+  session.abandon('twice is harmless');
+  t.equal((await f.store.listHandles(DEMO, 0, 1)).total, 20);
+  t.equal(session.summary().created, 20);
+  await t.rejects(session.add(item('late')), { code: 'REQUEST_INVALID' });
+  const counters = await f.counters();
+  t.equal(count(counters, DEMO, 'registration'), 20);
+});

@@ -1,0 +1,64 @@
+import t from 'tap';
+import { readLines, type Line } from '../../src/core/bulk/line-reader.js';
+
+async function linesOf(chunks: (string | Uint8Array)[], maxLineBytes = 1024): Promise<Line[]> {
+  async function* source() {
+    for (const chunk of chunks) yield chunk;
+  }
+  const lines: Line[] = [];
+  for await (const line of readLines(source(), maxLineBytes)) lines.push(line);
+  return lines;
+}
+
+t.test('lines split across chunks, CRLF, blank lines and a last line without newline', async (t) => {
+  const lines = await linesOf(['{"a":', '1}\r\n\n', 'x\ny', 'z']);
+  t.same(
+    lines.map((line) => [line.line, line.text]),
+    [
+      [1, '{"a":1}'],
+      [2, ''],
+      [3, 'x'],
+      [4, 'yz'],
+    ],
+  );
+});
+
+t.test('a multi-byte character split between chunks is decoded whole', async (t) => {
+  const bytes = Buffer.from('88.999.1/标识-1\n', 'utf8');
+  const cut = bytes.indexOf(0xe6) + 1; // inside the first CJK character
+  const lines = await linesOf([bytes.subarray(0, cut), bytes.subarray(cut)]);
+  t.equal(lines[0]!.text, '88.999.1/标识-1');
+});
+
+t.test('a too-long line is measured and skipped, never held, and the next line is read', async (t) => {
+  const long = 'x'.repeat(5000);
+  const lines = await linesOf([long.slice(0, 2000), long.slice(2000), '\nok\n', 'y'.repeat(2000)], 1000);
+  t.same(lines[0], { line: 1, problem: 'too-long', bytes: 5000 });
+  t.same(lines[1], { line: 2, text: 'ok', bytes: 2 });
+  t.same(lines[2], { line: 3, problem: 'too-long', bytes: 2000 });
+});
+
+t.test('a line exactly at the limit is read; one byte more is too long', async (t) => {
+  const lines = await linesOf([`${'a'.repeat(10)}\n${'b'.repeat(11)}\n`], 10);
+  t.equal(lines[0]!.text, 'a'.repeat(10));
+  t.equal(lines[1]!.problem, 'too-long');
+});
+
+t.test('invalid UTF-8 is reported, not replaced', async (t) => {
+  const lines = await linesOf([Buffer.from([0x61, 0xff, 0x62, 0x0a, 0x63])]);
+  t.same(lines[0], { line: 1, problem: 'not-utf8', bytes: 3 });
+  t.equal(lines[1]!.text, 'c');
+});
+
+t.test('an empty source has no lines; a failing source rejects', async (t) => {
+  t.same(await linesOf([]), []);
+  async function* failing() {
+    yield 'a\nb';
+    throw new Error('aborted');
+  }
+  const seen: Line[] = [];
+  await t.rejects(async () => {
+    for await (const line of readLines(failing(), 100)) seen.push(line);
+  }, /aborted/);
+  t.same(seen.map((line) => line.text), ['a'], 'the partial line is not yielded');
+});

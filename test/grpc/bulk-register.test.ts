@@ -1,0 +1,103 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { Metadata, status } from '@grpc/grpc-js';
+import t from 'tap';
+import { serial, valueMessagesOf } from '../helpers/bulk-data.js';
+import { authMetadata } from '../helpers/grpc-client.js';
+import { countUnder, startBothNode } from '../helpers/grpc-node.js';
+import { bulkRegister, counter, DEMO, registerItem, write } from './grpc-bulk-helpers.js';
+
+t.test('BulkRegister: 100,000 identifiers streamed, malformed items reported with positions', async (t) => {
+  const both = await startBothNode({ dir: t.testdir(), synchronous: 'normal' });
+  t.teardown(() => both.close());
+  const demo = both.credentials.demoEnterprise;
+  const { call, summary } = bulkRegister(both.clients, authMetadata(demo.id, demo.secret));
+  const bad = new Map<number, { handle: string; values: unknown[] }>([
+    [7, { handle: 'not-an-identifier', values: valueMessagesOf(7) }],
+    [40_000, registerItem(40_000, '88.999.OTHER')],
+    [40_500, registerItem(40_100)], // the same chunk as its first occurrence
+    [70_000, { handle: `${DEMO}/bad-values`, values: [{ index: 1, type: '', data: { format: 'string', value: 'x' } }] }],
+    [99_999, registerItem(3)], // 49 chunks later
+  ]);
+  let position = 0;
+  let valid = 0;
+  while (position < 100_005) {
+    const items = [];
+    for (let k = 0; k < 500 && position < 100_005; k++, position++) {
+      const replacement = bad.get(position);
+      if (replacement) items.push(replacement);
+      else items.push(registerItem(valid++));
+    }
+    await write(call, { items, overwrite: false });
+  }
+  call.end();
+  const { error, value } = await summary;
+  t.equal(error, null);
+  t.match(value, { received: 100_005, created: 100_000, alreadyExisted: 0, failed: 5, failuresOmitted: 0 });
+  t.same(
+    value.failures.map((failure: { position: number; error: { code: string } }) => [failure.position, failure.error.code]),
+    [
+      [7, 'IDENTIFIER_MISSING_SLASH'],
+      [40_000, 'PERMISSION_DENIED'],
+      [40_500, 'HANDLE_DUPLICATE_IN_REQUEST'],
+      [70_000, 'VALUE_TYPE_INVALID'],
+      [99_999, 'HANDLE_DUPLICATE_IN_REQUEST'],
+    ],
+  );
+  t.equal(await countUnder(both.store, DEMO), 100_000);
+  t.equal(await counter(both, 'registration'), 100_000);
+  t.equal(await counter(both, 'refused'), 3);
+});
+
+t.test('BulkRegister: a cancelled call keeps its committed chunks whole and drops the rest', async (t) => {
+  const both = await startBothNode({ dir: t.testdir(), synchronous: 'normal' });
+  t.teardown(() => both.close());
+  const demo = both.credentials.demoEnterprise;
+  const { call, summary } = bulkRegister(both.clients, authMetadata(demo.id, demo.secret));
+  for (let from = 0; from < 5000; from += 500) await write(call, { items: Array.from({ length: 500 }, (_, k) => registerItem(from + k)), overwrite: false });
+  const committed = () => both.logs.filter((log) => log['msg'] === 'bulk import chunk committed');
+  for (let i = 0; committed().length < 2 && i < 1000; i++) await sleep(10);
+  call.cancel();
+  t.equal((await summary).error?.code, status.CANCELLED);
+  for (let i = 0; !both.logs.some((log) => String(log['msg']).startsWith('bulk import abandoned')) && i < 1000; i++) await sleep(10);
+  t.same(committed().map((log) => log['positions']), [
+    [0, 1999],
+    [2000, 3999],
+  ]);
+  t.equal(await countUnder(both.store, DEMO), 4000);
+  const missing = [];
+  for (let i = 0; i < 4000; i++) if ((await both.store.getHandle(`${DEMO}/${serial(i)}`)) === undefined) missing.push(i);
+  t.same(missing, [], 'every acknowledged item is stored');
+  t.equal(await counter(both, 'registration'), 4000);
+  // How many of the last 1,000 items the server had read before the cancel arrived varies; none was committed.
+  t.ok(both.logs.find((log) => String(log['msg']).startsWith('bulk import abandoned: the client cancelled the call')));
+
+  // Sending the stream again: what the first attempt committed is already-exists, the rest is created.
+  const retry = bulkRegister(both.clients, authMetadata(demo.id, demo.secret));
+  for (let from = 0; from < 5000; from += 500) await write(retry.call, { items: Array.from({ length: 500 }, (_, k) => registerItem(from + k)) });
+  retry.call.end();
+  t.match((await retry.summary).value, { received: 5000, created: 1000, alreadyExisted: 4000, failed: 0 });
+  t.equal(await counter(both, 'registration'), 5000);
+});
+
+t.test('BulkRegister refuses callers who can write nothing, and an empty stream is an empty summary', async (t) => {
+  const both = await startBothNode({ dir: t.testdir() });
+  t.teardown(() => both.close());
+  const anonymous = bulkRegister(both.clients, authMetadata('300:0.NA/88.999.NOBODY', 'x'));
+  anonymous.call.write({ items: [registerItem(1)] });
+  anonymous.call.end();
+  const refused = await anonymous.summary;
+  t.equal(refused.error?.code, status.UNAUTHENTICATED);
+  t.equal(refused.error?.metadata.get('idnode-error-code')[0], 'AUTHENTICATION_FAILED');
+  const auditor = await both.node.principals.addAuditor('Auditor');
+  const audit = bulkRegister(both.clients, authMetadata(auditor.id, auditor.secret));
+  audit.call.end({ items: [registerItem(1)] });
+  t.equal((await audit.summary).error?.metadata.get('idnode-error-code')[0], 'PERMISSION_DENIED');
+  const nobody = bulkRegister(both.clients, new Metadata());
+  nobody.call.end({ items: [registerItem(1)] });
+  t.equal((await nobody.summary).error?.metadata.get('idnode-error-code')[0], 'AUTHENTICATION_REQUIRED');
+  t.equal(await countUnder(both.store, DEMO), 0);
+  const operator = both.credentials.operator;
+  const empty = bulkRegister(both.clients, authMetadata(operator.id, operator.secret));
+  empty.call.end();
+  t.same((await empty.summary).value, { received: 0, created: 0, alreadyExisted: 0, updated: 0, failed: 0, failures: [], failuresOmitted: 0 });
+});

@@ -1,0 +1,55 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { credentials, loadPackageDefinition, type Client, type ServiceError } from '@grpc/grpc-js';
+import t from 'tap';
+import { idnodePackageDefinition } from '../../src/grpc/proto-definition.js';
+import { authMetadata, IdnodeClients, valueMessage } from '../helpers/grpc-client.js';
+import type { Json } from '../helpers/http.js';
+import { runCli } from '../helpers/run-cli.js';
+import { firstRunCredentials, REPO_ROOT, spawnNode } from '../helpers/spawn-node.js';
+
+const TLS_DIR = join(REPO_ROOT, 'test', 'cli', 'fixtures', 'tls');
+
+function readyFile(file: string): { http: string; grpc?: string } {
+  return JSON.parse(readFileSync(file, 'utf8')) as { http: string; grpc?: string };
+}
+
+t.test('idnode serve --grpc-port: gRPC beside REST, in the ready file, stopped cleanly', async (t) => {
+  const node = await spawnNode({ dataDir: join(t.testdir(), 'data'), t, args: ['--grpc-port', '0'] });
+  const ready = readyFile(node.readyFile);
+  t.match(ready, { http: /^http:\/\/127\.0\.0\.1:\d+$/, grpc: /^127\.0\.0\.1:\d+$/ });
+  const demo = firstRunCredentials(node.stderr())!.demo;
+  const clients = new IdnodeClients(ready.grpc!);
+  t.teardown(() => clients.close());
+  const created = await clients.unary(clients.registry, 'Create', { handle: `${demo.prefix}/G-1`, values: [valueMessage(1, 'URL', 'u')] }, authMetadata(demo.id, demo.secret));
+  t.match(created, { ok: true, value: { status: 'WRITE_STATUS_CREATED' } });
+  const rest = (await (await fetch(`${ready.http}/api/handles/${demo.prefix}/G-1`)).json()) as Json;
+  t.equal(rest.values[0].data.value, 'u', 'written over gRPC, read over REST');
+  clients.close();
+  t.same(await node.stop(), { code: 0, signal: null });
+});
+
+t.test('gRPC over TLS with the node certificate', async (t) => {
+  const node = await spawnNode({
+    dataDir: join(t.testdir(), 'data'),
+    t,
+    args: ['--grpc-port', '0', '--tls-cert', join(TLS_DIR, 'cert.pem'), '--tls-key', join(TLS_DIR, 'key.pem')],
+  });
+  const ready = readyFile(node.readyFile);
+  const v1 = (loadPackageDefinition(idnodePackageDefinition()) as Json).idnode.v1;
+  const resolver: Client & Record<string, Function> = new v1.Resolver(ready.grpc!, credentials.createSsl(readFileSync(join(TLS_DIR, 'cert.pem'))), {
+    // The certificate names localhost (and the IP); a host name avoids sending an IP address as SNI.
+    'grpc.ssl_target_name_override': 'localhost',
+  });
+  t.teardown(() => resolver.close());
+  const error = await new Promise<ServiceError | null>((resolve) => resolver['Resolve']!.call(resolver, { handle: '88.999.DEMO/none' }, (failure: ServiceError | null) => resolve(failure)));
+  t.equal(error?.metadata.get('idnode-error-code')[0], 'HANDLE_NOT_FOUND', 'answered over TLS');
+  resolver.close();
+  t.same(await node.stop(), { code: 0, signal: null });
+});
+
+t.test('a bad grpc-port is a configuration error', async (t) => {
+  const run = await runCli(['serve', '--data-dir', join(t.testdir(), 'data'), '--grpc-port', '70000']);
+  t.equal(run.code, 2);
+  t.match(run.stderr, /invalid configuration: grpc-port \(from --grpc-port\) must be an integer from 0 to 65535, got "70000"/);
+});

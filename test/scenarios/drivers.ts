@@ -1,0 +1,174 @@
+import { Metadata, type ServiceError } from '@grpc/grpc-js';
+import { authMetadata, type IdnodeClients } from '../helpers/grpc-client.js';
+import type { BothNode } from '../helpers/grpc-node.js';
+import { send, type Json } from '../helpers/http.js';
+import { basic } from '../helpers/rest-node.js';
+
+/** Credentials of a scenario actor; undefined: anonymous. */
+export type Who = { id: string; secret: string } | undefined;
+
+/** A REST wire value as the scenarios write it. */
+export interface ScenarioValue {
+  index: number;
+  type: string;
+  data: string | { format: string; value: string };
+  ttl?: number;
+  permissions?: string;
+}
+
+/**
+ * What an operation ended with, in front-end-neutral terms: success with what was written or resolved, or
+ * the catalogue code and Handle response code of the failure.
+ */
+export interface Outcome {
+  ok: boolean;
+  code?: string;
+  responseCode?: number;
+  handle?: string;
+  created?: boolean;
+  values?: { index: number; type: string; format: string; value: string; ttl: number; permissions: string }[];
+  results?: { position: number; handle: string; status: string; code?: string }[];
+  summary?: { received: number; created: number; alreadyExisted: number; updated: number; failed: number };
+}
+
+export interface Driver {
+  readonly protocol: 'rest' | 'grpc';
+  create(who: Who, handle: string, values: ScenarioValue[]): Promise<Outcome>;
+  update(who: Who, handle: string, values: ScenarioValue[], indexes?: number[]): Promise<Outcome>;
+  remove(who: Who, handle: string): Promise<Outcome>;
+  resolve(who: Who, handle: string, filters?: { indexes?: number[]; types?: string[] }): Promise<Outcome>;
+  batch(who: Who, items: { handle: string; values: ScenarioValue[] }[]): Promise<Outcome>;
+  /** The streaming import (REST NDJSON, gRPC BulkRegister). */
+  stream(who: Who, items: { handle: string; values: ScenarioValue[] }[]): Promise<Outcome>;
+}
+
+export function restDriver(node: BothNode): Driver {
+  const headers = (who: Who): Record<string, string> => (who ? { authorization: basic(who.id, who.secret) } : {});
+  const path = (handle: string) => `${node.url}/api/handles/${handle.split('/').map(encodeURIComponent).join('/')}`;
+  const failure = (body: Json): Outcome => ({ ok: false, code: body.code, responseCode: body.responseCode });
+  return {
+    protocol: 'rest',
+    async create(who, handle, values) {
+      const reply = await send(`${path(handle)}?overwrite=false`, { method: 'PUT', headers: headers(who), json: { values } });
+      return reply.status < 300 ? { ok: true, handle: reply.body.handle, created: reply.status === 201 } : failure(reply.body);
+    },
+    async update(who, handle, values, indexes = []) {
+      const query = indexes.map((index) => `index=${index}`).join('&');
+      const reply = await send(`${path(handle)}${query ? `?${query}` : ''}`, { method: 'PUT', headers: headers(who), json: { values } });
+      return reply.status < 300 ? { ok: true, handle: reply.body.handle, created: reply.status === 201 } : failure(reply.body);
+    },
+    async remove(who, handle) {
+      const reply = await send(path(handle), { method: 'DELETE', headers: headers(who) });
+      return reply.status < 300 ? { ok: true, handle: reply.body.handle } : failure(reply.body);
+    },
+    async resolve(who, handle, filters = {}) {
+      const query = [...(filters.indexes ?? []).map((index) => `index=${index}`), ...(filters.types ?? []).map((type) => `type=${encodeURIComponent(type)}`)].join('&');
+      const reply = await send(`${path(handle)}${query ? `?${query}` : ''}`, { headers: headers(who) });
+      if (reply.status !== 200) return failure(reply.body);
+      return { ok: true, handle: reply.body.handle, responseCode: reply.body.responseCode, values: reply.body.values.map(restValue) };
+    },
+    async batch(who, items) {
+      const reply = await send(`${node.url}/api/v1/handles/batch`, { method: 'POST', headers: headers(who), json: { items } });
+      if (reply.status !== 200) return failure(reply.body);
+      return { ok: true, results: reply.body.results.map(restResult), summary: counts(reply.body.summary) };
+    },
+    async stream(who, items) {
+      const response = await fetch(`${node.url}/api/v1/import`, {
+        method: 'POST',
+        headers: { ...headers(who), 'content-type': 'application/x-ndjson' },
+        body: items.map((item) => JSON.stringify(item)).join('\n'),
+      });
+      const body = (await response.json()) as Json;
+      if (response.status !== 200) return failure(body);
+      return { ok: true, results: body.summary.failures.map(restResult), summary: counts(body.summary) };
+    },
+  };
+}
+
+export function grpcDriver(node: BothNode): Driver {
+  const clients: IdnodeClients = node.clients;
+  const metadata = (who: Who) => (who ? authMetadata(who.id, who.secret) : new Metadata());
+  const call = async (client: 'registry' | 'resolver', method: string, who: Who, request: object) => clients.unary(clients[client], method, request, metadata(who));
+  const failure = (outcome: { code: string | undefined; responseCode: string | undefined }): Outcome => ({
+    ok: false,
+    code: outcome.code,
+    responseCode: Number(outcome.responseCode),
+  });
+  const written = (reply: Awaited<ReturnType<typeof call>>): Outcome =>
+    reply.ok ? { ok: true, handle: reply.value.handle, created: reply.value.status === 'WRITE_STATUS_CREATED' } : failure(reply);
+  return {
+    protocol: 'grpc',
+    async create(who, handle, values) {
+      return written(await call('registry', 'Create', who, { handle, values: values.map(valueMessage) }));
+    },
+    async update(who, handle, values, indexes = []) {
+      return written(await call('registry', 'Update', who, { handle, values: values.map(valueMessage), indexes }));
+    },
+    async remove(who, handle) {
+      const reply = await call('registry', 'Delete', who, { handle });
+      return reply.ok ? { ok: true, handle: reply.value.handle } : failure(reply);
+    },
+    async resolve(who, handle, filters = {}) {
+      const reply = await call('resolver', 'Resolve', who, { handle, indexes: filters.indexes ?? [], types: filters.types ?? [] });
+      if (!reply.ok) return failure(reply);
+      return { ok: true, handle: reply.value.handle, responseCode: reply.value.responseCode, values: reply.value.values.map(grpcValue) };
+    },
+    async batch(who, items) {
+      const reply = await call('registry', 'RegisterBatch', who, { items: items.map(itemMessage) });
+      if (!reply.ok) return failure(reply);
+      return { ok: true, results: reply.value.results.map(grpcResult), summary: counts(reply.value.summary) };
+    },
+    async stream(who, items) {
+      const outcome = await new Promise<{ error: ServiceError | null; value: Json }>((resolve) => {
+        const stream = clients.registry['BulkRegister']!.call(clients.registry, metadata(who), (error: ServiceError | null, value: Json) => resolve({ error, value }));
+        for (let i = 0; i < items.length; i += 3) stream.write({ items: items.slice(i, i + 3).map(itemMessage) });
+        stream.end();
+      });
+      if (outcome.error) {
+        const code = outcome.error.metadata.get('idnode-error-code')[0];
+        const responseCode = outcome.error.metadata.get('idnode-response-code')[0];
+        return failure({ code: code as string | undefined, responseCode: responseCode as string | undefined });
+      }
+      return { ok: true, results: outcome.value.failures.map(grpcResult), summary: counts(outcome.value) };
+    },
+  };
+}
+
+function valueMessage(value: ScenarioValue): Json {
+  const data = typeof value.data === 'string' ? { value: value.data } : { format: value.data.format, value: value.data.value };
+  return { index: value.index, type: value.type, data, ...(value.ttl === undefined ? {} : { ttl: value.ttl }), ...(value.permissions === undefined ? {} : { permissions: value.permissions }) };
+}
+
+function itemMessage(item: { handle: string; values: ScenarioValue[] }): Json {
+  return { handle: item.handle, values: item.values.map(valueMessage) };
+}
+
+function restValue(value: Json): NonNullable<Outcome['values']>[number] {
+  const data = value.data.format === 'admin' ? JSON.stringify(value.data.value) : value.data.value;
+  return { index: value.index, type: value.type, format: value.data.format, value: data, ttl: value.ttl, permissions: value.permissions ?? '1110' };
+}
+
+function grpcValue(value: Json): NonNullable<Outcome['values']>[number] {
+  const data = value.data.format === 'admin' ? JSON.stringify(value.data.admin) : value.data.value;
+  return { index: value.index, type: value.type, format: value.data.format, value: data, ttl: value.ttl, permissions: value.permissions };
+}
+
+const STATUS: Record<string, string> = {
+  ITEM_STATUS_CREATED: 'created',
+  ITEM_STATUS_ALREADY_EXISTS: 'already-exists',
+  ITEM_STATUS_UPDATED: 'updated',
+  ITEM_STATUS_FAILED: 'failed',
+};
+
+function restResult(result: Json): NonNullable<Outcome['results']>[number] {
+  return { position: result.position, handle: result.handle, status: result.status, ...(result.code === undefined ? {} : { code: result.code }) };
+}
+
+function grpcResult(result: Json): NonNullable<Outcome['results']>[number] {
+  return { position: result.position, handle: result.handle, status: STATUS[result.status]!, ...(result.error ? { code: result.error.code } : {}) };
+}
+
+function counts(summary: Json): NonNullable<Outcome['summary']> {
+  const { received, created, alreadyExisted, updated, failed } = summary;
+  return { received, created, alreadyExisted, updated, failed };
+}
