@@ -9,7 +9,7 @@ import { reportCommand } from './commands/report.js';
 import { importCommand } from './commands/import.js';
 import { operatorCommand } from './commands/operator.js';
 import { serveCommand } from './commands/serve.js';
-import { VERSION } from './version.js';
+import { VERSION } from '../version.js';
 
 export function buildProgram(io: CliIo): Command {
   const program = new Command('idnode')

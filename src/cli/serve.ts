@@ -17,7 +17,7 @@ import { firstRunBanner } from './first-run-banner.js';
 import { listeningUrl } from './listening-url.js';
 import { removeReadyFile, writeReadyFile } from './ready-file.js';
 import { storeOptions } from './store-options.js';
-import { VERSION } from './version.js';
+import { VERSION } from '../version.js';
 
 /** Something started that must be stopped on the way out, in reverse order of starting. */
 interface Closer {
@@ -89,7 +89,7 @@ async function start(config: Config, io: CliIo, logger: Logger, closers: Closer[
   closers.push({ name: 'http', close: () => app.close() });
   await app.listen({ host: config.host, port: config.httpPort });
   const url = listeningUrl(app.server.address(), tls !== undefined);
-  const grpc = config.grpcPort === undefined ? undefined : await startGrpc(config, node, logger, tls, closers);
+  const grpc = config.grpcPort === undefined ? undefined : await startGrpc(config, node, logger, tls, closers, metrics);
 
   // After listen, so that a failed listen (port in use) does not consume the one showing of the secrets.
   const credentials = await firstRun(node);
@@ -106,9 +106,17 @@ async function start(config: Config, io: CliIo, logger: Logger, closers: Closer[
 }
 
 /** Starts the gRPC listener on host:grpcPort and returns its host:port. */
-async function startGrpc(config: Config, node: IdNode, logger: Logger, tls: { cert: Buffer; key: Buffer } | undefined, closers: Closer[]): Promise<string> {
+async function startGrpc(
+  config: Config,
+  node: IdNode,
+  logger: Logger,
+  tls: { cert: Buffer; key: Buffer } | undefined,
+  closers: Closer[],
+  metrics: NodeMetrics,
+): Promise<string> {
   const grpc = buildGrpcServer(node, {
     logger,
+    metrics,
     ...(tls === undefined ? {} : { tls }),
     allowRemoteCredentialsOverHttp: config.allowRemoteCredentialsOverHttp,
     // Long streams are cancelled half-way through the shutdown budget, so the rest of the stop still fits.

@@ -2,10 +2,15 @@ import { Authenticator } from './auth/authenticator.js';
 import { ResolutionCache, type CacheOptions } from './cache/resolution-cache.js';
 import type { Clock, Random } from './clock/clock.js';
 import { MeteringDay } from './clock/metering-day.js';
+import { Eligibility } from './eligibility/eligibility.js';
+import { BUNDLED_POLICY_DIR, DEFAULT_POLICY_ID, PolicyCatalogue } from './eligibility/policy-catalogue.js';
 import { PrincipalsAdmin } from './enterprises/principals-admin.js';
 import { HomedPrefixes } from './homing/homed-prefixes.js';
 import type { Logger } from './log/logger.js';
+import { Ledger } from './ledger/ledger.js';
+import { NodeKey } from './ledger/node-key.js';
 import { Metering } from './metering/metering.js';
+import { MeteringReports } from './metering/metering-reports.js';
 import { Registry, type RegistryLimits } from './registry/registry.js';
 import { composePipeline } from './resolver/pipeline.js';
 import { Resolver } from './resolver/resolver.js';
@@ -13,6 +18,7 @@ import { cacheStage } from './resolver/stages/cache-stage.js';
 import { meteringStage } from './resolver/stages/metering-stage.js';
 import { storeStage } from './resolver/stages/store-stage.js';
 import type { Store } from './store/store.js';
+import { timedStore, type StoreObserver } from './store/timed-store.js';
 
 /** The part of the validated configuration the core reads. */
 export interface CoreConfig {
@@ -22,7 +28,15 @@ export interface CoreConfig {
   readonly cache: Omit<CacheOptions, 'perf'>;
   readonly limits: RegistryLimits;
   readonly meteringFlushIntervalMs: number;
+  /** Real-time ms a day must have been closed before the ledger seals it by itself (default 10 000). */
+  readonly ledgerSealDelayMs?: number;
+  /** A directory of further award policy files, read after the bundled policies/ (default none). */
+  readonly policyDir?: string;
+  /** The policy of a report that names none (default zibo-2020-11-measure-2). */
+  readonly defaultPolicy?: string;
 }
+
+export const DEFAULT_LEDGER_SEAL_DELAY_MS = 10_000;
 
 export interface NodeDependencies {
   readonly store: Store;
@@ -31,6 +45,8 @@ export interface NodeDependencies {
   readonly logger: Logger;
   /** Monotonic time for cache expiry; defaults to performance. */
   readonly perf?: { now(): number };
+  /** Told the duration of every store call (for /metrics); the node then uses a timed view of the store. */
+  readonly storeObserver?: StoreObserver;
 }
 
 /**
@@ -50,11 +66,28 @@ export class IdNode {
     readonly principals: PrincipalsAdmin,
     readonly authenticator: Authenticator,
     private readonly unsubscribe: () => void,
+    readonly meteringDay: MeteringDay,
+    readonly meteringReports: MeteringReports,
+    readonly ledger: Ledger,
+    readonly eligibility: Eligibility,
   ) {}
 
-  /** Throws for an invalid node prefix or time zone (configuration is validated earlier; this is the backstop). */
+  /**
+   * Throws for an invalid node prefix or time zone (configuration is validated earlier; this is the backstop),
+   * and IdnodeError POLICY_INVALID / CONFIG_INVALID for a malformed policy file or an unknown default policy.
+   * Creates the node's signing key on the first start of a store.
+   */
   static async create(config: CoreConfig, deps: NodeDependencies): Promise<IdNode> {
-    const { store, clock, random, logger } = deps;
+    const { clock, random, logger } = deps;
+    // A set clock is announced at every start (serve also binds clock: "simulated" to every log line).
+    if (clock.simulation) {
+      logger.warn(
+        { clockStart: new Date(clock.simulation.startMs).toISOString(), clockRate: clock.simulation.rate },
+        'the node runs on a SET CLOCK (simulation): its metering, reports and ledger are not production figures',
+      );
+    }
+    const store = deps.storeObserver ? timedStore(deps.store, deps.storeObserver) : deps.store;
+    const policies = PolicyCatalogue.load([BUNDLED_POLICY_DIR, ...(config.policyDir === undefined ? [] : [config.policyDir])], config.defaultPolicy ?? DEFAULT_POLICY_ID);
     const meteringDay = new MeteringDay(config.timeZone);
     const homing = await HomedPrefixes.load(store, clock, config.nodePrefixes);
     const cache = new ResolutionCache({ ...config.cache, ...(deps.perf ? { perf: deps.perf } : {}) });
@@ -65,13 +98,34 @@ export class IdNode {
     const registry = new Registry(store, homing, cache, metering, clock, random, meteringDay, config.limits, logger);
     const principals = new PrincipalsAdmin(store, homing, clock, random);
     const unsubscribe = store.onForeignChange((handle) => (handle === undefined ? cache.clear() : cache.invalidate(handle)));
+    const key = await NodeKey.load(store, random);
+    const ledger = new Ledger(store, clock, meteringDay, metering, key, logger, { sealDelayMs: config.ledgerSealDelayMs ?? DEFAULT_LEDGER_SEAL_DELAY_MS });
+    const eligibility = new Eligibility(store, meteringDay, clock, policies);
     metering.start();
-    return new IdNode(config, store, clock, homing, cache, metering, resolver, registry, principals, new Authenticator(store), unsubscribe);
+    ledger.start();
+    return new IdNode(
+      config,
+      store,
+      clock,
+      homing,
+      cache,
+      metering,
+      resolver,
+      registry,
+      principals,
+      new Authenticator(store),
+      unsubscribe,
+      meteringDay,
+      new MeteringReports(store, meteringDay),
+      ledger,
+      eligibility,
+    );
   }
 
   /** Flushes metering and stops listening; the store is closed by whoever opened it. */
   async close(): Promise<void> {
     this.unsubscribe();
+    await this.ledger.stop();
     await this.metering.close();
   }
 }

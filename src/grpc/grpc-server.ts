@@ -1,4 +1,4 @@
-import { Server, ServerCredentials, type ServiceDefinition } from '@grpc/grpc-js';
+import { Server, ServerCredentials, type ServiceDefinition, type UntypedServiceImplementation } from '@grpc/grpc-js';
 import * as protoLoader from '@grpc/proto-loader';
 import { ReflectionService } from '@grpc/reflection';
 import { HealthImplementation, protoPath as healthProtoPath, type ServingStatusMap } from 'grpc-health-check';
@@ -6,6 +6,8 @@ import { BulkRegistration } from '../core/bulk/bulk-registration.js';
 import { IdnodeError } from '../core/errors/catalogue.js';
 import type { Logger } from '../core/log/logger.js';
 import type { IdNode } from '../core/node.js';
+import type { NodeMetrics } from '../metrics/node-metrics.js';
+import { instrumentService } from './call-metrics.js';
 import type { GrpcContext } from './grpc-context.js';
 import { meteringService } from './metering-service.js';
 import { idnodePackageDefinition } from './proto-definition.js';
@@ -22,6 +24,8 @@ export interface GrpcOptions {
   readonly maxReceiveMessageBytes?: number;
   /** How long close() lets in-flight calls finish before cancelling them (default 5000). */
   readonly shutdownGraceMs?: number;
+  /** The process's metrics (shared with REST); calls are recorded with frontend "grpc". */
+  readonly metrics?: NodeMetrics;
 }
 
 export interface GrpcServer {
@@ -58,9 +62,10 @@ export function buildGrpcServer(node: IdNode, options: GrpcOptions): GrpcServer 
   };
   const definition = idnodePackageDefinition();
   const service = (name: string) => definition[name] as ServiceDefinition;
-  server.addService(service('idnode.v1.Resolver'), resolverService(node, context));
-  server.addService(service('idnode.v1.Registry'), registryService(node, context));
-  server.addService(service('idnode.v1.Metering'), meteringService(node, context));
+  const metered = (implementation: UntypedServiceImplementation) => (options.metrics ? instrumentService(implementation, options.metrics) : implementation);
+  server.addService(service('idnode.v1.Resolver'), metered(resolverService(node, context)));
+  server.addService(service('idnode.v1.Registry'), metered(registryService(node, context)));
+  server.addService(service('idnode.v1.Metering'), metered(meteringService(node, context)));
 
   const serving: ServingStatusMap = { '': 'SERVING' };
   for (const name of SERVICE_NAMES) serving[name] = 'SERVING';

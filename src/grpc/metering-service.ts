@@ -1,4 +1,5 @@
 import type { sendUnaryData, ServerUnaryCall, UntypedServiceImplementation } from '@grpc/grpc-js';
+import { assertCanAudit } from '../core/auth/access.js';
 import { dailyFigures } from '../core/metering/daily-figures.js';
 import type { IdNode } from '../core/node.js';
 import type { CounterRow } from '../core/store/store.js';
@@ -7,7 +8,14 @@ import { principalOfCall } from './call-principal.js';
 import type { GrpcContext } from './grpc-context.js';
 import { statusOf } from './grpc-errors.js';
 
-/** idnode.v1.Metering: metered figures for auditors and the operator. (The eligibility rpc is not defined yet.) */
+interface EligibilityReply {
+  year: number;
+  policyId: string;
+  awards: { id: string; title: string; verdict: string }[];
+  reportJson: string;
+}
+
+/** idnode.v1.Metering: metered figures and the award-eligibility report, for auditors and the operator. */
 export function meteringService(node: IdNode, context: GrpcContext): UntypedServiceImplementation {
   return {
     DailyFigures: async (
@@ -19,6 +27,24 @@ export function meteringService(node: IdNode, context: GrpcContext): UntypedServ
         const principal = await principalOfCall(call, node.authenticator, context.policy);
         const rows = await dailyFigures(node.store, principal, call.request.fromDay, call.request.toDay);
         callback(null, { rows, timeZone: node.config.timeZone });
+      } catch (error) {
+        callback(statusOf(error, log));
+      }
+    },
+    Eligibility: async (call: ServerUnaryCall<{ year: number; policy: string }, EligibilityReply>, callback: sendUnaryData<EligibilityReply>) => {
+      const log = callLogger(context.logger, call.metadata, 'Eligibility');
+      try {
+        assertCanAudit(await principalOfCall(call, node.authenticator, context.policy), 'reading the eligibility report');
+        const report = await node.eligibility.report({
+          ...(call.request.year ? { year: call.request.year } : {}),
+          ...(call.request.policy ? { policyId: call.request.policy } : {}),
+        });
+        callback(null, {
+          year: report.year,
+          policyId: report.policy.id,
+          awards: report.awards.map((award) => ({ id: award.id, title: award.title, verdict: award.verdict })),
+          reportJson: JSON.stringify(report),
+        });
       } catch (error) {
         callback(statusOf(error, log));
       }

@@ -6,17 +6,32 @@ import { IdnodeError } from '../core/errors/catalogue.js';
 import type { IdNode } from '../core/node.js';
 import type { CredentialPolicy } from './credentials.js';
 import { sendError } from './error-reply.js';
+import { NodeMetrics } from '../metrics/node-metrics.js';
+import { instrumentRoutes } from './route-metrics.js';
+import { bulkRoutes } from './routes/bulk.js';
+import { dashboardRoutes } from './routes/dashboard.js';
+import { eligibilityRoutes } from './routes/eligibility.js';
+import { ledgerRoutes } from './routes/ledger.js';
+import { meteringRoutes } from './routes/metering.js';
+import { metricsRoutes } from './routes/metrics.js';
 import { enterpriseRoutes } from './routes/enterprises.js';
 import { handleRoutes } from './routes/handles.js';
 import { healthRoutes } from './routes/health.js';
 import { prefixRoutes } from './routes/prefixes.js';
 import { ErrorSchema, WireValueSchema } from './schemas.js';
+import { validatorCompiler } from './validators.js';
+import { VERSION } from '../version.js';
 
 export interface RestOptions {
   readonly logger: PinoLogger;
   readonly bodyLimitBytes: number;
   readonly tls?: { readonly cert: Buffer; readonly key: Buffer };
   readonly allowRemoteCredentialsOverHttp: boolean;
+  /**
+   * The process's metrics, created before the node so that its store calls are timed (see NodeMetrics).
+   * Absent: the server makes its own, attached to `node`, without store timings.
+   */
+  readonly metrics?: NodeMetrics;
 }
 
 /** A percent-encoded 255-byte identifier is at most 765 characters; leave room for the prefix of the path. */
@@ -47,11 +62,12 @@ export async function buildRestServer(node: IdNode, options: RestOptions): Promi
 
   // Only JSON bodies: anything else is refused with 415 before a handler runs.
   app.removeContentTypeParser('text/plain');
+  app.setValidatorCompiler(validatorCompiler);
   app.addSchema(WireValueSchema);
   app.addSchema(ErrorSchema);
   await app.register(swagger, {
     openapi: {
-      info: { title: 'idnode', description: 'Secondary identifier-resolution node: HANDLE.NET-compatible REST API', version: '0.1.0' },
+      info: { title: 'idnode', description: 'Secondary identifier-resolution node: HANDLE.NET-compatible REST API', version: VERSION },
       components: { securitySchemes: { basic: { type: 'http', scheme: 'basic', description: 'username {index}:{handle}, password the secret' } } },
     },
   });
@@ -64,10 +80,20 @@ export async function buildRestServer(node: IdNode, options: RestOptions): Promi
     sendError(request, reply, new IdnodeError('ROUTE_NOT_FOUND', `no endpoint ${request.method} ${request.url.split('?')[0]}`)),
   );
 
+  const metrics = options.metrics ?? new NodeMetrics();
+  metrics.attach(node);
+  // Before any route is declared: it times the routes declared after it.
+  instrumentRoutes(app, metrics);
   handleRoutes(app, node, policy);
   prefixRoutes(app, node, policy);
   enterpriseRoutes(app, node, policy);
+  bulkRoutes(app, node, policy);
   healthRoutes(app, node);
+  metricsRoutes(app, metrics);
+  meteringRoutes(app, node, policy);
+  eligibilityRoutes(app, node, policy);
+  ledgerRoutes(app, node, policy);
+  dashboardRoutes(app, node, policy);
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
   await app.ready();

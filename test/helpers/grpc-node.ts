@@ -7,6 +7,7 @@ import { firstRun, type FirstRunCredentials } from '../../src/core/first-run.js'
 import { IdNode, type CoreConfig } from '../../src/core/node.js';
 import type { Store } from '../../src/core/store/store.js';
 import { buildGrpcServer, type GrpcServer } from '../../src/grpc/grpc-server.js';
+import { NodeMetrics } from '../../src/metrics/node-metrics.js';
 import { buildRestServer } from '../../src/rest/server.js';
 import { openSqliteStore } from '../../src/store/sqlite/sqlite-store.js';
 import { IdnodeClients } from './grpc-client.js';
@@ -51,11 +52,16 @@ export async function startBothNode(options: BothNodeOptions): Promise<BothNode>
   });
   const logger = pino({ level: 'info' }, sink);
   const store = openSqliteStore({ file: join(options.dir, 'idnode.sqlite'), synchronous: options.synchronous ?? 'full' });
-  const node = await IdNode.create({ ...TEST_CORE_CONFIG, ...options.config }, { store, clock: options.clock ?? systemClock, random: systemRandom, logger });
+  // One metrics registry for both front ends, as `idnode serve` wires it.
+  const metrics = new NodeMetrics();
+  const node = await IdNode.create(
+    { ...TEST_CORE_CONFIG, ...options.config },
+    { store, clock: options.clock ?? systemClock, random: systemRandom, logger, storeObserver: metrics.storeObserver },
+  );
   const credentials = (await firstRun(node))!;
-  const app = await buildRestServer(node, { logger, bodyLimitBytes: options.bodyLimitBytes ?? 1024 * 1024, allowRemoteCredentialsOverHttp: false });
+  const app = await buildRestServer(node, { logger, bodyLimitBytes: options.bodyLimitBytes ?? 1024 * 1024, allowRemoteCredentialsOverHttp: false, metrics });
   const url = await app.listen({ host: '127.0.0.1', port: 0 });
-  const grpc = buildGrpcServer(node, { logger, allowRemoteCredentialsOverHttp: false, shutdownGraceMs: 1000 });
+  const grpc = buildGrpcServer(node, { logger, allowRemoteCredentialsOverHttp: false, shutdownGraceMs: 1000, metrics });
   const port = await grpc.listen('127.0.0.1', 0);
   const grpcAddress = `127.0.0.1:${port}`;
   const clients = new IdnodeClients(grpcAddress);

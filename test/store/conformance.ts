@@ -409,7 +409,7 @@ export function storeConformance(t: Test, name: string, open: OpenStore): Promis
     });
 
     await withStore('onForeignChange: own writes are not foreign; unsubscribe works', async (t, store) => {
-      const seen: string[] = [];
+      const seen: (string | undefined)[] = [];
       const unsubscribe = store.onForeignChange((h) => seen.push(h));
       await store.applyWrites([create(handle('own'), [value(1, 'a')]), { op: 'delete', handle: handle('own'), prefix: PREFIX }, create(handle('own2'), [value(1, 'a')])], CONTEXT);
       await new Promise((resolve) => setTimeout(resolve, 300));

@@ -80,8 +80,8 @@ t.test('onForeignChange fires on the other instance, never on the writer', async
   const a = await open(t, schema);
   const b = await open(t, schema);
   t.not(a.instanceId, b.instanceId);
-  const heardByA: string[] = [];
-  const heardByB: string[] = [];
+  const heardByA: (string | undefined)[] = [];
+  const heardByB: (string | undefined)[] = [];
   a.onForeignChange((h) => heardByA.push(h));
   const unsubscribe = b.onForeignChange((h) => heardByB.push(h));
 
@@ -118,7 +118,7 @@ t.test('a throwing listener does not silence the others', async (t) => {
   const schema = freshSchema(t);
   const a = await open(t, schema);
   const b = await open(t, schema);
-  const heard: string[] = [];
+  const heard: (string | undefined)[] = [];
   const warnings: string[] = [];
   const onWarning = (warning: Error) => warnings.push(warning.message);
   process.on('warning', onWarning);
@@ -137,13 +137,14 @@ t.test('a lost LISTEN connection is re-established and reported as a gap', async
   let gaps = 0;
   const a = await open(t, schema);
   const b = await open(t, schema, { onListenGap: () => gaps++ });
-  const heard: string[] = [];
+  const heard: (string | undefined)[] = [];
   b.onForeignChange((h) => heard.push(h));
   const pid = b.listenBackendPid;
   t.type(pid, 'number');
   await admin((client) => client.query('SELECT pg_terminate_backend($1)', [pid]));
   await eventually(() => gaps === 1, 'the gap to be reported');
   t.not(b.listenBackendPid, pid, 'a new session');
+  t.ok(heard.includes(undefined), 'listeners hear "anything may have changed" (caches clear)');
   await a.applyWrites([create('88.999.1/after-gap')], CONTEXT);
   await eventually(() => heard.includes('88.999.1/after-gap'), 'notifications to flow again');
 });

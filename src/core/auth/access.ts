@@ -35,3 +35,13 @@ export function assertCanList(principal: Principal, prefix: string): void {
   if (principal.kind === 'anonymous') throw new IdnodeError('AUTHENTICATION_REQUIRED', `listing identifiers under ${prefix} needs credentials`);
   throw new IdnodeError('PERMISSION_DENIED', `${principal.id} may not list identifiers under ${prefix}`);
 }
+
+/**
+ * Throws unless the caller may read metering, eligibility reports and the ledger: auditors and the operator
+ * (DESIGN §1). AUTHENTICATION_REQUIRED for anonymous callers, PERMISSION_DENIED for enterprises.
+ */
+export function assertCanAudit(principal: Principal, action: string): void {
+  if (principal.kind === 'operator' || principal.kind === 'auditor') return;
+  if (principal.kind === 'anonymous') throw new IdnodeError('AUTHENTICATION_REQUIRED', `${action} needs auditor or operator credentials`);
+  throw new IdnodeError('PERMISSION_DENIED', `${action} is for auditors and the operator; ${principal.id} is an enterprise`);
+}

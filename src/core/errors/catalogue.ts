@@ -5,9 +5,11 @@
  * status, so the same operation fails identically through every front end.
  *
  * Handle response codes are those of RFC 3652 §2.2.2.3 (1 success, 2 error, 4 protocol error,
- * 100 handle not found, 101 handle exists, 102 invalid handle, 200 values not found, 201 value exists,
+ * 3 server too busy, 5 operation not supported, 100 handle not found, 101 handle exists, 102 invalid handle, 200 values not found, 201 value exists,
  * 202 invalid value, 301 server not responsible, 400 invalid admin, 401 insufficient permissions,
- * 402 authentication needed, 403 authentication failed).
+ * 402 authentication needed, 403 authentication failed). Statuses follow DESIGN §4's table (1→200/201,
+ * 2→500, 100→404, 101→409, 102/202/301→400, 402→401, 400/401/403→403); codes the table does not name
+ * (3, 4, 5, 201) take the HTTP status that says the same thing (503, 400/413/415, 404, 409).
  */
 
 /** gRPC status numbers (grpc/status.h); the core does not import grpc-js, so they are spelled out. */
@@ -91,11 +93,12 @@ export const CATALOGUE = {
   HANDLE_NOT_FOUND: { summary: 'The identifier does not exist.', httpStatus: 404, grpcStatus: GrpcStatus.NOT_FOUND, handleCode: 100 },
   HANDLE_ALREADY_EXISTS: { summary: 'The identifier exists and overwrite=false.', httpStatus: 409, grpcStatus: GrpcStatus.ALREADY_EXISTS, handleCode: 101 },
   VALUE_ALREADY_EXISTS: { summary: 'A value at that index exists and overwrite=false.', httpStatus: 409, grpcStatus: GrpcStatus.ALREADY_EXISTS, handleCode: 201 },
+  HANDLE_DUPLICATE_IN_REQUEST: { summary: 'The identifier occurs more than once in one batch or import; the later occurrence is refused.', httpStatus: 409, grpcStatus: GrpcStatus.ALREADY_EXISTS, handleCode: 101 },
   NOT_HOMED: { summary: "The identifier's prefix is not homed on this node.", httpStatus: 400, grpcStatus: GrpcStatus.FAILED_PRECONDITION, handleCode: 301 },
   PREFIX_ALREADY_HOMED: { summary: 'The prefix is already homed on this node.', httpStatus: 409, grpcStatus: GrpcStatus.ALREADY_EXISTS, handleCode: 101 },
-  PREFIX_CONFIGURED: { summary: 'The prefix is homed by configuration and cannot be unhomed over the API.', httpStatus: 409, grpcStatus: GrpcStatus.FAILED_PRECONDITION, handleCode: 2 },
+  PREFIX_CONFIGURED: { summary: 'The prefix is homed by configuration and cannot be unhomed over the API.', httpStatus: 403, grpcStatus: GrpcStatus.FAILED_PRECONDITION, handleCode: 401 },
   ENTERPRISE_PREFIX_TAKEN: { summary: 'The enterprise prefix is already allocated.', httpStatus: 409, grpcStatus: GrpcStatus.ALREADY_EXISTS, handleCode: 101 },
-  PRINCIPAL_REVOKED: { summary: 'The credential was revoked; it cannot be rotated.', httpStatus: 409, grpcStatus: GrpcStatus.FAILED_PRECONDITION, handleCode: 2 },
+  PRINCIPAL_REVOKED: { summary: 'The credential was revoked; it cannot be rotated.', httpStatus: 403, grpcStatus: GrpcStatus.FAILED_PRECONDITION, handleCode: 400 },
   ENTERPRISE_NOT_FOUND: { summary: 'No enterprise holds that prefix.', httpStatus: 404, grpcStatus: GrpcStatus.NOT_FOUND, handleCode: 100 },
 
   // Authentication and authorisation.
@@ -106,9 +109,20 @@ export const CATALOGUE = {
   PERMISSION_DENIED: { summary: "The caller has no right to do that under this prefix.", httpStatus: 403, grpcStatus: GrpcStatus.PERMISSION_DENIED, handleCode: 401 },
 
   // The node itself.
-  STORE_UNAVAILABLE: { summary: 'The store could not be reached.', httpStatus: 503, grpcStatus: GrpcStatus.UNAVAILABLE, handleCode: 2 },
+  NODE_UNREACHABLE: { summary: 'A client command (idnode import) could not reach the node: connection refused, timed out, or 502/503/504.', httpStatus: 503, grpcStatus: GrpcStatus.UNAVAILABLE, handleCode: 3 },
+  STORE_UNAVAILABLE: { summary: 'The store could not be reached; retry later.', httpStatus: 503, grpcStatus: GrpcStatus.UNAVAILABLE, handleCode: 3 },
   INTERNAL_ERROR: { summary: 'An unexpected error; the request changed nothing it had not committed.', httpStatus: 500, grpcStatus: GrpcStatus.INTERNAL, handleCode: 2 },
   CONFIG_INVALID: { summary: 'A configuration setting is invalid (start-up only).', httpStatus: 500, grpcStatus: GrpcStatus.INTERNAL, handleCode: 2 },
+
+  // Metering, eligibility and the ledger (DESIGN §2).
+  POLICY_INVALID: { summary: 'An award policy file is malformed; the message names the field.', httpStatus: 500, grpcStatus: GrpcStatus.INTERNAL, handleCode: 2 },
+  POLICY_NOT_FOUND: { summary: 'No award policy has that id.', httpStatus: 404, grpcStatus: GrpcStatus.NOT_FOUND, handleCode: 100 },
+  LEDGER_VERIFICATION_FAILED: {
+    summary: 'An exported ledger does not verify against the public key: a day was changed, removed or reordered (named in the message).',
+    httpStatus: 422,
+    grpcStatus: GrpcStatus.FAILED_PRECONDITION,
+    handleCode: 4,
+  },
 } as const satisfies Record<string, CatalogueEntry>;
 
 export type ErrorCode = keyof typeof CATALOGUE;

@@ -1,3 +1,4 @@
+import { assertCanAudit } from '../auth/access.js';
 import type { Principal } from '../auth/principal.js';
 import { IdnodeError } from '../errors/catalogue.js';
 import type { CounterRow, Store } from '../store/store.js';
@@ -13,10 +14,7 @@ const DAY = /^(\d{4})-(\d{2})-(\d{2})$/;
  * not a calendar date YYYY-MM-DD, fromDay after toDay, or a range longer than MAX_FIGURES_DAYS).
  */
 export async function dailyFigures(store: Store, principal: Principal, fromDay: string, toDay: string): Promise<CounterRow[]> {
-  if (principal.kind === 'anonymous') throw new IdnodeError('AUTHENTICATION_REQUIRED', 'reading metered figures needs auditor or operator credentials');
-  if (principal.kind === 'enterprise') {
-    throw new IdnodeError('PERMISSION_DENIED', `metered figures are for auditors and the operator; ${principal.id} is an enterprise`);
-  }
+  assertCanAudit(principal, 'reading metered figures');
   const from = dayNumber(fromDay, 'from_day');
   const to = dayNumber(toDay, 'to_day');
   if (from > to) throw new IdnodeError('REQUEST_INVALID', `from_day ${fromDay} is after to_day ${toDay}`);

@@ -8,6 +8,16 @@ export type ResolutionKind = 'resolution.cache-hit' | 'resolution.store-read' | 
 
 const SEPARATOR = '\u0000';
 
+/** For /metrics: how far metering lags behind (real time, not the node's clock). */
+export interface MeteringStats {
+  /** Counts held in memory, not yet flushed. */
+  readonly pending: number;
+  /** Age of the oldest count not yet flushed, 0 when none: what a crash now would lose at most. */
+  readonly flushLagMs: number;
+  readonly flushes: number;
+  readonly failedFlushes: number;
+}
+
 /**
  * Counts what is not counted inside a store transaction: resolutions and refused writes. Counts accumulate
  * in memory and are flushed as additive upserts every `flushIntervalMs` and on close. A failed flush keeps
@@ -19,6 +29,10 @@ export class Metering {
   private pending = new Map<string, number>();
   private timer: NodeJS.Timeout | undefined;
   private flushing: Promise<void> | undefined;
+  /** performance.now() when the oldest pending count was added; undefined while nothing is pending. */
+  private oldestPendingAt: number | undefined;
+  private flushes = 0;
+  private failedFlushes = 0;
 
   constructor(
     private readonly store: Store,
@@ -48,12 +62,30 @@ export class Metering {
     return total;
   }
 
+  stats(): MeteringStats {
+    return {
+      pending: this.pendingCount(),
+      flushLagMs: this.oldestPendingAt === undefined ? 0 : performance.now() - this.oldestPendingAt,
+      flushes: this.flushes,
+      failedFlushes: this.failedFlushes,
+    };
+  }
+
   /** Writes the pending counts; concurrent calls share one flush. Never rejects (a failure is logged and retried). */
   flush(): Promise<void> {
     this.flushing ??= this.flushOnce().finally(() => {
       this.flushing = undefined;
     });
     return this.flushing;
+  }
+
+  /**
+   * Resolves once every count added before the call was offered to the store (a flush already running may
+   * have started before some of them, so a fresh one follows it). Never rejects; a failed flush keeps its counts.
+   */
+  async flushNow(): Promise<void> {
+    if (this.flushing) await this.flushing;
+    await this.flush();
   }
 
   async close(): Promise<void> {
@@ -65,6 +97,7 @@ export class Metering {
   }
 
   private add(prefix: string, protocol: string, kind: CounterKind): void {
+    if (this.oldestPendingAt === undefined) this.oldestPendingAt = performance.now();
     const key = this.meteringDay.dayOf(this.clock.now()) + SEPARATOR + prefix + SEPARATOR + protocol + SEPARATOR + kind;
     this.pending.set(key, (this.pending.get(key) ?? 0) + 1);
   }
@@ -72,7 +105,9 @@ export class Metering {
   private async flushOnce(): Promise<void> {
     if (this.pending.size === 0) return;
     const batch = this.pending;
+    const batchSince = this.oldestPendingAt;
     this.pending = new Map();
+    this.oldestPendingAt = undefined;
     const deltas: CounterDelta[] = [];
     for (const [key, count] of batch) {
       const [day, prefix, protocol, kind] = key.split(SEPARATOR) as [string, string, string, CounterKind];
@@ -80,8 +115,11 @@ export class Metering {
     }
     try {
       await this.store.addCounters(deltas);
+      this.flushes++;
     } catch (error) {
       for (const [key, count] of batch) this.pending.set(key, (this.pending.get(key) ?? 0) + count);
+      this.oldestPendingAt = batchSince;
+      this.failedFlushes++;
       this.logger.error({ err: error, counters: deltas.length }, 'metering flush failed; counts kept for the next flush');
     }
   }

@@ -106,7 +106,8 @@ export interface HandleRecord {
  * - create: only if absent (outcome created | exists).
  * - replace: create, or replace every value (created | updated).
  * - merge: add or replace the given values, keep the others (created | updated); with overwrite=false any
- *   given index that already exists makes it value-exists and changes nothing. On an absent handle it
+ *   given index that already exists makes it value-exists and changes nothing. A merge that creates the
+ *   handle also writes `addIfCreated` (decided inside the transaction, so a concurrent create cannot race it). On an absent handle it
  *   creates, whatever `overwrite` says.
  * - delete: the whole handle (deleted | not-found).
  * - delete-values: the given indexes (updated | not-found | would-empty); indexes not present are ignored,
@@ -120,7 +121,15 @@ export interface HandleRecord {
 export type HandleWrite =
   | { readonly op: 'create'; readonly handle: string; readonly prefix: string; readonly values: readonly HandleValue[] }
   | { readonly op: 'replace'; readonly handle: string; readonly prefix: string; readonly values: readonly HandleValue[] }
-  | { readonly op: 'merge'; readonly handle: string; readonly prefix: string; readonly values: readonly HandleValue[]; readonly overwrite: boolean }
+  | {
+      readonly op: 'merge';
+      readonly handle: string;
+      readonly prefix: string;
+      readonly values: readonly HandleValue[];
+      readonly overwrite: boolean;
+      /** Values added as well when, and only when, the merge creates the handle (the default HS_ADMIN). */
+      readonly addIfCreated?: readonly HandleValue[];
+    }
   | { readonly op: 'delete'; readonly handle: string; readonly prefix: string }
   | { readonly op: 'delete-values'; readonly handle: string; readonly prefix: string; readonly indexes: readonly number[] };
 

@@ -1,0 +1,75 @@
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { Command } from 'commander';
+import { IdnodeError } from '../../core/errors/catalogue.js';
+import { parsePublicKey } from '../../core/ledger/node-key.js';
+import { verifyLedger } from '../../core/ledger/verify-ledger.js';
+import { withAdminNode } from '../admin-node.js';
+import type { CliIo } from '../cli-io.js';
+import { configFromOptions } from '../shared-options.js';
+import { admin } from './enterprise.js';
+import { print } from './output.js';
+
+/** `idnode ledger seal|export|verify`: the signed ledger of closed days (DESIGN §2, Evidence). */
+export function ledgerCommand(io: CliIo): Command {
+  const command = new Command('ledger').description('the signed, append-only ledger of closed metering days');
+
+  admin(command.command('seal').description('seal every closed day not sealed yet, now (a running node also does it by itself)')).action(
+    async (options: Record<string, unknown>) => {
+      const config = configFromOptions(options, io);
+      const sealed = await withAdminNode(config, (node) => node.ledger.sealClosedDays());
+      const days = sealed.map((entry) => ({ seq: entry.seq, day: entry.day, hash: entry.hash }));
+      print(io, options['json'] === true, { sealed: days }, () =>
+        days.length === 0 ? 'Nothing to seal: every closed day is sealed.\n' : days.map((day) => `sealed ${day.day} (#${day.seq}) ${day.hash}\n`).join(''),
+      );
+    },
+  );
+
+  admin(command.command('export').description("print the ledger as JSON, with each day's counter rows (for `idnode ledger verify`)"))
+    .option('--no-rows', "leave out each day's counter rows (then verify checks the chain only)")
+    .action(async (options: Record<string, unknown>) => {
+      const config = configFromOptions(options, io);
+      const exported = await withAdminNode(config, (node) => node.ledger.export({ rows: options['rows'] !== false }));
+      io.stdout(`${JSON.stringify(exported, null, 2)}\n`);
+    });
+
+  command
+    .command('verify')
+    .description('check an exported ledger offline against the node public key; exits 1 naming every bad day')
+    .argument('<ledger>', 'the JSON printed by `idnode ledger export` (or GET /api/v1/ledger)')
+    .requiredOption('--public-key <file>', 'the PEM printed by `idnode key export` (or GET /api/v1/node-key)')
+    .option('--json', 'print the result as JSON')
+    .action((ledgerFile: string, options: Record<string, unknown>) => {
+      const keyFile = resolve(io.cwd, String(options['publicKey']));
+      const key = parsePublicKey(readText(keyFile, '--public-key'), keyFile);
+      const path = resolve(io.cwd, ledgerFile);
+      let document: unknown;
+      try {
+        document = JSON.parse(readText(path, 'the ledger'));
+      } catch (error) {
+        if (error instanceof IdnodeError) throw error;
+        throw new IdnodeError('REQUEST_INVALID', `${path} is not JSON: ${(error as Error).message}`);
+      }
+      const result = verifyLedger(document, key);
+      print(io, options['json'] === true, result, () => {
+        const range = result.firstDay === undefined ? 'no days' : `${result.entries} day(s) from ${result.firstDay} to ${result.lastDay}`;
+        const simulated = result.simulatedDays > 0 ? `\nwarning: ${result.simulatedDays} day(s) were sealed on a simulated clock: not production figures` : '';
+        if (result.ok) return `OK: ${range}: chain, hashes and signatures hold; counts checked for ${result.rowsChecked} day(s)${simulated}\n`;
+        return `${result.problems.map((problem) => `FAILED ${problem.day ?? '(ledger)'}: ${problem.message}\n`).join('')}${range}${simulated}\n`;
+      });
+      if (!result.ok) {
+        const days = [...new Set(result.problems.map((problem) => problem.day).filter((day) => day !== undefined))];
+        throw new IdnodeError('LEDGER_VERIFICATION_FAILED', `${path} does not verify${days.length > 0 ? `: bad day(s) ${days.join(', ')}` : `: ${result.problems[0]?.message}`}`);
+      }
+    });
+
+  return command;
+}
+
+function readText(file: string, what: string): string {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch (error) {
+    throw new IdnodeError('REQUEST_INVALID', `cannot read ${what} ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+  }
+}

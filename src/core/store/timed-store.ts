@@ -1,0 +1,58 @@
+import type { Store } from './store.js';
+
+/** Told the duration of each store call (seconds) and whether it failed; must be cheap and must not throw. */
+export type StoreObserver = (operation: TimedOperation, seconds: number, failed: boolean) => void;
+
+/** The store calls that are timed (a bounded set, so they can label a metric). */
+export const TIMED_OPERATIONS = [
+  'getHandle',
+  'applyWrites',
+  'listHandles',
+  'getPrincipal',
+  'addCounters',
+  'listCounters',
+  'sumCounters',
+  'listLedgerEntries',
+  'appendLedgerEntry',
+  'ping',
+] as const satisfies readonly (keyof Store)[];
+export type TimedOperation = (typeof TIMED_OPERATIONS)[number];
+
+/**
+ * `store`, with the calls of TIMED_OPERATIONS timed for `observe`. Everything else (other methods, `kind`,
+ * backend-specific fields) reaches the store unchanged; methods are bound to it, since stores keep their state
+ * in private fields. The store's contract is unchanged: results and errors pass through as they are.
+ */
+export function timedStore(store: Store, observe: StoreObserver): Store {
+  const timed = new Map<PropertyKey, unknown>();
+  for (const operation of TIMED_OPERATIONS) {
+    const original = store[operation] as ((...args: unknown[]) => Promise<unknown>) | undefined;
+    if (typeof original !== 'function') continue;
+    const method = original.bind(store);
+    timed.set(operation, async (...args: unknown[]) => {
+      const started = performance.now();
+      let failed = true;
+      try {
+        const result = await method(...args);
+        failed = false;
+        return result;
+      } finally {
+        observe(operation, (performance.now() - started) / 1000, failed);
+      }
+    });
+  }
+  const bound = new Map<PropertyKey, unknown>();
+  return new Proxy(store, {
+    get(target, key) {
+      if (timed.has(key)) return timed.get(key);
+      const value: unknown = Reflect.get(target, key, target);
+      if (typeof value !== 'function') return value;
+      let method = bound.get(key);
+      if (method === undefined) {
+        method = (value as (...args: unknown[]) => unknown).bind(target);
+        bound.set(key, method);
+      }
+      return method;
+    },
+  });
+}

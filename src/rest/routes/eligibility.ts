@@ -1,0 +1,64 @@
+import type { FastifyInstance } from 'fastify';
+import { Type, type Static } from '@sinclair/typebox';
+import { parseYear } from '../../core/eligibility/eligibility.js';
+import { renderReportHtml } from '../../core/eligibility/render-html.js';
+import { renderReportMarkdown } from '../../core/eligibility/render-markdown.js';
+import type { IdNode } from '../../core/node.js';
+import { auditorOf } from '../audit-access.js';
+import type { CredentialPolicy } from '../credentials.js';
+import { errorResponses } from '../schemas.js';
+
+const Query = Type.Object({
+  year: Type.Optional(Type.String({ description: 'calendar year, e.g. 2024; the current one when absent' })),
+  policy: Type.Optional(Type.String({ description: 'policy id; the default policy when absent' })),
+  format: Type.Union([Type.Literal('json'), Type.Literal('md'), Type.Literal('html')], { default: 'json' }),
+});
+
+// The report's shape is documented in src/core/eligibility/report.ts; nested parts pass through as they are.
+const Report = Type.Object(
+  {
+    policy: Type.Unknown(),
+    year: Type.Integer(),
+    period: Type.Unknown(),
+    timeZone: Type.String(),
+    clock: Type.Unknown(),
+    generatedAt: Type.String(),
+    figures: Type.Unknown(),
+    awards: Type.Array(Type.Unknown()),
+    notes: Type.Array(Type.String()),
+  },
+  { description: 'per award: verdict and criteria (measured, threshold, margin, verdict, method, projection)' },
+);
+
+/** Award eligibility (DESIGN §2) and the policies it is judged by, for auditors and the operator. */
+export function eligibilityRoutes(app: FastifyInstance, node: IdNode, policy: CredentialPolicy): void {
+  app.get<{ Querystring: Static<typeof Query> }>(
+    '/api/v1/eligibility',
+    { schema: { summary: 'Award-eligibility report for a year (auditor, operator)', querystring: Query, response: { 200: Report, ...errorResponses } } },
+    async (request, reply) => {
+      await auditorOf(request, node, policy, 'reading the eligibility report');
+      const year = parseYear(request.query.year);
+      const report = await node.eligibility.report({
+        ...(year === undefined ? {} : { year }),
+        ...(request.query.policy ? { policyId: request.query.policy } : {}),
+      });
+      if (request.query.format === 'md') return reply.type('text/markdown; charset=utf-8').send(renderReportMarkdown(report));
+      if (request.query.format === 'html') return reply.type('text/html; charset=utf-8').send(renderReportHtml(report));
+      return report;
+    },
+  );
+
+  app.get(
+    '/api/v1/policies',
+    {
+      schema: {
+        summary: 'The award policies this node knows (auditor, operator)',
+        response: { 200: Type.Object({ default: Type.String(), policies: Type.Array(Type.Unknown()) }), ...errorResponses },
+      },
+    },
+    async (request) => {
+      await auditorOf(request, node, policy, 'reading award policies');
+      return { default: node.eligibility.policies.defaultId, policies: node.eligibility.policies.list() };
+    },
+  );
+}

@@ -1,0 +1,129 @@
+import Database from 'better-sqlite3';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import t from 'tap';
+import { SQLITE_FILE_NAME } from '../../src/store/open-store.js';
+import { openSqliteStore } from '../../src/store/sqlite/sqlite-store.js';
+import { runCli } from '../helpers/run-cli.js';
+import { runInProcess } from './in-process.js';
+
+const run = (args: string[]) => runInProcess(args, { env: {}, cwd: t.testdirName });
+
+/** A data directory whose store already holds counts of past days (the CLI opens it like a server would). */
+async function seeded(dir: string): Promise<string> {
+  const first = await run(['key', 'export', '--data-dir', dir]);
+  t.equal(first.code, 0, first.stderr);
+  const store = openSqliteStore({ file: join(dir, SQLITE_FILE_NAME) });
+  await store.addCounters([
+    { day: '2024-02-28', prefix: '88.999.DEMO', protocol: 'rest', kind: 'registration', count: 11 },
+    { day: '2024-02-28', prefix: '88.999.DEMO', protocol: 'rest', kind: 'resolution.cache-hit', count: 300 },
+    { day: '2024-02-29', prefix: '88.999.DEMO', protocol: 'grpc', kind: 'registration', count: 4 },
+    { day: '2024-03-01', prefix: '88.999.7', protocol: 'rest', kind: 'resolution.not-found', count: 2 },
+  ]);
+  await store.close();
+  return dir;
+}
+
+t.test('auditor add --json prints {"id","secret"} of a read-only credential', async (t) => {
+  const dir = t.testdir();
+  const added = await run(['auditor', 'add', '--data-dir', dir, '--name', 'Zibo auditor', '--json']);
+  t.equal(added.code, 0, added.stderr);
+  const credential = JSON.parse(added.stdout);
+  t.same(Object.keys(credential), ['id', 'secret']);
+  t.match(credential.id, /^300:0\.NA\/AUDITOR\.[0-9A-F]{8}$/);
+  const store = openSqliteStore({ file: join(dir, SQLITE_FILE_NAME) });
+  t.teardown(() => store.close());
+  t.match(await store.getPrincipal(credential.id), { role: 'auditor', name: 'Zibo auditor' });
+});
+
+t.test('key export, ledger seal, export and verify: offline, with nothing but the key and the file', async (t) => {
+  const dir = await seeded(t.testdir());
+  const key = await run(['key', 'export', '--data-dir', dir]);
+  t.equal(key.code, 0, key.stderr);
+  t.match(key.stdout, /^-----BEGIN PUBLIC KEY-----\n[\s\S]+-----END PUBLIC KEY-----\n$/);
+  const keyJson = JSON.parse((await run(['key', 'export', '--data-dir', dir, '--json'])).stdout);
+  t.equal(keyJson.publicKey, key.stdout, 'the key is created once and kept');
+  t.match(keyJson.keyId, /^[0-9a-f]{64}$/);
+
+  const sealed = await run(['ledger', 'seal', '--data-dir', dir, '--json']);
+  t.equal(sealed.code, 0, sealed.stderr);
+  const days = JSON.parse(sealed.stdout).sealed.map((entry: { day: string }) => entry.day);
+  t.same(days.slice(0, 3), ['2024-02-28', '2024-02-29', '2024-03-01'], 'from the first day with counts, the leap day included');
+  t.ok(days.length > 3, 'every closed day through yesterday');
+  t.match((await run(['ledger', 'seal', '--data-dir', dir])).stdout, /^Nothing to seal/);
+
+  const exported = await run(['ledger', 'export', '--data-dir', dir]);
+  t.equal(exported.code, 0, exported.stderr);
+  // Apart from the data directory: verification needs nothing of it.
+  const work = mkdtempSync(join(tmpdir(), 'idnode-verify-'));
+  t.teardown(() => rmSync(work, { recursive: true, force: true }));
+  const keyFile = join(work, 'node.pem');
+  const ledgerFile = join(work, 'ledger.json');
+  writeFileSync(keyFile, key.stdout);
+  writeFileSync(ledgerFile, exported.stdout);
+  t.match(JSON.parse(exported.stdout).entries[1], { seq: 2, day: '2024-02-29', totals: { registration: 4 }, rows: [['88.999.DEMO', 'grpc', 'registration', 4]] });
+
+  // A real process, without any data directory or configuration.
+  const honest = await runCli(['ledger', 'verify', '--public-key', keyFile, ledgerFile], { cwd: work });
+  t.equal(honest.code, 0, honest.stderr);
+  t.match(honest.stdout, /^OK: \d+ day\(s\) from 2024-02-28 to \d{4}-\d\d-\d\d: chain, hashes and signatures hold; counts checked for \d+ day\(s\)\n$/);
+
+  // Edit one count in the database: the export no longer matches the seal, and the day is named.
+  const db = new Database(join(dir, SQLITE_FILE_NAME));
+  db.prepare("UPDATE counters SET count = 12 WHERE day = '2024-02-28' AND kind = 'registration'").run();
+  db.close();
+  const edited = join(work, 'edited.json');
+  writeFileSync(edited, (await run(['ledger', 'export', '--data-dir', dir])).stdout);
+  const failed = await runCli(['ledger', 'verify', '--public-key', keyFile, edited], { cwd: work });
+  t.equal(failed.code, 1);
+  t.match(failed.stdout, /^FAILED 2024-02-28: day 2024-02-28: the counts in the database differ from the sealed counts \(registration sealed 11, now 12\)\n/);
+  t.match(failed.stderr, /^error: LEDGER_VERIFICATION_FAILED: .*edited\.json does not verify: bad day\(s\) 2024-02-28\n$/);
+
+  // A day removed from the file, and days swapped.
+  const document = JSON.parse(exported.stdout);
+  document.entries.splice(1, 1);
+  writeFileSync(join(work, 'missing.json'), JSON.stringify(document));
+  const missing = await run(['ledger', 'verify', '--public-key', keyFile, join(work, 'missing.json')]);
+  t.equal(missing.code, 1);
+  t.match(missing.stdout, /FAILED 2024-02-29: day 2024-02-29 is missing/);
+  const swapped = JSON.parse(exported.stdout);
+  [swapped.entries[0], swapped.entries[1]] = [swapped.entries[1], swapped.entries[0]];
+  writeFileSync(join(work, 'swapped.json'), JSON.stringify(swapped));
+  const reordered = await run(['ledger', 'verify', '--public-key', keyFile, join(work, 'swapped.json'), '--json']);
+  t.equal(reordered.code, 1);
+  t.match(JSON.parse(reordered.stdout.split('\n')[0]!), { ok: false, problems: [{ day: '2024-02-28' }] });
+
+  const noKey = await run(['ledger', 'verify', '--public-key', join(work, 'absent.pem'), ledgerFile]);
+  t.equal(noKey.code, 1);
+  t.match(noKey.stderr, /REQUEST_INVALID: cannot read --public-key .*absent\.pem: ENOENT/);
+  const privateKey = JSON.parse((await run(['key', 'export', '--data-dir', dir, '--json'])).stdout);
+  t.ok(privateKey.publicKey.includes('PUBLIC KEY'), 'key export never prints the private key');
+  writeFileSync(join(work, 'junk.json'), '{"format":');
+  t.match((await run(['ledger', 'verify', '--public-key', keyFile, join(work, 'junk.json')])).stderr, /junk\.json is not JSON/);
+  t.equal((await run(['ledger', 'verify', ledgerFile])).code, 2, '--public-key is required');
+});
+
+t.test('report --year --format json|md|html', async (t) => {
+  const dir = await seeded(t.testdir());
+  const json = await run(['report', '--data-dir', dir, '--year', '2024', '--format', 'json']);
+  t.equal(json.code, 0, json.stderr);
+  const report = JSON.parse(json.stdout);
+  t.match(report, { year: 2024, period: { days: 366, status: 'closed' }, figures: { totals: { registration: 15, 'resolution.cache-hit': 300, 'resolution.not-found': 2 }, countedResolutions: 300 } });
+  t.match(report.awards[0], { verdict: 'not-eligible', criteria: [{ measured: 15, verdict: 'not-met' }, { verdict: 'not-met' }] });
+  const md = await run(['report', '--data-dir', dir, '--year', '2024', '--format', 'md']);
+  t.match(md.stdout, /^# Award eligibility 2024: /);
+  t.match(md.stdout, /\| New identifier registrations in the calendar year \| 15 \| > 10,000,000 \|/);
+  const html = await run(['report', '--data-dir', dir, '--year', '2024', '--format', 'html', '--policy', 'zibo-2020-11-measure-2']);
+  t.match(html.stdout, /^<!doctype html>/);
+  const defaultYear = JSON.parse((await run(['report', '--data-dir', dir])).stdout);
+  t.ok([new Date(Date.now() - 86_400_000).getFullYear(), new Date(Date.now() + 86_400_000).getFullYear()].includes(defaultYear.year), 'the current year by default');
+  t.match((await run(['report', '--data-dir', dir, '--format', 'pdf'])).stderr, /--format must be one of json, md, html, got "pdf"/);
+  t.match((await run(['report', '--data-dir', dir, '--year', '24'])).stderr, /--year must be a four-digit calendar year/);
+  t.match((await run(['report', '--data-dir', dir, '--policy', 'nope'])).stderr, /POLICY_NOT_FOUND: no policy "nope"/);
+
+  const policyDir = t.testdir({ 'broken-city.json': JSON.stringify({ id: 'broken-city', title: 'x' }) });
+  const broken = await run(['report', '--data-dir', dir, '--policy-dir', policyDir]);
+  t.equal(broken.code, 1);
+  t.match(broken.stderr, /POLICY_INVALID: policy .*broken-city\.json: issuer is missing/);
+});
