@@ -1,0 +1,42 @@
+import type { LoadRun } from './http-load.js';
+import { processCpuMicros, processPeakRssMb, processWaitNs } from './proc.js';
+import type { Measured } from './result.js';
+import { summariseRuns, type MeasuredRun } from './summarise-runs.js';
+
+export { generatorSaturated, GENERATOR_SATURATION } from './summarise-runs.js';
+
+/** One side of a comparison: the process whose CPU and memory are read, and how to load it once. */
+export interface Target {
+  readonly name: string;
+  readonly pid: number;
+  run(phase: 'warmup' | 'measure', index: number): Promise<LoadRun>;
+}
+
+/** One run with the target's CPU read from /proc just before and just after. */
+export async function measureOnce(target: Target, phase: 'warmup' | 'measure', index: number): Promise<MeasuredRun> {
+  const before = processCpuMicros(target.pid);
+  const waitBefore = processWaitNs(target.pid);
+  const run = await target.run(phase, index);
+  return { run, cpuMicros: processCpuMicros(target.pid) - before, waitMicros: (processWaitNs(target.pid) - waitBefore) / 1000 };
+}
+
+/**
+ * Measures ours and the reference in turns (warm-up each, then run i of each, the order alternating), so
+ * noise from the shared machine falls on both alike rather than on whichever ran second.
+ */
+export async function measurePair(ours: Target, reference: Target, runs: number, warmup: boolean): Promise<{ ours: Measured; reference: Measured }> {
+  if (warmup) {
+    await measureOnce(ours, 'warmup', 0);
+    await measureOnce(reference, 'warmup', 0);
+  }
+  const oursRuns: MeasuredRun[] = [];
+  const referenceRuns: MeasuredRun[] = [];
+  for (let i = 0; i < runs; i++) {
+    const order = i % 2 === 0 ? [ours, reference] : [reference, ours];
+    for (const target of order) (target === ours ? oursRuns : referenceRuns).push(await measureOnce(target, 'measure', i));
+  }
+  return {
+    ours: summariseRuns(ours.name, oursRuns, processPeakRssMb(ours.pid)),
+    reference: summariseRuns(reference.name, referenceRuns, processPeakRssMb(reference.pid)),
+  };
+}

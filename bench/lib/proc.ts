@@ -1,0 +1,111 @@
+import { readFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { IdnodeError } from '../../src/core/errors/catalogue.js';
+
+/**
+ * The server's own CPU and memory accounting, read from Linux /proc so the bench measures any process
+ * without instrumenting it: CPU from /proc/<pid>/stat (utime + stime, every thread, in clock ticks), peak
+ * RSS from /proc/<pid>/status (VmHWM), and steal from /proc/stat (time the hypervisor gave to others).
+ */
+
+/** utime + stime in clock ticks, from the text of /proc/<pid>/stat. Throws when the text is not one. */
+export function parseStatCpuTicks(statText: string): number {
+  // The command name (field 2) is in parentheses and may itself contain spaces or parentheses.
+  const close = statText.lastIndexOf(')');
+  const fields = close < 0 ? [] : statText.slice(close + 2).trim().split(/\s+/);
+  // fields[0] is field 3 (state), so utime (field 14) is fields[11] and stime (15) is fields[12].
+  const utime = Number(fields[11]);
+  const stime = Number(fields[12]);
+  if (!Number.isInteger(utime) || !Number.isInteger(stime)) {
+    throw new IdnodeError('INTERNAL_ERROR', `not a /proc/<pid>/stat line (no utime/stime): "${statText.slice(0, 80)}"`);
+  }
+  return utime + stime;
+}
+
+/** A VmHWM/VmRSS-style field of /proc/<pid>/status in kB; undefined when the field is absent. */
+export function parseStatusKb(statusText: string, field: 'VmHWM' | 'VmRSS'): number | undefined {
+  const match = new RegExp(`^${field}:\\s+(\\d+)\\s+kB`, 'm').exec(statusText);
+  return match ? Number(match[1]) : undefined;
+}
+
+export interface CpuTimes {
+  /** Sum of every field of the aggregate "cpu" line, in ticks. */
+  readonly total: number;
+  /** The steal field (8th), in ticks; 0 on kernels that do not report it. */
+  readonly steal: number;
+}
+
+/** The aggregate "cpu" line of /proc/stat. Throws when there is none. */
+export function parseCpuTimes(procStatText: string): CpuTimes {
+  const line = procStatText.split('\n').find((candidate) => candidate.startsWith('cpu '));
+  if (line === undefined) throw new IdnodeError('INTERNAL_ERROR', 'no aggregate "cpu" line in /proc/stat');
+  const values = line.trim().split(/\s+/).slice(1).map(Number);
+  // guest and guest_nice (fields 9, 10) are already included in user and nice.
+  const total = values.slice(0, 8).reduce((sum, value) => sum + value, 0);
+  return { total, steal: values[7] ?? 0 };
+}
+
+/** Percent of all CPU time stolen between two readings (0 when no time passed). */
+export function stealPercent(before: CpuTimes, after: CpuTimes): number {
+  const total = after.total - before.total;
+  return total > 0 ? ((after.steal - before.steal) / total) * 100 : 0;
+}
+
+let ticksPerSecond: number | undefined;
+
+/** The kernel's USER_HZ (getconf CLK_TCK), 100 where it cannot be asked. */
+export function clockTicksPerSecond(): number {
+  if (ticksPerSecond === undefined) {
+    try {
+      ticksPerSecond = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
+    } catch {
+      ticksPerSecond = 100;
+    }
+  }
+  return ticksPerSecond;
+}
+
+/** CPU microseconds the process has used so far (all threads). Throws when the process is gone. */
+export function processCpuMicros(pid: number): number {
+  return (parseStatCpuTicks(readFileSync(`/proc/${pid}/stat`, 'utf8')) * 1e6) / clockTicksPerSecond();
+}
+
+/** Peak resident set size of the process so far, in MiB; undefined when it cannot be read. */
+export function processPeakRssMb(pid: number): number | undefined {
+  try {
+    const kb = parseStatusKb(readFileSync(`/proc/${pid}/status`, 'utf8'), 'VmHWM');
+    return kb === undefined ? undefined : kb / 1024;
+  } catch {
+    return undefined;
+  }
+}
+
+export function readCpuTimes(): CpuTimes {
+  return parseCpuTimes(readFileSync('/proc/stat', 'utf8'));
+}
+
+export interface Schedstat {
+  /** Time spent running on a CPU, ns. */
+  readonly runNs: number;
+  /** Time spent runnable but waiting for a CPU (another process had it), ns. */
+  readonly waitNs: number;
+}
+
+/** The text of /proc/<pid>/schedstat ("run_ns wait_ns timeslices"), for the process's main thread. */
+export function parseSchedstat(text: string): Schedstat {
+  const [run, wait] = text.trim().split(/\s+/).map(Number);
+  if (!Number.isFinite(run) || !Number.isFinite(wait)) throw new IdnodeError('INTERNAL_ERROR', `not a /proc/<pid>/schedstat line: "${text.slice(0, 80)}"`);
+  return { runNs: run!, waitNs: wait! };
+}
+
+/**
+ * How long the process's main thread (where Node runs JavaScript) waited for a CPU so far, ns; 0 where the
+ * kernel does not keep schedstats. Waiting means the machine's other load took the core from it.
+ */
+export function processWaitNs(pid: number | 'self'): number {
+  try {
+    return parseSchedstat(readFileSync(`/proc/${pid}/schedstat`, 'utf8')).waitNs;
+  } catch {
+    return 0;
+  }
+}

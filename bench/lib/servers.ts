@@ -1,0 +1,161 @@
+import type { ChildProcess } from 'node:child_process';
+import { join } from 'node:path';
+import { createInterface, type Interface } from 'node:readline';
+import { IdnodeError } from '../../src/core/errors/catalogue.js';
+import type { Pinning } from './pinning.js';
+import { spawnTracked, stopChild, waitForReadyFile } from './processes.js';
+import { BENCH_NODE_PREFIX } from './workload.js';
+
+/** Where the bench runs things: the repository, a scratch directory, the pinning, optional profiling. */
+export interface BenchEnv {
+  readonly root: string;
+  readonly workDir: string;
+  readonly pinning: Pinning;
+  /** When set, idnode servers run with --cpu-prof and write <name>.cpuprofile here on exit. */
+  readonly profileDir: string | undefined;
+}
+
+export interface RunningServer {
+  readonly name: string;
+  readonly pid: number;
+  readonly url: string;
+  /** host:port of the gRPC listener, when the server has one. */
+  readonly grpc?: string;
+  readonly logFile: string;
+  /** Graceful stop (SIGTERM; idnode flushes metering); resolves with the exit code. */
+  stop(): Promise<number | null>;
+}
+
+/** The environment without IDNODE_* variables, so a developer's own settings never leak into a bench run. */
+function cleanEnv(extra: Readonly<Record<string, string>>): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = {};
+  for (const [key, value] of Object.entries(process.env)) if (!key.startsWith('IDNODE_')) env[key] = value;
+  return { ...env, ...extra };
+}
+
+export interface IdnodeServerOptions {
+  readonly name: string;
+  readonly dataDir: string;
+  /** IDNODE_* settings (cache size, store, …). */
+  readonly settings?: Readonly<Record<string, string>>;
+}
+
+/** `idnode serve` from the compiled build on 127.0.0.1 at a port the OS picks, pinned to the server core. */
+export async function startIdnode(env: BenchEnv, options: IdnodeServerOptions): Promise<RunningServer> {
+  const readyFile = join(env.workDir, `${options.name}.ready.json`);
+  const logFile = join(env.workDir, `${options.name}.log`);
+  const profile = env.profileDir === undefined ? [] : ['--cpu-prof', `--cpu-prof-dir=${env.profileDir}`, `--cpu-prof-name=${options.name}.cpuprofile`];
+  const args = [
+    ...profile,
+    join(env.root, 'dist/cli/main.js'),
+    'serve',
+    '--data-dir', options.dataDir,
+    '--host', '127.0.0.1',
+    '--http-port', '0',
+    '--ready-file', readyFile,
+    '--node-prefix', BENCH_NODE_PREFIX,
+    '--log-level', 'warn',
+  ];
+  const child = spawnTracked(process.execPath, args, { pinning: env.pinning, logFile, env: cleanEnv(options.settings ?? {}) });
+  return running(options.name, child, readyFile, logFile, 120_000);
+}
+
+export interface BareHttpOptions {
+  /** The compiled bare-http-server.mjs. */
+  readonly script: string;
+  readonly answersFrom: string;
+  readonly writesTo: string;
+}
+
+/** The bare node:http reference (bench/references/bare-http-server.ts), pinned like idnode. */
+export async function startBareHttp(env: BenchEnv, options: BareHttpOptions): Promise<RunningServer> {
+  const name = 'bare-http';
+  const readyFile = join(env.workDir, `${name}.ready.json`);
+  const logFile = join(env.workDir, `${name}.log`);
+  const args = [options.script, '--answers-from', options.answersFrom, '--writes-to', options.writesTo, '--ready-file', readyFile];
+  const child = spawnTracked(process.execPath, args, { pinning: env.pinning, logFile, env: cleanEnv({}) });
+  return running(name, child, readyFile, logFile, 300_000);
+}
+
+async function running(name: string, child: ChildProcess, readyFile: string, logFile: string, timeoutMs: number): Promise<RunningServer> {
+  try {
+    const ready = await waitForReadyFile<{ http?: string; grpc?: string }>(readyFile, child, timeoutMs, logFile);
+    return { name, pid: child.pid!, url: ready.http ?? '', ...(ready.grpc === undefined ? {} : { grpc: ready.grpc }), logFile, stop: () => stopChild(child) };
+  } catch (error) {
+    await stopChild(child, 2_000);
+    throw error;
+  }
+}
+
+/** The bare grpc-js reference (bench/references/bare-grpc-server.ts), pinned like idnode. */
+export async function startBareGrpc(env: BenchEnv, script: string, answersFrom: string): Promise<RunningServer> {
+  const name = 'bare-grpc';
+  const readyFile = join(env.workDir, `${name}.ready.json`);
+  const logFile = join(env.workDir, `${name}.log`);
+  const child = spawnTracked(process.execPath, [script, '--answers-from', answersFrom, '--ready-file', readyFile], { pinning: env.pinning, logFile, env: cleanEnv({}) });
+  return running(name, child, readyFile, logFile, 300_000);
+}
+
+export interface RawInsertRun {
+  readonly rows: number;
+  readonly wallSec: number;
+  readonly latenciesMs: number[];
+}
+
+/** The raw better-sqlite3 insert reference (bench/references/raw-sqlite-insert.ts), driven run by run. */
+export interface RawSqliteReference {
+  readonly pid: number;
+  run(durationMs: number, rowsPerTransaction: number, tag: string): Promise<RawInsertRun>;
+  stop(): Promise<number | null>;
+}
+
+export async function startRawSqlite(env: BenchEnv, script: string, file: string, valuesJson: string): Promise<RawSqliteReference> {
+  const logFile = join(env.workDir, 'raw-sqlite.log');
+  const child = spawnTracked(process.execPath, [script, '--file', file, '--values-json', valuesJson], {
+    pinning: env.pinning,
+    logFile,
+    env: cleanEnv({}),
+    pipeStdout: true,
+  });
+  const lines = createInterface({ input: child.stdout! });
+  const nextLine = lineReader(lines, child, logFile);
+  try {
+    if ((await nextLine()) !== 'ready') throw new IdnodeError('INTERNAL_ERROR', `the raw SQLite reference did not start; see ${logFile}`);
+  } catch (error) {
+    await stopChild(child, 2_000);
+    throw error;
+  }
+  return {
+    pid: child.pid!,
+    async run(durationMs, rowsPerTransaction, tag) {
+      child.stdin!.write(`run ${Math.round(durationMs)} ${rowsPerTransaction} ${tag}\n`);
+      return JSON.parse(await nextLine()) as RawInsertRun;
+    },
+    async stop() {
+      child.stdin!.end();
+      return stopChild(child);
+    },
+  };
+}
+
+/** Reads the child's stdout line by line; rejects when the child exits with no line pending. */
+function lineReader(lines: Interface, child: ChildProcess, logFile: string): () => Promise<string> {
+  const queue: string[] = [];
+  let waiting: { resolve: (line: string) => void; reject: (error: Error) => void } | undefined;
+  lines.on('line', (line) => {
+    if (waiting) {
+      waiting.resolve(line);
+      waiting = undefined;
+    } else queue.push(line);
+  });
+  child.once('exit', (code) => {
+    waiting?.reject(new IdnodeError('INTERNAL_ERROR', `the raw SQLite reference exited (${code}); see ${logFile}`));
+    waiting = undefined;
+  });
+  return () =>
+    queue.length > 0
+      ? Promise.resolve(queue.shift()!)
+      : new Promise((resolve, reject) => {
+          waiting = { resolve, reject };
+        });
+}

@@ -1,0 +1,133 @@
+import { execFileSync } from 'node:child_process';
+import { join } from 'node:path';
+import { systemClock } from '../../src/core/clock/clock.js';
+import { MeteringDay } from '../../src/core/clock/metering-day.js';
+import { openStore } from '../../src/store/open-store.js';
+import { REGISTRATIONS_PER_YEAR, RESOLUTIONS_PER_DAY } from '../lib/headroom.js';
+import { runHttpLoad } from '../lib/http-load.js';
+import { generatorSaturated } from '../lib/measure.js';
+import { processPeakRssMb } from '../lib/proc.js';
+import type { PolicyYearResult } from '../lib/result.js';
+import type { BenchContext } from '../lib/scenario.js';
+import { BENCH_TIME_ZONE, createBenchEnterprise, SEED_PROTOCOL, seedIdentifiers } from '../lib/seed.js';
+import { startIdnode } from '../lib/servers.js';
+import { BENCH_NODE_PREFIX, BENCH_PREFIX, getRequest, zipfHandles } from '../lib/workload.js';
+
+export const POLICY_YEAR_CACHE_ENTRIES = 1_000_000;
+/** The least time the replay gets, whatever the budget says (the goal's own 3 minutes). */
+const REPLAY_MIN_SEC = 180;
+
+/**
+ * The award year in one sitting: register 10,000,000 identifiers (straight into the store, each counted as a
+ * registration in its commit), replay one day of 3,000,000 Zipf-distributed resolutions over REST against a
+ * node with a 1,000,000-entry cache, stop it gracefully (metering flushes), and compare the metered counts
+ * with what the generator sent. `scale` shrinks both counts (for trying the procedure quickly). The replay
+ * stops at `deadlineMs` (epoch ms; at least REPLAY_MIN_SEC after it starts) if it has not sent everything:
+ * the result then says how many were sent, meters exactly those, and projects the full day's time.
+ */
+export async function runPolicyYear(context: BenchContext, scale: number, deadlineMs: number): Promise<PolicyYearResult> {
+  const registered = Math.round(REGISTRATIONS_PER_YEAR * scale);
+  const replayed = Math.round(RESOLUTIONS_PER_DAY * scale);
+  const dataDir = join(context.workDir, 'policy-year');
+  const missing: string[] = [];
+
+  const seedStore = await openStore({ store: 'sqlite', dataDir, sqliteSynchronous: 'normal' });
+  let seedSeconds: number;
+  try {
+    const credential = await createBenchEnterprise(seedStore);
+    const step = Math.max(1, Math.round(registered / 10));
+    let logged = 0;
+    seedSeconds = await seedIdentifiers(seedStore, registered, credential.id, {
+      onProgress: (done) => {
+        if (done - logged >= step || done === registered) {
+          logged = done;
+          context.log(`  registered ${done.toLocaleString('en-US')} / ${registered.toLocaleString('en-US')}`);
+        }
+      },
+    });
+  } finally {
+    await seedStore.close();
+  }
+
+  const cacheEntries = Math.min(POLICY_YEAR_CACHE_ENTRIES, registered);
+  const server = await startIdnode(context, {
+    name: 'policy-year',
+    dataDir,
+    settings: { IDNODE_CACHE_MAX_ENTRIES: String(cacheEntries), IDNODE_CACHE_MAX_BYTES: String(2 * 1024 ** 3) },
+  });
+  let rssMb: number;
+  let run;
+  try {
+    const next = zipfHandles(registered, registered, 9);
+    context.log(`  replaying ${replayed.toLocaleString('en-US')} resolutions`);
+    const maxSec = Math.max(REPLAY_MIN_SEC, (deadlineMs - Date.now()) / 1000);
+    run = await runHttpLoad({ url: server.url, connections: context.settings.connections, amount: replayed, maxSec, next: () => getRequest(next()), expected: [200] });
+    if (run.sent < replayed) {
+      missing.push(`the time budget stopped the replay after ${run.wallSec.toFixed(0)} s with ${run.sent.toLocaleString('en-US')} of ${replayed.toLocaleString('en-US')} resolutions sent (the counts above are of those)`);
+    }
+    rssMb = processPeakRssMb(server.pid) ?? Number.NaN;
+  } finally {
+    // Graceful: the node flushes its last metering interval before exiting.
+    await server.stop();
+  }
+
+  const day = new MeteringDay(BENCH_TIME_ZONE).dayOf(systemClock.now());
+  const store = await openStore({ store: 'sqlite', dataDir });
+  const metered: Record<string, number> = {};
+  try {
+    for (const row of await store.listCounters(day, day)) {
+      if (row.prefix !== BENCH_PREFIX) continue;
+      const key = `${row.kind} (${row.protocol})`;
+      metered[key] = (metered[key] ?? 0) + row.count;
+    }
+  } finally {
+    await store.close();
+  }
+  const meteredResolutions = Object.entries(metered)
+    .filter(([key]) => key.startsWith('resolution.') && key.endsWith('(rest)'))
+    .reduce((sum, [, count]) => sum + count, 0);
+  const meteredRegistrations = metered[`registration (${SEED_PROTOCOL})`] ?? 0;
+
+  const report = eligibilityReport(context, dataDir, missing);
+  return {
+    registered,
+    seedSeconds,
+    seedRate: registered / seedSeconds,
+    replayed,
+    sent: run.sent,
+    replaySeconds: run.wallSec,
+    complete: run.sent === replayed,
+    projectedSeconds: run.sent === replayed ? run.wallSec : replayed / (run.responses / run.wallSec),
+    replayRate: run.responses / run.wallSec,
+    generatorSaturated: generatorSaturated(run),
+    p99Ms: run.latency.p99Ms,
+    rssMb,
+    cacheEntries,
+    metered,
+    meteredResolutions,
+    meteredRegistrations,
+    countsMatch: meteredResolutions === run.sent && meteredRegistrations === registered,
+    report: report.text,
+    reportIsMarkdown: report.markdown,
+    missing,
+  };
+}
+
+/** The product's eligibility report for the data directory (Markdown when it offers it), when `idnode report` exists. */
+function eligibilityReport(context: BenchContext, dataDir: string, missing: string[]): { text: string; markdown: boolean } {
+  const cli = join(context.root, 'dist/cli/main.js');
+  const help = execFileSync(process.execPath, [cli, '--help'], { encoding: 'utf8' });
+  if (!/^\s+report\b/m.test(help)) {
+    missing.push('the eligibility report command (`idnode report`) does not exist yet, so no verdict is printed; the metered counts above are read from the store (Store.listCounters)');
+    return { text: '(no eligibility report: `idnode report` is not implemented yet)', markdown: false };
+  }
+  const markdown = /--format\b[^\n]*\bmd\b/.test(execFileSync(process.execPath, [cli, 'report', '--help'], { encoding: 'utf8' }));
+  try {
+    const args = [cli, 'report', '--data-dir', dataDir, '--node-prefix', BENCH_NODE_PREFIX, '--time-zone', BENCH_TIME_ZONE, ...(markdown ? ['--format', 'md'] : [])];
+    return { text: execFileSync(process.execPath, args, { encoding: 'utf8', env: { ...process.env, IDNODE_LOG_LEVEL: 'warn' } }), markdown };
+  } catch (error) {
+    const failure = error as { stderr?: string; message: string };
+    missing.push('`idnode report` failed on the replayed data directory');
+    return { text: `idnode report failed: ${failure.stderr || failure.message}`, markdown: false };
+  }
+}

@@ -1,0 +1,71 @@
+import { join } from 'node:path';
+import { DEFAULT_CHUNK_SIZE } from '../../src/core/bulk/bulk-types.js';
+import type { LoadRun } from '../lib/http-load.js';
+import { postJson } from '../lib/http-post.js';
+import { measurePair, type Target } from '../lib/measure.js';
+import { processWaitNs } from '../lib/proc.js';
+import { rawSqliteTarget } from '../lib/raw-target.js';
+import { scenarioResult } from '../lib/scenario-result.js';
+import type { Scenario } from '../lib/scenario.js';
+import { startIdnode, startRawSqlite } from '../lib/servers.js';
+import { LatencyRecorder } from '../lib/stats.js';
+import { basicAuth, ndjsonImport } from '../lib/workload.js';
+
+/** POST /api/v1/import: one streamed NDJSON body of new identifiers per run. */
+export const restImportNdjson: Scenario = {
+  name: 'rest-import-ndjson',
+  title: 'REST NDJSON bulk import (POST /api/v1/import), ops = identifiers',
+  unavailable: async () => undefined,
+  run: async (context) => {
+    const { settings } = context;
+    const server = await startIdnode(context, { name: restImportNdjson.name, dataDir: context.seeded.dataDir });
+    const raw = await startRawSqlite(context, context.references.get('raw-sqlite-insert')!, join(context.workDir, 'raw-import.sqlite'), context.seeded.valuesJson);
+    const headers = { 'content-type': 'application/x-ndjson', authorization: basicAuth(context.seeded.credential.id, context.seeded.credential.secret) };
+    try {
+      const ours: Target = {
+        name: 'idnode',
+        pid: server.pid,
+        run: async (phase, index): Promise<LoadRun> => {
+          const count = phase === 'warmup' ? Math.ceil(settings.importSize / 10) : settings.importSize;
+          // Built before the clock starts: the generator's work is then only sending bytes.
+          const body = ndjsonImport(`${phase}${index}`, count);
+          const cpuBefore = process.cpuUsage();
+          const waitBefore = processWaitNs('self');
+          const started = performance.now();
+          const answer = await postJson(server.url, '/api/v1/import', headers, body, 600_000);
+          const wallSec = (performance.now() - started) / 1000;
+          const cpu = process.cpuUsage(cpuBefore);
+          const created = (answer.json as { summary?: { created?: number } }).summary?.created ?? 0;
+          const latency = new LatencyRecorder(2);
+          latency.record(wallSec * 1000);
+          return {
+            ops: created,
+            responses: 1,
+            sent: 1,
+            wallSec,
+            latency: latency.summary(),
+            generatorCpuShare: (cpu.user + cpu.system) / 1e6 / wallSec,
+            generatorWaitShare: (processWaitNs('self') - waitBefore) / 1e9 / wallSec,
+            unexpected: (answer.status === 200 ? 0 : 1) + (count - created),
+            statuses: { [answer.status]: 1 },
+          };
+        },
+      };
+      const reference = rawSqliteTarget(raw, DEFAULT_CHUNK_SIZE, (phase) => (phase === 'warmup' ? settings.warmupSec : settings.durationSec), 'import');
+      const measured = await measurePair(ours, reference, settings.runs, true);
+      return scenarioResult(
+        {
+          name: restImportNdjson.name,
+          title: restImportNdjson.title,
+          notes: [
+            `one import of ${settings.importSize.toLocaleString('en-US')} identifiers per run (latencies are of the whole request; only created identifiers count as operations); the reference commits ${DEFAULT_CHUNK_SIZE.toLocaleString('en-US')} raw rows per transaction, the import's chunk size.`,
+          ],
+        },
+        measured.ours,
+        measured.reference,
+      );
+    } finally {
+      await Promise.all([server.stop(), raw.stop()]);
+    }
+  },
+};
