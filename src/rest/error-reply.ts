@@ -1,4 +1,4 @@
-import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyBaseLogger, FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { IdnodeError, isIdnodeError } from '../core/errors/catalogue.js';
 
 /** The REST error body: HANDLE.NET's `responseCode` (+ `handle` when known), our catalogue `code`, a message. */
@@ -47,11 +47,16 @@ export function errorBody(error: IdnodeError): ErrorBody {
   };
 }
 
-/** Sends the catalogue error; logs server-side failures as errors and refusals at info with their code. */
+/** Logs a failure: server-side ones as errors (with their cause), refusals at info with their code. */
+export function logFailure(log: Pick<FastifyBaseLogger, 'info' | 'error'>, error: IdnodeError, raw: unknown, method: string, url: string): void {
+  if (error.httpStatus >= 500) log.error({ err: error.cause ?? raw, code: error.code }, error.message);
+  else log.info({ code: error.code, url, method }, `refused: ${error.message}`);
+}
+
+/** Sends the catalogue error, logged by logFailure. */
 export function sendError(request: FastifyRequest, reply: FastifyReply, raw: FastifyError | Error): FastifyReply {
   const error = toIdnodeError(raw);
-  if (error.httpStatus >= 500) request.log.error({ err: error.cause ?? raw, code: error.code }, error.message);
-  else request.log.info({ code: error.code, url: request.url, method: request.method }, `refused: ${error.message}`);
+  logFailure(request.log, error, raw, request.method, request.url);
   if (error.httpStatus === 401) reply.header('WWW-Authenticate', 'Basic realm="handle"');
   return reply.code(error.httpStatus).type('application/json').send(errorBody(error));
 }

@@ -1,4 +1,5 @@
-import { randomUUID } from 'node:crypto';
+import { createServer as createHttpServer, type IncomingMessage, type RequestListener, type ServerResponse } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
 import Fastify, { LogController, type FastifyInstance } from 'fastify';
 import swagger from '@fastify/swagger';
 import type { Logger as PinoLogger } from 'pino';
@@ -20,6 +21,8 @@ import { healthRoutes } from './routes/health.js';
 import { prefixRoutes } from './routes/prefixes.js';
 import { ErrorSchema, WireValueSchema } from './schemas.js';
 import { validatorCompiler } from './validators.js';
+import { requestIdOf } from './request-id.js';
+import { warmResolutionPath } from './warm-path.js';
 import { VERSION } from '../version.js';
 
 export interface RestOptions {
@@ -36,7 +39,6 @@ export interface RestOptions {
 
 /** A percent-encoded 255-byte identifier is at most 765 characters; leave room for the prefix of the path. */
 const MAX_PATH_PARAM_LENGTH = 1024;
-const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
 /**
  * The REST front end: HANDLE.NET-compatible handle and prefix APIs, the operator's admin API, health
@@ -44,17 +46,22 @@ const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
  * catalogue. The caller listens (`app.listen`) and closes.
  */
 export async function buildRestServer(node: IdNode, options: RestOptions): Promise<FastifyInstance> {
+  const metrics = options.metrics ?? new NodeMetrics();
+  metrics.attach(node);
+  const warm = warmResolutionPath(node, metrics, options.logger, MAX_PATH_PARAM_LENGTH);
+  const listener = (handler: RequestListener) => (request: IncomingMessage, response: ServerResponse) => {
+    if (!warm(request, response)) handler(request, response);
+  };
   const app = Fastify({
     loggerInstance: options.logger,
     // A line per request would dominate the resolution hot path; writes, refusals and errors are logged.
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: options.bodyLimitBytes,
-    ...(options.tls ? { https: { cert: options.tls.cert, key: options.tls.key } } : {}),
+    // The server fastify listens with: the warm resolution path first, fastify for everything else.
+    serverFactory: (handler: RequestListener) =>
+      options.tls ? createHttpsServer({ cert: options.tls.cert, key: options.tls.key }, listener(handler)) : createHttpServer(listener(handler)),
     routerOptions: { maxParamLength: MAX_PATH_PARAM_LENGTH },
-    genReqId: (request) => {
-      const offered = request.headers['x-request-id'];
-      return typeof offered === 'string' && REQUEST_ID.test(offered) ? offered : randomUUID();
-    },
+    genReqId: (request) => requestIdOf(request.headers['x-request-id']),
     frameworkErrors: (error, request, reply) => sendError(request, reply, error),
   }) as unknown as FastifyInstance;
 
@@ -80,8 +87,6 @@ export async function buildRestServer(node: IdNode, options: RestOptions): Promi
     sendError(request, reply, new IdnodeError('ROUTE_NOT_FOUND', `no endpoint ${request.method} ${request.url.split('?')[0]}`)),
   );
 
-  const metrics = options.metrics ?? new NodeMetrics();
-  metrics.attach(node);
   // Before any route is declared: it times the routes declared after it.
   instrumentRoutes(app, metrics);
   handleRoutes(app, node, policy);

@@ -1,11 +1,10 @@
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Static } from '@sinclair/typebox';
 import { IdnodeError } from '../../core/errors/catalogue.js';
 import type { IdNode } from '../../core/node.js';
-import type { Resolution } from '../../core/resolver/resolver.js';
 import { describeInput } from '../../core/values/describe-input.js';
-import { toWireValues } from '../../core/values/wire-value.js';
 import { principalOf, type CredentialPolicy } from '../credentials.js';
+import { encodeResolution, JSON_CONTENT_TYPE } from '../resolution-encoding.js';
 import {
   DeleteQuerySchema,
   errorResponses,
@@ -19,9 +18,7 @@ import {
 } from '../schemas.js';
 
 const PROTOCOL = 'rest';
-const PATH_PREFIX = '/api/handles/';
-/** Key of the REST encoding kept beside a cached answer (see CachedAnswer.encodings). */
-const PUBLIC_JSON = 'rest.public-json';
+export const PATH_PREFIX = '/api/handles/';
 
 /** The HANDLE.NET-compatible handle API (DESIGN §4): decode, call the core, encode. */
 export function handleRoutes(app: FastifyInstance, node: IdNode, policy: CredentialPolicy): void {
@@ -36,7 +33,8 @@ export function handleRoutes(app: FastifyInstance, node: IdNode, policy: Credent
         principal: await principalOf(request, node.authenticator, policy),
         protocol: PROTOCOL,
       });
-      return sendResolution(reply, resolution);
+      const { statusCode, json } = encodeResolution(resolution);
+      return reply.code(statusCode).type(JSON_CONTENT_TYPE).send(json);
     },
   );
 
@@ -123,18 +121,4 @@ function assertValuesBody(body: unknown): void {
     throw new IdnodeError('VALUES_MISSING', `body.values must be an array of values, got ${describeInput(values)}`);
   }
   throw new IdnodeError('VALUES_MISSING', `the body must be {"values": [...]} or an array of values, got ${describeInput(body)}`);
-}
-
-function sendResolution(reply: FastifyReply, resolution: Resolution): FastifyReply | object {
-  const { handle, status } = resolution;
-  if (status === 'not-found') throw new IdnodeError('HANDLE_NOT_FOUND', `${handle} does not exist`, { handle });
-  if (status === 'no-values') return { responseCode: 200, handle, values: [] };
-  if (!resolution.publicView) return { responseCode: 1, handle, values: toWireValues(resolution.values) };
-  // Warm path: the anonymous, unfiltered answer is encoded once per cache entry.
-  let json = resolution.answer.encodings.get(PUBLIC_JSON) as string | undefined;
-  if (json === undefined) {
-    json = JSON.stringify({ responseCode: 1, handle, values: toWireValues(resolution.values) });
-    resolution.answer.encodings.set(PUBLIC_JSON, json);
-  }
-  return reply.type('application/json; charset=utf-8').send(json);
 }
