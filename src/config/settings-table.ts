@@ -3,7 +3,8 @@ import { CONFIG_FILE_ENV, SETTINGS } from './settings.js';
 /**
  * The README's configuration table, in Markdown: one row per setting with its config-file key, flag,
  * environment variable, default and description, plus the row for the config file itself.
- * Print it with: node --import tsx -e "import('./src/config/settings-table.ts').then((m) => console.log(m.settingsTableMarkdown()))"
+ * test/config/settings-table.test.ts checks that README.md names every setting; paste this function's output
+ * into the README's "Configuration" section when a setting is added.
  */
 export function settingsTableMarkdown(): string {
   const rows = [
