@@ -1,4 +1,5 @@
 import type { HandleValue } from '../core/values/handle-value.js';
+import { toWireValue } from '../core/values/wire-value.js';
 import type { DataMessage, ValueMessage } from './messages.js';
 
 /**
@@ -29,20 +30,14 @@ function wireDataOf(data: DataMessage | null): unknown {
   return { format, value: data.content === 'value' ? data.value : undefined };
 }
 
-/** A stored value as a Value message (every field set). */
+/** A stored value as a Value message (every field set): the REST wire value with the admin data in its oneof. */
 export function valueMessageOf(value: HandleValue): ValueMessage {
-  const data = value.data;
+  const { data, references, ...fields } = toWireValue(value);
   return {
-    index: value.index,
-    type: value.type,
-    data:
-      data.format === 'admin'
-        ? { format: 'admin', admin: { handle: data.value.handle, index: data.value.index, permissions: data.value.permissions } }
-        : { format: data.format, value: data.value },
-    ttl: value.ttl,
-    timestamp: value.timestamp,
+    ...fields,
+    data: data.format === 'admin' ? { format: 'admin', admin: data.value } : data,
     permissions: value.permissions,
-    references: value.references.map((reference) => ({ handle: reference.handle, index: reference.index })),
+    references: references ?? [],
   };
 }
 

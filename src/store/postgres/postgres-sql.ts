@@ -1,3 +1,5 @@
+import type { CounterDelta, HandleRecord } from '../../core/store/store.js';
+
 /** A PostgreSQL identifier in double quotes, with embedded quotes doubled: safe for any schema name. */
 export function quoteIdentifier(name: string): string {
   return `"${name.replaceAll('"', '""')}"`;
@@ -81,3 +83,18 @@ export function postgresStatements(schema: string) {
 }
 
 export type PostgresStatements = ReturnType<typeof postgresStatements>;
+
+/** The column arrays of HandleRecords, in the order of the insert and update statements. */
+export function recordColumns(records: readonly HandleRecord[]): unknown[] {
+  return [
+    records.map((r) => r.handle),
+    records.map((r) => r.prefix),
+    records.map((r) => JSON.stringify(r.values)),
+    records.map((r) => r.createdAtMs),
+    records.map((r) => r.updatedAtMs),
+  ];
+}
+
+export function counterColumns(deltas: readonly CounterDelta[]): unknown[] {
+  return [deltas.map((d) => d.day), deltas.map((d) => d.prefix), deltas.map((d) => d.protocol), deltas.map((d) => d.kind), deltas.map((d) => d.count)];
+}

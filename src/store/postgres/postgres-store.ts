@@ -17,16 +17,16 @@ import type {
   WriteContext,
   WriteOutcome,
 } from '../../core/store/store.js';
-import type { HandleValue } from '../../core/values/handle-value.js';
 import { aggregateCounters } from '../counter-deltas.js';
 import { groupedDimensions, sumCountersSql, toCounterSum } from '../counter-sums.js';
 import type { Migration } from '../migration.js';
 import { storeClosed, storeFailure } from '../store-error.js';
+import { principalFromRow, recordFromRow, type HandleRow, type PrincipalRow } from '../store-rows.js';
 import { planWrites } from '../write-plan.js';
 import { isRetryable, isUnavailable } from './postgres-failure.js';
 import { migratePostgres, POSTGRES_MIGRATIONS } from './postgres-migrations.js';
 import { ChangeListener, changeChannel, changePayloads } from './postgres-notify.js';
-import { postgresStatements, quoteIdentifier, type PostgresStatements } from './postgres-sql.js';
+import { counterColumns, postgresStatements, quoteIdentifier, recordColumns, type PostgresStatements } from './postgres-sql.js';
 import { redactUrl, withDefaultUser } from './postgres-url.js';
 
 export interface PostgresStoreOptions {
@@ -117,25 +117,6 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
   }
 }
 
-interface HandleRow {
-  handle?: string;
-  prefix: string;
-  values_json: string;
-  created_at_ms: string;
-  updated_at_ms: string;
-}
-
-interface PrincipalRow {
-  id: string;
-  role: PrincipalRole;
-  prefix: string | null;
-  name: string;
-  secret_hash: Buffer;
-  secret_salt: Buffer;
-  created_at_ms: string;
-  revoked_at_ms: string | null;
-}
-
 const MAX_ATTEMPTS = 5;
 
 /**
@@ -190,7 +171,7 @@ class PostgresStoreImpl implements PostgresStore {
   async getHandle(handle: string): Promise<HandleRecord | undefined> {
     const { rows } = await this.#query<HandleRow>(`reading handle "${handle}"`, this.#sql.getHandle, [handle]);
     const row = rows[0];
-    return row === undefined ? undefined : toRecord(handle, row);
+    return row === undefined ? undefined : recordFromRow(handle, row);
   }
 
   async applyWrites(writes: readonly HandleWrite[], context: WriteContext): Promise<WriteOutcome[]> {
@@ -242,7 +223,7 @@ class PostgresStoreImpl implements PostgresStore {
   /** Locks the rows of `handles` that exist and records their state in `loaded` (absent ones as undefined). */
   async #lock(client: pg.PoolClient, handles: string[], loaded: Map<string, HandleRecord | undefined>): Promise<void> {
     const locked = await client.query<HandleRow>({ ...this.#sql.lockHandles, values: [handles] });
-    for (const row of locked.rows) loaded.set(row.handle!, toRecord(row.handle!, row));
+    for (const row of locked.rows) loaded.set(row.handle!, recordFromRow(row.handle!, row));
   }
 
   async listHandles(prefix: string, offset: number, limit: number): Promise<{ total: number; handles: string[] }> {
@@ -272,7 +253,7 @@ class PostgresStoreImpl implements PostgresStore {
 
   async getPrincipal(id: string): Promise<PrincipalRecord | undefined> {
     const { rows } = await this.#query<PrincipalRow>(`reading principal "${id}"`, this.#sql.getPrincipal, [id]);
-    return rows[0] === undefined ? undefined : toPrincipal(rows[0]);
+    return rows[0] === undefined ? undefined : principalFromRow(rows[0]);
   }
 
   async listPrincipals(role?: PrincipalRole): Promise<PrincipalRecord[]> {
@@ -280,7 +261,7 @@ class PostgresStoreImpl implements PostgresStore {
       role === undefined
         ? await this.#query<PrincipalRow>('listing principals', this.#sql.listPrincipals, [])
         : await this.#query<PrincipalRow>(`listing ${role} principals`, this.#sql.listPrincipalsByRole, [role]);
-    return rows.map(toPrincipal);
+    return rows.map(principalFromRow);
   }
 
   async updatePrincipalSecret(id: string, secret: StoredSecret): Promise<boolean> {
@@ -411,43 +392,6 @@ class PostgresStoreImpl implements PostgresStore {
   #description(): string {
     return `the PostgreSQL store (schema "${this.schema}", ${this.where})`;
   }
-}
-
-/** The column arrays of HandleRecords, in the order of the insert and update statements. */
-function recordColumns(records: readonly HandleRecord[]): unknown[] {
-  return [
-    records.map((r) => r.handle),
-    records.map((r) => r.prefix),
-    records.map((r) => JSON.stringify(r.values)),
-    records.map((r) => r.createdAtMs),
-    records.map((r) => r.updatedAtMs),
-  ];
-}
-
-function counterColumns(deltas: readonly CounterDelta[]): unknown[] {
-  return [deltas.map((d) => d.day), deltas.map((d) => d.prefix), deltas.map((d) => d.protocol), deltas.map((d) => d.kind), deltas.map((d) => d.count)];
-}
-
-function toRecord(handle: string, row: HandleRow): HandleRecord {
-  return {
-    handle,
-    prefix: row.prefix,
-    values: JSON.parse(row.values_json) as HandleValue[],
-    createdAtMs: Number(row.created_at_ms),
-    updatedAtMs: Number(row.updated_at_ms),
-  };
-}
-
-function toPrincipal(row: PrincipalRow): PrincipalRecord {
-  return {
-    id: row.id,
-    role: row.role,
-    prefix: row.prefix ?? undefined,
-    name: row.name,
-    secret: { hash: row.secret_hash, salt: row.secret_salt },
-    createdAtMs: Number(row.created_at_ms),
-    revokedAtMs: row.revoked_at_ms === null ? undefined : Number(row.revoked_at_ms),
-  };
 }
 
 function describe(error: unknown): string {

@@ -18,10 +18,10 @@ import type {
   WriteContext,
   WriteOutcome,
 } from '../../core/store/store.js';
-import type { HandleValue } from '../../core/values/handle-value.js';
 import { aggregateCounters } from '../counter-deltas.js';
 import { groupedDimensions, sumCountersSql, toCounterSum } from '../counter-sums.js';
 import { storeClosed, storeFailure } from '../store-error.js';
+import { principalFromRow, recordFromRow, type HandleRow, type PrincipalRow } from '../store-rows.js';
 import { planWrites } from '../write-plan.js';
 import type { Migration } from '../migration.js';
 import { migrateSqlite, SQLITE_MIGRATIONS } from './sqlite-migrations.js';
@@ -89,24 +89,6 @@ export function openSqliteStore(options: SqliteStoreOptions): SqliteStore {
     if (error instanceof IdnodeError) throw error;
     throw new IdnodeError('CONFIG_INVALID', `cannot open the SQLite database ${options.file}: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
   }
-}
-
-interface HandleRow {
-  prefix: string;
-  values_json: string;
-  created_at_ms: number;
-  updated_at_ms: number;
-}
-
-interface PrincipalRow {
-  id: string;
-  role: PrincipalRole;
-  prefix: string | null;
-  name: string;
-  secret_hash: Buffer;
-  secret_salt: Buffer;
-  created_at_ms: number;
-  revoked_at_ms: number | null;
 }
 
 /** Busy or locked by another process, or the file vanished: a retry later may work. */
@@ -230,13 +212,7 @@ class SqliteStoreImpl implements SqliteStore {
   #read(handle: string): HandleRecord | undefined {
     const row = this.#sql.getHandle.get(handle);
     if (row === undefined) return undefined;
-    return {
-      handle,
-      prefix: row.prefix,
-      values: JSON.parse(row.values_json) as HandleValue[],
-      createdAtMs: row.created_at_ms,
-      updatedAtMs: row.updated_at_ms,
-    };
+    return recordFromRow(handle, row);
   }
 
   async applyWrites(writes: readonly HandleWrite[], context: WriteContext): Promise<WriteOutcome[]> {
@@ -271,13 +247,13 @@ class SqliteStoreImpl implements SqliteStore {
   async getPrincipal(id: string): Promise<PrincipalRecord | undefined> {
     return this.#run(`reading principal "${id}"`, () => {
       const row = this.#sql.getPrincipal.get(id);
-      return row === undefined ? undefined : toPrincipal(row);
+      return row === undefined ? undefined : principalFromRow(row);
     });
   }
 
   async listPrincipals(role?: PrincipalRole): Promise<PrincipalRecord[]> {
     return this.#run('listing principals', () =>
-      (role === undefined ? this.#sql.listPrincipals.all() : this.#sql.listPrincipalsByRole.all(role)).map(toPrincipal),
+      (role === undefined ? this.#sql.listPrincipals.all() : this.#sql.listPrincipalsByRole.all(role)).map(principalFromRow),
     );
   }
 
@@ -365,16 +341,4 @@ class SqliteStoreImpl implements SqliteStore {
   #description(): string {
     return `the SQLite store ${this.file}`;
   }
-}
-
-function toPrincipal(row: PrincipalRow): PrincipalRecord {
-  return {
-    id: row.id,
-    role: row.role,
-    prefix: row.prefix ?? undefined,
-    name: row.name,
-    secret: { hash: row.secret_hash, salt: row.secret_salt },
-    createdAtMs: row.created_at_ms,
-    revokedAtMs: row.revoked_at_ms ?? undefined,
-  };
 }
