@@ -14,6 +14,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import { renameSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import Database from 'better-sqlite3';
+import { migrateSqlite } from '../../src/store/sqlite/sqlite-migrations.js';
 import type { HandleValue } from '../../src/core/values/handle-value.js';
 import { toWireValues } from '../../src/core/values/wire-value.js';
 
@@ -40,11 +41,9 @@ if (args['writes-to'] !== undefined) {
   const db = new Database(args['writes-to']);
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = FULL');
-  // idnode's handles table (src/store/sqlite/sqlite-migrations.ts), so the insert costs the same.
-  db.exec(`CREATE TABLE IF NOT EXISTS handles (handle TEXT PRIMARY KEY, prefix TEXT NOT NULL, values_json TEXT NOT NULL,
-    created_at_ms INTEGER NOT NULL, updated_at_ms INTEGER NOT NULL) STRICT;
-    CREATE INDEX IF NOT EXISTS handles_by_prefix ON handles (prefix, handle);`);
-  const statement = db.prepare('INSERT OR REPLACE INTO handles VALUES (?, ?, ?, ?, ?)');
+  // idnode's own schema (its migrations), so the insert costs what idnode's does and cannot drift from it.
+  migrateSqlite(db, args['writes-to']);
+  const statement = db.prepare('INSERT OR REPLACE INTO handles (handle, prefix, values_json, created_at_ms, updated_at_ms) VALUES (?, ?, ?, ?, ?)');
   insert = (handle, prefix, valuesJson, nowMs) => statement.run(handle, prefix, valuesJson, nowMs, nowMs);
 }
 

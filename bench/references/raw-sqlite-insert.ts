@@ -14,15 +14,15 @@
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
 import Database from 'better-sqlite3';
+import { migrateSqlite } from '../../src/store/sqlite/sqlite-migrations.js';
 
 const { values: args } = parseArgs({ options: { file: { type: 'string' }, 'values-json': { type: 'string' } } });
 const db = new Database(args.file!);
 db.pragma('journal_mode = WAL');
 db.pragma('synchronous = FULL');
-db.exec(`CREATE TABLE IF NOT EXISTS handles (handle TEXT PRIMARY KEY, prefix TEXT NOT NULL, values_json TEXT NOT NULL,
-  created_at_ms INTEGER NOT NULL, updated_at_ms INTEGER NOT NULL) STRICT;
-  CREATE INDEX IF NOT EXISTS handles_by_prefix ON handles (prefix, handle);`);
-const insert = db.prepare('INSERT INTO handles VALUES (?, ?, ?, ?, ?)');
+// idnode's own schema (its migrations), so a row costs what idnode's does and the two cannot drift apart.
+migrateSqlite(db, args.file!);
+const insert = db.prepare('INSERT INTO handles (handle, prefix, values_json, created_at_ms, updated_at_ms) VALUES (?, ?, ?, ?, ?)');
 const valuesJson = args['values-json'] ?? '[]';
 const prefix = '88.999.1';
 let serial = 0;

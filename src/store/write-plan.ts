@@ -36,21 +36,49 @@ export interface WritePlan {
 export function planWrites(writes: readonly HandleWrite[], loaded: ReadonlyMap<string, HandleRecord | undefined>, context: WriteContext): WritePlan {
   const current = new Map(loaded);
   const outcomes: WriteOutcome[] = [];
-  const counted: CounterDelta[] = [];
   for (const write of writes) {
     const before = current.get(write.handle);
     const step = planOne(write, before, context.nowMs);
     if (step.after !== before) current.set(write.handle, step.after);
     outcomes.push(step.existing === undefined ? { handle: write.handle, status: step.status } : { handle: write.handle, status: step.status, existing: step.existing });
-    const kind = COUNTED_OUTCOMES[step.status];
-    if (kind !== undefined) counted.push({ day: context.day, prefix: write.prefix, protocol: context.protocol, kind, count: 1 });
   }
   const changes = new Map<string, HandleChange>();
   for (const [handle, after] of current) {
     const before = loaded.get(handle);
     if (after !== before) changes.set(handle, { before, after });
   }
-  return { outcomes, changes, counters: aggregateCounters(counted) };
+  return { outcomes, changes, counters: countersFor(writes, outcomes, context) };
+}
+
+export type CreateWrite = Extract<HandleWrite, { op: 'create' }>;
+
+/**
+ * True when every write is a create and no two name the same handle. Each outcome then depends only on
+ * whether that handle's row exists (created, or exists with the row as `existing`), so a store may insert
+ * where absent and read only the conflicting rows instead of planning: the bulk paths' common case.
+ */
+export function isDistinctCreates(writes: readonly HandleWrite[]): writes is readonly CreateWrite[] {
+  const seen = new Set<string>();
+  for (const write of writes) {
+    if (write.op !== 'create' || seen.has(write.handle)) return false;
+    seen.add(write.handle);
+  }
+  return true;
+}
+
+/** The row a create writes when the handle is absent. */
+export function createdRecord(write: CreateWrite, nowMs: number): HandleRecord {
+  return fresh(write.handle, write.prefix, write.values, nowMs);
+}
+
+/** The counter deltas for `outcomes` (one per write, same order), aggregated and sorted. */
+export function countersFor(writes: readonly HandleWrite[], outcomes: readonly WriteOutcome[], context: WriteContext): CounterDelta[] {
+  const counted: CounterDelta[] = [];
+  for (let k = 0; k < writes.length; k++) {
+    const kind = COUNTED_OUTCOMES[outcomes[k]!.status];
+    if (kind !== undefined) counted.push({ day: context.day, prefix: writes[k]!.prefix, protocol: context.protocol, kind, count: 1 });
+  }
+  return aggregateCounters(counted);
 }
 
 interface Step {
@@ -98,6 +126,10 @@ function updated(record: HandleRecord, prefix: string, values: readonly HandleVa
   return { handle: record.handle, prefix, values, createdAtMs: record.createdAtMs, updatedAtMs: nowMs };
 }
 
-function sortByIndex(values: readonly HandleValue[]): HandleValue[] {
-  return [...values].sort((a, b) => a.index - b.index);
+/** Sorted by index; the array itself when it already is (the registry hands over sorted values), else a sorted copy. */
+function sortByIndex(values: readonly HandleValue[]): readonly HandleValue[] {
+  for (let k = 1; k < values.length; k++) {
+    if (values[k - 1]!.index > values[k]!.index) return [...values].sort((a, b) => a.index - b.index);
+  }
+  return values;
 }

@@ -51,7 +51,16 @@ export function isPublic(value: HandleValue): boolean {
   return value.permissions.charCodeAt(2) === 49; // '1'
 }
 
+// The last second formatted: a bulk import stamps thousands of values within one second.
+let memoSecond = Number.NaN;
+let memoText = '';
+
 /** The wire form of an instant: ISO-8601 UTC, no milliseconds. */
 export function wireTimestamp(epochMs: number): string {
-  return new Date(Math.floor(epochMs / 1000) * 1000).toISOString().replace('.000Z', 'Z');
+  const second = Math.floor(epochMs / 1000);
+  if (second !== memoSecond) {
+    memoText = new Date(second * 1000).toISOString().replace('.000Z', 'Z');
+    memoSecond = second;
+  }
+  return memoText;
 }

@@ -22,7 +22,7 @@ import { aggregateCounters } from '../counter-deltas.js';
 import { groupedDimensions, sumCountersSql, toCounterSum } from '../counter-sums.js';
 import { storeClosed, storeFailure } from '../store-error.js';
 import { principalFromRow, recordFromRow, type HandleRow, type PrincipalRow } from '../store-rows.js';
-import { planWrites } from '../write-plan.js';
+import { countersFor, createdRecord, isDistinctCreates, planWrites, type CreateWrite } from '../write-plan.js';
 import type { Migration } from '../migration.js';
 import { migrateSqlite, SQLITE_MIGRATIONS } from './sqlite-migrations.js';
 
@@ -91,6 +91,14 @@ export function openSqliteStore(options: SqliteStoreOptions): SqliteStore {
   }
 }
 
+/**
+ * The handles under exactly `prefix` are those in [from, to) by byte order: every one starts "<prefix>/", and a
+ * sub-prefix's handles start "<prefix>." instead (a prefix holds no "/"; "0" is the byte after "/").
+ */
+function prefixRange(prefix: string): [from: string, to: string] {
+  return [`${prefix}/`, `${prefix}0`];
+}
+
 /** Busy or locked by another process, or the file vanished: a retry later may work. */
 function isUnavailable(error: unknown): boolean {
   const code = (error as { code?: unknown } | null)?.code;
@@ -103,12 +111,18 @@ function statements(db: Database.Database) {
     insertHandle: db.prepare<[string, string, string, number, number]>(
       'INSERT INTO handles (handle, prefix, values_json, created_at_ms, updated_at_ms) VALUES (?, ?, ?, ?, ?)',
     ),
+    insertHandleIfAbsent: db.prepare<[string, string, string, number, number]>(
+      'INSERT INTO handles (handle, prefix, values_json, created_at_ms, updated_at_ms) VALUES (?, ?, ?, ?, ?) ON CONFLICT (handle) DO NOTHING',
+    ),
     updateHandle: db.prepare<[string, string, number, number, string]>(
       'UPDATE handles SET prefix = ?, values_json = ?, created_at_ms = ?, updated_at_ms = ? WHERE handle = ?',
     ),
     deleteHandle: db.prepare<[string]>('DELETE FROM handles WHERE handle = ?'),
-    countHandles: db.prepare<[string], number>('SELECT count(*) FROM handles WHERE prefix = ?').pluck(),
-    pageHandles: db.prepare<[string, number, number], string>('SELECT handle FROM handles WHERE prefix = ? ORDER BY handle LIMIT ? OFFSET ?').pluck(),
+    // Bounds from prefixRange: the primary key's range of the handles under exactly one prefix.
+    countHandles: db.prepare<[string, string], number>('SELECT count(*) FROM handles WHERE handle >= ? AND handle < ?').pluck(),
+    pageHandles: db
+      .prepare<[string, string, number, number], string>('SELECT handle FROM handles WHERE handle >= ? AND handle < ? ORDER BY handle LIMIT ? OFFSET ?')
+      .pluck(),
 
     listHomed: db.prepare<[], { prefix: string; source: 'config' | 'api'; created_at_ms: number }>(
       'SELECT prefix, source, created_at_ms FROM homed_prefixes ORDER BY prefix',
@@ -174,7 +188,24 @@ class SqliteStoreImpl implements SqliteStore {
     const upsertCounters = (deltas: readonly CounterDelta[]): void => {
       for (const delta of deltas) sql.addCounter.run(delta.day, delta.prefix, delta.protocol, delta.kind, delta.count);
     };
+    // Distinct creates (every bulk chunk, every plain PUT) insert where absent and read only the rows that
+    // conflict: one B-tree descent per new handle instead of a read and then an insert.
+    const createAll = (writes: readonly CreateWrite[], context: WriteContext): WriteOutcome[] => {
+      const outcomes: WriteOutcome[] = new Array(writes.length);
+      for (let k = 0; k < writes.length; k++) {
+        const write = writes[k]!;
+        const row = createdRecord(write, context.nowMs);
+        if (sql.insertHandleIfAbsent.run(write.handle, row.prefix, JSON.stringify(row.values), row.createdAtMs, row.updatedAtMs).changes === 1) {
+          outcomes[k] = { handle: write.handle, status: 'created' };
+        } else {
+          outcomes[k] = { handle: write.handle, status: 'exists', existing: this.#read(write.handle)! };
+        }
+      }
+      upsertCounters(countersFor(writes, outcomes, context));
+      return outcomes;
+    };
     const applyWrites = db.transaction((writes: readonly HandleWrite[], context: WriteContext): WriteOutcome[] => {
+      if (isDistinctCreates(writes)) return createAll(writes, context);
       const loaded = new Map<string, HandleRecord | undefined>();
       for (const write of writes) {
         if (!loaded.has(write.handle)) loaded.set(write.handle, this.#read(write.handle));
@@ -192,10 +223,10 @@ class SqliteStoreImpl implements SqliteStore {
     const addCounters = db.transaction((deltas: readonly CounterDelta[]) => upsertCounters(aggregateCounters(deltas)));
     this.#addCounters = (deltas) => addCounters.immediate(deltas);
     // One read transaction, so the page and the total describe the same snapshot.
-    const listHandles = db.transaction((prefix: string, offset: number, limit: number) => ({
-      total: sql.countHandles.get(prefix) ?? 0,
-      handles: sql.pageHandles.all(prefix, limit, offset),
-    }));
+    const listHandles = db.transaction((prefix: string, offset: number, limit: number) => {
+      const [from, to] = prefixRange(prefix);
+      return { total: sql.countHandles.get(from, to) ?? 0, handles: sql.pageHandles.all(from, to, limit, offset) };
+    });
     this.#listHandles = (prefix, offset, limit) => listHandles.deferred(prefix, offset, limit);
   }
 
