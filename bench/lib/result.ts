@@ -107,6 +107,7 @@ export interface GoalVerdict {
 
 export interface PolicyYearResult {
   readonly registered: number;
+  /** Seconds the registering import took (the whole streamed request), and its identifiers/s. */
   readonly seedSeconds: number;
   readonly seedRate: number;
   readonly replayed: number;
@@ -119,6 +120,8 @@ export interface PolicyYearResult {
   readonly replayRate: number;
   readonly generatorSaturated: boolean;
   readonly p99Ms: number;
+  /** Server peak RSS (VmHWM) right after the import, before the replay. */
+  readonly importRssMb: number;
   readonly rssMb: number;
   readonly cacheEntries: number;
   readonly metered: Record<string, number>;

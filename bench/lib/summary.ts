@@ -93,7 +93,7 @@ function policyYearSection(results: BenchResults): string {
   const year = results.policyYear!;
   const lines = [
     '### Policy-year replay',
-    `- Registered ${year.registered.toLocaleString('en-US')} identifiers in ${year.seedSeconds.toFixed(0)} s (${formatRate(year.seedRate)}/s, straight into the store).`,
+    `- Registered ${year.registered.toLocaleString('en-US')} identifiers in ${year.seedSeconds.toFixed(0)} s (${formatRate(year.seedRate)}/s, one streamed NDJSON import over REST); server peak RSS after the import ${formatFixed(year.importRssMb, 0)} MiB.`,
     `- Replayed ${year.sent.toLocaleString('en-US')}${year.complete ? '' : ` of ${year.replayed.toLocaleString('en-US')}`} Zipf-distributed resolutions in ${year.replaySeconds.toFixed(1)} s (${year.generatorSaturated ? FLOOR + ' ' : ''}${formatRate(year.replayRate)}/s, p99 ${formatMs(year.p99Ms)} ms)${year.complete ? '' : `; all ${year.replayed.toLocaleString('en-US')} would take ${year.projectedSeconds.toFixed(0)} s at that rate`}; server peak RSS ${formatFixed(year.rssMb, 0)} MiB with a ${year.cacheEntries.toLocaleString('en-US')}-entry cache.`,
     `- Metered: ${Object.entries(year.metered).map(([kind, count]) => `${kind} ${count.toLocaleString('en-US')}`).join(', ')}.`,
     `- Metered resolutions ${year.meteredResolutions.toLocaleString('en-US')} vs sent ${year.sent.toLocaleString('en-US')}; metered registrations ${year.meteredRegistrations.toLocaleString('en-US')} vs ${year.registered.toLocaleString('en-US')} registered: ${year.countsMatch ? 'equal, to the unit' : 'DIFFERENT'}.`,

@@ -134,3 +134,16 @@ export function ndjsonImport(tag: string, count: number): Buffer {
   for (let n = 0; n < count; n++) lines[n] = bulkRecord(`${BENCH_PREFIX}/I-${tag}-${n}`, n);
   return Buffer.from(lines.join('\n') + '\n');
 }
+
+/**
+ * NDJSON lines of products from … from + count - 1 under their seeded names (seededHandle), generated as the
+ * stream is read, a thousand lines a chunk: a body of ten million lines is never held.
+ */
+export function* seededNdjson(from: number, count: number): Generator<string> {
+  const end = from + count;
+  for (let start = from; start < end; start += 1000) {
+    let chunk = '';
+    for (let n = start; n < Math.min(end, start + 1000); n++) chunk += bulkRecord(seededHandle(n), n) + '\n';
+    yield chunk;
+  }
+}

@@ -101,6 +101,7 @@ const POLICY_YEAR: PolicyYearResult = {
   replayRate: 20_000,
   generatorSaturated: false,
   p99Ms: 3,
+  importRssMb: 300,
   rssMb: 1200,
   cacheEntries: 1_000_000,
   metered: { 'resolution.cache-hit (rest)': 2_000_000, 'resolution.store-read (rest)': 1_000_000, 'registration (bench-seed)': 10_000_000 },
