@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import { IdnodeError } from '../../src/core/errors/catalogue.js';
 
@@ -20,6 +20,22 @@ export function parseStatCpuTicks(statText: string): number {
     throw new IdnodeError('INTERNAL_ERROR', `not a /proc/<pid>/stat line (no utime/stime): "${statText.slice(0, 80)}"`);
   }
   return utime + stime;
+}
+
+/**
+ * cutime + cstime in clock ticks, from the text of /proc/<pid>/stat: the CPU of the process's children that
+ * have exited and been waited for. Throws when the text is not one.
+ */
+export function parseStatChildrenCpuTicks(statText: string): number {
+  const close = statText.lastIndexOf(')');
+  const fields = close < 0 ? [] : statText.slice(close + 2).trim().split(/\s+/);
+  // cutime is field 16 and cstime field 17 (fields[13] and fields[14], as above).
+  const cutime = Number(fields[13]);
+  const cstime = Number(fields[14]);
+  if (!Number.isInteger(cutime) || !Number.isInteger(cstime)) {
+    throw new IdnodeError('INTERNAL_ERROR', `not a /proc/<pid>/stat line (no cutime/cstime): "${statText.slice(0, 80)}"`);
+  }
+  return cutime + cstime;
 }
 
 /** A VmHWM/VmRSS-style field of /proc/<pid>/status in kB; undefined when the field is absent. */
@@ -70,6 +86,14 @@ export function processCpuMicros(pid: number): number {
   return (parseStatCpuTicks(readFileSync(`/proc/${pid}/stat`, 'utf8')) * 1e6) / clockTicksPerSecond();
 }
 
+/**
+ * CPU microseconds used by this process's children that have exited and been reaped so far (Node reaps
+ * each child as it exits). A child generator's CPU over its whole life is the difference across its run.
+ */
+export function reapedChildrenCpuMicros(): number {
+  return (parseStatChildrenCpuTicks(readFileSync('/proc/self/stat', 'utf8')) * 1e6) / clockTicksPerSecond();
+}
+
 /** Peak resident set size of the process so far, in MiB; undefined when it cannot be read. */
 export function processPeakRssMb(pid: number): number | undefined {
   try {
@@ -108,4 +132,18 @@ export function processWaitNs(pid: number | 'self'): number {
   } catch {
     return 0;
   }
+}
+
+/**
+ * How long every thread of the process waited for a CPU so far, ns (a multi-threaded generator such as
+ * h2load does its work off the main thread); 0 where the kernel does not keep schedstats or the process is gone.
+ */
+export function processThreadsWaitNs(pid: number): number {
+  let total = 0;
+  try {
+    for (const task of readdirSync(`/proc/${pid}/task`)) total += parseSchedstat(readFileSync(`/proc/${pid}/task/${task}/schedstat`, 'utf8')).waitNs;
+  } catch {
+    // The process (or one thread) exited between the listing and the read: what was read so far stands.
+  }
+  return total;
 }

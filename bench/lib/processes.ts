@@ -15,8 +15,10 @@ process.once('exit', () => {
 });
 
 export interface SpawnOptions {
-  /** Core to pin the child to (with taskset), when pinning is on. */
+  /** Cores to pin to (with taskset), when pinning is on. */
   readonly pinning: Pinning;
+  /** Which of them: the server core (default) or, for a load generator run as a child, the generator core. */
+  readonly core?: 'server' | 'generator';
   readonly env?: NodeJS.ProcessEnv;
   /** stderr (and stdout unless pipeStdout) are appended to this file (the bench keeps logs next to the data). */
   readonly logFile: string;
@@ -25,13 +27,13 @@ export interface SpawnOptions {
 }
 
 /**
- * Starts `command args` pinned to the server core. taskset execs the command, so the child's pid is the
- * measured process itself (its /proc entries are the server's, not a wrapper's).
+ * Starts `command args` pinned to the server core (or the generator core). taskset execs the command, so the
+ * child's pid is the measured process itself (its /proc entries are the server's, not a wrapper's).
  */
 export function spawnTracked(command: string, args: readonly string[], options: SpawnOptions): ChildProcess {
   const log = openSync(options.logFile, 'a');
   const [file, argv] = options.pinning.enabled
-    ? ['taskset', ['-c', String(options.pinning.serverCpu), command, ...args]]
+    ? ['taskset', ['-c', String(options.core === 'generator' ? options.pinning.generatorCpu : options.pinning.serverCpu), command, ...args]]
     : [command, [...args]];
   const child = spawn(file, argv, { env: options.env ?? process.env, stdio: ['pipe', options.pipeStdout ? 'pipe' : log, log] });
   closeSync(log);

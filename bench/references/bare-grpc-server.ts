@@ -4,8 +4,9 @@
  * authentication, parsing, metering or cache bookkeeping).
  *
  *   --answers-from FILE  the idnode SQLite file answers come from: each identifier is read and converted
- *                        to its message on first ask, then answered from the Map (the scenario primes
- *                        its hot set before measuring, so measured calls are Map lookups only)
+ *                        to its message on first ask, then answered from the Map (grpc-resolve asks one
+ *                        identifier, first in a check before measuring, so measured calls are Map
+ *                        lookups only: a fixed message)
  *   --ready-file FILE    written {"grpc": "127.0.0.1:PORT"} once bound on 127.0.0.1 at a port the OS chose
  *
  * Run compiled (bench/lib/reference-build.ts), never under tsx.

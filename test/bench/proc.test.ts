@@ -1,24 +1,34 @@
+import { execFileSync } from 'node:child_process';
 import t from 'tap';
 import {
   clockTicksPerSecond,
   parseCpuTimes,
   parseSchedstat,
+  parseStatChildrenCpuTicks,
   parseStatCpuTicks,
   parseStatusKb,
   processCpuMicros,
   processPeakRssMb,
+  processThreadsWaitNs,
   processWaitNs,
+  reapedChildrenCpuMicros,
   readCpuTimes,
   stealPercent,
 } from '../../bench/lib/proc.js';
 
 // A real /proc/<pid>/stat line, with a command name holding a space and parentheses.
-const STAT = '4242 (node (idnode) x) S 1 4242 4242 0 -1 4194560 12345 0 0 0 1500 250 0 0 20 0 11 0 5000 1073741824 40000 18446744073709551615';
+const STAT = '4242 (node (idnode) x) S 1 4242 4242 0 -1 4194560 12345 0 0 0 1500 250 30 12 20 0 11 0 5000 1073741824 40000 18446744073709551615';
 
 t.test('utime + stime from /proc/<pid>/stat, whatever the command name holds', async (t) => {
   t.equal(parseStatCpuTicks(STAT), 1750);
   t.throws(() => parseStatCpuTicks('garbage'), { code: 'INTERNAL_ERROR' });
   t.throws(() => parseStatCpuTicks('1 (x) S 1 2'), { code: 'INTERNAL_ERROR' });
+});
+
+t.test('cutime + cstime (reaped children) from /proc/<pid>/stat', async (t) => {
+  t.equal(parseStatChildrenCpuTicks(STAT), 42);
+  t.throws(() => parseStatChildrenCpuTicks('garbage'), { code: 'INTERNAL_ERROR' });
+  t.throws(() => parseStatChildrenCpuTicks('1 (x) S 1 2 3 4 5 6 7 8 9 10 11 12'), { code: 'INTERNAL_ERROR' });
 });
 
 t.test('VmHWM and VmRSS from /proc/<pid>/status', async (t) => {
@@ -54,6 +64,15 @@ t.test('reading this process from /proc', async (t) => {
   t.equal(processPeakRssMb(2 ** 30), undefined, 'no such process');
   t.ok(processWaitNs('self') >= 0);
   t.equal(processWaitNs(2 ** 30), 0);
+  t.ok(processThreadsWaitNs(process.pid) >= processWaitNs('self'), 'every thread waited at least as long as the main one');
+  t.equal(processThreadsWaitNs(2 ** 30), 0);
   t.ok(readCpuTimes().total > 0);
   t.throws(() => processCpuMicros(2 ** 30));
+});
+
+t.test('the CPU of a reaped child counts in reapedChildrenCpuMicros', async (t) => {
+  const before = reapedChildrenCpuMicros();
+  // A child that spins for about 200 ms of CPU (clock ticks are 10 ms), then is reaped by execFileSync.
+  execFileSync(process.execPath, ['-e', 'const until = Date.now() + 200; while (Date.now() < until);']);
+  t.ok(reapedChildrenCpuMicros() - before >= 100_000);
 });
