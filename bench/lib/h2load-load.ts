@@ -56,34 +56,30 @@ export interface H2loadOptions {
 /** Every 100 ms the generator's thread wait is read (h2load's /proc entry is gone once it has exited). */
 const POLL_MS = 100;
 
+/** What one h2load process did, before its output is interpreted. */
+interface H2loadProcessRun {
+  readonly stdout: string;
+  /** True when maxSec stopped it (then there is no summary on stdout). */
+  readonly cut: boolean;
+  readonly wallSec: number;
+  readonly latencies: LatencyRecorder;
+  /** Requests in its per-request log, by HTTP status (-1: the stream failed). */
+  readonly byStatus: Map<number, number>;
+  readonly generatorCpuShare: number;
+  readonly generatorWaitShare: number;
+}
+
 /**
- * One closed-loop run of h2load (one worker thread, on the generator core) sending the same request over
- * and over. Latencies come from its per-request log, exact; calls from its summary, each checked against
- * the expected answer's size, so a gRPC error that HTTP/2 calls a success counts as unexpected. h2load's
- * CPU share is its utime + stime (read as this process's reaped children's CPU, exact), its wait share
- * the wait of its threads for their core (polled).
+ * Runs h2load with `args` (plus one worker thread, the per-request log and `maxSec`'s bound) on the
+ * generator core. Its CPU share is its utime + stime (read as this process's reaped children's CPU, exact),
+ * its wait share the wait of its threads for their core (polled). Throws when it fails other than by the cut.
  */
-export async function runH2load(options: H2loadOptions): Promise<LoadRun> {
-  if ((options.durationSec === undefined) === (options.amount === undefined)) {
-    throw new IdnodeError('CONFIG_INVALID', 'an h2load run needs exactly one of durationSec and amount');
-  }
-  const bodyFile = `${options.workFiles}.body`;
-  const logFile = `${options.workFiles}.requests.log`;
-  writeFileSync(bodyFile, options.body);
+async function runH2loadProcess(h2load: string, args: readonly string[], maxSec: number, workFiles: string, pinning: Pinning, target: string): Promise<H2loadProcessRun> {
+  const logFile = `${workFiles}.requests.log`;
   rmSync(logFile, { force: true });
-  const args = [
-    '-t', '1',
-    '-c', String(options.clients),
-    '-m', String(options.streams),
-    ...(options.amount === undefined ? ['-D', `${Math.round(options.durationSec! * 1000)}ms`] : ['-n', String(options.amount)]),
-    '-d', bodyFile,
-    ...Object.entries(options.headers).flatMap(([name, value]) => ['-H', `${name}: ${value}`]),
-    `--log-file=${logFile}`,
-    options.url,
-  ];
   const cpuBefore = reapedChildrenCpuMicros();
   const started = performance.now();
-  const child = spawnTracked(options.h2load, args, { pinning: options.pinning, core: 'generator', logFile: `${options.workFiles}.stderr.log`, pipeStdout: true });
+  const child = spawnTracked(h2load, ['-t', '1', ...args, `--log-file=${logFile}`], { pinning, core: 'generator', logFile: `${workFiles}.stderr.log`, pipeStdout: true });
   let stdout = '';
   child.stdout!.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
   let waitNs = 0;
@@ -99,7 +95,7 @@ export async function runH2load(options: H2loadOptions): Promise<LoadRun> {
   const bound = setTimeout(() => {
     cut = true;
     child.kill('SIGTERM');
-  }, options.maxSec * 1000);
+  }, maxSec * 1000);
   const code = await new Promise<number | null>((resolve, reject) => {
     child.once('error', reject);
     child.once('close', (exitCode) => resolve(exitCode));
@@ -109,32 +105,111 @@ export async function runH2load(options: H2loadOptions): Promise<LoadRun> {
   });
   const wallSec = (performance.now() - started) / 1000;
   const generatorCpuSec = (reapedChildrenCpuMicros() - cpuBefore) / 1e6;
-  if (code !== 0 && !cut) throw new IdnodeError('INTERNAL_ERROR', `h2load exited with ${code} against ${options.url}; see ${options.workFiles}.stderr.log`);
-
+  if (code !== 0 && !cut) throw new IdnodeError('INTERNAL_ERROR', `h2load exited with ${code} against ${target}; see ${workFiles}.stderr.log`);
   const latencies = new LatencyRecorder();
   const byStatus = readH2loadLog(existsSync(logFile) ? readFileSync(logFile, 'utf8') : '', latencies);
-  const common = {
-    latency: latencies.summary(),
+  return {
+    stdout,
+    cut,
+    wallSec,
+    latencies,
+    byStatus,
     generatorCpuShare: generatorCpuSec / wallSec,
     generatorWaitShare: waitAtSec > 0 ? waitNs / 1e9 / waitAtSec : 0,
   };
-  if (cut) {
-    // Cut short by maxSec: no summary, so no DATA count to check answers by; what the log holds stands.
-    const answered = byStatus.get(200) ?? 0;
-    const logged = [...byStatus.values()].reduce((sum, count) => sum + count, 0);
-    return { ...common, ops: logged, responses: logged, sent: logged, wallSec, unexpected: logged - answered, statuses: { 'http 200 (unchecked)': answered, other: logged - answered } };
+}
+
+/** Cut short by maxSec: no summary, so what the log holds stands (answers of `okStatus` and the rest). */
+function cutRun(run: H2loadProcessRun, okStatus: number): LoadRun {
+  const answered = run.byStatus.get(okStatus) ?? 0;
+  const logged = [...run.byStatus.values()].reduce((sum, count) => sum + count, 0);
+  return {
+    latency: run.latencies.summary(),
+    generatorCpuShare: run.generatorCpuShare,
+    generatorWaitShare: run.generatorWaitShare,
+    ops: logged,
+    responses: logged,
+    sent: logged,
+    wallSec: run.wallSec,
+    unexpected: logged - answered,
+    statuses: { [`http ${okStatus} (unchecked)`]: answered, other: logged - answered },
+  };
+}
+
+/**
+ * One closed-loop run of h2load (one worker thread, on the generator core) sending the same request over
+ * and over. Latencies come from its per-request log, exact; calls from its summary, each checked against
+ * the expected answer's size, so a gRPC error that HTTP/2 calls a success counts as unexpected.
+ */
+export async function runH2load(options: H2loadOptions): Promise<LoadRun> {
+  if ((options.durationSec === undefined) === (options.amount === undefined)) {
+    throw new IdnodeError('CONFIG_INVALID', 'an h2load run needs exactly one of durationSec and amount');
   }
-  const summary = parseH2loadSummary(stdout);
+  const bodyFile = `${options.workFiles}.body`;
+  writeFileSync(bodyFile, options.body);
+  const args = [
+    '-c', String(options.clients),
+    '-m', String(options.streams),
+    ...(options.amount === undefined ? ['-D', `${Math.round(options.durationSec! * 1000)}ms`] : ['-n', String(options.amount)]),
+    '-d', bodyFile,
+    ...Object.entries(options.headers).flatMap(([name, value]) => ['-H', `${name}: ${value}`]),
+    options.url,
+  ];
+  const run = await runH2loadProcess(options.h2load, args, options.maxSec, options.workFiles, options.pinning, options.url);
+  if (run.cut) return cutRun(run, 200);
+  const summary = parseH2loadSummary(run.stdout);
   const grpc = grpcOutcome(summary.succeeded, summary.started - summary.done, summary.dataBytes, options.answerBytes);
   const notSucceeded = summary.done - summary.succeeded;
   return {
-    ...common,
+    latency: run.latencies.summary(),
+    generatorCpuShare: run.generatorCpuShare,
+    generatorWaitShare: run.generatorWaitShare,
     ops: summary.done,
     responses: summary.done,
     sent: summary.started,
     // h2load's own measured window (it excludes its start-up and the connection set-up).
-    wallSec: summary.finishedSec > 0 ? summary.finishedSec : wallSec,
+    wallSec: summary.finishedSec > 0 ? summary.finishedSec : run.wallSec,
     unexpected: notSucceeded + grpc.failed,
     statuses: { '0': grpc.answered, 'grpc error': grpc.failed, 'not 2xx or failed': notSucceeded },
+  };
+}
+
+export interface H2loadGetsOptions {
+  readonly h2load: string;
+  /** Absolute URLs (http://host:port/path), one a line; h2load requests them in turn, from the top again at the end. */
+  readonly urisFile: string;
+  /** HTTP/1.1 connections (-c), each with one request in flight. */
+  readonly clients: number;
+  /** Exactly this many GETs (-n). */
+  readonly amount: number;
+  readonly maxSec: number;
+  /** The status every answer should have; others count as unexpected. */
+  readonly expectedStatus: number;
+  readonly workFiles: string;
+  readonly pinning: Pinning;
+}
+
+/**
+ * Exactly `amount` GETs over HTTP/1.1 (h2load --h1) cycling through a file of URLs: a C generator for
+ * counts beyond what autocannon sends from one core. Statuses come from the per-request log, so the
+ * answers are counted by status exactly, not only 2xx.
+ */
+export async function runH2loadGets(options: H2loadGetsOptions): Promise<LoadRun> {
+  const args = ['--h1', '-c', String(options.clients), '-m', '1', '-n', String(options.amount), '-i', options.urisFile];
+  const run = await runH2loadProcess(options.h2load, args, options.maxSec, options.workFiles, options.pinning, options.urisFile);
+  if (run.cut) return cutRun(run, options.expectedStatus);
+  const summary = parseH2loadSummary(run.stdout);
+  const statuses: Record<string, number> = {};
+  for (const [status, count] of run.byStatus) statuses[String(status)] = count;
+  return {
+    latency: run.latencies.summary(),
+    generatorCpuShare: run.generatorCpuShare,
+    generatorWaitShare: run.generatorWaitShare,
+    ops: summary.done,
+    responses: summary.done,
+    sent: summary.started,
+    wallSec: summary.finishedSec > 0 ? summary.finishedSec : run.wallSec,
+    unexpected: summary.done - (run.byStatus.get(options.expectedStatus) ?? 0),
+    statuses,
   };
 }
