@@ -71,8 +71,8 @@ export function createdRecord(write: CreateWrite, nowMs: number): HandleRecord {
   return fresh(write.handle, write.prefix, write.values, nowMs);
 }
 
-/** The counter deltas for `outcomes` (one per write, same order), aggregated and sorted. */
-export function countersFor(writes: readonly HandleWrite[], outcomes: readonly WriteOutcome[], context: WriteContext): CounterDelta[] {
+/** The counter deltas for `outcomes` (one per write, same order; only each write's prefix matters), aggregated and sorted. */
+export function countersFor(writes: readonly { readonly prefix: string }[], outcomes: readonly { readonly status: WriteStatus }[], context: WriteContext): CounterDelta[] {
   const counted: CounterDelta[] = [];
   for (let k = 0; k < writes.length; k++) {
     const kind = COUNTED_OUTCOMES[outcomes[k]!.status];

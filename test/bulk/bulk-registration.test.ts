@@ -251,13 +251,34 @@ t.test('a chunk the store cannot commit writes nothing; earlier chunks stay; the
   const session = f.bulk.openImport({ principal: f.demo, overwrite: false, protocol: 'rest', chunkSize: 10 });
   for (let i = 0; i < 20; i++) await session.add(item(`K-${i}`));
   f.failWrites.on = true;
-  for (let i = 20; i < 29; i++) await session.add(item(`K-${i}`));
-  await t.rejects(session.add(item('K-29')), { code: 'STORE_UNAVAILABLE' });
+  // The third chunk is handed over by the add that fills it; its failure surfaces at the next call.
+  for (let i = 20; i < 30; i++) await session.add(item(`K-${i}`));
+  await t.rejects(session.finish(), { code: 'STORE_UNAVAILABLE' });
   f.failWrites.on = false;
   t.match(session.summary(), { created: 20, received: 20 });
   t.equal((await f.store.listHandles(DEMO, 0, 1)).total, 20);
   await t.rejects(session.add(item('K-30')), { code: 'REQUEST_INVALID', message: 'this bulk import is broken; no more items are taken' });
   await t.rejects(session.finish(), { code: 'REQUEST_INVALID' });
+});
+
+t.test('a failed commit surfaces by the add that fills the next chunk, which is never written', async (t) => {
+  const f = await fixture(t);
+  const session = f.bulk.openImport({ principal: f.demo, overwrite: false, protocol: 'rest', chunkSize: 5 });
+  for (let i = 0; i < 5; i++) await session.add(item(`L-${i}`));
+  f.failWrites.on = true;
+  for (let i = 5; i < 10; i++) await session.add(item(`L-${i}`));
+  f.failWrites.on = false;
+  // The second chunk was handed over by the add of L-9; its failure reaches the first call after it settles.
+  let rejectedAt: number | undefined;
+  for (let i = 10; i < 15 && rejectedAt === undefined; i++) {
+    await session.add(item(`L-${i}`)).catch((error: { code?: string }) => {
+      t.equal(error.code, 'STORE_UNAVAILABLE');
+      rejectedAt = i;
+    });
+  }
+  t.ok(rejectedAt !== undefined, 'rejected by L-14 at the latest');
+  t.match(session.summary(), { created: 5, received: 5 });
+  t.equal((await f.store.listHandles(DEMO, 0, 1)).total, 5, 'the chunk after the failed one was never written');
 });
 
 t.test('with overwrite, a failed replace transaction leaves the chunk\'s committed creates reported', async (t) => {
@@ -268,7 +289,8 @@ t.test('with overwrite, a failed replace transaction leaves the chunk\'s committ
   await session.add(item('R-1'));
   f.failWrites.on = true;
   f.failWrites.skip = 1;
-  await t.rejects(session.add(item('R-2')), { code: 'STORE_UNAVAILABLE' });
+  await session.add(item('R-2'));
+  await t.rejects(session.finish(), { code: 'STORE_UNAVAILABLE' });
   f.failWrites.on = false;
   t.match(session.summary(), { received: 3, created: 2, updated: 0, failed: 1, failures: [{ position: 0, code: 'STORE_UNAVAILABLE' }] });
   t.equal((await f.store.getHandle(`${DEMO}/R-0`))!.values[0]!.data.value, `https://example.org/R-0`, 'not replaced');
@@ -279,8 +301,9 @@ t.test('an abandoned import keeps its committed chunks and drops the queued rest
   const f = await fixture(t);
   const session = f.bulk.openImport({ principal: f.demo, overwrite: false, protocol: 'rest', chunkSize: 10 });
   for (let i = 0; i < 25; i++) await session.add(item(`Q-${i}`));
-  session.abandon('test');
-  session.abandon('twice is harmless');
+  // The second chunk was handed over by the add that filled it: abandoning waits for it to settle.
+  await session.abandon('test');
+  await session.abandon('twice is harmless');
   t.equal((await f.store.listHandles(DEMO, 0, 1)).total, 20);
   t.equal(session.summary().created, 20);
   await t.rejects(session.add(item('late')), { code: 'REQUEST_INVALID' });

@@ -58,24 +58,28 @@ t.test('BulkRegister: a cancelled call keeps its committed chunks whole and drop
   for (let i = 0; committed().length < 2 && i < 1000; i++) await sleep(10);
   call.cancel();
   t.equal((await summary).error?.code, status.CANCELLED);
-  for (let i = 0; !both.logs.some((log) => String(log['msg']).startsWith('bulk import abandoned')) && i < 1000; i++) await sleep(10);
-  t.same(committed().map((log) => log['positions']), [
+  // The session ends either abandoned (the cancel arrived while items were still read) or finished: grpc-js
+  // reports the end of input before the cancel, so a cancel after the last message can commit the tail.
+  const ended = () => both.logs.some((log) => /^bulk import (abandoned|finished)/.test(String(log['msg'])));
+  for (let i = 0; !ended() && i < 1000; i++) await sleep(10);
+  const chunks = committed().map((log) => log['positions'] as [number, number]);
+  t.same(chunks.slice(0, 2), [
     [0, 1999],
     [2000, 3999],
   ]);
-  t.equal(await countUnder(both.store, DEMO), 4000);
+  t.ok(chunks.length === 2 || (chunks.length === 3 && chunks[2]![0] === 4000 && chunks[2]![1] === 4999), 'the tail, if committed, whole');
+  const stored = chunks.reduce((sum, [from, to]) => sum + to - from + 1, 0);
+  t.equal(await countUnder(both.store, DEMO), stored, 'exactly the committed chunks are stored');
   const missing = [];
-  for (let i = 0; i < 4000; i++) if ((await both.store.getHandle(`${DEMO}/${serial(i)}`)) === undefined) missing.push(i);
-  t.same(missing, [], 'every acknowledged item is stored');
-  t.equal(await counter(both, 'registration'), 4000);
-  // How many of the last 1,000 items the server had read before the cancel arrived varies; none was committed.
-  t.ok(both.logs.find((log) => String(log['msg']).startsWith('bulk import abandoned: the client cancelled the call')));
+  for (let i = 0; i < stored; i++) if ((await both.store.getHandle(`${DEMO}/${serial(i)}`)) === undefined) missing.push(i);
+  t.same(missing, [], 'every committed item is stored');
+  t.equal(await counter(both, 'registration'), stored);
 
   // Sending the stream again: what the first attempt committed is already-exists, the rest is created.
   const retry = bulkRegister(both.clients, authMetadata(demo.id, demo.secret));
   for (let from = 0; from < 5000; from += 500) await write(retry.call, { items: Array.from({ length: 500 }, (_, k) => registerItem(from + k)) });
   retry.call.end();
-  t.match((await retry.summary).value, { received: 5000, created: 1000, alreadyExisted: 4000, failed: 0 });
+  t.match((await retry.summary).value, { received: 5000, created: 5000 - stored, alreadyExisted: stored, failed: 0 });
   t.equal(await counter(both, 'registration'), 5000);
 });
 

@@ -35,6 +35,13 @@ interface Pending {
   readonly rawHandle: string;
 }
 
+interface Staged {
+  readonly chunk: readonly Pending[];
+  readonly context: WriteContext;
+  readonly results: (BulkItemResult | undefined)[];
+  readonly prepared: readonly Prepared[];
+}
+
 interface Prepared {
   readonly slot: number;
   readonly handle: string;
@@ -72,6 +79,11 @@ export class BulkSession {
   private readonly written = new SeenFilter();
   private readonly writeTimes = new Set<number>();
   private state: 'open' | 'finished' | 'abandoned' | 'broken' = 'open';
+  /** The chunk handed to the store and not yet settled (its results delivered, or its failure recorded). */
+  private inFlight: Promise<void> | undefined;
+  /** The store's error once a commit failed. */
+  private failure: unknown;
+  private failureReported = false;
   private readonly chunkSize: number;
   private readonly maxFailuresListed: number;
   private readonly principalId: string;
@@ -90,11 +102,13 @@ export class BulkSession {
   }
 
   /**
-   * Queues one item (`line`: its line in an NDJSON body, for reports). When it fills a chunk, resolves only
-   * once the chunk is committed: a streaming front end awaits this before reading on, which is its
-   * back-pressure. Rejects with the store's error if a transaction fails (nothing of that transaction was
-   * written; with overwrite, a chunk's creates may be committed and reported while its replaces failed);
-   * the session is then unusable.
+   * Queues one item (`line`: its line in an NDJSON body, for reports). When it fills a chunk, the chunk is
+   * validated and handed to the store once the chunk before it has committed, and `add` resolves without
+   * waiting for this one: at most one chunk commits while the next is read and validated, which a store
+   * that writes off the main thread turns into parallel work. A streaming front end awaits `add` before
+   * reading on, which is its back-pressure (two chunks held at most). Rejects with the store's error once a
+   * transaction has failed (nothing of that transaction was written; with overwrite, a chunk's creates may
+   * be committed and reported while its replaces failed); the session is then unusable.
    */
   async add(item: BulkItem, line?: number): Promise<void> {
     this.assertOpen();
@@ -102,10 +116,11 @@ export class BulkSession {
     if (this.pending.length >= this.chunkSize) await this.commitPending();
   }
 
-  /** Commits what is queued and returns the totals. Rejects like `add`. */
+  /** Commits what is queued, waits for every commit, and returns the totals. Rejects like `add`. */
   async finish(): Promise<BulkSummary> {
     this.assertOpen();
     await this.commitPending();
+    await this.settleInFlight();
     this.state = 'finished';
     const summary = this.summary();
     this.log.info({ protocol: this.options.protocol, principal: this.principalId, ...counts(summary) }, `bulk ${this.noun} finished`);
@@ -114,14 +129,16 @@ export class BulkSession {
 
   /**
    * The client went away: the queued, uncommitted items are dropped (none of them was acknowledged) and
-   * everything committed so far stays. A commit already in progress completes, whole.
+   * everything committed so far stays. A commit already in progress completes, whole; the promise resolves
+   * once it has settled (it never rejects: a failure of that commit is logged).
    */
-  abandon(reason: string): void {
+  async abandon(reason: string): Promise<void> {
     if (this.state !== 'open') return;
     this.state = 'abandoned';
     const dropped = this.pending.length;
     this.pending = [];
     this.log.warn({ protocol: this.options.protocol, principal: this.principalId, dropped, ...counts(this.summary()) }, `bulk ${this.noun} abandoned: ${reason}`);
+    await this.inFlight;
   }
 
   /** The totals so far (committed and refused items only; queued ones are not counted yet). */
@@ -138,33 +155,62 @@ export class BulkSession {
   }
 
   private assertOpen(): void {
+    this.throwUnreportedFailure();
     if (this.state !== 'open') throw new IdnodeError('REQUEST_INVALID', `this bulk ${this.noun} is ${this.state}; no more items are taken`);
   }
 
+  /** Validates the queued chunk now, then hands it to the store once the previous chunk has committed. */
   private async commitPending(): Promise<void> {
     const chunk = this.pending;
     this.pending = [];
     if (chunk.length === 0) return;
+    let staged: Staged;
     try {
-      await this.commit(chunk);
+      staged = this.stage(chunk);
     } catch (error) {
-      this.state = 'broken';
-      // Refusals found while preparing the chunk were counted and stand; what the store did commit is in the summary.
-      this.log.error(
-        { err: error, protocol: this.options.protocol, principal: this.principalId, chunkPositions: [chunk[0]!.position, chunk.at(-1)!.position], ...counts(this.summary()) },
-        `bulk ${this.noun} stopped: the store failed; the items of the failed transaction were not written`,
-      );
+      this.broke(chunk, error);
       throw error;
     }
+    await this.settleInFlight();
+    this.inFlight = this.write(staged).catch((error: unknown) => this.broke(chunk, error));
   }
 
-  private async commit(chunk: readonly Pending[]): Promise<void> {
-    const { registry, store } = this.deps;
-    const context = registry.writeContext(this.options.protocol);
+  private broke(chunk: readonly Pending[], error: unknown): void {
+    this.state = 'broken';
+    this.failure = error;
+    // Refusals found while preparing the chunk were counted and stand; what the store did commit is in the summary.
+    this.log.error(
+      { err: error, protocol: this.options.protocol, principal: this.principalId, chunkPositions: [chunk[0]!.position, chunk.at(-1)!.position], ...counts(this.summary()) },
+      `bulk ${this.noun} stopped: the store failed; the items of the failed transaction were not written`,
+    );
+  }
+
+  /** Waits for the chunk in flight, if any; rethrows the store's error if a commit failed. */
+  private async settleInFlight(): Promise<void> {
+    const inFlight = this.inFlight;
+    this.inFlight = undefined;
+    if (inFlight !== undefined) await inFlight;
+    this.throwUnreportedFailure();
+  }
+
+  /** The store's error is thrown once, by the first call after it; later calls find the session broken. */
+  private throwUnreportedFailure(): void {
+    if (this.failure === undefined || this.failureReported) return;
+    this.failureReported = true;
+    throw this.failure;
+  }
+
+  /** Validates a chunk: its write context, the results of refused items, and the creates to try. */
+  private stage(chunk: readonly Pending[]): Staged {
+    const context = this.deps.registry.writeContext(this.options.protocol);
     this.writeTimes.add(context.nowMs);
     const results: (BulkItemResult | undefined)[] = new Array(chunk.length);
     const prepared = this.prepareChunk(chunk, context, results);
+    return { chunk, context, results, prepared };
+  }
 
+  private async write({ chunk, context, results, prepared }: Staged): Promise<void> {
+    const { store } = this.deps;
     const creates: HandleWrite[] = prepared.map(({ handle, prefix, values }) => ({ op: 'create', handle, prefix, values }));
     const outcomes = creates.length === 0 ? [] : await store.applyWrites(creates, context);
     const toReplace: Prepared[] = [];

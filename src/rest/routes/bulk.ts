@@ -103,7 +103,7 @@ export function bulkRoutes(app: FastifyInstance, node: IdNode, policy: Credentia
             next = await lines.next();
           } catch (error) {
             // The body stream failed: the client went away (or the connection broke) mid-upload.
-            session.abandon('the request body ended early (the client went away)');
+            void session.abandon('the request body ended early (the client went away)');
             throw new IdnodeError('REQUEST_INVALID', 'the request body ended before the import was complete; what was committed stays', { cause: error });
           }
           if (next.done) break;

@@ -1,6 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
 import { IdnodeError } from '../../core/errors/catalogue.js';
 import type {
   CounterDelta,
@@ -18,13 +18,15 @@ import type {
   WriteContext,
   WriteOutcome,
 } from '../../core/store/store.js';
-import { aggregateCounters } from '../counter-deltas.js';
 import { groupedDimensions, sumCountersSql, toCounterSum } from '../counter-sums.js';
 import { storeClosed, storeFailure } from '../store-error.js';
-import { principalFromRow, recordFromRow, type HandleRow, type PrincipalRow } from '../store-rows.js';
-import { countersFor, createdRecord, isDistinctCreates, planWrites, type CreateWrite } from '../write-plan.js';
+import { principalFromRow, recordFromRow } from '../store-rows.js';
+import { createdRecord, isDistinctCreates, type CreateWrite } from '../write-plan.js';
 import type { Migration } from '../migration.js';
 import { migrateSqlite, SQLITE_MIGRATIONS } from './sqlite-migrations.js';
+import { isUnavailable, openConnection, prefixRange, readStatements } from './sqlite-statements.js';
+import { SqliteWriter } from './sqlite-writer.js';
+import type { SqliteWrites } from './sqlite-writes.js';
 
 export interface SqliteStoreOptions {
   /** The database file; its parent directory is created if missing. */
@@ -69,12 +71,8 @@ export function openSqliteStore(options: SqliteStoreOptions): SqliteStore {
   let db: Database.Database | undefined;
   try {
     mkdirSync(dirname(options.file), { recursive: true });
-    db = new Database(options.file, { timeout: options.busyTimeoutMs ?? 5000 });
-    // WAL: readers never block the writer and one commit is one sequential append; it persists in the file.
-    const journal = db.pragma('journal_mode = WAL', { simple: true });
-    if (journal !== 'wal') throw new IdnodeError('CONFIG_INVALID', `the SQLite database ${options.file} cannot use WAL journaling (got "${String(journal)}")`);
-    db.pragma(`synchronous = ${options.synchronous === 'normal' ? 'NORMAL' : 'FULL'}`);
-    db.pragma('foreign_keys = ON');
+    const connection = { file: options.file, synchronous: options.synchronous ?? 'full', busyTimeoutMs: options.busyTimeoutMs ?? 5000 };
+    db = openConnection(connection);
     const schemaVersion = migrateSqlite(db, options.file, options.migrations ?? SQLITE_MIGRATIONS);
     const settings: SqliteSettings = {
       journalMode: String(db.pragma('journal_mode', { simple: true })),
@@ -83,7 +81,9 @@ export function openSqliteStore(options: SqliteStoreOptions): SqliteStore {
       busyTimeoutMs: Number(db.pragma('busy_timeout', { simple: true })),
       schemaVersion,
     };
-    return new SqliteStoreImpl(db, options.file, settings);
+    // Opened once the schema is in place: the writer prepares its statements against it.
+    const writer = new SqliteWriter(connection, `the SQLite store ${options.file}`);
+    return new SqliteStoreImpl(db, writer, options.file, settings);
   } catch (error) {
     db?.close();
     if (error instanceof IdnodeError) throw error;
@@ -92,136 +92,30 @@ export function openSqliteStore(options: SqliteStoreOptions): SqliteStore {
 }
 
 /**
- * The handles under exactly `prefix` are those in [from, to) by byte order: every one starts "<prefix>/", and a
- * sub-prefix's handles start "<prefix>." instead (a prefix holds no "/"; "0" is the byte after "/").
- */
-function prefixRange(prefix: string): [from: string, to: string] {
-  return [`${prefix}/`, `${prefix}0`];
-}
-
-/** Busy or locked by another process, or the file vanished: a retry later may work. */
-function isUnavailable(error: unknown): boolean {
-  const code = (error as { code?: unknown } | null)?.code;
-  return typeof code === 'string' && /^SQLITE_(BUSY|LOCKED|CANTOPEN)/.test(code);
-}
-
-function statements(db: Database.Database) {
-  return {
-    getHandle: db.prepare<[string], HandleRow>('SELECT prefix, values_json, created_at_ms, updated_at_ms FROM handles WHERE handle = ?'),
-    insertHandle: db.prepare<[string, string, string, number, number]>(
-      'INSERT INTO handles (handle, prefix, values_json, created_at_ms, updated_at_ms) VALUES (?, ?, ?, ?, ?)',
-    ),
-    insertHandleIfAbsent: db.prepare<[string, string, string, number, number]>(
-      'INSERT INTO handles (handle, prefix, values_json, created_at_ms, updated_at_ms) VALUES (?, ?, ?, ?, ?) ON CONFLICT (handle) DO NOTHING',
-    ),
-    updateHandle: db.prepare<[string, string, number, number, string]>(
-      'UPDATE handles SET prefix = ?, values_json = ?, created_at_ms = ?, updated_at_ms = ? WHERE handle = ?',
-    ),
-    deleteHandle: db.prepare<[string]>('DELETE FROM handles WHERE handle = ?'),
-    // Bounds from prefixRange: the primary key's range of the handles under exactly one prefix.
-    countHandles: db.prepare<[string, string], number>('SELECT count(*) FROM handles WHERE handle >= ? AND handle < ?').pluck(),
-    pageHandles: db
-      .prepare<[string, string, number, number], string>('SELECT handle FROM handles WHERE handle >= ? AND handle < ? ORDER BY handle LIMIT ? OFFSET ?')
-      .pluck(),
-
-    listHomed: db.prepare<[], { prefix: string; source: 'config' | 'api'; created_at_ms: number }>(
-      'SELECT prefix, source, created_at_ms FROM homed_prefixes ORDER BY prefix',
-    ),
-    addHomed: db.prepare<[string, string, number]>(
-      'INSERT INTO homed_prefixes (prefix, source, created_at_ms) VALUES (?, ?, ?) ON CONFLICT (prefix) DO NOTHING',
-    ),
-    removeHomed: db.prepare<[string]>('DELETE FROM homed_prefixes WHERE prefix = ?'),
-
-    insertPrincipal: db.prepare<[string, string, string | null, string, Buffer, Buffer, number, number | null]>(
-      `INSERT INTO principals (id, role, prefix, name, secret_hash, secret_salt, created_at_ms, revoked_at_ms)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING`,
-    ),
-    getPrincipal: db.prepare<[string], PrincipalRow>('SELECT * FROM principals WHERE id = ?'),
-    listPrincipals: db.prepare<[], PrincipalRow>('SELECT * FROM principals ORDER BY id'),
-    listPrincipalsByRole: db.prepare<[string], PrincipalRow>('SELECT * FROM principals WHERE role = ? ORDER BY id'),
-    updateSecret: db.prepare<[Buffer, Buffer, string]>('UPDATE principals SET secret_hash = ?, secret_salt = ? WHERE id = ?'),
-    revokePrincipal: db.prepare<[number, string]>('UPDATE principals SET revoked_at_ms = ? WHERE id = ? AND revoked_at_ms IS NULL'),
-
-    addCounter: db.prepare<[string, string, string, string, number]>(
-      `INSERT INTO counters (day, prefix, protocol, kind, count) VALUES (?, ?, ?, ?, ?)
-       ON CONFLICT (day, prefix, protocol, kind) DO UPDATE SET count = count + excluded.count`,
-    ),
-    listCounters: db.prepare<[string, string], CounterRow>(
-      'SELECT day, prefix, protocol, kind, count FROM counters WHERE day >= ? AND day <= ? ORDER BY day, prefix, protocol, kind',
-    ),
-
-    listLedger: db.prepare<[], LedgerRow>('SELECT seq, day, entry FROM ledger ORDER BY seq'),
-    appendLedger: db.prepare<[number, string, string]>('INSERT INTO ledger (seq, day, entry) VALUES (?, ?, ?) ON CONFLICT DO NOTHING'),
-
-    getMeta: db.prepare<[string], string>('SELECT value FROM meta WHERE key = ?').pluck(),
-    initMeta: db.prepare<[string, string]>('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO NOTHING'),
-
-    ping: db.prepare<[], number>('SELECT 1').pluck(),
-  };
-}
-
-/**
- * The embedded store. Only this process writes handles (the CLI writes principals, prefixes and meta only),
- * so there are no foreign changes to report. Every write runs in a BEGIN IMMEDIATE transaction: it takes
- * the write lock up front, so a writer never fails half-way upgrading a read lock while another process
- * writes (busy_timeout applies to the wait instead).
+ * The embedded store. Reads run on this thread's connection (WAL: never blocked by the writer); every write
+ * runs on the writer thread (SqliteWriter), one transaction at a time. Only this process writes handles (the
+ * CLI writes principals, prefixes and meta only), so there are no foreign changes to report.
  */
 class SqliteStoreImpl implements SqliteStore {
   readonly kind = 'sqlite' as const;
   readonly #db: Database.Database;
-  readonly #sql: ReturnType<typeof statements>;
+  readonly #sql: ReturnType<typeof readStatements>;
+  readonly #writer: SqliteWriter;
   /** One prepared sumCounters statement per combination of grouped dimensions, prepared on first use. */
   readonly #sums = new Map<string, Database.Statement<[string, string, string | null, string | null], Record<string, unknown>>>();
-  readonly #applyWrites: (writes: readonly HandleWrite[], context: WriteContext) => WriteOutcome[];
-  readonly #addCounters: (deltas: readonly CounterDelta[]) => void;
   readonly #listHandles: (prefix: string, offset: number, limit: number) => { total: number; handles: string[] };
   #closed = false;
 
   constructor(
     db: Database.Database,
+    writer: SqliteWriter,
     readonly file: string,
     readonly settings: SqliteSettings,
   ) {
     this.#db = db;
-    const sql = statements(db);
+    this.#writer = writer;
+    const sql = readStatements(db);
     this.#sql = sql;
-    const upsertCounters = (deltas: readonly CounterDelta[]): void => {
-      for (const delta of deltas) sql.addCounter.run(delta.day, delta.prefix, delta.protocol, delta.kind, delta.count);
-    };
-    // Distinct creates (every bulk chunk, every plain PUT) insert where absent and read only the rows that
-    // conflict: one B-tree descent per new handle instead of a read and then an insert.
-    const createAll = (writes: readonly CreateWrite[], context: WriteContext): WriteOutcome[] => {
-      const outcomes: WriteOutcome[] = new Array(writes.length);
-      for (let k = 0; k < writes.length; k++) {
-        const write = writes[k]!;
-        const row = createdRecord(write, context.nowMs);
-        if (sql.insertHandleIfAbsent.run(write.handle, row.prefix, JSON.stringify(row.values), row.createdAtMs, row.updatedAtMs).changes === 1) {
-          outcomes[k] = { handle: write.handle, status: 'created' };
-        } else {
-          outcomes[k] = { handle: write.handle, status: 'exists', existing: this.#read(write.handle)! };
-        }
-      }
-      upsertCounters(countersFor(writes, outcomes, context));
-      return outcomes;
-    };
-    const applyWrites = db.transaction((writes: readonly HandleWrite[], context: WriteContext): WriteOutcome[] => {
-      if (isDistinctCreates(writes)) return createAll(writes, context);
-      const loaded = new Map<string, HandleRecord | undefined>();
-      for (const write of writes) {
-        if (!loaded.has(write.handle)) loaded.set(write.handle, this.#read(write.handle));
-      }
-      const plan = planWrites(writes, loaded, context);
-      for (const [handle, { before, after }] of plan.changes) {
-        if (after === undefined) sql.deleteHandle.run(handle);
-        else if (before === undefined) sql.insertHandle.run(handle, after.prefix, JSON.stringify(after.values), after.createdAtMs, after.updatedAtMs);
-        else sql.updateHandle.run(after.prefix, JSON.stringify(after.values), after.createdAtMs, after.updatedAtMs, handle);
-      }
-      upsertCounters(plan.counters);
-      return plan.outcomes;
-    });
-    this.#applyWrites = (writes, context) => applyWrites.immediate(writes, context);
-    const addCounters = db.transaction((deltas: readonly CounterDelta[]) => upsertCounters(aggregateCounters(deltas)));
-    this.#addCounters = (deltas) => addCounters.immediate(deltas);
     // One read transaction, so the page and the total describe the same snapshot.
     const listHandles = db.transaction((prefix: string, offset: number, limit: number) => {
       const [from, to] = prefixRange(prefix);
@@ -232,22 +126,35 @@ class SqliteStoreImpl implements SqliteStore {
 
   // The resolution hot path: one prepared point read and one JSON.parse.
   async getHandle(handle: string): Promise<HandleRecord | undefined> {
-    if (this.#closed) throw storeClosed(this.#description());
-    try {
-      return this.#read(handle);
-    } catch (error) {
-      throw this.#failure(error, `reading handle "${handle}"`);
-    }
-  }
-
-  #read(handle: string): HandleRecord | undefined {
-    const row = this.#sql.getHandle.get(handle);
-    if (row === undefined) return undefined;
-    return recordFromRow(handle, row);
+    return this.#run(`reading handle "${handle}"`, () => {
+      const row = this.#sql.getHandle.get(handle);
+      return row === undefined ? undefined : recordFromRow(handle, row);
+    });
   }
 
   async applyWrites(writes: readonly HandleWrite[], context: WriteContext): Promise<WriteOutcome[]> {
-    return this.#run(`applying ${writes.length} handle write(s)`, () => (writes.length === 0 ? [] : this.#applyWrites(writes, context)));
+    if (writes.length === 0) return this.#run('applying no handle writes', () => []);
+    const what = `applying ${writes.length} handle write(s)`;
+    if (isDistinctCreates(writes)) return this.#createAll(writes, context, what);
+    return this.#write('applyWrites', [writes, context], what);
+  }
+
+  /**
+   * Distinct creates (every bulk chunk, every plain PUT) are encoded here, on the caller's thread, into the
+   * rows they would write, so only strings cross to the writer, which inserts where absent.
+   */
+  async #createAll(writes: readonly CreateWrite[], context: WriteContext, what: string): Promise<WriteOutcome[]> {
+    const handles: string[] = new Array(writes.length);
+    const prefixes: string[] = new Array(writes.length);
+    const valuesJson: string[] = new Array(writes.length);
+    for (let k = 0; k < writes.length; k++) {
+      const record = createdRecord(writes[k]!, context.nowMs);
+      handles[k] = record.handle;
+      prefixes[k] = record.prefix;
+      valuesJson[k] = JSON.stringify(record.values);
+    }
+    const existing = await this.#write('createEncoded', [{ handles, prefixes, valuesJson }, context], what);
+    return existing.map((row, k) => (row === null ? { handle: handles[k]!, status: 'created' } : { handle: handles[k]!, status: 'exists', existing: recordFromRow(handles[k]!, row) }));
   }
 
   async listHandles(prefix: string, offset: number, limit: number): Promise<{ total: number; handles: string[] }> {
@@ -261,18 +168,15 @@ class SqliteStoreImpl implements SqliteStore {
   }
 
   async addHomedPrefix(prefix: HomedPrefix): Promise<boolean> {
-    return this.#run(`homing prefix "${prefix.prefix}"`, () => this.#sql.addHomed.run(prefix.prefix, prefix.source, prefix.createdAtMs).changes === 1);
+    return this.#write('addHomedPrefix', [prefix], `homing prefix "${prefix.prefix}"`);
   }
 
   async removeHomedPrefix(prefix: string): Promise<boolean> {
-    return this.#run(`unhoming prefix "${prefix}"`, () => this.#sql.removeHomed.run(prefix).changes === 1);
+    return this.#write('removeHomedPrefix', [prefix], `unhoming prefix "${prefix}"`);
   }
 
   async insertPrincipal(principal: PrincipalRecord): Promise<boolean> {
-    return this.#run(`inserting principal "${principal.id}"`, () => {
-      const { id, role, prefix, name, secret, createdAtMs, revokedAtMs } = principal;
-      return this.#sql.insertPrincipal.run(id, role, prefix ?? null, name, secret.hash, secret.salt, createdAtMs, revokedAtMs ?? null).changes === 1;
-    });
+    return this.#write('insertPrincipal', [principal], `inserting principal "${principal.id}"`);
   }
 
   async getPrincipal(id: string): Promise<PrincipalRecord | undefined> {
@@ -289,17 +193,16 @@ class SqliteStoreImpl implements SqliteStore {
   }
 
   async updatePrincipalSecret(id: string, secret: StoredSecret): Promise<boolean> {
-    return this.#run(`updating the secret of principal "${id}"`, () => this.#sql.updateSecret.run(secret.hash, secret.salt, id).changes === 1);
+    return this.#write('updatePrincipalSecret', [id, secret], `updating the secret of principal "${id}"`);
   }
 
   async revokePrincipal(id: string, revokedAtMs: number): Promise<boolean> {
-    return this.#run(`revoking principal "${id}"`, () => this.#sql.revokePrincipal.run(revokedAtMs, id).changes === 1);
+    return this.#write('revokePrincipal', [id, revokedAtMs], `revoking principal "${id}"`);
   }
 
   async addCounters(deltas: readonly CounterDelta[]): Promise<void> {
-    return this.#run(`adding ${deltas.length} counter delta(s)`, () => {
-      if (deltas.length > 0) this.#addCounters(deltas);
-    });
+    if (deltas.length === 0) return this.#run('adding no counter deltas', () => undefined);
+    return this.#write('addCounters', [deltas], `adding ${deltas.length} counter delta(s)`);
   }
 
   async listCounters(fromDay: string, toDay: string): Promise<CounterRow[]> {
@@ -324,7 +227,7 @@ class SqliteStoreImpl implements SqliteStore {
   }
 
   async appendLedgerEntry(entry: LedgerRow): Promise<boolean> {
-    return this.#run(`appending the ledger entry of ${entry.day}`, () => this.#sql.appendLedger.run(entry.seq, entry.day, entry.entry).changes === 1);
+    return this.#write('appendLedgerEntry', [entry], `appending the ledger entry of ${entry.day}`);
   }
 
   async getMeta(key: string): Promise<string | undefined> {
@@ -332,10 +235,7 @@ class SqliteStoreImpl implements SqliteStore {
   }
 
   async initMeta(key: string, value: string): Promise<string> {
-    return this.#run(`initialising setting "${key}"`, () => {
-      this.#sql.initMeta.run(key, value);
-      return this.#sql.getMeta.get(key) as string;
-    });
+    return this.#write('initMeta', [key, value], `initialising setting "${key}"`);
   }
 
   /** Never calls `listener`: only this process writes handles to the file. */
@@ -349,11 +249,20 @@ class SqliteStoreImpl implements SqliteStore {
     });
   }
 
-  /** Idempotent. Every later call on the store rejects with STORE_UNAVAILABLE. */
+  /** Idempotent. Writes already sent complete first; every later call on the store rejects with STORE_UNAVAILABLE. */
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
-    this.#db.close();
+    try {
+      await this.#writer.close();
+    } finally {
+      this.#db.close();
+    }
+  }
+
+  #write<K extends keyof SqliteWrites>(op: K, args: Parameters<SqliteWrites[K]>, what: string): Promise<ReturnType<SqliteWrites[K]>> {
+    if (this.#closed) return Promise.reject(storeClosed(this.#description()));
+    return this.#writer.call(op, args, what);
   }
 
   #run<T>(what: string, body: () => T): T {
@@ -361,12 +270,8 @@ class SqliteStoreImpl implements SqliteStore {
     try {
       return body();
     } catch (error) {
-      throw this.#failure(error, what);
+      throw storeFailure(error, `${what} in ${this.#description()}`, isUnavailable);
     }
-  }
-
-  #failure(error: unknown, what: string): IdnodeError {
-    return storeFailure(error, `${what} in ${this.#description()}`, isUnavailable);
   }
 
   #description(): string {

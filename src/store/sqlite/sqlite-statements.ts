@@ -1,0 +1,107 @@
+import Database from 'better-sqlite3';
+import { IdnodeError } from '../../core/errors/catalogue.js';
+import type { CounterRow, LedgerRow } from '../../core/store/store.js';
+import type { HandleRow, PrincipalRow } from '../store-rows.js';
+
+/** How a connection to the store's file is opened: the reading one on the main thread and the writer's alike. */
+export interface ConnectionOptions {
+  readonly file: string;
+  readonly synchronous: 'full' | 'normal';
+  readonly busyTimeoutMs: number;
+}
+
+/**
+ * Opens a connection in WAL mode (readers never block the writer; one commit is one sequential append; the
+ * mode persists in the file) with the given durability. Throws IdnodeError CONFIG_INVALID when WAL is refused;
+ * better-sqlite3's own error when the file cannot be opened.
+ */
+export function openConnection(options: ConnectionOptions): Database.Database {
+  const db = new Database(options.file, { timeout: options.busyTimeoutMs });
+  try {
+    const journal = db.pragma('journal_mode = WAL', { simple: true });
+    if (journal !== 'wal') throw new IdnodeError('CONFIG_INVALID', `the SQLite database ${options.file} cannot use WAL journaling (got "${String(journal)}")`);
+    db.pragma(`synchronous = ${options.synchronous === 'normal' ? 'NORMAL' : 'FULL'}`);
+    db.pragma('foreign_keys = ON');
+    return db;
+  } catch (error) {
+    db.close();
+    throw error;
+  }
+}
+
+/** Busy or locked by another process, or the file vanished: a retry later may work. */
+export function isUnavailable(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && /^SQLITE_(BUSY|LOCKED|CANTOPEN)/.test(code);
+}
+
+/**
+ * The handles under exactly `prefix` are those in [from, to) by byte order: every one starts "<prefix>/", and a
+ * sub-prefix's handles start "<prefix>." instead (a prefix holds no "/"; "0" is the byte after "/").
+ */
+export function prefixRange(prefix: string): [from: string, to: string] {
+  return [`${prefix}/`, `${prefix}0`];
+}
+
+/** The point read of one handle, which both the reading connection and the writer (inside its transactions) use. */
+export function getHandleStatement(db: Database.Database): Database.Statement<[string], HandleRow> {
+  return db.prepare<[string], HandleRow>('SELECT prefix, values_json, created_at_ms, updated_at_ms FROM handles WHERE handle = ?');
+}
+
+/** What the main thread reads. */
+export function readStatements(db: Database.Database) {
+  return {
+    getHandle: getHandleStatement(db),
+    // Bounds from prefixRange: the primary key's range of the handles under exactly one prefix.
+    countHandles: db.prepare<[string, string], number>('SELECT count(*) FROM handles WHERE handle >= ? AND handle < ?').pluck(),
+    pageHandles: db
+      .prepare<[string, string, number, number], string>('SELECT handle FROM handles WHERE handle >= ? AND handle < ? ORDER BY handle LIMIT ? OFFSET ?')
+      .pluck(),
+    listHomed: db.prepare<[], { prefix: string; source: 'config' | 'api'; created_at_ms: number }>(
+      'SELECT prefix, source, created_at_ms FROM homed_prefixes ORDER BY prefix',
+    ),
+    getPrincipal: db.prepare<[string], PrincipalRow>('SELECT * FROM principals WHERE id = ?'),
+    listPrincipals: db.prepare<[], PrincipalRow>('SELECT * FROM principals ORDER BY id'),
+    listPrincipalsByRole: db.prepare<[string], PrincipalRow>('SELECT * FROM principals WHERE role = ? ORDER BY id'),
+    listCounters: db.prepare<[string, string], CounterRow>(
+      'SELECT day, prefix, protocol, kind, count FROM counters WHERE day >= ? AND day <= ? ORDER BY day, prefix, protocol, kind',
+    ),
+    listLedger: db.prepare<[], LedgerRow>('SELECT seq, day, entry FROM ledger ORDER BY seq'),
+    getMeta: db.prepare<[string], string>('SELECT value FROM meta WHERE key = ?').pluck(),
+    ping: db.prepare<[], number>('SELECT 1').pluck(),
+  };
+}
+
+/** What the writer thread writes. */
+export function writeStatements(db: Database.Database) {
+  return {
+    getHandle: getHandleStatement(db),
+    insertHandle: db.prepare<[string, string, string, number, number]>(
+      'INSERT INTO handles (handle, prefix, values_json, created_at_ms, updated_at_ms) VALUES (?, ?, ?, ?, ?)',
+    ),
+    insertHandleIfAbsent: db.prepare<[string, string, string, number, number]>(
+      'INSERT INTO handles (handle, prefix, values_json, created_at_ms, updated_at_ms) VALUES (?, ?, ?, ?, ?) ON CONFLICT (handle) DO NOTHING',
+    ),
+    updateHandle: db.prepare<[string, string, number, number, string]>(
+      'UPDATE handles SET prefix = ?, values_json = ?, created_at_ms = ?, updated_at_ms = ? WHERE handle = ?',
+    ),
+    deleteHandle: db.prepare<[string]>('DELETE FROM handles WHERE handle = ?'),
+    addHomed: db.prepare<[string, string, number]>(
+      'INSERT INTO homed_prefixes (prefix, source, created_at_ms) VALUES (?, ?, ?) ON CONFLICT (prefix) DO NOTHING',
+    ),
+    removeHomed: db.prepare<[string]>('DELETE FROM homed_prefixes WHERE prefix = ?'),
+    insertPrincipal: db.prepare<[string, string, string | null, string, Buffer, Buffer, number, number | null]>(
+      `INSERT INTO principals (id, role, prefix, name, secret_hash, secret_salt, created_at_ms, revoked_at_ms)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING`,
+    ),
+    updateSecret: db.prepare<[Buffer, Buffer, string]>('UPDATE principals SET secret_hash = ?, secret_salt = ? WHERE id = ?'),
+    revokePrincipal: db.prepare<[number, string]>('UPDATE principals SET revoked_at_ms = ? WHERE id = ? AND revoked_at_ms IS NULL'),
+    addCounter: db.prepare<[string, string, string, string, number]>(
+      `INSERT INTO counters (day, prefix, protocol, kind, count) VALUES (?, ?, ?, ?, ?)
+       ON CONFLICT (day, prefix, protocol, kind) DO UPDATE SET count = count + excluded.count`,
+    ),
+    appendLedger: db.prepare<[number, string, string]>('INSERT INTO ledger (seq, day, entry) VALUES (?, ?, ?) ON CONFLICT DO NOTHING'),
+    getMeta: db.prepare<[string], string>('SELECT value FROM meta WHERE key = ?').pluck(),
+    initMeta: db.prepare<[string, string]>('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO NOTHING'),
+  };
+}

@@ -1,0 +1,112 @@
+import { extname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import { IdnodeError } from '../../core/errors/catalogue.js';
+import { storeClosed, storeFailure } from '../store-error.js';
+import { isUnavailable, type ConnectionOptions } from './sqlite-statements.js';
+import type { WriterFailure, WriterReply, WriterRequest } from './sqlite-writer-messages.js';
+import type { SqliteWrites } from './sqlite-writes.js';
+
+// The entry beside this module, compiled (.js) or, under a TypeScript loader, as source (.ts).
+const THREAD_ENTRY = new URL(`./sqlite-writer-thread${extname(fileURLToPath(import.meta.url))}`, import.meta.url);
+
+/**
+ * The compiled build starts the entry as it is. Run from TypeScript source (tests, `npm run idnode`), the thread
+ * must load .ts as well: tsx registers its hooks for the main thread only, so the thread registers them itself
+ * before importing its entry (a loader that threads do inherit, such as the test runner's, is not disturbed).
+ */
+function startThread(options: ConnectionOptions): Worker {
+  if (THREAD_ENTRY.pathname.endsWith('.js')) return new Worker(THREAD_ENTRY, { workerData: options });
+  const tsxApi = import.meta.resolve('tsx/esm/api');
+  const boot = `import(${JSON.stringify(tsxApi)}).then((tsx) => { tsx.register(); return import(${JSON.stringify(THREAD_ENTRY.href)}); })`;
+  return new Worker(boot, { eval: true, workerData: options });
+}
+
+interface Pending {
+  readonly resolve: (value: unknown) => void;
+  readonly reject: (error: unknown) => void;
+  readonly what: string;
+}
+
+/**
+ * The SQLite store's writes, run on a thread of their own that owns the write connection. better-sqlite3 is
+ * synchronous, so a write on the main thread stalled everything for its whole transaction and fsync; here the
+ * main thread goes on (parsing the next bulk chunk, answering reads from its own connection, which WAL never
+ * blocks) while the writer commits. Requests run one at a time in the order sent; a call resolves once its
+ * transaction has committed (durable, as the connection's synchronous setting says).
+ *
+ * The thread keeps the process alive only while a call is outstanding, so a store left open does not
+ * hold a finished program. Failures arrive as the catalogue's STORE_UNAVAILABLE or INTERNAL_ERROR, naming `what`.
+ */
+export class SqliteWriter {
+  readonly #worker: Worker;
+  readonly #pending = new Map<number, Pending>();
+  readonly #exited: Promise<void>;
+  readonly #description: string;
+  #nextId = 1;
+  /** Set when the thread failed or ended on its own: every later call rejects with it. */
+  #broken: IdnodeError | undefined;
+  #closing = false;
+
+  constructor(options: ConnectionOptions, description: string) {
+    this.#description = description;
+    this.#worker = startThread(options);
+    this.#worker.unref();
+    this.#worker.on('message', (reply: WriterReply) => this.#settle(reply));
+    this.#worker.on('error', (error) => this.#fail(storeFailure(error, `the writer thread of ${description}`, isUnavailable)));
+    this.#exited = new Promise((resolve) => {
+      this.#worker.once('exit', (code) => {
+        if (!this.#closing) this.#fail(new IdnodeError('STORE_UNAVAILABLE', `the writer thread of ${description} stopped (exit code ${code})`));
+        resolve();
+      });
+    });
+  }
+
+  /** Runs one of SqliteWrites' operations on the writer thread. `what` names it in a failure's message. */
+  call<K extends keyof SqliteWrites>(op: K, args: Parameters<SqliteWrites[K]>, what: string): Promise<ReturnType<SqliteWrites[K]>> {
+    if (this.#closing) return Promise.reject(storeClosed(this.#description));
+    if (this.#broken !== undefined) return Promise.reject(this.#broken);
+    return this.#send({ id: this.#nextId++, op, args } as WriterRequest, what) as Promise<ReturnType<SqliteWrites[K]>>;
+  }
+
+  /** Lets the calls already sent finish, then closes the write connection and ends the thread. Idempotent. */
+  async close(): Promise<void> {
+    if (this.#closing) return this.#exited;
+    this.#closing = true;
+    if (this.#broken === undefined) {
+      await this.#send({ id: this.#nextId++, op: 'close' }, 'closing').catch(() => undefined);
+    }
+    await this.#worker.terminate();
+    await this.#exited;
+  }
+
+  #send(request: WriterRequest, what: string): Promise<unknown> {
+    return new Promise((resolve, reject) => {
+      if (this.#pending.size === 0) this.#worker.ref();
+      this.#pending.set(request.id, { resolve, reject, what });
+      this.#worker.postMessage(request);
+    });
+  }
+
+  #settle(reply: WriterReply): void {
+    const pending = this.#pending.get(reply.id);
+    if (pending === undefined) return;
+    this.#pending.delete(reply.id);
+    if (this.#pending.size === 0) this.#worker.unref();
+    if (reply.ok) pending.resolve(reply.value);
+    else pending.reject(this.#error(reply.error, pending.what));
+  }
+
+  #error(failure: WriterFailure, what: string): IdnodeError {
+    if (failure.idnodeCode !== undefined) return new IdnodeError(failure.idnodeCode, failure.message);
+    const cause = Object.assign(new Error(failure.message), failure.sqliteCode === undefined ? {} : { code: failure.sqliteCode });
+    return storeFailure(cause, `${what} in ${this.#description}`, isUnavailable);
+  }
+
+  #fail(error: IdnodeError): void {
+    this.#broken ??= error;
+    for (const pending of this.#pending.values()) pending.reject(error);
+    this.#pending.clear();
+    this.#worker.unref();
+  }
+}

@@ -1,0 +1,102 @@
+import type Database from 'better-sqlite3';
+import type { CounterDelta, HandleRecord, HandleWrite, HomedPrefix, LedgerRow, PrincipalRecord, StoredSecret, WriteContext, WriteOutcome, WriteStatus } from '../../core/store/store.js';
+import { aggregateCounters } from '../counter-deltas.js';
+import { recordFromRow, type HandleRow } from '../store-rows.js';
+import { countersFor, planWrites } from '../write-plan.js';
+import { writeStatements } from './sqlite-statements.js';
+
+/**
+ * Distinct creates, already encoded by the caller (values sorted by index and stringified; see
+ * isDistinctCreates and createdRecord), as parallel arrays: strings cross to the writer thread cheaply.
+ */
+export interface EncodedCreates {
+  readonly handles: readonly string[];
+  readonly prefixes: readonly string[];
+  readonly valuesJson: readonly string[];
+}
+
+/** The writes of the SQLite store, as the writer thread runs them. */
+export type SqliteWrites = ReturnType<typeof sqliteWrites>;
+
+/**
+ * Every write of the SQLite store, synchronous, on the writer's connection. A write of several statements runs
+ * in one BEGIN IMMEDIATE transaction: it takes the write lock up front, so it never fails half-way upgrading a
+ * read lock while another process writes (busy_timeout applies to the wait instead). Results are plain data,
+ * as they cross back to the main thread.
+ */
+export function sqliteWrites(db: Database.Database) {
+  const sql = writeStatements(db);
+  const read = (handle: string): HandleRecord | undefined => {
+    const row = sql.getHandle.get(handle);
+    return row === undefined ? undefined : recordFromRow(handle, row);
+  };
+  const upsertCounters = (deltas: readonly CounterDelta[]): void => {
+    for (const delta of deltas) sql.addCounter.run(delta.day, delta.prefix, delta.protocol, delta.kind, delta.count);
+  };
+
+  // Insert where absent, reading only the rows that conflict: one B-tree descent per new handle.
+  // Per create: null when created, else the existing row.
+  const createEncoded = db.transaction((creates: EncodedCreates, context: WriteContext): (HandleRow | null)[] => {
+    const { handles, prefixes, valuesJson } = creates;
+    const existing: (HandleRow | null)[] = new Array(handles.length);
+    const statuses: { status: WriteStatus }[] = new Array(handles.length);
+    for (let k = 0; k < handles.length; k++) {
+      const handle = handles[k]!;
+      if (sql.insertHandleIfAbsent.run(handle, prefixes[k]!, valuesJson[k]!, context.nowMs, context.nowMs).changes === 1) {
+        existing[k] = null;
+        statuses[k] = CREATED;
+      } else {
+        existing[k] = sql.getHandle.get(handle)!;
+        statuses[k] = EXISTS;
+      }
+    }
+    upsertCounters(countersFor(prefixes.map((prefix) => ({ prefix })), statuses, context));
+    return existing;
+  });
+
+  const applyWrites = db.transaction((writes: readonly HandleWrite[], context: WriteContext): WriteOutcome[] => {
+    const loaded = new Map<string, HandleRecord | undefined>();
+    for (const write of writes) {
+      if (!loaded.has(write.handle)) loaded.set(write.handle, read(write.handle));
+    }
+    const plan = planWrites(writes, loaded, context);
+    for (const [handle, { before, after }] of plan.changes) {
+      if (after === undefined) sql.deleteHandle.run(handle);
+      else if (before === undefined) sql.insertHandle.run(handle, after.prefix, JSON.stringify(after.values), after.createdAtMs, after.updatedAtMs);
+      else sql.updateHandle.run(after.prefix, JSON.stringify(after.values), after.createdAtMs, after.updatedAtMs, handle);
+    }
+    upsertCounters(plan.counters);
+    return plan.outcomes;
+  });
+
+  const addCounters = db.transaction((deltas: readonly CounterDelta[]) => upsertCounters(aggregateCounters(deltas)));
+
+  return {
+    createEncoded: (creates: EncodedCreates, context: WriteContext): (HandleRow | null)[] => createEncoded.immediate(creates, context),
+    applyWrites: (writes: readonly HandleWrite[], context: WriteContext): WriteOutcome[] => applyWrites.immediate(writes, context),
+    addCounters: (deltas: readonly CounterDelta[]): void => {
+      if (deltas.length > 0) addCounters.immediate(deltas);
+    },
+    addHomedPrefix: (prefix: HomedPrefix): boolean => sql.addHomed.run(prefix.prefix, prefix.source, prefix.createdAtMs).changes === 1,
+    removeHomedPrefix: (prefix: string): boolean => sql.removeHomed.run(prefix).changes === 1,
+    insertPrincipal: (principal: PrincipalRecord): boolean => {
+      const { id, role, prefix, name, secret, createdAtMs, revokedAtMs } = principal;
+      return sql.insertPrincipal.run(id, role, prefix ?? null, name, asBuffer(secret.hash), asBuffer(secret.salt), createdAtMs, revokedAtMs ?? null).changes === 1;
+    },
+    updatePrincipalSecret: (id: string, secret: StoredSecret): boolean => sql.updateSecret.run(asBuffer(secret.hash), asBuffer(secret.salt), id).changes === 1,
+    revokePrincipal: (id: string, revokedAtMs: number): boolean => sql.revokePrincipal.run(revokedAtMs, id).changes === 1,
+    appendLedgerEntry: (entry: LedgerRow): boolean => sql.appendLedger.run(entry.seq, entry.day, entry.entry).changes === 1,
+    initMeta: (key: string, value: string): string => {
+      sql.initMeta.run(key, value);
+      return sql.getMeta.get(key) as string;
+    },
+  };
+}
+
+const CREATED = { status: 'created' } as const;
+const EXISTS = { status: 'exists' } as const;
+
+/** A Buffer sent to another thread arrives as a plain Uint8Array: the same bytes, viewed as a Buffer again. */
+function asBuffer(bytes: Uint8Array): Buffer {
+  return Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+}
