@@ -2,8 +2,9 @@ import { existsSync, readFileSync } from 'node:fs';
 import { request as httpsRequest } from 'node:https';
 import { join } from 'node:path';
 import t from 'tap';
+import { REPO_ROOT } from '../helpers/child-node.js';
 import { runCli } from '../helpers/run-cli.js';
-import { firstRunCredentials, REPO_ROOT, spawnNode } from '../helpers/spawn-node.js';
+import { firstRunCredentials, spawnNode } from '../helpers/spawn-node.js';
 import { logLines } from './serve-helpers.js';
 
 const TLS_DIR = join(REPO_ROOT, 'test', 'cli', 'fixtures', 'tls');

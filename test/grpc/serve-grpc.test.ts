@@ -3,10 +3,11 @@ import { join } from 'node:path';
 import { credentials, loadPackageDefinition, type Client, type ServiceError } from '@grpc/grpc-js';
 import t from 'tap';
 import { idnodePackageDefinition } from '../../src/grpc/proto-definition.js';
+import { REPO_ROOT } from '../helpers/child-node.js';
 import { authMetadata, IdnodeClients, valueMessage } from '../helpers/grpc-client.js';
 import type { Json } from '../helpers/http.js';
 import { runCli } from '../helpers/run-cli.js';
-import { firstRunCredentials, REPO_ROOT, spawnNode } from '../helpers/spawn-node.js';
+import { firstRunCredentials, spawnNode } from '../helpers/spawn-node.js';
 
 const TLS_DIR = join(REPO_ROOT, 'test', 'cli', 'fixtures', 'tls');
 

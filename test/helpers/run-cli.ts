@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
-import { childEnv, collectOutput, exitOf, NODE_CLI_ARGS, REPO_ROOT, type Exit } from './spawn-node.js';
+import { childEnv, NODE_CLI_ARGS, REPO_ROOT } from './child-node.js';
+import { collectOutput, exitOf, type Exit } from './spawn-node.js';
 
 export interface CliRun extends Exit {
   readonly stdout: string;

@@ -1,13 +1,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { setTimeout as sleep } from 'node:timers/promises';
-
-/** The repository root: child processes run there so that `--import tsx` resolves. */
-export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
-/** `node <NODE_CLI_ARGS…> <command>` runs the idnode CLI from source, whatever the working directory. */
-export const NODE_CLI_ARGS: readonly string[] = ['--import', import.meta.resolve('tsx'), join(REPO_ROOT, 'src', 'cli', 'main.ts')];
+import { childEnv, NODE_CLI_ARGS, REPO_ROOT } from './child-node.js';
 
 export interface Exit {
   readonly code: number | null;
@@ -121,13 +116,6 @@ function readReadyUrl(file: string): string | undefined {
   }
   // The node writes the file whole (temporary file + rename), so a file that exists parses.
   return (JSON.parse(text) as { http: string }).http;
-}
-
-/** The test runner's environment without IDNODE_* variables, plus `extra`. */
-export function childEnv(extra: Readonly<Record<string, string>> = {}): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = {};
-  for (const [name, value] of Object.entries(process.env)) if (!name.startsWith('IDNODE_')) env[name] = value;
-  return { ...env, ...extra };
 }
 
 export function collectOutput(child: ChildProcess): { stdout(): string; stderr(): string } {

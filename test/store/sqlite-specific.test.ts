@@ -8,6 +8,7 @@ import { IdnodeError } from '../../src/core/errors/catalogue.js';
 import type { HandleWrite, WriteContext } from '../../src/core/store/store.js';
 import { SQLITE_MIGRATIONS } from '../../src/store/sqlite/sqlite-migrations.js';
 import { openSqliteStore } from '../../src/store/sqlite/sqlite-store.js';
+import { childEnv, childNodeArgs } from '../helpers/child-node.js';
 
 const CONTEXT: WriteContext = { nowMs: 1_700_000_000_000, day: '2024-05-01', protocol: 'cli' };
 const write = (handle: string): HandleWrite => ({
@@ -20,9 +21,8 @@ const write = (handle: string): HandleWrite => ({
 t.test('an acknowledged write survives SIGKILL of the process right after it', async (t) => {
   const file = join(t.testdir(), 'crash', 'idnode.sqlite');
   const handle = '88.999.1/survivor-中文';
-  const child = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(new URL('./fixtures/sqlite-commit-then-hang.ts', import.meta.url)), file, handle], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
+  const fixture = fileURLToPath(new URL('./fixtures/sqlite-commit-then-hang.ts', import.meta.url));
+  const child = spawn(process.execPath, [...childNodeArgs(fixture), file, handle], { env: childEnv(), stdio: ['ignore', 'pipe', 'inherit'] });
   let output = '';
   const exited = new Promise<NodeJS.Signals | null>((resolve) => child.on('exit', (_code, signal) => resolve(signal)));
   await new Promise<void>((resolve, reject) => {
