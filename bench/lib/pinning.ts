@@ -24,3 +24,9 @@ export function pinGenerator(): Pinning {
     return UNPINNED;
   }
 }
+
+/** Moves every thread of a running process to the server core (a server started on both cores for one phase). */
+export function pinToServerCore(pid: number, pinning: Pinning): void {
+  if (!pinning.enabled) return;
+  execFileSync('taskset', ['-a', '-p', '-c', String(pinning.serverCpu), String(pid)], { stdio: 'ignore' });
+}

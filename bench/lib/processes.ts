@@ -17,8 +17,11 @@ process.once('exit', () => {
 export interface SpawnOptions {
   /** Cores to pin to (with taskset), when pinning is on. */
   readonly pinning: Pinning;
-  /** Which of them: the server core (default) or, for a load generator run as a child, the generator core. */
-  readonly core?: 'server' | 'generator';
+  /**
+   * Which of them: the server core (default), the generator core (a load generator run as a child), or both
+   * (a server whose threads work in parallel, measured against a generator that does next to nothing).
+   */
+  readonly core?: 'server' | 'generator' | 'both';
   readonly env?: NodeJS.ProcessEnv;
   /** stderr (and stdout unless pipeStdout) are appended to this file (the bench keeps logs next to the data). */
   readonly logFile: string;
@@ -33,13 +36,18 @@ export interface SpawnOptions {
 export function spawnTracked(command: string, args: readonly string[], options: SpawnOptions): ChildProcess {
   const log = openSync(options.logFile, 'a');
   const [file, argv] = options.pinning.enabled
-    ? ['taskset', ['-c', String(options.core === 'generator' ? options.pinning.generatorCpu : options.pinning.serverCpu), command, ...args]]
+    ? ['taskset', ['-c', coresOf(options.pinning, options.core ?? 'server'), command, ...args]]
     : [command, [...args]];
   const child = spawn(file, argv, { env: options.env ?? process.env, stdio: ['pipe', options.pipeStdout ? 'pipe' : log, log] });
   closeSync(log);
   live.add(child);
   child.once('exit', () => live.delete(child));
   return child;
+}
+
+function coresOf(pinning: Pinning, core: 'server' | 'generator' | 'both'): string {
+  if (core === 'both') return `${pinning.serverCpu},${pinning.generatorCpu}`;
+  return String(core === 'generator' ? pinning.generatorCpu : pinning.serverCpu);
 }
 
 /** SIGTERM (graceful: the node flushes metering), then SIGKILL after `graceMs`. Resolves once it exited. */

@@ -38,6 +38,8 @@ export interface IdnodeServerOptions {
   readonly dataDir: string;
   /** IDNODE_* settings (cache size, store, …). */
   readonly settings?: Readonly<Record<string, string>>;
+  /** 'both': the server may use the generator's core too (its writer thread commits while it parses). */
+  readonly cores?: 'server' | 'both';
 }
 
 /** `idnode serve` from the compiled build on 127.0.0.1 at a port the OS picks, pinned to the server core. */
@@ -56,7 +58,7 @@ export async function startIdnode(env: BenchEnv, options: IdnodeServerOptions): 
     '--node-prefix', BENCH_NODE_PREFIX,
     '--log-level', 'warn',
   ];
-  const child = spawnTracked(process.execPath, args, { pinning: env.pinning, logFile, env: cleanEnv(options.settings ?? {}) });
+  const child = spawnTracked(process.execPath, args, { pinning: env.pinning, core: options.cores ?? 'server', logFile, env: cleanEnv(options.settings ?? {}) });
   return running(options.name, child, readyFile, logFile, 120_000);
 }
 

@@ -274,6 +274,21 @@ export function storeConformance(t: Test, name: string, open: OpenStore): Promis
       t.equal(await store.getHandle(handle('café-中文-😀 ')), undefined, 'no trimming or folding');
     });
 
+    await withStore('creates store any handle as given: tabs, newlines and values full of them', async (t, store) => {
+      // Stores never validate; a store that encodes creates for speed must not trip over its own separators.
+      const plain = handle('plain');
+      const tabbed = handle('tab\there');
+      const broken = handle('line\nbreak');
+      const outcomes = await store.applyWrites([create(plain, [value(1, 'a\tb\nc')]), create(tabbed, [value(1, 't')]), create(broken, [value(1, 'n')])], CONTEXT);
+      t.same(outcomes.map((outcome) => outcome.status), ['created', 'created', 'created']);
+      t.same((await store.getHandle(plain))?.values[0]?.data, { format: 'string', value: 'a\tb\nc' });
+      t.same((await store.getHandle(tabbed))?.values[0]?.data, { format: 'string', value: 't' });
+      t.same((await store.getHandle(broken))?.values[0]?.data, { format: 'string', value: 'n' });
+      const again = await store.applyWrites([create(plain, [value(1, 'x')]), create(broken, [value(1, 'x')])], CONTEXT);
+      t.same(again.map((outcome) => outcome.status), ['exists', 'exists']);
+      t.same(again[1]!.existing?.values[0]?.data, { format: 'string', value: 'n' });
+    });
+
     await withStore('homed prefixes', async (t, store) => {
       t.strictSame(await store.listHomedPrefixes(), []);
       t.equal(await store.addHomedPrefix({ prefix: '88.999', source: 'config', createdAtMs: NOW }), true);
