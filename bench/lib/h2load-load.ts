@@ -178,8 +178,12 @@ export interface H2loadGetsOptions {
   readonly h2load: string;
   /** Absolute URLs (http://host:port/path), one a line; h2load requests them in turn, from the top again at the end. */
   readonly urisFile: string;
-  /** HTTP/1.1 connections (-c), each with one request in flight. */
-  readonly clients: number;
+  /**
+   * Requests in flight, pipelined on one HTTP/1.1 connection (-c 1 -m N). h2load gives each connection its
+   * own pass over the file from the top, so several connections would repeat the same first URLs instead
+   * of sending the file's sequence once.
+   */
+  readonly pipelined: number;
   /** Exactly this many GETs (-n). */
   readonly amount: number;
   readonly maxSec: number;
@@ -190,12 +194,12 @@ export interface H2loadGetsOptions {
 }
 
 /**
- * Exactly `amount` GETs over HTTP/1.1 (h2load --h1) cycling through a file of URLs: a C generator for
+ * Exactly `amount` GETs over HTTP/1.1 (h2load --h1) taking the URLs of a file in order: a C generator for
  * counts beyond what autocannon sends from one core. Statuses come from the per-request log, so the
  * answers are counted by status exactly, not only 2xx.
  */
 export async function runH2loadGets(options: H2loadGetsOptions): Promise<LoadRun> {
-  const args = ['--h1', '-c', String(options.clients), '-m', '1', '-n', String(options.amount), '-i', options.urisFile];
+  const args = ['--h1', '-c', '1', '-m', String(options.pipelined), '-n', String(options.amount), '-i', options.urisFile];
   const run = await runH2loadProcess(options.h2load, args, options.maxSec, options.workFiles, options.pinning, options.urisFile);
   if (run.cut) return cutRun(run, options.expectedStatus);
   const summary = parseH2loadSummary(run.stdout);

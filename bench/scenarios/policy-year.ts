@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { closeSync, openSync, writeSync } from 'node:fs';
 import { findH2load, runH2loadGets } from '../lib/h2load-load.js';
 import { join } from 'node:path';
 import { systemClock } from '../../src/core/clock/clock.js';
@@ -130,13 +130,16 @@ export async function runPolicyYear(context: BenchContext, scale: number, deadli
   };
 }
 
-/** URLs in the file h2load cycles through: a Zipf sample as large as the day, up to this many lines. */
-const REPLAY_URL_FILE_LINES = 1_000_000;
+/**
+ * URLs in the file h2load sends in turn: the whole day drawn afresh (3,000,000 lines, ≈ 150 MB) so that the
+ * 1,000,000-entry cache sees as many distinct identifiers as a real day; a larger day would cycle.
+ */
+const REPLAY_URL_FILE_LINES = 3_000_000;
 
 /**
- * Sends exactly `count` GETs of Zipf-drawn identifiers. h2load (a C generator) where installed, cycling
- * through a file of drawn URLs, since autocannon from one core saturates near 10,000 requests/s, below the
- * rate the day needs; otherwise autocannon drawing each request afresh.
+ * Sends exactly `count` GETs of Zipf-drawn identifiers. h2load (a C generator) where installed, taking a
+ * file of the drawn URLs in order, since autocannon from one core saturates near 10,000 requests/s, below
+ * the rate the day needs; otherwise autocannon drawing each request afresh.
  */
 async function replay(context: BenchContext, url: string, count: number, maxSec: number, next: () => string): Promise<LoadRun> {
   const h2load = findH2load();
@@ -146,14 +149,21 @@ async function replay(context: BenchContext, url: string, count: number, maxSec:
   }
   const urisFile = join(context.workDir, 'policy-year-urls.txt');
   const lines = Math.min(count, REPLAY_URL_FILE_LINES);
-  let text = '';
-  for (let i = 0; i < lines; i++) text += `${url}${getRequest(next()).path}\n`;
-  writeFileSync(urisFile, text);
-  context.log(`  h2load (HTTP/1.1, ${context.settings.connections} connections) cycles through ${lines.toLocaleString('en-US')} Zipf-drawn URLs`);
+  const file = openSync(urisFile, 'w');
+  try {
+    for (let start = 0; start < lines; start += 100_000) {
+      let text = '';
+      for (let i = start; i < Math.min(lines, start + 100_000); i++) text += `${url}${getRequest(next()).path}\n`;
+      writeSync(file, text);
+    }
+  } finally {
+    closeSync(file);
+  }
+  context.log(`  h2load (one HTTP/1.1 connection, ${context.settings.connections} requests pipelined) sends ${lines.toLocaleString('en-US')} Zipf-drawn URLs in turn`);
   return runH2loadGets({
     h2load,
     urisFile,
-    clients: context.settings.connections,
+    pipelined: context.settings.connections,
     amount: count,
     maxSec,
     expectedStatus: 200,
