@@ -76,10 +76,10 @@ function responseOf(resolution: Resolution): ResolveResponseMessage {
   if (status === 'no-values') return { handle, values: [], responseCode: 200 };
   if (!resolution.publicView) return { handle, values: valueMessagesOf(resolution.values), responseCode: 1 };
   // Warm path: the anonymous, unfiltered answer is converted once per cache entry.
-  let values = resolution.answer.encodings.get(PUBLIC_VALUES) as ValueMessage[] | undefined;
+  let values = resolution.answer.encodings[PUBLIC_VALUES] as ValueMessage[] | undefined;
   if (values === undefined) {
     values = valueMessagesOf(resolution.values);
-    resolution.answer.encodings.set(PUBLIC_VALUES, values);
+    resolution.answer.encodings[PUBLIC_VALUES] = values;
   }
   return { handle, values, responseCode: 1 };
 }

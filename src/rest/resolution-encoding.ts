@@ -17,10 +17,10 @@ export function encodeResolution(resolution: Resolution): { statusCode: number; 
   if (status === 'not-found') throw new IdnodeError('HANDLE_NOT_FOUND', `${handle} does not exist`, { handle });
   if (status === 'no-values') return { statusCode: 200, json: JSON.stringify({ responseCode: 200, handle, values: [] }) };
   if (!resolution.publicView) return { statusCode: 200, json: JSON.stringify({ responseCode: 1, handle, values: toWireValues(resolution.values) }) };
-  let json = resolution.answer.encodings.get(PUBLIC_JSON) as string | undefined;
+  let json = resolution.answer.encodings[PUBLIC_JSON] as string | undefined;
   if (json === undefined) {
     json = JSON.stringify({ responseCode: 1, handle, values: toWireValues(resolution.values) });
-    resolution.answer.encodings.set(PUBLIC_JSON, json);
+    resolution.answer.encodings[PUBLIC_JSON] = json;
   }
   return { statusCode: 200, json };
 }

@@ -18,19 +18,24 @@ export interface CacheOptions {
 
 /**
  * One resolution answer as kept in the cache. `record` undefined means "not found". `publicValues` is what an
- * anonymous caller sees, computed once. `encodings` lets a front end keep its encoded form of the anonymous,
- * unfiltered answer next to the data (the warm path then skips serialisation); the key names the front end's
- * encoding and the entry is dropped with the record, so an encoding is never staler than its data.
+ * anonymous caller sees, computed once (the record's own array when every value is public, as usual).
+ * `encodings` lets a front end keep its encoded form of the anonymous, unfiltered answer next to the data
+ * (the warm path then skips serialisation); the key names the front end's encoding and the entry is dropped
+ * with the record, so an encoding is never staler than its data. A plain object, not a Map: a million
+ * cached answers each carrying a Map cost about 150 MB more.
  */
 export interface CachedAnswer {
   readonly record: HandleRecord | undefined;
   readonly publicValues: readonly HandleValue[];
-  readonly encodings: Map<string, unknown>;
+  readonly encodings: Record<string, unknown>;
 }
+
+const NO_VALUES: readonly HandleValue[] = Object.freeze([]);
 
 /** The answer for a record fresh from the store (`undefined`: not found). */
 export function answerFor(record: HandleRecord | undefined): CachedAnswer {
-  return { record, publicValues: record ? record.values.filter(isPublic) : [], encodings: new Map() };
+  const publicValues = record === undefined ? NO_VALUES : record.values.every(isPublic) ? record.values : record.values.filter(isPublic);
+  return { record, publicValues, encodings: {} };
 }
 
 export interface CacheStats {
