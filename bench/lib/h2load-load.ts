@@ -160,6 +160,11 @@ export async function runH2load(options: H2loadOptions): Promise<LoadRun> {
   const summary = parseH2loadSummary(run.stdout);
   const grpc = grpcOutcome(summary.succeeded, summary.started - summary.done, summary.dataBytes, options.answerBytes);
   const notSucceeded = summary.done - summary.succeeded;
+  return finishedRun(run, summary, notSucceeded + grpc.failed, { '0': grpc.answered, 'grpc error': grpc.failed, 'not 2xx or failed': notSucceeded });
+}
+
+/** A run h2load finished: counts from its summary, the answers judged by the caller. */
+function finishedRun(run: H2loadProcessRun, summary: ReturnType<typeof parseH2loadSummary>, unexpected: number, statuses: Record<string, number>): LoadRun {
   return {
     latency: run.latencies.summary(),
     generatorCpuShare: run.generatorCpuShare,
@@ -169,14 +174,14 @@ export async function runH2load(options: H2loadOptions): Promise<LoadRun> {
     sent: summary.started,
     // h2load's own measured window (it excludes its start-up and the connection set-up).
     wallSec: summary.finishedSec > 0 ? summary.finishedSec : run.wallSec,
-    unexpected: notSucceeded + grpc.failed,
-    statuses: { '0': grpc.answered, 'grpc error': grpc.failed, 'not 2xx or failed': notSucceeded },
+    unexpected,
+    statuses,
   };
 }
 
 export interface H2loadGetsOptions {
   readonly h2load: string;
-  /** Absolute URLs (http://host:port/path), one a line; h2load requests them in turn, from the top again at the end. */
+  /** Absolute URLs (http://host:port/path), one a line; h2load requests them in order, from the top again at the end. */
   readonly urisFile: string;
   /**
    * Requests in flight, pipelined on one HTTP/1.1 connection (-c 1 -m N). h2load gives each connection its
@@ -205,15 +210,5 @@ export async function runH2loadGets(options: H2loadGetsOptions): Promise<LoadRun
   const summary = parseH2loadSummary(run.stdout);
   const statuses: Record<string, number> = {};
   for (const [status, count] of run.byStatus) statuses[String(status)] = count;
-  return {
-    latency: run.latencies.summary(),
-    generatorCpuShare: run.generatorCpuShare,
-    generatorWaitShare: run.generatorWaitShare,
-    ops: summary.done,
-    responses: summary.done,
-    sent: summary.started,
-    wallSec: summary.finishedSec > 0 ? summary.finishedSec : run.wallSec,
-    unexpected: summary.done - (run.byStatus.get(options.expectedStatus) ?? 0),
-    statuses,
-  };
+  return finishedRun(run, summary, summary.done - (run.byStatus.get(options.expectedStatus) ?? 0), statuses);
 }

@@ -10,16 +10,8 @@ import { IdnodeError } from '../../src/core/errors/catalogue.js';
 
 /** utime + stime in clock ticks, from the text of /proc/<pid>/stat. Throws when the text is not one. */
 export function parseStatCpuTicks(statText: string): number {
-  // The command name (field 2) is in parentheses and may itself contain spaces or parentheses.
-  const close = statText.lastIndexOf(')');
-  const fields = close < 0 ? [] : statText.slice(close + 2).trim().split(/\s+/);
   // fields[0] is field 3 (state), so utime (field 14) is fields[11] and stime (15) is fields[12].
-  const utime = Number(fields[11]);
-  const stime = Number(fields[12]);
-  if (!Number.isInteger(utime) || !Number.isInteger(stime)) {
-    throw new IdnodeError('INTERNAL_ERROR', `not a /proc/<pid>/stat line (no utime/stime): "${statText.slice(0, 80)}"`);
-  }
-  return utime + stime;
+  return sumOfStatFields(statText, 11, 'utime/stime');
 }
 
 /**
@@ -27,15 +19,21 @@ export function parseStatCpuTicks(statText: string): number {
  * have exited and been waited for. Throws when the text is not one.
  */
 export function parseStatChildrenCpuTicks(statText: string): number {
+  // cutime is field 16 and cstime field 17 (fields[13] and fields[14], counted as above).
+  return sumOfStatFields(statText, 13, 'cutime/cstime');
+}
+
+/** fields[first] + fields[first + 1] of a /proc/<pid>/stat line, counting from field 3 (state). */
+function sumOfStatFields(statText: string, first: number, names: string): number {
+  // The command name (field 2) is in parentheses and may itself contain spaces or parentheses.
   const close = statText.lastIndexOf(')');
   const fields = close < 0 ? [] : statText.slice(close + 2).trim().split(/\s+/);
-  // cutime is field 16 and cstime field 17 (fields[13] and fields[14], as above).
-  const cutime = Number(fields[13]);
-  const cstime = Number(fields[14]);
-  if (!Number.isInteger(cutime) || !Number.isInteger(cstime)) {
-    throw new IdnodeError('INTERNAL_ERROR', `not a /proc/<pid>/stat line (no cutime/cstime): "${statText.slice(0, 80)}"`);
+  const a = Number(fields[first]);
+  const b = Number(fields[first + 1]);
+  if (!Number.isInteger(a) || !Number.isInteger(b)) {
+    throw new IdnodeError('INTERNAL_ERROR', `not a /proc/<pid>/stat line (no ${names}): "${statText.slice(0, 80)}"`);
   }
-  return cutime + cstime;
+  return a + b;
 }
 
 /** A VmHWM/VmRSS-style field of /proc/<pid>/status in kB; undefined when the field is absent. */
