@@ -2,13 +2,15 @@ import type { HandleValue } from '../core/values/handle-value.js';
 import {
   COUNTED_OUTCOMES,
   type CounterDelta,
+  type CounterKind,
+  type CreateWrite,
   type HandleRecord,
   type HandleWrite,
   type WriteContext,
   type WriteOutcome,
   type WriteStatus,
 } from '../core/store/store.js';
-import { aggregateCounters } from './counter-deltas.js';
+import { compareCounterKeys } from './counter-deltas.js';
 
 /** The net effect of one applyWrites call on one handle: `after` undefined means the row is deleted. */
 export interface HandleChange {
@@ -47,10 +49,8 @@ export function planWrites(writes: readonly HandleWrite[], loaded: ReadonlyMap<s
     const before = loaded.get(handle);
     if (after !== before) changes.set(handle, { before, after });
   }
-  return { outcomes, changes, counters: countersFor(writes, outcomes, context) };
+  return { outcomes, changes, counters: countersFor(writes.map((write) => write.prefix), outcomes.map((outcome) => outcome.status), context) };
 }
-
-export type CreateWrite = Extract<HandleWrite, { op: 'create' }>;
 
 /**
  * True when every write is a create and no two name the same handle. Each outcome then depends only on
@@ -66,19 +66,30 @@ export function isDistinctCreates(writes: readonly HandleWrite[]): writes is rea
   return true;
 }
 
-/** The row a create writes when the handle is absent. */
-export function createdRecord(write: CreateWrite, nowMs: number): HandleRecord {
-  return fresh(write.handle, write.prefix, write.values, nowMs);
+/** The values a create stores when the handle is absent (its values, in index order). */
+export function createdValues(write: CreateWrite): readonly HandleValue[] {
+  return sortByIndex(write.values);
 }
 
-/** The counter deltas for `outcomes` (one per write, same order; only each write's prefix matters), aggregated and sorted. */
-export function countersFor(writes: readonly { readonly prefix: string }[], outcomes: readonly { readonly status: WriteStatus }[], context: WriteContext): CounterDelta[] {
-  const counted: CounterDelta[] = [];
-  for (let k = 0; k < writes.length; k++) {
-    const kind = COUNTED_OUTCOMES[outcomes[k]!.status];
-    if (kind !== undefined) counted.push({ day: context.day, prefix: writes[k]!.prefix, protocol: context.protocol, kind, count: 1 });
+/**
+ * The counter deltas of writes whose prefixes and outcome statuses are given in the same order: one count
+ * per counted outcome (COUNTED_OUTCOMES), aggregated by prefix and kind and sorted like aggregateCounters.
+ */
+export function countersFor(prefixes: readonly string[], statuses: readonly WriteStatus[], context: WriteContext): CounterDelta[] {
+  const counts = new Map<string, Map<CounterKind, number>>();
+  for (let k = 0; k < prefixes.length; k++) {
+    const kind = COUNTED_OUTCOMES[statuses[k]!];
+    if (kind === undefined) continue;
+    const prefix = prefixes[k]!;
+    let kinds = counts.get(prefix);
+    if (kinds === undefined) counts.set(prefix, (kinds = new Map()));
+    kinds.set(kind, (kinds.get(kind) ?? 0) + 1);
   }
-  return aggregateCounters(counted);
+  const deltas: CounterDelta[] = [];
+  for (const [prefix, kinds] of counts) {
+    for (const [kind, count] of kinds) deltas.push({ day: context.day, prefix, protocol: context.protocol, kind, count });
+  }
+  return deltas.sort(compareCounterKeys);
 }
 
 interface Step {

@@ -257,7 +257,7 @@ t.test('a chunk the store cannot commit writes nothing; earlier chunks stay; the
   f.failWrites.on = false;
   t.match(session.summary(), { created: 20, received: 20 });
   t.equal((await f.store.listHandles(DEMO, 0, 1)).total, 20);
-  await t.rejects(session.add(item('K-30')), { code: 'REQUEST_INVALID', message: 'this bulk import is broken; no more items are taken' });
+  await t.rejects(session.add(item('K-30'))!, { code: 'REQUEST_INVALID', message: 'this bulk import is broken; no more items are taken' });
   await t.rejects(session.finish(), { code: 'REQUEST_INVALID' });
 });
 
@@ -271,7 +271,7 @@ t.test('a failed commit surfaces by the add that fills the next chunk, which is 
   // The second chunk was handed over by the add of L-9; its failure reaches the first call after it settles.
   let rejectedAt: number | undefined;
   for (let i = 10; i < 15 && rejectedAt === undefined; i++) {
-    await session.add(item(`L-${i}`)).catch((error: { code?: string }) => {
+    await session.add(item(`L-${i}`))?.catch((error: { code?: string }) => {
       t.equal(error.code, 'STORE_UNAVAILABLE');
       rejectedAt = i;
     });
@@ -306,7 +306,7 @@ t.test('an abandoned import keeps its committed chunks and drops the queued rest
   await session.abandon('twice is harmless');
   t.equal((await f.store.listHandles(DEMO, 0, 1)).total, 20);
   t.equal(session.summary().created, 20);
-  await t.rejects(session.add(item('late')), { code: 'REQUEST_INVALID' });
+  await t.rejects(session.add(item('late'))!, { code: 'REQUEST_INVALID' });
   const counters = await f.counters();
   t.equal(count(counters, DEMO, 'registration'), 20);
 });

@@ -1,5 +1,5 @@
 import t from 'tap';
-import { readLines, type Line } from '../../src/core/bulk/line-reader.js';
+import { readLineBatches, readLines, type Line } from '../../src/core/bulk/line-reader.js';
 
 async function linesOf(chunks: (string | Uint8Array)[], maxLineBytes = 1024): Promise<Line[]> {
   async function* source() {
@@ -61,4 +61,37 @@ t.test('an empty source has no lines; a failing source rejects', async (t) => {
     for await (const line of readLines(failing(), 100)) seen.push(line);
   }, /aborted/);
   t.same(seen.map((line) => line.text), ['a'], 'the partial line is not yielded');
+});
+
+t.test('batches hold the lines each chunk completes; lines inside a chunk are measured and checked like the rest', async (t) => {
+  async function* source() {
+    yield Buffer.from('a\r\n标识\n', 'utf8');
+    yield Buffer.concat([Buffer.from('ok\n'), Buffer.from([0x61, 0xff, 0x0a]), Buffer.from(`${'z'.repeat(20)}\nb\r\npart`)]);
+    yield 'ial';
+    yield '\n';
+  }
+  const batches: Line[][] = [];
+  for await (const batch of readLineBatches(source(), 10)) batches.push(batch);
+  t.same(batches, [
+    [
+      { line: 1, text: 'a', bytes: 2 },
+      { line: 2, text: '标识', bytes: 6 },
+    ],
+    [
+      { line: 3, text: 'ok', bytes: 2 },
+      { line: 4, problem: 'not-utf8', bytes: 2 },
+      { line: 5, problem: 'too-long', bytes: 20 },
+      { line: 6, text: 'b', bytes: 2 },
+    ],
+    [],
+    [{ line: 7, text: 'partial', bytes: 7 }],
+  ]);
+});
+
+t.test('a non-ASCII line past the limit is too long by its UTF-8 bytes, not its characters', async (t) => {
+  const lines = await linesOf(['x\n', `${'标'.repeat(4)}\n${'标'.repeat(3)}\n`], 10);
+  t.same(lines.slice(1), [
+    { line: 2, problem: 'too-long', bytes: 12 },
+    { line: 3, text: '标标标', bytes: 9 },
+  ]);
 });

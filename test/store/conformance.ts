@@ -215,7 +215,7 @@ export function storeConformance(t: Test, name: string, open: OpenStore): Promis
       const good = handle('good');
       const bad = handle('bad');
       // Not JSON-serialisable: an injected store failure after the first write of the call was planned.
-      const poison = { ...value(1, 'x'), ttl: 1n as unknown as number };
+      const poison = { ...value(1, 'x'), type: 1n as unknown as string };
       await t.rejects(store.applyWrites([create(good, [value(1, 'good')]), create(bad, [poison])], CONTEXT));
       t.equal(await store.getHandle(good), undefined, 'the earlier write of the call was rolled back');
       t.equal(await store.getHandle(bad), undefined);

@@ -5,8 +5,7 @@ import { parseIdentifier } from '../identifier/identifier.js';
 import type { Logger } from '../log/logger.js';
 import type { Metering } from '../metering/metering.js';
 import type { Registry } from '../registry/registry.js';
-import type { HandleRecord, HandleWrite, Store, WriteContext } from '../store/store.js';
-import type { HandleValue } from '../values/handle-value.js';
+import type { CreateWrite, HandleRecord, HandleWrite, Store, WriteContext } from '../store/store.js';
 import { describeInput } from '../values/describe-input.js';
 import {
   DEFAULT_CHUNK_SIZE,
@@ -28,25 +27,31 @@ export interface BulkDependencies {
   readonly metering: Metering;
 }
 
-interface Pending {
-  readonly position: number;
-  readonly line: number | undefined;
-  readonly item: BulkItem;
-  readonly rawHandle: string;
+/** A chunk of queued items: item k has position firstPosition + k. */
+interface Chunk {
+  readonly firstPosition: number;
+  readonly items: readonly BulkItem[];
+  /** The NDJSON line of each item, when items came from lines. */
+  readonly lines: readonly (number | undefined)[];
 }
+
+/** An item refused before or after reaching the store. */
+interface Refusal {
+  readonly handle: string;
+  readonly error: IdnodeError;
+}
+
+/** What became of one item of a chunk: its status, or its refusal. */
+type Outcome = Exclude<BulkItemStatus, 'failed'> | Refusal;
 
 interface Staged {
-  readonly chunk: readonly Pending[];
+  readonly chunk: Chunk;
   readonly context: WriteContext;
-  readonly results: (BulkItemResult | undefined)[];
-  readonly prepared: readonly Prepared[];
-}
-
-interface Prepared {
-  readonly slot: number;
-  readonly handle: string;
-  readonly prefix: string;
-  readonly values: readonly HandleValue[];
+  /** Per item; undefined until settled. */
+  readonly outcomes: (Outcome | undefined)[];
+  /** The creates to try, and the item each stands for. */
+  readonly creates: readonly CreateWrite[];
+  readonly slots: readonly number[];
 }
 
 /**
@@ -68,7 +73,8 @@ interface Prepared {
  * Refused items are logged and counted (Metering.countRefused); written identifiers are dropped from the cache.
  */
 export class BulkSession {
-  private pending: Pending[] = [];
+  private items: BulkItem[] = [];
+  private lines: (number | undefined)[] = [];
   private nextPosition = 0;
   private created = 0;
   private alreadyExisted = 0;
@@ -103,17 +109,25 @@ export class BulkSession {
 
   /**
    * Queues one item (`line`: its line in an NDJSON body, for reports). When it fills a chunk, the chunk is
-   * validated and handed to the store once the chunk before it has committed, and `add` resolves without
-   * waiting for this one: at most one chunk commits while the next is read and validated, which a store
-   * that writes off the main thread turns into parallel work. A streaming front end awaits `add` before
-   * reading on, which is its back-pressure (two chunks held at most). Rejects with the store's error once a
-   * transaction has failed (nothing of that transaction was written; with overwrite, a chunk's creates may
-   * be committed and reported while its replaces failed); the session is then unusable.
+   * validated and handed to the store once the chunk before it has committed, and the returned promise
+   * settles without waiting for this one: at most one chunk commits while the next is read and validated,
+   * which a store that writes off the main thread turns into parallel work. Returns undefined when the item
+   * was only queued (no chunk was handed over), so a streaming front end awaits only when there is
+   * something to wait for; awaiting the promise before reading on is its back-pressure (two chunks held at
+   * most). Never throws: returns a rejected promise with the store's error once a transaction has failed
+   * (nothing of that transaction was written; with overwrite, a chunk's creates may be committed and
+   * reported while its replaces failed), and REQUEST_INVALID once the session is no longer open.
    */
-  async add(item: BulkItem, line?: number): Promise<void> {
-    this.assertOpen();
-    this.pending.push({ position: this.nextPosition++, line, item, rawHandle: typeof item.handle === 'string' ? item.handle : '' });
-    if (this.pending.length >= this.chunkSize) await this.commitPending();
+  add(item: BulkItem, line?: number): Promise<void> | undefined {
+    try {
+      this.assertOpen();
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    this.items.push(item);
+    this.lines.push(line);
+    this.nextPosition++;
+    return this.items.length >= this.chunkSize ? this.commitPending() : undefined;
   }
 
   /** Commits what is queued, waits for every commit, and returns the totals. Rejects like `add`. */
@@ -135,8 +149,9 @@ export class BulkSession {
   async abandon(reason: string): Promise<void> {
     if (this.state !== 'open') return;
     this.state = 'abandoned';
-    const dropped = this.pending.length;
-    this.pending = [];
+    const dropped = this.items.length;
+    this.items = [];
+    this.lines = [];
     this.log.warn({ protocol: this.options.protocol, principal: this.principalId, dropped, ...counts(this.summary()) }, `bulk ${this.noun} abandoned: ${reason}`);
     await this.inFlight;
   }
@@ -161,9 +176,10 @@ export class BulkSession {
 
   /** Validates the queued chunk now, then hands it to the store once the previous chunk has committed. */
   private async commitPending(): Promise<void> {
-    const chunk = this.pending;
-    this.pending = [];
-    if (chunk.length === 0) return;
+    if (this.items.length === 0) return;
+    const chunk: Chunk = { firstPosition: this.nextPosition - this.items.length, items: this.items, lines: this.lines };
+    this.items = [];
+    this.lines = [];
     let staged: Staged;
     try {
       staged = this.stage(chunk);
@@ -175,12 +191,18 @@ export class BulkSession {
     this.inFlight = this.write(staged).catch((error: unknown) => this.broke(chunk, error));
   }
 
-  private broke(chunk: readonly Pending[], error: unknown): void {
+  private broke(chunk: Chunk, error: unknown): void {
     this.state = 'broken';
     this.failure = error;
     // Refusals found while preparing the chunk were counted and stand; what the store did commit is in the summary.
     this.log.error(
-      { err: error, protocol: this.options.protocol, principal: this.principalId, chunkPositions: [chunk[0]!.position, chunk.at(-1)!.position], ...counts(this.summary()) },
+      {
+        err: error,
+        protocol: this.options.protocol,
+        principal: this.principalId,
+        chunkPositions: [chunk.firstPosition, chunk.firstPosition + chunk.items.length - 1],
+        ...counts(this.summary()),
+      },
       `bulk ${this.noun} stopped: the store failed; the items of the failed transaction were not written`,
     );
   }
@@ -200,64 +222,22 @@ export class BulkSession {
     throw this.failure;
   }
 
-  /** Validates a chunk: its write context, the results of refused items, and the creates to try. */
-  private stage(chunk: readonly Pending[]): Staged {
+  /**
+   * Validates every item of a chunk: refusals go straight into the outcomes, the rest become the creates to
+   * try. Within a chunk a repeated identifier is refused here, so the creates name distinct identifiers.
+   */
+  private stage(chunk: Chunk): Staged {
     const context = this.deps.registry.writeContext(this.options.protocol);
     this.writeTimes.add(context.nowMs);
-    const results: (BulkItemResult | undefined)[] = new Array(chunk.length);
-    const prepared = this.prepareChunk(chunk, context, results);
-    return { chunk, context, results, prepared };
-  }
-
-  private async write({ chunk, context, results, prepared }: Staged): Promise<void> {
-    const { store } = this.deps;
-    const creates: HandleWrite[] = prepared.map(({ handle, prefix, values }) => ({ op: 'create', handle, prefix, values }));
-    const outcomes = creates.length === 0 ? [] : await store.applyWrites(creates, context);
-    const toReplace: Prepared[] = [];
-    for (let k = 0; k < prepared.length; k++) {
-      const item = prepared[k]!;
-      const outcome = outcomes[k]!;
-      if (outcome.status === 'created') {
-        results[item.slot] = this.wrote(chunk[item.slot]!, item.handle, 'created');
-      } else if (outcome.status === 'exists' && outcome.existing !== undefined) {
-        results[item.slot] = this.settleExisting(chunk[item.slot]!, item, outcome.existing, toReplace);
-      } else {
-        throw new IdnodeError('INTERNAL_ERROR', `the store answered "${outcome.status}" to creating ${item.handle}`, { handle: item.handle });
-      }
-    }
-    if (toReplace.length > 0) {
-      const replaces: HandleWrite[] = toReplace.map(({ handle, prefix, values }) => ({ op: 'replace', handle, prefix, values }));
-      let replaced;
-      try {
-        replaced = await store.applyWrites(replaces, context);
-      } catch (error) {
-        // The creates of this chunk are committed: report them, and the replaces as failed, then stop.
-        const failure = isIdnodeError(error) ? error : new IdnodeError('INTERNAL_ERROR', 'the store failed while replacing', { cause: error });
-        for (const item of toReplace) results[item.slot] = this.refused(chunk[item.slot]!, item.handle, failure);
-        this.deliver(results);
-        throw error;
-      }
-      for (let k = 0; k < toReplace.length; k++) {
-        const item = toReplace[k]!;
-        const status = replaced[k]!.status;
-        if (status !== 'created' && status !== 'updated') {
-          throw new IdnodeError('INTERNAL_ERROR', `the store answered "${status}" to replacing ${item.handle}`, { handle: item.handle });
-        }
-        results[item.slot] = this.wrote(chunk[item.slot]!, item.handle, status);
-      }
-    }
-    this.deliver(results);
-  }
-
-  /** Validates every item of the chunk; failures go straight into `results`, the rest are returned. */
-  private prepareChunk(chunk: readonly Pending[], context: WriteContext, results: (BulkItemResult | undefined)[]): Prepared[] {
-    const prepared: Prepared[] = [];
+    const { items } = chunk;
+    const outcomes: (Outcome | undefined)[] = new Array(items.length);
+    const creates: CreateWrite[] = [];
+    const slots: number[] = [];
     const firstSlot = new Map<string, number>();
-    for (let slot = 0; slot < chunk.length; slot++) {
-      const entry = chunk[slot]!;
-      const { handle, values, problem } = entry.item;
+    for (let slot = 0; slot < items.length; slot++) {
+      const { handle, values, problem } = items[slot]!;
       if (problem !== undefined) {
-        results[slot] = this.refused(entry, entry.rawHandle, problem);
+        outcomes[slot] = this.refused(chunk, slot, typeof handle === 'string' ? handle : '', problem);
         continue;
       }
       let write: HandleWrite;
@@ -269,46 +249,84 @@ export class BulkSession {
         );
       } catch (error) {
         if (!isIdnodeError(error)) throw error;
-        results[slot] = this.refused(entry, error.handle ?? entry.rawHandle, error);
+        outcomes[slot] = this.refused(chunk, slot, error.handle ?? (typeof handle === 'string' ? handle : ''), error);
         continue;
       }
       if (write.op !== 'create') throw new IdnodeError('INTERNAL_ERROR', `preparing a create of ${write.handle} gave a ${write.op}`);
       const earlier = firstSlot.get(write.handle);
       if (earlier !== undefined) {
-        const first = chunk[earlier]!;
-        results[slot] = this.refused(
-          entry,
+        outcomes[slot] = this.refused(
+          chunk,
+          slot,
           write.handle,
-          new IdnodeError('HANDLE_DUPLICATE_IN_REQUEST', `${write.handle} occurs earlier in this ${this.noun}, at ${where(first)}; it is written once`, {
+          new IdnodeError('HANDLE_DUPLICATE_IN_REQUEST', `${write.handle} occurs earlier in this ${this.noun}, at ${where(chunk, earlier)}; it is written once`, {
             handle: write.handle,
           }),
         );
         continue;
       }
       firstSlot.set(write.handle, slot);
-      prepared.push({ slot, handle: write.handle, prefix: write.prefix, values: write.values });
+      creates.push(write);
+      slots.push(slot);
     }
-    return prepared;
+    return { chunk, context, outcomes, creates, slots };
   }
 
-  private settleExisting(entry: Pending, item: Prepared, existing: HandleRecord, toReplace: Prepared[]): BulkItemResult | undefined {
+  private async write({ chunk, context, outcomes, creates, slots }: Staged): Promise<void> {
+    const { store } = this.deps;
+    const stored = creates.length === 0 ? [] : await store.applyWrites(creates, context);
+    const toReplace: number[] = [];
+    for (let k = 0; k < creates.length; k++) {
+      const create = creates[k]!;
+      const outcome = stored[k]!;
+      if (outcome.status === 'created') {
+        outcomes[slots[k]!] = this.wrote(create.handle, 'created');
+      } else if (outcome.status === 'exists' && outcome.existing !== undefined) {
+        const settled = this.settleExisting(chunk, slots[k]!, create, outcome.existing);
+        if (settled === undefined) toReplace.push(k);
+        else outcomes[slots[k]!] = settled;
+      } else {
+        throw new IdnodeError('INTERNAL_ERROR', `the store answered "${outcome.status}" to creating ${create.handle}`, { handle: create.handle });
+      }
+    }
+    if (toReplace.length > 0) {
+      const replaces: HandleWrite[] = toReplace.map((k) => ({ ...creates[k]!, op: 'replace' }));
+      let replaced;
+      try {
+        replaced = await store.applyWrites(replaces, context);
+      } catch (error) {
+        // The creates of this chunk are committed: report them, and the replaces as failed, then stop.
+        const failure = isIdnodeError(error) ? error : new IdnodeError('INTERNAL_ERROR', 'the store failed while replacing', { cause: error });
+        for (const k of toReplace) outcomes[slots[k]!] = this.refused(chunk, slots[k]!, creates[k]!.handle, failure);
+        this.deliver(chunk, outcomes, creates, slots);
+        throw error;
+      }
+      for (let r = 0; r < toReplace.length; r++) {
+        const create = creates[toReplace[r]!]!;
+        const status = replaced[r]!.status;
+        if (status !== 'created' && status !== 'updated') {
+          throw new IdnodeError('INTERNAL_ERROR', `the store answered "${status}" to replacing ${create.handle}`, { handle: create.handle });
+        }
+        outcomes[slots[toReplace[r]!]!] = this.wrote(create.handle, status);
+      }
+    }
+    this.deliver(chunk, outcomes, creates, slots);
+  }
+
+  /** An existing record met by a create: duplicate, identical (already-exists), to replace (undefined), or a conflict. */
+  private settleExisting(chunk: Chunk, slot: number, create: CreateWrite, existing: HandleRecord): Outcome | undefined {
+    const handle = create.handle;
     if (this.wroteEarlier(existing)) {
       return this.refused(
-        entry,
-        item.handle,
-        new IdnodeError('HANDLE_DUPLICATE_IN_REQUEST', `${item.handle} was already written earlier in this ${this.noun}; it is written once`, { handle: item.handle }),
+        chunk,
+        slot,
+        handle,
+        new IdnodeError('HANDLE_DUPLICATE_IN_REQUEST', `${handle} was already written earlier in this ${this.noun}; it is written once`, { handle }),
       );
     }
-    if (sameValuesIgnoringTimestamps(existing.values, item.values)) return result(entry, item.handle, 'already-exists');
-    if (this.options.overwrite) {
-      toReplace.push(item);
-      return undefined;
-    }
-    return this.refused(
-      entry,
-      item.handle,
-      new IdnodeError('HANDLE_ALREADY_EXISTS', `${item.handle} already exists with other values (overwrite=false)`, { handle: item.handle }),
-    );
+    if (sameValuesIgnoringTimestamps(existing.values, create.values)) return 'already-exists';
+    if (this.options.overwrite) return undefined;
+    return this.refused(chunk, slot, handle, new IdnodeError('HANDLE_ALREADY_EXISTS', `${handle} already exists with other values (overwrite=false)`, { handle }));
   }
 
   /** Whether `record` was written by this session (see the class comment for how exact this is). */
@@ -316,29 +334,39 @@ export class BulkSession {
     return (this.writeTimes.has(record.createdAtMs) || this.writeTimes.has(record.updatedAtMs)) && this.written.mightContain(record.handle);
   }
 
-  private wrote(entry: Pending, handle: string, status: 'created' | 'updated'): BulkItemResult {
+  private wrote(handle: string, status: 'created' | 'updated'): Outcome {
     this.written.add(handle);
     this.deps.cache.invalidate(handle);
-    return result(entry, handle, status);
+    return status;
   }
 
-  private refused(entry: Pending, handle: string, error: IdnodeError): BulkItemResult {
+  /** A refused item, counted and logged at once (its result follows in deliver). */
+  private refused(chunk: Chunk, slot: number, handle: string, error: IdnodeError): Refusal {
+    const line = chunk.lines[slot];
     this.deps.metering.countRefused(prefixOrEmpty(handle), this.options.protocol);
     this.log.warn(
-      { handle, position: entry.position, ...(entry.line === undefined ? {} : { line: entry.line }), code: error.code, principal: this.principalId, protocol: this.options.protocol },
+      { handle, position: chunk.firstPosition + slot, ...(line === undefined ? {} : { line }), code: error.code, principal: this.principalId, protocol: this.options.protocol },
       `write refused: ${error.message}`,
     );
-    return { ...result(entry, handle, 'failed'), code: error.code, message: error.message };
+    return { handle, error };
   }
 
-  private deliver(results: readonly (BulkItemResult | undefined)[]): void {
+  /**
+   * Totals a settled chunk, lists its failures and, when the caller asked for them (options.onResult), hands
+   * over a result per item: an import of millions builds result objects for its failures only.
+   */
+  private deliver(chunk: Chunk, outcomes: readonly (Outcome | undefined)[], creates: readonly CreateWrite[], slots: readonly number[]): void {
+    const onResult = this.options.onResult;
+    const handles = onResult === undefined ? undefined : handlesBySlot(outcomes.length, creates, slots);
     let created = 0;
     let alreadyExisted = 0;
     let updated = 0;
     let failed = 0;
-    for (const item of results) {
-      if (item === undefined) throw new IdnodeError('INTERNAL_ERROR', 'a bulk item was left without a result');
-      switch (item.status) {
+    for (let slot = 0; slot < outcomes.length; slot++) {
+      const outcome = outcomes[slot];
+      switch (outcome) {
+        case undefined:
+          throw new IdnodeError('INTERNAL_ERROR', 'a bulk item was left without a result');
         case 'created':
           created++;
           break;
@@ -348,33 +376,52 @@ export class BulkSession {
         case 'updated':
           updated++;
           break;
-        case 'failed':
+        default: {
           failed++;
+          const item = { ...result(chunk, slot, outcome.handle, 'failed'), code: outcome.error.code, message: outcome.error.message };
           if (this.failures.length < this.maxFailuresListed) this.failures.push(item);
           else this.failuresOmitted++;
-          break;
+          onResult?.(item);
+          continue;
+        }
       }
-      this.options.onResult?.(item);
+      onResult?.(result(chunk, slot, handles![slot]!, outcome));
     }
     this.created += created;
     this.alreadyExisted += alreadyExisted;
     this.updated += updated;
     this.failed += failed;
-    const first = results[0]!;
-    const last = results.at(-1)!;
     this.log.info(
-      { protocol: this.options.protocol, principal: this.principalId, positions: [first.position, last.position], created, alreadyExisted, updated, failed },
+      {
+        protocol: this.options.protocol,
+        principal: this.principalId,
+        positions: [chunk.firstPosition, chunk.firstPosition + outcomes.length - 1],
+        created,
+        alreadyExisted,
+        updated,
+        failed,
+      },
       `bulk ${this.noun} chunk committed`,
     );
   }
 }
 
-function result(entry: Pending, handle: string, status: BulkItemStatus): BulkItemResult {
-  return entry.line === undefined ? { position: entry.position, handle, status } : { position: entry.position, line: entry.line, handle, status };
+/** The identifier of each item that reached the store, by its slot. */
+function handlesBySlot(length: number, creates: readonly CreateWrite[], slots: readonly number[]): (string | undefined)[] {
+  const handles: (string | undefined)[] = new Array(length);
+  for (let k = 0; k < creates.length; k++) handles[slots[k]!] = creates[k]!.handle;
+  return handles;
 }
 
-function where(entry: Pending): string {
-  return entry.line === undefined ? `position ${entry.position}` : `line ${entry.line}`;
+function result(chunk: Chunk, slot: number, handle: string, status: BulkItemStatus): BulkItemResult {
+  const position = chunk.firstPosition + slot;
+  const line = chunk.lines[slot];
+  return line === undefined ? { position, handle, status } : { position, line, handle, status };
+}
+
+function where(chunk: Chunk, slot: number): string {
+  const line = chunk.lines[slot];
+  return line === undefined ? `position ${chunk.firstPosition + slot}` : `line ${line}`;
 }
 
 function counts(summary: BulkSummary): Record<string, number> {

@@ -21,6 +21,15 @@ const CARRIAGE_RETURN = 0x0d;
  * Rejects only if `source` does (e.g. the client went away).
  */
 export async function* readLines(source: AsyncIterable<Uint8Array | string>, maxLineBytes: number): AsyncGenerator<Line> {
+  for await (const batch of readLineBatches(source, maxLineBytes)) yield* batch;
+}
+
+/**
+ * readLines, a source chunk at a time: each batch holds the lines completed by one chunk of `source` (none
+ * when the chunk ends no line), in order. A bulk import reads this way: the complete lines of a chunk are
+ * decoded as one text, not one by one, and the reader is resumed once per chunk, not once per line.
+ */
+export async function* readLineBatches(source: AsyncIterable<Uint8Array | string>, maxLineBytes: number): AsyncGenerator<Line[]> {
   const decoder = new TextDecoder('utf-8', { fatal: true });
   let parts: Buffer[] = [];
   let held = 0;
@@ -49,14 +58,48 @@ export async function* readLines(source: AsyncIterable<Uint8Array | string>, max
     }
   };
 
+  /** The whole lines of `region` (each ended by a newline, the last one's dropped), decoded as one text. */
+  const finishAll = (region: Buffer, lines: Line[]): void => {
+    let text: string;
+    try {
+      text = decoder.decode(region);
+    } catch {
+      // Some line is not UTF-8: decode line by line to tell which.
+      for (let start = 0; start < region.length; ) {
+        const end = region.indexOf(NEWLINE, start);
+        lines.push(finish(region.subarray(start, end)));
+        start = end + 1;
+      }
+      return;
+    }
+    // Every character of an all-ASCII text is one byte, so a line's length is its byte count.
+    const ascii = text.length === region.length;
+    for (let start = 0; start < text.length; ) {
+      const end = text.indexOf('\n', start);
+      let line = text.slice(start, end);
+      start = end + 1;
+      lineNumber++;
+      const bytes = ascii ? line.length : Buffer.byteLength(line, 'utf8');
+      if (bytes > maxLineBytes) {
+        lines.push({ line: lineNumber, problem: 'too-long', bytes });
+        continue;
+      }
+      if (line.charCodeAt(line.length - 1) === CARRIAGE_RETURN) line = line.slice(0, -1);
+      lines.push({ line: lineNumber, text: line, bytes });
+    }
+  };
+
   for await (const chunk of source) {
     const buffer = typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+    const lines: Line[] = [];
     let start = 0;
-    for (;;) {
-      const end = buffer.indexOf(NEWLINE, start);
-      if (end < 0) break;
-      yield finish(buffer.subarray(start, end));
-      start = end + 1;
+    const first = buffer.indexOf(NEWLINE);
+    if (first >= 0) {
+      // The first line may continue what earlier chunks held; the lines after it lie wholly in this chunk.
+      lines.push(finish(buffer.subarray(0, first)));
+      const last = buffer.lastIndexOf(NEWLINE);
+      if (last > first) finishAll(buffer.subarray(first + 1, last + 1), lines);
+      start = last + 1;
     }
     if (start < buffer.length) {
       const rest = buffer.subarray(start);
@@ -71,6 +114,7 @@ export async function* readLines(source: AsyncIterable<Uint8Array | string>, max
         held += rest.length;
       }
     }
+    yield lines;
   }
-  if (held > 0 || overflow > 0) yield finish(Buffer.alloc(0));
+  if (held > 0 || overflow > 0) yield [finish(Buffer.alloc(0))];
 }

@@ -62,6 +62,8 @@ export interface WriteResult {
  * and metered, and changes nothing.
  */
 export class Registry {
+  private lastAdmin: { readonly principalId: string; readonly value: HandleValue } | undefined;
+
   constructor(
     private readonly store: Store,
     private readonly homing: HomedPrefixes,
@@ -116,12 +118,25 @@ export class Registry {
       if (values.length === 0) {
         throw new IdnodeError('VALUES_MISSING', `none of the values has an index named by the index parameter (${request.indexes.join(', ')})`, { handle });
       }
-      const admin = defaultAdmin(values, request.principal, nowMs);
+      const admin = this.defaultAdmin(values, request.principal, nowMs);
       return { op: 'merge', handle, prefix, values, overwrite: request.overwrite, ...(admin ? { addIfCreated: [admin] } : {}) };
     }
-    const admin = defaultAdmin(values, request.principal, nowMs);
-    if (admin) values = [...values, admin].sort((a, b) => a.index - b.index);
+    const admin = this.defaultAdmin(values, request.principal, nowMs);
+    if (admin) insertInIndexOrder(values, admin);
     return request.overwrite ? { op: 'replace', handle, prefix, values } : { op: 'create', handle, prefix, values };
+  }
+
+  /**
+   * The HS_ADMIN value a new identifier gets (see defaultAdmin). The last one made is kept and shared, as
+   * values are immutable: a bulk import of one enterprise needs one a second, not one an identifier.
+   */
+  private defaultAdmin(values: readonly HandleValue[], principal: Principal, nowMs: number): HandleValue | undefined {
+    if (principal.kind === 'anonymous' || values.some((value) => value.type === 'HS_ADMIN' || value.index === INDEX_HS_ADMIN)) return undefined;
+    const last = this.lastAdmin;
+    if (last !== undefined && last.principalId === principal.id && last.value.timestamp === wireTimestamp(nowMs)) return last.value;
+    const value = defaultAdmin(principal.id, nowMs);
+    this.lastAdmin = { principalId: principal.id, value };
+    return value;
   }
 
   /** The write context for now: time, metering day, protocol. */
@@ -194,20 +209,26 @@ function mintedHandle(raw: string, random: Random): string {
   return raw + random.uuid();
 }
 
+/** Adds `value` to `values` (sorted by index, none at value's index) where its index puts it. */
+function insertInIndexOrder(values: HandleValue[], value: HandleValue): void {
+  let at = 0;
+  while (at < values.length && values[at]!.index < value.index) at++;
+  values.splice(at, 0, value);
+}
+
 /**
  * HANDLE.NET adds an HS_ADMIN value when a new identifier arrives without one; so do we, naming the writer's
- * identity as admin, so every identifier records who administers it. `undefined` when `values` has one.
+ * identity (`principalId`) as admin, so every identifier records who administers it.
  */
-function defaultAdmin(values: readonly HandleValue[], principal: Principal, nowMs: number): HandleValue | undefined {
-  if (principal.kind === 'anonymous' || values.some((value) => value.type === 'HS_ADMIN' || value.index === INDEX_HS_ADMIN)) return undefined;
+function defaultAdmin(principalId: string, nowMs: number): HandleValue {
   // Identities are normalised `{index}:{handle}` (see normaliseIdentity).
-  const colon = principal.id.indexOf(':');
+  const colon = principalId.indexOf(':');
   return {
     index: INDEX_HS_ADMIN,
     type: 'HS_ADMIN',
     data: {
       format: 'admin',
-      value: { handle: principal.id.slice(colon + 1), index: Number(principal.id.slice(0, colon)), permissions: DEFAULT_ADMIN_PERMISSIONS },
+      value: { handle: principalId.slice(colon + 1), index: Number(principalId.slice(0, colon)), permissions: DEFAULT_ADMIN_PERMISSIONS },
     },
     ttl: DEFAULT_TTL_SECONDS,
     timestamp: wireTimestamp(nowMs),

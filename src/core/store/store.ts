@@ -133,6 +133,9 @@ export type HandleWrite =
   | { readonly op: 'delete'; readonly handle: string; readonly prefix: string }
   | { readonly op: 'delete-values'; readonly handle: string; readonly prefix: string; readonly indexes: readonly number[] };
 
+/** A create, the write every registration and every bulk item is. */
+export type CreateWrite = Extract<HandleWrite, { op: 'create' }>;
+
 export type WriteStatus = 'created' | 'updated' | 'unchanged' | 'deleted' | 'not-found' | 'exists' | 'value-exists' | 'would-empty';
 
 export interface WriteOutcome {

@@ -4,7 +4,7 @@ import { Type, type Static } from '@sinclair/typebox';
 import { BulkRegistration } from '../../core/bulk/bulk-registration.js';
 import type { BulkSession } from '../../core/bulk/bulk-session.js';
 import { MAX_BATCH_ITEMS, type BulkItem } from '../../core/bulk/bulk-types.js';
-import { readLines, type Line } from '../../core/bulk/line-reader.js';
+import { readLineBatches, type Line } from '../../core/bulk/line-reader.js';
 import { IdnodeError } from '../../core/errors/catalogue.js';
 import type { IdNode } from '../../core/node.js';
 import { describeInput } from '../../core/values/describe-input.js';
@@ -96,18 +96,21 @@ export function bulkRoutes(app: FastifyInstance, node: IdNode, policy: Credentia
           throw new IdnodeError('BODY_UNSUPPORTED_MEDIA_TYPE', `an import body must be NDJSON with Content-Type ${NDJSON}, got ${request.headers['content-type'] ?? 'none'}`);
         }
         const session = bulk.openImport({ principal, overwrite: request.query.overwrite, protocol: PROTOCOL, log: request.log });
-        const lines = readLines(request.body as Readable, maxLineBytes);
+        const batches = readLineBatches(request.body as Readable, maxLineBytes);
         for (;;) {
-          let next: IteratorResult<Line>;
+          let next: IteratorResult<Line[]>;
           try {
-            next = await lines.next();
+            next = await batches.next();
           } catch (error) {
             // The body stream failed: the client went away (or the connection broke) mid-upload.
             void session.abandon('the request body ended early (the client went away)');
             throw new IdnodeError('REQUEST_INVALID', 'the request body ended before the import was complete; what was committed stays', { cause: error });
           }
           if (next.done) break;
-          await addLine(session, next.value, maxLineBytes);
+          for (const line of next.value) {
+            const committing = addLine(session, line, maxLineBytes);
+            if (committing !== undefined) await committing;
+          }
         }
         return { responseCode: 1, summary: await session.finish() };
       },
@@ -115,8 +118,11 @@ export function bulkRoutes(app: FastifyInstance, node: IdNode, policy: Credentia
   });
 }
 
-/** One NDJSON line into the session: blank lines are skipped, undecodable ones fail at their position. */
-async function addLine(session: BulkSession, line: Line, maxLineBytes: number): Promise<void> {
+/**
+ * One NDJSON line into the session (blank lines are skipped, undecodable ones fail at their position);
+ * returns what BulkSession.add returns: a promise to await when a chunk was handed over.
+ */
+function addLine(session: BulkSession, line: Line, maxLineBytes: number): Promise<void> | undefined {
   if (line.problem === 'too-long') {
     return session.add(failed(new IdnodeError('BODY_TOO_LARGE', `line ${line.line} is ${line.bytes} bytes; a line may be at most ${maxLineBytes} (the node's bodyLimitBytes)`)), line.line);
   }
@@ -124,7 +130,7 @@ async function addLine(session: BulkSession, line: Line, maxLineBytes: number): 
     return session.add(failed(new IdnodeError('BODY_MALFORMED_JSON', `line ${line.line} is not valid UTF-8`)), line.line);
   }
   const text = line.text!;
-  if (text.trim() === '') return;
+  if (text.trim() === '') return undefined;
   let parsed: unknown;
   try {
     parsed = JSON.parse(text);

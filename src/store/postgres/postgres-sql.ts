@@ -1,4 +1,5 @@
 import type { CounterDelta, HandleRecord } from '../../core/store/store.js';
+import { valuesJsonOf } from '../store-rows.js';
 
 /** A PostgreSQL identifier in double quotes, with embedded quotes doubled: safe for any schema name. */
 export function quoteIdentifier(name: string): string {
@@ -89,7 +90,7 @@ export function recordColumns(records: readonly HandleRecord[]): unknown[] {
   return [
     records.map((r) => r.handle),
     records.map((r) => r.prefix),
-    records.map((r) => JSON.stringify(r.values)),
+    records.map((r) => valuesJsonOf(r.values)),
     records.map((r) => r.createdAtMs),
     records.map((r) => r.updatedAtMs),
   ];

@@ -7,6 +7,7 @@ import type {
   CounterQuery,
   CounterRow,
   CounterSum,
+  CreateWrite,
   HandleRecord,
   HandleWrite,
   HomedPrefix,
@@ -20,8 +21,8 @@ import type {
 } from '../../core/store/store.js';
 import { groupedDimensions, sumCountersSql, toCounterSum } from '../counter-sums.js';
 import { storeClosed, storeFailure } from '../store-error.js';
-import { principalFromRow, recordFromRow } from '../store-rows.js';
-import { createdRecord, isDistinctCreates, type CreateWrite } from '../write-plan.js';
+import { principalFromRow, recordFromRow, valuesJsonOf } from '../store-rows.js';
+import { createdValues, isDistinctCreates } from '../write-plan.js';
 import type { Migration } from '../migration.js';
 import { migrateSqlite, SQLITE_MIGRATIONS } from './sqlite-migrations.js';
 import { isUnavailable, openConnection, prefixRange, readStatements } from './sqlite-statements.js';
@@ -148,13 +149,18 @@ class SqliteStoreImpl implements SqliteStore {
     const prefixes: string[] = new Array(writes.length);
     const valuesJson: string[] = new Array(writes.length);
     for (let k = 0; k < writes.length; k++) {
-      const record = createdRecord(writes[k]!, context.nowMs);
-      handles[k] = record.handle;
-      prefixes[k] = record.prefix;
-      valuesJson[k] = JSON.stringify(record.values);
+      const write = writes[k]!;
+      handles[k] = write.handle;
+      prefixes[k] = write.prefix;
+      valuesJson[k] = valuesJsonOf(createdValues(write));
     }
     const existing = await this.#write('createEncoded', [{ handles, prefixes, valuesJson }, context], what);
-    return existing.map((row, k) => (row === null ? { handle: handles[k]!, status: 'created' } : { handle: handles[k]!, status: 'exists', existing: recordFromRow(handles[k]!, row) }));
+    const outcomes: WriteOutcome[] = new Array(existing.length);
+    for (let k = 0; k < existing.length; k++) {
+      const row = existing[k];
+      outcomes[k] = row === null ? { handle: handles[k]!, status: 'created' } : { handle: handles[k]!, status: 'exists', existing: recordFromRow(handles[k]!, row!) };
+    }
+    return outcomes;
   }
 
   async listHandles(prefix: string, offset: number, limit: number): Promise<{ total: number; handles: string[] }> {

@@ -1,13 +1,13 @@
 import type Database from 'better-sqlite3';
 import type { CounterDelta, HandleRecord, HandleWrite, HomedPrefix, LedgerRow, PrincipalRecord, StoredSecret, WriteContext, WriteOutcome, WriteStatus } from '../../core/store/store.js';
 import { aggregateCounters } from '../counter-deltas.js';
-import { recordFromRow, type HandleRow } from '../store-rows.js';
+import { recordFromRow, valuesJsonOf, type HandleRow } from '../store-rows.js';
 import { countersFor, planWrites } from '../write-plan.js';
 import { writeStatements } from './sqlite-statements.js';
 
 /**
  * Distinct creates, already encoded by the caller (values sorted by index and stringified; see
- * isDistinctCreates and createdRecord), as parallel arrays: strings cross to the writer thread cheaply.
+ * isDistinctCreates and createdValues), as parallel arrays: strings cross to the writer thread cheaply.
  */
 export interface EncodedCreates {
   readonly handles: readonly string[];
@@ -39,18 +39,18 @@ export function sqliteWrites(db: Database.Database) {
   const createEncoded = db.transaction((creates: EncodedCreates, context: WriteContext): (HandleRow | null)[] => {
     const { handles, prefixes, valuesJson } = creates;
     const existing: (HandleRow | null)[] = new Array(handles.length);
-    const statuses: { status: WriteStatus }[] = new Array(handles.length);
+    const statuses: WriteStatus[] = new Array(handles.length);
     for (let k = 0; k < handles.length; k++) {
       const handle = handles[k]!;
       if (sql.insertHandleIfAbsent.run(handle, prefixes[k]!, valuesJson[k]!, context.nowMs, context.nowMs).changes === 1) {
         existing[k] = null;
-        statuses[k] = CREATED;
+        statuses[k] = 'created';
       } else {
         existing[k] = sql.getHandle.get(handle)!;
-        statuses[k] = EXISTS;
+        statuses[k] = 'exists';
       }
     }
-    upsertCounters(countersFor(prefixes.map((prefix) => ({ prefix })), statuses, context));
+    upsertCounters(countersFor(prefixes, statuses, context));
     return existing;
   });
 
@@ -62,8 +62,8 @@ export function sqliteWrites(db: Database.Database) {
     const plan = planWrites(writes, loaded, context);
     for (const [handle, { before, after }] of plan.changes) {
       if (after === undefined) sql.deleteHandle.run(handle);
-      else if (before === undefined) sql.insertHandle.run(handle, after.prefix, JSON.stringify(after.values), after.createdAtMs, after.updatedAtMs);
-      else sql.updateHandle.run(after.prefix, JSON.stringify(after.values), after.createdAtMs, after.updatedAtMs, handle);
+      else if (before === undefined) sql.insertHandle.run(handle, after.prefix, valuesJsonOf(after.values), after.createdAtMs, after.updatedAtMs);
+      else sql.updateHandle.run(after.prefix, valuesJsonOf(after.values), after.createdAtMs, after.updatedAtMs, handle);
     }
     upsertCounters(plan.counters);
     return plan.outcomes;
@@ -92,9 +92,6 @@ export function sqliteWrites(db: Database.Database) {
     },
   };
 }
-
-const CREATED = { status: 'created' } as const;
-const EXISTS = { status: 'exists' } as const;
 
 /** A Buffer sent to another thread arrives as a plain Uint8Array: the same bytes, viewed as a Buffer again. */
 function asBuffer(bytes: Uint8Array): Buffer {
