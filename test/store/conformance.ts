@@ -233,6 +233,24 @@ export function storeConformance(t: Test, name: string, open: OpenStore): Promis
       t.strictSame(await store.listCounters('2024-05-01', '2024-05-01'), [{ day: '2024-05-01', prefix: PREFIX, protocol: 'rest', kind: 'registration', count: 2000 }]);
     });
 
+    await withStore('a large call of creates, some of them existing: each outcome exact, only the new counted', async (t, store) => {
+      const name = (i: number) => handle(`mix-${String(i).padStart(3, '0')}`);
+      const present = [0, 3, 12, 19, 20, 44, 45, 46, 99];
+      await store.applyWrites(present.map((i) => create(name(i), [value(1, 'old')])), CONTEXT);
+      const later = at(NOW + 1000);
+      const outcomes = await store.applyWrites(Array.from({ length: 100 }, (_, i) => create(name(i), [value(1, 'new')])), later);
+      t.same(
+        outcomes.map((o) => o.status),
+        Array.from({ length: 100 }, (_, i) => (present.includes(i) ? 'exists' : 'created')),
+      );
+      t.strictSame(outcomes[12]!.existing?.values, [value(1, 'old')], 'an existing record is returned as it stands');
+      t.strictSame((await store.getHandle(name(13)))?.values, [value(1, 'new')]);
+      t.strictSame((await store.getHandle(name(44)))?.values, [value(1, 'old')], 'an existing record is left alone');
+      t.strictSame(await store.listCounters('2024-05-01', '2024-05-01'), [
+        { day: '2024-05-01', prefix: PREFIX, protocol: 'rest', kind: 'registration', count: 100 }, // 9 first, then 91
+      ]);
+    });
+
     await withStore('listHandles: exactly the prefix, byte order, paging, total', async (t, store) => {
       // UTF-8 byte order differs from UTF-16 order: U+FF21 (EF BC A1) sorts before U+1F600 (F0 9F 98 80).
       const suffixes = ['b', 'B', 'a', 'Z', '~', 'é', 'e\u0301', '中', '\uFF21', '😀', 'a/b', 'a.b', 'a:b', '0', ' lead'];

@@ -72,6 +72,13 @@ export function readStatements(db: Database.Database) {
   };
 }
 
+/**
+ * Rows one statement of a bulk create inserts: one statement of ten rows costs less CPU a row than ten
+ * statements (measured alone, 2,000-row transactions on idnode's table: 5.9-7.1 → 5.0-5.1 µs a row, with
+ * the RETURNING that tells which rows were new).
+ */
+export const INSERT_GROUP = 10;
+
 /** What the writer thread writes. */
 export function writeStatements(db: Database.Database) {
   return {
@@ -82,6 +89,13 @@ export function writeStatements(db: Database.Database) {
     insertHandleIfAbsent: db.prepare<[string, string, string, number, number]>(
       'INSERT INTO handles (handle, prefix, values_json, created_at_ms, updated_at_ms) VALUES (?, ?, ?, ?, ?) ON CONFLICT (handle) DO NOTHING',
     ),
+    // INSERT_GROUP rows a statement, answering the handles it inserted (a conflicting row is not returned).
+    insertGroupIfAbsent: db
+      .prepare<unknown[], string>(
+        `INSERT INTO handles (handle, prefix, values_json, created_at_ms, updated_at_ms) VALUES ${new Array(INSERT_GROUP).fill('(?, ?, ?, ?, ?)').join(', ')}
+         ON CONFLICT (handle) DO NOTHING RETURNING handle`,
+      )
+      .pluck(),
     updateHandle: db.prepare<[string, string, number, number, string]>(
       'UPDATE handles SET prefix = ?, values_json = ?, created_at_ms = ?, updated_at_ms = ? WHERE handle = ?',
     ),

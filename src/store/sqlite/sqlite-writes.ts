@@ -3,7 +3,7 @@ import type { CounterDelta, HandleRecord, HandleWrite, HomedPrefix, LedgerRow, P
 import { aggregateCounters } from '../counter-deltas.js';
 import { recordFromRow, valuesJsonOf, type HandleRow } from '../store-rows.js';
 import { countersFor, planWrites } from '../write-plan.js';
-import { writeStatements } from './sqlite-statements.js';
+import { INSERT_GROUP, writeStatements } from './sqlite-statements.js';
 
 /**
  * Distinct creates, already encoded by the caller (values sorted by index and stringified; see
@@ -34,21 +34,35 @@ export function sqliteWrites(db: Database.Database) {
     for (const delta of deltas) sql.addCounter.run(delta.day, delta.prefix, delta.protocol, delta.kind, delta.count);
   };
 
-  // Insert where absent, reading only the rows that conflict: one B-tree descent per new handle.
+  // Insert where absent, INSERT_GROUP rows a statement, reading only the rows that conflict.
   // Per create: null when created, else the existing row.
+  const groupArgs: unknown[] = new Array(INSERT_GROUP * 5);
   const createEncoded = db.transaction((creates: EncodedCreates, context: WriteContext): (HandleRow | null)[] => {
     const { handles, prefixes, valuesJson } = creates;
+    const { nowMs } = context;
     const existing: (HandleRow | null)[] = new Array(handles.length);
     const statuses: WriteStatus[] = new Array(handles.length);
-    for (let k = 0; k < handles.length; k++) {
-      const handle = handles[k]!;
-      if (sql.insertHandleIfAbsent.run(handle, prefixes[k]!, valuesJson[k]!, context.nowMs, context.nowMs).changes === 1) {
-        existing[k] = null;
-        statuses[k] = 'created';
-      } else {
-        existing[k] = sql.getHandle.get(handle)!;
-        statuses[k] = 'exists';
+    const settle = (k: number, created: boolean): void => {
+      existing[k] = created ? null : sql.getHandle.get(handles[k]!)!;
+      statuses[k] = created ? 'created' : 'exists';
+    };
+    const grouped = handles.length - (handles.length % INSERT_GROUP);
+    for (let start = 0; start < grouped; start += INSERT_GROUP) {
+      for (let r = 0; r < INSERT_GROUP; r++) {
+        const k = start + r;
+        groupArgs[r * 5] = handles[k];
+        groupArgs[r * 5 + 1] = prefixes[k];
+        groupArgs[r * 5 + 2] = valuesJson[k];
+        groupArgs[r * 5 + 3] = nowMs;
+        groupArgs[r * 5 + 4] = nowMs;
       }
+      const inserted = sql.insertGroupIfAbsent.all(groupArgs);
+      // The creates name distinct handles, so a full answer means every row was new.
+      const isNew = inserted.length === INSERT_GROUP ? undefined : new Set(inserted);
+      for (let k = start; k < start + INSERT_GROUP; k++) settle(k, isNew === undefined || isNew.has(handles[k]!));
+    }
+    for (let k = grouped; k < handles.length; k++) {
+      settle(k, sql.insertHandleIfAbsent.run(handles[k]!, prefixes[k]!, valuesJson[k]!, nowMs, nowMs).changes === 1);
     }
     upsertCounters(countersFor(prefixes, statuses, context));
     return existing;
