@@ -59,7 +59,7 @@ export const restImportNdjson: Scenario = {
           title: restImportNdjson.title,
           notes: [
             `one import of ${settings.importSize.toLocaleString('en-US')} identifiers per run (latencies are of the whole request; only created identifiers count as operations); the reference commits ${DEFAULT_CHUNK_SIZE.toLocaleString('en-US')} raw rows per transaction, the import's chunk size.`,
-            "idnode may use both cores here: its SQLite writer thread commits a chunk while the main thread parses and validates the next (the generator only writes a body built before the clock starts). The reference is single-threaded by nature; on one core (the other scenarios' pinning) the import ran at about two thirds of this rate.",
+            "idnode may use both cores here: its SQLite writer thread commits a chunk while the main thread parses and validates the next (the generator only writes a body built before the clock starts). The reference is single-threaded by nature; pinned to one core (the other scenarios' pinning), the two threads would take turns on it.",
           ],
         },
         measured.ours,
