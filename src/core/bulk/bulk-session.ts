@@ -7,15 +7,8 @@ import type { Metering } from '../metering/metering.js';
 import type { Registry } from '../registry/registry.js';
 import type { CreateWrite, HandleRecord, HandleWrite, Store, WriteContext } from '../store/store.js';
 import { describeInput } from '../values/describe-input.js';
-import {
-  DEFAULT_CHUNK_SIZE,
-  DEFAULT_MAX_FAILURES_LISTED,
-  type BulkItem,
-  type BulkItemResult,
-  type BulkItemStatus,
-  type BulkOptions,
-  type BulkSummary,
-} from './bulk-types.js';
+import { BulkTally, type Chunk, type Outcome, type Refusal } from './bulk-tally.js';
+import { DEFAULT_CHUNK_SIZE, DEFAULT_MAX_FAILURES_LISTED, type BulkItem, type BulkOptions, type BulkSummary } from './bulk-types.js';
 import { sameValuesIgnoringTimestamps } from './same-values.js';
 import { SeenFilter } from './seen-filter.js';
 
@@ -26,23 +19,6 @@ export interface BulkDependencies {
   readonly cache: ResolutionCache;
   readonly metering: Metering;
 }
-
-/** A chunk of queued items: item k has position firstPosition + k. */
-interface Chunk {
-  readonly firstPosition: number;
-  readonly items: readonly BulkItem[];
-  /** The NDJSON line of each item, when items came from lines. */
-  readonly lines: readonly (number | undefined)[];
-}
-
-/** An item refused before or after reaching the store. */
-interface Refusal {
-  readonly handle: string;
-  readonly error: IdnodeError;
-}
-
-/** What became of one item of a chunk: its status, or its refusal. */
-type Outcome = Exclude<BulkItemStatus, 'failed'> | Refusal;
 
 interface Staged {
   readonly chunk: Chunk;
@@ -76,12 +52,7 @@ export class BulkSession {
   private items: BulkItem[] = [];
   private lines: (number | undefined)[] = [];
   private nextPosition = 0;
-  private created = 0;
-  private alreadyExisted = 0;
-  private updated = 0;
-  private failed = 0;
-  private readonly failures: BulkItemResult[] = [];
-  private failuresOmitted = 0;
+  private readonly tally: BulkTally;
   private readonly written = new SeenFilter();
   private readonly writeTimes = new Set<number>();
   private state: 'open' | 'finished' | 'abandoned' | 'broken' = 'open';
@@ -91,7 +62,6 @@ export class BulkSession {
   private failure: unknown;
   private failureReported = false;
   private readonly chunkSize: number;
-  private readonly maxFailuresListed: number;
   private readonly principalId: string;
 
   constructor(
@@ -103,7 +73,7 @@ export class BulkSession {
     private readonly noun: string,
   ) {
     this.chunkSize = Math.max(1, options.chunkSize ?? DEFAULT_CHUNK_SIZE);
-    this.maxFailuresListed = Math.max(0, options.maxFailuresListed ?? DEFAULT_MAX_FAILURES_LISTED);
+    this.tally = new BulkTally(Math.max(0, options.maxFailuresListed ?? DEFAULT_MAX_FAILURES_LISTED), options.onResult);
     this.principalId = principal.kind === 'anonymous' ? 'anonymous' : principal.id;
   }
 
@@ -158,15 +128,7 @@ export class BulkSession {
 
   /** The totals so far (committed and refused items only; queued ones are not counted yet). */
   summary(): BulkSummary {
-    return {
-      received: this.created + this.alreadyExisted + this.updated + this.failed,
-      created: this.created,
-      alreadyExisted: this.alreadyExisted,
-      updated: this.updated,
-      failed: this.failed,
-      failures: [...this.failures],
-      failuresOmitted: this.failuresOmitted,
-    };
+    return this.tally.summary();
   }
 
   private assertOpen(): void {
@@ -351,72 +313,15 @@ export class BulkSession {
     return { handle, error };
   }
 
-  /**
-   * Totals a settled chunk, lists its failures and, when the caller asked for them (options.onResult), hands
-   * over a result per item: an import of millions builds result objects for its failures only.
-   */
+  /** Totals a settled chunk (see BulkTally) and logs its counts. */
   private deliver(chunk: Chunk, outcomes: readonly (Outcome | undefined)[], creates: readonly CreateWrite[], slots: readonly number[]): void {
-    const onResult = this.options.onResult;
-    const handles = onResult === undefined ? undefined : handlesBySlot(outcomes.length, creates, slots);
-    let created = 0;
-    let alreadyExisted = 0;
-    let updated = 0;
-    let failed = 0;
-    for (let slot = 0; slot < outcomes.length; slot++) {
-      const outcome = outcomes[slot];
-      switch (outcome) {
-        case undefined:
-          throw new IdnodeError('INTERNAL_ERROR', 'a bulk item was left without a result');
-        case 'created':
-          created++;
-          break;
-        case 'already-exists':
-          alreadyExisted++;
-          break;
-        case 'updated':
-          updated++;
-          break;
-        default: {
-          failed++;
-          const item = { ...result(chunk, slot, outcome.handle, 'failed'), code: outcome.error.code, message: outcome.error.message };
-          if (this.failures.length < this.maxFailuresListed) this.failures.push(item);
-          else this.failuresOmitted++;
-          onResult?.(item);
-          continue;
-        }
-      }
-      onResult?.(result(chunk, slot, handles![slot]!, outcome));
-    }
-    this.created += created;
-    this.alreadyExisted += alreadyExisted;
-    this.updated += updated;
-    this.failed += failed;
+    for (const outcome of outcomes) if (outcome === undefined) throw new IdnodeError('INTERNAL_ERROR', 'a bulk item was left without a result');
+    const counted = this.tally.addChunk(chunk, outcomes as readonly Outcome[], creates, slots);
     this.log.info(
-      {
-        protocol: this.options.protocol,
-        principal: this.principalId,
-        positions: [chunk.firstPosition, chunk.firstPosition + outcomes.length - 1],
-        created,
-        alreadyExisted,
-        updated,
-        failed,
-      },
+      { protocol: this.options.protocol, principal: this.principalId, positions: [chunk.firstPosition, chunk.firstPosition + outcomes.length - 1], ...counted },
       `bulk ${this.noun} chunk committed`,
     );
   }
-}
-
-/** The identifier of each item that reached the store, by its slot. */
-function handlesBySlot(length: number, creates: readonly CreateWrite[], slots: readonly number[]): (string | undefined)[] {
-  const handles: (string | undefined)[] = new Array(length);
-  for (let k = 0; k < creates.length; k++) handles[slots[k]!] = creates[k]!.handle;
-  return handles;
-}
-
-function result(chunk: Chunk, slot: number, handle: string, status: BulkItemStatus): BulkItemResult {
-  const position = chunk.firstPosition + slot;
-  const line = chunk.lines[slot];
-  return line === undefined ? { position, handle, status } : { position, line, handle, status };
 }
 
 function where(chunk: Chunk, slot: number): string {
