@@ -10,7 +10,7 @@ import {
   type WriteOutcome,
   type WriteStatus,
 } from '../core/store/store.js';
-import { compareCounterKeys } from './counter-deltas.js';
+import { aggregateCounters } from './counter-deltas.js';
 
 /** The net effect of one applyWrites call on one handle: `after` undefined means the row is deleted. */
 export interface HandleChange {
@@ -73,7 +73,8 @@ export function createdValues(write: CreateWrite): readonly HandleValue[] {
 
 /**
  * The counter deltas of writes whose prefixes and outcome statuses are given in the same order: one count
- * per counted outcome (COUNTED_OUTCOMES), aggregated by prefix and kind and sorted like aggregateCounters.
+ * per counted outcome (COUNTED_OUTCOMES), tallied by prefix and kind without an object per write, then
+ * put in aggregateCounters' form.
  */
 export function countersFor(prefixes: readonly string[], statuses: readonly WriteStatus[], context: WriteContext): CounterDelta[] {
   const counts = new Map<string, Map<CounterKind, number>>();
@@ -89,7 +90,7 @@ export function countersFor(prefixes: readonly string[], statuses: readonly Writ
   for (const [prefix, kinds] of counts) {
     for (const [kind, count] of kinds) deltas.push({ day: context.day, prefix, protocol: context.protocol, kind, count });
   }
-  return deltas.sort(compareCounterKeys);
+  return aggregateCounters(deltas);
 }
 
 interface Step {

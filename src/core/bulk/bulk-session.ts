@@ -198,8 +198,10 @@ export class BulkSession {
     const firstSlot = new Map<string, number>();
     for (let slot = 0; slot < items.length; slot++) {
       const { handle, values, problem } = items[slot]!;
+      // How a refusal names an item whose identifier did not parse: as received, or "" for a non-string.
+      const rawHandle = typeof handle === 'string' ? handle : '';
       if (problem !== undefined) {
-        outcomes[slot] = this.refused(chunk, slot, typeof handle === 'string' ? handle : '', problem);
+        outcomes[slot] = this.refused(chunk, slot, rawHandle, problem);
         continue;
       }
       let write: HandleWrite;
@@ -211,7 +213,7 @@ export class BulkSession {
         );
       } catch (error) {
         if (!isIdnodeError(error)) throw error;
-        outcomes[slot] = this.refused(chunk, slot, error.handle ?? (typeof handle === 'string' ? handle : ''), error);
+        outcomes[slot] = this.refused(chunk, slot, error.handle ?? rawHandle, error);
         continue;
       }
       if (write.op !== 'create') throw new IdnodeError('INTERNAL_ERROR', `preparing a create of ${write.handle} gave a ${write.op}`);
