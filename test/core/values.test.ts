@@ -10,7 +10,7 @@ const STAMP = '2024-01-02T03:04:05Z';
 const OPTIONS: ValidateValuesOptions = { nowMs: NOW, maxValues: 32, maxDataBytes: 100 };
 
 const fixtures = JSON.parse(
-  readFileSync(new URL('../../../shared/fixtures/handle-rest-examples.json', import.meta.url), 'utf8'),
+  readFileSync(new URL('../fixtures/handle-rest-examples.json', import.meta.url), 'utf8'),
 ) as { create: { body: { values: unknown[] } } };
 
 /** One value with sensible fields; `fields` override or (with undefined) remove them. */

@@ -8,7 +8,7 @@ import { toWireValue, toWireValues, type WireValue } from '../../src/core/values
 const OPTIONS: ValidateValuesOptions = { nowMs: Date.UTC(2024, 5, 1, 12, 0, 0), maxValues: 64, maxDataBytes: 4096 };
 
 const fixtures = JSON.parse(
-  readFileSync(new URL('../../../shared/fixtures/handle-rest-examples.json', import.meta.url), 'utf8'),
+  readFileSync(new URL('../fixtures/handle-rest-examples.json', import.meta.url), 'utf8'),
 ) as { resolve_ok: { body: { values: WireValue[] } } };
 
 function prng(seed: number): () => number {

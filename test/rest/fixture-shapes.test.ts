@@ -3,7 +3,7 @@ import { send } from '../helpers/http.js';
 import { basic } from '../helpers/rest-node.js';
 import { startFixture } from './rest-fixture.js';
 
-// The shapes of /work/shared/fixtures/handle-rest-examples.json (HANDLE.NET v9 JSON REST API), which
+// The shapes of test/fixtures/handle-rest-examples.json (HANDLE.NET v9 JSON REST API), which
 // clients such as pyhandle rely on. 21.T11998 is homed over the API and allocated to an enterprise, so the
 // fixture's own identifiers and bodies are used unchanged.
 
