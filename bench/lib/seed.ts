@@ -4,6 +4,7 @@ import { MeteringDay } from '../../src/core/clock/metering-day.js';
 import { IdNode } from '../../src/core/node.js';
 import type { HandleWrite, Store } from '../../src/core/store/store.js';
 import { BENCH_NODE_PREFIX, BENCH_PREFIX, seededHandle, storedValuesFactory } from './workload.js';
+import { LOCAL_OPERATOR } from '../../src/core/auth/principal.js';
 
 export const BENCH_TIME_ZONE = 'Asia/Shanghai';
 /** The protocol seeded registrations are counted under (they bypass every front end). */
@@ -30,7 +31,7 @@ export async function createBenchEnterprise(store: Store): Promise<Credential> {
     { store, clock: systemClock, random: systemRandom, logger: pino({ level: 'silent' }) },
   );
   try {
-    const issued = await node.principals.addEnterprise({ prefix: BENCH_PREFIX, name: 'bench' });
+    const issued = await node.principals.addEnterprise(LOCAL_OPERATOR, { prefix: BENCH_PREFIX, name: 'bench' });
     return { id: issued.id, secret: issued.secret };
   } finally {
     await node.close();

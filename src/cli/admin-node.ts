@@ -9,6 +9,8 @@ import { storeOptions } from './store-options.js';
 
 /**
  * Runs `action` on a node opened directly on the configured store (no listener), then closes node and store.
+ * The action acts as LOCAL_OPERATOR (whoever holds the data directory is the operator) and passes it to every
+ * core call that needs a right.
  * The SQLite file may be shared with a running server (WAL): what the action commits is seen by the server's
  * next request. Logs go to stderr so that stdout holds only the command's output.
  *

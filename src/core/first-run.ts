@@ -1,3 +1,4 @@
+import { LOCAL_OPERATOR } from './auth/principal.js';
 import { normalisePrefix } from './identifier/identifier.js';
 import type { IssuedCredential } from './enterprises/principals-admin.js';
 import type { IdNode } from './node.js';
@@ -27,7 +28,8 @@ export async function firstRun(node: IdNode): Promise<FirstRunCredentials | unde
   const marker = new Date(node.clock.now()).toISOString() + ' ' + process.pid;
   if ((await node.store.initMeta(FIRST_RUN_KEY, marker)) !== marker) return undefined;
   const nodePrefix = operatorNodePrefix(node);
-  const operator = (await node.principals.ensureOperator(nodePrefix)) ?? (await node.principals.rotateOperatorSecret(nodePrefix));
-  const demoEnterprise = await node.principals.addEnterprise({ prefix: `${nodePrefix}.DEMO`, name: 'Demo enterprise' });
+  // The first start is made by whoever holds the data directory: the local operator.
+  const operator = (await node.principals.ensureOperator(LOCAL_OPERATOR, nodePrefix)) ?? (await node.principals.rotateOperatorSecret(LOCAL_OPERATOR, nodePrefix));
+  const demoEnterprise = await node.principals.addEnterprise(LOCAL_OPERATOR, { prefix: `${nodePrefix}.DEMO`, name: 'Demo enterprise' });
   return { operator, demoEnterprise };
 }

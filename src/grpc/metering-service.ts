@@ -1,6 +1,5 @@
 import type { sendUnaryData, ServerUnaryCall, UntypedServiceImplementation } from '@grpc/grpc-js';
-import { assertCanAudit } from '../core/auth/access.js';
-import { dailyFigures } from '../core/metering/daily-figures.js';
+import { DAY_FIELD_RANGE_FIELDS } from '../core/metering/day-range.js';
 import type { IdNode } from '../core/node.js';
 import type { CounterRow } from '../core/store/store.js';
 import { callLogger } from './call-context.js';
@@ -25,7 +24,7 @@ export function meteringService(node: IdNode, context: GrpcContext): UntypedServ
       const log = callLogger(context.logger, call.metadata, 'DailyFigures');
       try {
         const principal = await principalOfCall(call, node.authenticator, context.policy);
-        const rows = await dailyFigures(node.store, principal, call.request.fromDay, call.request.toDay);
+        const rows = await node.meteringReports.counterRows(principal, { from: call.request.fromDay, to: call.request.toDay }, DAY_FIELD_RANGE_FIELDS);
         callback(null, { rows, timeZone: node.config.timeZone });
       } catch (error) {
         callback(statusOf(error, log));
@@ -34,8 +33,7 @@ export function meteringService(node: IdNode, context: GrpcContext): UntypedServ
     Eligibility: async (call: ServerUnaryCall<{ year: number; policy: string }, EligibilityReply>, callback: sendUnaryData<EligibilityReply>) => {
       const log = callLogger(context.logger, call.metadata, 'Eligibility');
       try {
-        assertCanAudit(await principalOfCall(call, node.authenticator, context.policy), 'reading the eligibility report');
-        const report = await node.eligibility.report({
+        const report = await node.eligibility.report(await principalOfCall(call, node.authenticator, context.policy), {
           ...(call.request.year ? { year: call.request.year } : {}),
           ...(call.request.policy ? { policyId: call.request.policy } : {}),
         });

@@ -17,11 +17,12 @@ import {
   uniformHandles,
   zipfHandles,
 } from '../../bench/lib/workload.js';
+import { LOCAL_OPERATOR } from '../../src/core/auth/principal.js';
 
 t.test('seeded identifiers are stored exactly as a REST PUT of the same values is', async (t) => {
   const rest = await startRestNode({ dir: t.testdir() });
   t.teardown(() => rest.close());
-  const enterprise = await rest.node.principals.addEnterprise({ prefix: BENCH_PREFIX, name: 'bench' });
+  const enterprise = await rest.node.principals.addEnterprise(LOCAL_OPERATOR, { prefix: BENCH_PREFIX, name: 'bench' });
   const put = await send(`${rest.url}/api/handles/${seededHandle(7)}`, {
     method: 'PUT',
     headers: { authorization: basicAuth(enterprise.id, enterprise.secret) },

@@ -4,6 +4,7 @@ import { eachDay } from '../../src/core/clock/calendar-day.js';
 import type { CounterDelta } from '../../src/core/store/store.js';
 import { send } from '../helpers/http.js';
 import { ManualClock, startAuditNode } from '../helpers/audit-node.js';
+import { LOCAL_OPERATOR } from '../../src/core/auth/principal.js';
 
 // Debian's chromium, driven by playwright-core (no browser download).
 const LAUNCH = {
@@ -27,7 +28,7 @@ eachDay('2024-01-10', '2024-06-15').forEach((day, index) => {
   if (index % 10 === 0) deltas.push({ day, prefix: demoPrefix, protocol: 'rest', kind: 'refused', count: 3 });
 });
 await rest.store.addCounters(deltas);
-await rest.node.ledger.sealClosedDays();
+await rest.node.ledger.sealClosedDays(LOCAL_OPERATOR);
 
 const api = async (path: string) => {
   const response = await send(`${url}${path}`, { headers: { authorization: auth.auditor } });

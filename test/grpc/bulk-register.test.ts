@@ -5,6 +5,7 @@ import { serial, valueMessagesOf } from '../helpers/bulk-data.js';
 import { authMetadata } from '../helpers/grpc-client.js';
 import { countUnder, startBothNode } from '../helpers/grpc-node.js';
 import { bulkRegister, counter, DEMO, registerItem, write } from './grpc-bulk-helpers.js';
+import { LOCAL_OPERATOR } from '../../src/core/auth/principal.js';
 
 t.test('BulkRegister: 100,000 identifiers streamed, malformed items reported with positions', async (t) => {
   const both = await startBothNode({ dir: t.testdir(), synchronous: 'normal' });
@@ -92,7 +93,7 @@ t.test('BulkRegister refuses callers who can write nothing, and an empty stream 
   const refused = await anonymous.summary;
   t.equal(refused.error?.code, status.UNAUTHENTICATED);
   t.equal(refused.error?.metadata.get('idnode-error-code')[0], 'AUTHENTICATION_FAILED');
-  const auditor = await both.node.principals.addAuditor('Auditor');
+  const auditor = await both.node.principals.addAuditor(LOCAL_OPERATOR, 'Auditor');
   const audit = bulkRegister(both.clients, authMetadata(auditor.id, auditor.secret));
   audit.call.end({ items: [registerItem(1)] });
   t.equal((await audit.summary).error?.metadata.get('idnode-error-code')[0], 'PERMISSION_DENIED');

@@ -2,6 +2,7 @@ import { status } from '@grpc/grpc-js';
 import t from 'tap';
 import { authMetadata, valueMessage } from '../helpers/grpc-client.js';
 import { startBothNode } from '../helpers/grpc-node.js';
+import { LOCAL_OPERATOR } from '../../src/core/auth/principal.js';
 
 const DEMO = '88.999.DEMO';
 
@@ -15,7 +16,7 @@ t.test('DailyFigures: counter rows for auditors and the operator only', async (t
   await clients.unary(clients.resolver, 'Resolve', { handle: `${DEMO}/M-1` });
   await both.node.metering.flush();
 
-  const auditor = await both.node.principals.addAuditor('Auditor');
+  const auditor = await both.node.principals.addAuditor(LOCAL_OPERATOR, 'Auditor');
   const figures = await clients.unary(clients.metering, 'DailyFigures', { fromDay: '2025-07-01', toDay: '2025-07-01' }, authMetadata(auditor.id, auditor.secret));
   t.same(figures, {
     ok: true,
@@ -55,11 +56,11 @@ t.test('Eligibility: the same report as REST, for auditors and the operator only
   const demo = both.credentials.demoEnterprise;
   await clients.unary(clients.registry, 'Create', { handle: `${DEMO}/E-1`, values: [valueMessage(1, 'URL', 'u')] }, authMetadata(demo.id, demo.secret));
   await both.node.metering.flush();
-  const auditor = await both.node.principals.addAuditor('Auditor');
+  const auditor = await both.node.principals.addAuditor(LOCAL_OPERATOR, 'Auditor');
   const reply = await clients.unary(clients.metering, 'Eligibility', { year: 2025 }, authMetadata(auditor.id, auditor.secret));
   t.equal(reply.ok, true);
   if (!reply.ok) return;
-  const expected = await both.node.eligibility.report({ year: 2025 });
+  const expected = await both.node.eligibility.report(LOCAL_OPERATOR, { year: 2025 });
   t.equal(reply.value.year, 2025);
   t.equal(reply.value.policyId, expected.policy.id);
   t.same(reply.value.awards, expected.awards.map((award) => ({ id: award.id, title: award.title, verdict: award.verdict })));

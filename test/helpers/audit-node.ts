@@ -2,6 +2,7 @@ import type { Test } from 'tap';
 import type { Clock } from '../../src/core/clock/clock.js';
 import type { CoreConfig } from '../../src/core/node.js';
 import { basic, startRestNode, type RestNode } from './rest-node.js';
+import { LOCAL_OPERATOR } from '../../src/core/auth/principal.js';
 
 /** A clock tests set by hand (epoch ms). */
 export class ManualClock implements Clock {
@@ -33,7 +34,7 @@ export async function startAuditNode(t: Test, options: { clock?: Clock; config?:
     ...(options.config ? { config: options.config } : {}),
   });
   t.teardown(() => rest.close());
-  const auditor = await rest.node.principals.addAuditor('Test auditor');
+  const auditor = await rest.node.principals.addAuditor(LOCAL_OPERATOR, 'Test auditor');
   const { operator, demoEnterprise } = rest.credentials;
   return {
     rest,

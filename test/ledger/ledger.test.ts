@@ -13,6 +13,7 @@ import { openSqliteStore } from '../../src/store/sqlite/sqlite-store.js';
 import { send } from '../helpers/http.js';
 import { ManualClock, startAuditNode, type AuditNode } from '../helpers/audit-node.js';
 import { TEST_CORE_CONFIG } from '../helpers/rest-node.js';
+import { LOCAL_OPERATOR } from '../../src/core/auth/principal.js';
 
 const value = { values: [{ index: 1, type: 'URL', data: 'https://example.org/x' }] };
 
@@ -38,31 +39,31 @@ t.test('closed days are sealed once, consecutively from the first day with count
   const node = await startAuditNode(t, { clock, config: { ledgerSealDelayMs: 3_600_000 } });
   const ledger = node.rest.node.ledger;
   await traffic(node, 'D1', 3, 4);
-  t.same(await ledger.sealClosedDays(), [], 'today is not closed');
-  t.match(await ledger.status(), { entries: 0, unsealedClosedDays: 0, verified: true });
+  t.same(await ledger.sealClosedDays(LOCAL_OPERATOR), [], 'today is not closed');
+  t.match(await ledger.status(LOCAL_OPERATOR), { entries: 0, unsealedClosedDays: 0, verified: true });
   clock.set('2024-03-02T09:00:00+08:00');
   await traffic(node, 'D2', 2, 1);
   clock.set('2024-03-04T00:00:00.000+08:00');
-  t.equal((await ledger.status()).unsealedClosedDays, 3, 'nothing sealed yet: counted from the first day with counts');
-  const sealed = await ledger.sealClosedDays();
+  t.equal((await ledger.status(LOCAL_OPERATOR)).unsealedClosedDays, 3, 'nothing sealed yet: counted from the first day with counts');
+  const sealed = await ledger.sealClosedDays(LOCAL_OPERATOR);
   t.same(sealed.map((entry) => [entry.seq, entry.day]), [[1, '2024-03-01'], [2, '2024-03-02'], [3, '2024-03-03']], 'through the last closed day; 03-03 had no traffic');
   t.equal(sealed[0]!.previousHash, GENESIS_HASH);
   t.equal(sealed[1]!.previousHash, sealed[0]!.hash);
   t.match(sealed[0]!.totals, { registration: 3, 'resolution.store-read': 1, 'resolution.cache-hit': 3, update: 0 });
   t.match(sealed[2]!, { rowCount: 0, totals: { registration: 0 }, clock: 'system', timeZone: 'Asia/Shanghai', keyId: ledger.keyId });
-  t.same(await ledger.sealClosedDays(), [], 'nothing left to seal');
+  t.same(await ledger.sealClosedDays(LOCAL_OPERATOR), [], 'nothing left to seal');
 
-  const exported = await ledger.export({ rows: true });
+  const exported = await ledger.export(LOCAL_OPERATOR, { rows: true });
   t.equal(exported.entries.length, 3);
   t.same(exported.entries[0]!.rows, [[node.demoPrefix, 'rest', 'registration', 3], [node.demoPrefix, 'rest', 'resolution.cache-hit', 3], [node.demoPrefix, 'rest', 'resolution.store-read', 1]]);
   const result = verifyWith(node, JSON.parse(JSON.stringify(exported)));
   t.same(result.problems, []);
   t.match(result, { ok: true, entries: 3, firstDay: '2024-03-01', lastDay: '2024-03-03', rowsChecked: 3, simulatedDays: 0 });
 
-  const status = await ledger.status();
+  const status = await ledger.status(LOCAL_OPERATOR);
   t.match(status, { entries: 3, firstDay: '2024-03-01', lastDay: '2024-03-03', latestClosedDay: '2024-03-03', unsealedClosedDays: 0, verified: true });
   clock.set('2024-03-06T12:00:00+08:00');
-  t.equal((await ledger.status()).unsealedClosedDays, 2);
+  t.equal((await ledger.status(LOCAL_OPERATOR)).unsealedClosedDays, 2);
 });
 
 t.test('verification names the day that was changed, removed or reordered', async (t) => {
@@ -73,8 +74,8 @@ t.test('verification names the day that was changed, removed or reordered', asyn
     await traffic(node, day, 2, 1);
   }
   clock.set('2024-05-05T00:00:01+08:00');
-  t.equal((await node.rest.node.ledger.sealClosedDays()).length, 4);
-  const honest = (await node.rest.node.ledger.export({ rows: true })) as LedgerExport;
+  t.equal((await node.rest.node.ledger.sealClosedDays(LOCAL_OPERATOR)).length, 4);
+  const honest = (await node.rest.node.ledger.export(LOCAL_OPERATOR, { rows: true })) as LedgerExport;
   const copy = (): LedgerExport => JSON.parse(JSON.stringify(honest)) as LedgerExport;
   t.ok(verifyWith(node, copy()).ok, 'the honest export verifies');
 
@@ -124,17 +125,17 @@ t.test('editing one count in the database makes verification fail, naming the da
   clock.set('2024-07-11T08:00:00+08:00');
   await traffic(node, 'B', 1, 1);
   clock.set('2024-07-12T08:00:00+08:00');
-  await node.rest.node.ledger.sealClosedDays();
-  t.ok(verifyWith(node, await node.rest.node.ledger.export({ rows: true })).ok);
+  await node.rest.node.ledger.sealClosedDays(LOCAL_OPERATOR);
+  t.ok(verifyWith(node, await node.rest.node.ledger.export(LOCAL_OPERATOR, { rows: true })).ok);
 
   const db = new Database(node.rest.dataFile);
   t.teardown(() => db.close());
   t.equal(db.prepare("UPDATE counters SET count = count + 1 WHERE day = '2024-07-10' AND kind = 'registration'").run().changes, 1);
-  const result = verifyWith(node, await node.rest.node.ledger.export({ rows: true }));
+  const result = verifyWith(node, await node.rest.node.ledger.export(LOCAL_OPERATOR, { rows: true }));
   t.notOk(result.ok);
   t.same(result.problems.map((problem) => problem.day), ['2024-07-10']);
   t.match(result.problems[0]!.message, /registration sealed 5, now 6/);
-  t.match(await node.rest.node.ledger.status(), { verified: false, problems: [{ day: '2024-07-10' }] });
+  t.match(await node.rest.node.ledger.status(LOCAL_OPERATOR), { verified: false, problems: [{ day: '2024-07-10' }] });
 
   t.throws(() => db.prepare("UPDATE ledger SET entry = '{}' WHERE day = '2024-07-10'").run(), /append-only/, 'the ledger table refuses edits');
   t.throws(() => db.prepare('DELETE FROM ledger').run(), /append-only/);
@@ -145,11 +146,11 @@ t.test('a day seals by itself shortly after it closes (real-time delay, even on 
   const node = await startAuditNode(t, { clock, config: { ledgerSealDelayMs: 150 } });
   await traffic(node, 'Z', 1, 0);
   await new Promise((resolve) => setTimeout(resolve, 400));
-  t.equal((await node.rest.node.ledger.entries()).length, 0, 'the day has not closed');
+  t.equal((await node.rest.node.ledger.entries(LOCAL_OPERATOR)).length, 0, 'the day has not closed');
   clock.set('2024-08-02T00:00:00.000+08:00');
   const deadline = Date.now() + 5000;
-  while ((await node.rest.node.ledger.entries()).length === 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
-  t.same((await node.rest.node.ledger.entries()).map((entry) => entry.day), ['2024-08-01']);
+  while ((await node.rest.node.ledger.entries(LOCAL_OPERATOR)).length === 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
+  t.same((await node.rest.node.ledger.entries(LOCAL_OPERATOR)).map((entry) => entry.day), ['2024-08-01']);
 });
 
 t.test('two processes sealing at once keep one consistent chain; a set clock marks entries simulated', async (t) => {
@@ -170,10 +171,10 @@ t.test('two processes sealing at once keep one consistent chain; a set clock mar
   await a.store.addCounters([{ day: '2024-09-01', prefix: '88.999.DEMO', protocol: 'rest', kind: 'registration', count: 7 }]);
   // At 2 days per real second, several days close within a second.
   await new Promise((resolve) => setTimeout(resolve, 1500));
-  const [sealedA, sealedB] = await Promise.all([a.ledger.sealClosedDays(), b.ledger.sealClosedDays()]);
+  const [sealedA, sealedB] = await Promise.all([a.ledger.sealClosedDays(LOCAL_OPERATOR), b.ledger.sealClosedDays(LOCAL_OPERATOR)]);
   const all = [...sealedA, ...sealedB].map((entry) => entry.seq).sort((x, y) => x - y);
   t.same(all, [...new Set(all)], 'no seq sealed twice');
-  const exported = await a.ledger.export({ rows: true });
+  const exported = await a.ledger.export(LOCAL_OPERATOR, { rows: true });
   t.ok(exported.entries.length >= 2);
   t.ok(exported.entries.every((entry) => entry.clock === 'simulated'));
   t.equal(a.ledger.keyId, b.ledger.keyId, 'one key per store');

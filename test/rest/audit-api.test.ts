@@ -4,6 +4,7 @@ import { parsePublicKey } from '../../src/core/ledger/node-key.js';
 import { verifyLedger } from '../../src/core/ledger/verify-ledger.js';
 import { send } from '../helpers/http.js';
 import { ManualClock, startAuditNode } from '../helpers/audit-node.js';
+import { LOCAL_OPERATOR } from '../../src/core/auth/principal.js';
 
 const value = { values: [{ index: 1, type: 'URL', data: 'https://example.org/a' }] };
 
@@ -11,7 +12,7 @@ t.test('metering API: daily rows per prefix, totals, CSV, filters and errors', a
   const clock = new ManualClock(Date.parse('2024-04-01T10:00:00+08:00'));
   const node = await startAuditNode(t, { clock });
   const { url, auth, demoPrefix } = node;
-  const other = await node.rest.node.principals.addEnterprise({ prefix: '88.999.7', name: 'Other' });
+  const other = await node.rest.node.principals.addEnterprise(LOCAL_OPERATOR, { prefix: '88.999.7', name: 'Other' });
   const otherAuth = `Basic ${Buffer.from(`${other.id}:${other.secret}`).toString('base64')}`;
   await send(`${url}/api/handles/${demoPrefix}/A`, { method: 'PUT', headers: { authorization: auth.demo }, json: value });
   await send(`${url}/api/handles/${demoPrefix}/A`);

@@ -2,6 +2,7 @@ import t from 'tap';
 import { send } from '../helpers/http.js';
 import { basic } from '../helpers/rest-node.js';
 import { assertError, PREFIX_A, PREFIX_B, startFixture } from './rest-fixture.js';
+import { LOCAL_OPERATOR } from '../../src/core/auth/principal.js';
 
 const fx = await startFixture(t);
 const { rest, auth } = fx;
@@ -81,7 +82,7 @@ t.test('DELETE with a bad index parameter: 400 REQUEST_INVALID, unchanged', asyn
 t.test('GET /api/handles?prefix=P lists identifiers under exactly P, a page at a time', async (t) => {
   const suffixes = ['L-01', 'L-02', 'L-03', 'L-04', 'L-05'];
   const listPrefix = '88.999.A.LIST';
-  const owner = await rest.node.principals.addEnterprise({ prefix: listPrefix, name: 'Lister' });
+  const owner = await rest.node.principals.addEnterprise(LOCAL_OPERATOR, { prefix: listPrefix, name: 'Lister' });
   const ownerAuth = basic(owner.id, owner.secret);
   for (const suffix of suffixes) t.equal((await fx.put(`${listPrefix}/${suffix}`, three, ownerAuth)).status, 201);
   t.equal((await fx.put(`${listPrefix}.SUB/L-99`, three, auth.operator)).status, 201, 'a derived prefix, not listed under its parent');

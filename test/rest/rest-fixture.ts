@@ -3,6 +3,7 @@ import type { IssuedCredential } from '../../src/core/enterprises/principals-adm
 import type { HandleRecord } from '../../src/core/store/store.js';
 import { send, type Sent } from '../helpers/http.js';
 import { basic, startRestNode, type RestNode, type RestNodeOptions } from '../helpers/rest-node.js';
+import { LOCAL_OPERATOR } from '../../src/core/auth/principal.js';
 
 /** Enterprise prefixes of the fixture: A and B are siblings below the node prefix 88.999. */
 export const PREFIX_A = '88.999.A';
@@ -39,9 +40,9 @@ export interface Fixture {
 export async function startFixture(t: Test, options: Omit<RestNodeOptions, 'dir'> = {}): Promise<Fixture> {
   const rest = await startRestNode({ dir: t.testdir(), ...options });
   t.teardown(() => rest.close());
-  const a = await rest.node.principals.addEnterprise({ prefix: PREFIX_A, name: 'Enterprise A' });
-  const b = await rest.node.principals.addEnterprise({ prefix: PREFIX_B, name: 'Enterprise B' });
-  const auditor = await rest.node.principals.addAuditor('Auditor');
+  const a = await rest.node.principals.addEnterprise(LOCAL_OPERATOR, { prefix: PREFIX_A, name: 'Enterprise A' });
+  const b = await rest.node.principals.addEnterprise(LOCAL_OPERATOR, { prefix: PREFIX_B, name: 'Enterprise B' });
+  const auditor = await rest.node.principals.addAuditor(LOCAL_OPERATOR, 'Auditor');
   const operator = rest.credentials.operator;
   const auth: Callers = {
     operator: basic(operator.id, operator.secret),

@@ -24,6 +24,10 @@ export interface Outcome {
   ok: boolean;
   code?: string;
   responseCode?: number;
+  /** The front end's own status (HTTP status, gRPC status code): differs between front ends by design. */
+  wireStatus?: number;
+  /** REST: the WWW-Authenticate header of a 401. */
+  challenge?: string;
   handle?: string;
   created?: boolean;
   values?: { index: number; type: string; format: string; value: string; ttl: number; permissions: string }[];
@@ -40,14 +44,69 @@ export interface Driver {
   batch(who: Who, items: { handle: string; values: ScenarioValue[] }[]): Promise<Outcome>;
   /** The streaming import (REST NDJSON, gRPC BulkRegister). */
   stream(who: Who, items: { handle: string; values: ScenarioValue[] }[]): Promise<Outcome>;
+  // The operations below are offered by some front ends only; a driver leaves out those its front end lacks.
+  /** One lookup over the pipelined resolution stream. */
+  resolveStream?(who: Who, handle: string): Promise<Outcome>;
+  listHandles?(who: Who, prefix: string): Promise<Outcome>;
+  listPrefixes?(who: Who): Promise<Outcome>;
+  homePrefix?(who: Who, prefix: string): Promise<Outcome>;
+  unhomePrefix?(who: Who, prefix: string): Promise<Outcome>;
+  listEnterprises?(who: Who): Promise<Outcome>;
+  addEnterprise?(who: Who, prefix: string, name: string): Promise<Outcome>;
+  revokeEnterprise?(who: Who, prefix: string): Promise<Outcome>;
+  rotateEnterpriseSecret?(who: Who, prefix: string): Promise<Outcome>;
+  /** Metered figures per day (REST /api/v1/metering/daily, gRPC DailyFigures). */
+  dailyFigures?(who: Who, from: string, to: string): Promise<Outcome>;
+  meteringTotals?(who: Who, from: string, to: string): Promise<Outcome>;
+  eligibility?(who: Who, year: number): Promise<Outcome>;
+  policies?(who: Who): Promise<Outcome>;
+  ledgerExport?(who: Who): Promise<Outcome>;
+  ledgerStatus?(who: Who): Promise<Outcome>;
+  ledgerSeal?(who: Who): Promise<Outcome>;
+  nodeKey?(who: Who): Promise<Outcome>;
+  dashboard?(who: Who, year: number): Promise<Outcome>;
 }
+
+/** The operations a driver may lack (see Driver). */
+export type OptionalOperation = { [K in keyof Driver]-?: undefined extends Driver[K] ? K : never }[keyof Driver];
 
 export function restDriver(node: BothNode): Driver {
   const headers = (who: Who): Record<string, string> => (who ? { authorization: basic(who.id, who.secret) } : {});
   const path = (handle: string) => `${node.url}/api/handles/${handle.split('/').map(encodeURIComponent).join('/')}`;
   const failure = (body: Json): Outcome => ({ ok: false, code: body.code, responseCode: body.responseCode });
+  /** Any other REST call: ok for a 2xx, else the error body's code, with the HTTP status and challenge. */
+  const request = async (method: string, path: string, who: Who, json?: unknown): Promise<Outcome> => {
+    const response = await fetch(`${node.url}${path}`, {
+      method,
+      headers: { ...headers(who), ...(json === undefined ? {} : { 'content-type': 'application/json' }) },
+      ...(json === undefined ? {} : { body: JSON.stringify(json) }),
+    });
+    const text = await response.text();
+    const challenge = response.headers.get('www-authenticate');
+    const common = { wireStatus: response.status, ...(challenge === null ? {} : { challenge }) };
+    if (response.status < 300) return { ok: true, ...common };
+    return { ...failure(JSON.parse(text)), ...common };
+  };
+  const segment = encodeURIComponent;
   return {
     protocol: 'rest',
+    listHandles: (who, prefix) => request('GET', `/api/handles?prefix=${segment(prefix)}`, who),
+    listPrefixes: (who) => request('GET', '/api/prefixes', who),
+    homePrefix: (who, prefix) => request('POST', `/api/prefixes/${segment(prefix)}`, who),
+    unhomePrefix: (who, prefix) => request('DELETE', `/api/prefixes/${segment(prefix)}`, who),
+    listEnterprises: (who) => request('GET', '/api/v1/enterprises', who),
+    addEnterprise: (who, prefix, name) => request('POST', '/api/v1/enterprises', who, { prefix, name }),
+    revokeEnterprise: (who, prefix) => request('DELETE', `/api/v1/enterprises/${segment(prefix)}`, who),
+    rotateEnterpriseSecret: (who, prefix) => request('POST', `/api/v1/enterprises/${segment(prefix)}/rotate-secret`, who),
+    dailyFigures: (who, from, to) => request('GET', `/api/v1/metering/daily?from=${from}&to=${to}`, who),
+    meteringTotals: (who, from, to) => request('GET', `/api/v1/metering/totals?from=${from}&to=${to}`, who),
+    eligibility: (who, year) => request('GET', `/api/v1/eligibility?year=${year}`, who),
+    policies: (who) => request('GET', '/api/v1/policies', who),
+    ledgerExport: (who) => request('GET', '/api/v1/ledger', who),
+    ledgerStatus: (who) => request('GET', '/api/v1/ledger/status', who),
+    ledgerSeal: (who) => request('POST', '/api/v1/ledger/seal', who),
+    nodeKey: (who) => request('GET', '/api/v1/node-key', who),
+    dashboard: (who, year) => request('GET', `/dashboard?year=${year}`, who),
     async create(who, handle, values) {
       const reply = await send(`${path(handle)}?overwrite=false`, { method: 'PUT', headers: headers(who), json: { values } });
       return reply.status < 300 ? { ok: true, handle: reply.body.handle, created: reply.status === 201 } : failure(reply.body);
@@ -88,16 +147,36 @@ export function restDriver(node: BothNode): Driver {
 export function grpcDriver(node: BothNode): Driver {
   const clients: IdnodeClients = node.clients;
   const metadata = (who: Who) => (who ? authMetadata(who.id, who.secret) : new Metadata());
-  const call = async (client: 'registry' | 'resolver', method: string, who: Who, request: object) => clients.unary(clients[client], method, request, metadata(who));
+  const call = async (client: 'registry' | 'resolver' | 'metering', method: string, who: Who, request: object) => clients.unary(clients[client], method, request, metadata(who));
   const failure = (outcome: { code: string | undefined; responseCode: string | undefined }): Outcome => ({
     ok: false,
     code: outcome.code,
     responseCode: Number(outcome.responseCode),
   });
+  /** Any other unary call: ok, or the trailers' code with the gRPC status. */
+  const unary = async (client: 'metering', method: string, who: Who, request: object): Promise<Outcome> => {
+    const reply = await call(client, method, who, request);
+    return reply.ok ? { ok: true, wireStatus: 0 } : { ...failure(reply), wireStatus: reply.status };
+  };
   const written = (reply: Awaited<ReturnType<typeof call>>): Outcome =>
     reply.ok ? { ok: true, handle: reply.value.handle, created: reply.value.status === 'WRITE_STATUS_CREATED' } : failure(reply);
   return {
     protocol: 'grpc',
+    dailyFigures: (who, from, to) => unary('metering', 'DailyFigures', who, { fromDay: from, toDay: to }),
+    eligibility: (who, year) => unary('metering', 'Eligibility', who, { year }),
+    async resolveStream(who, handle) {
+      const reply = await new Promise<Json>((resolve, reject) => {
+        const stream = clients.resolver['ResolveStream']!.call(clients.resolver, metadata(who));
+        stream.once('data', (data: Json) => {
+          resolve(data);
+          stream.cancel();
+        });
+        stream.once('error', (error: ServiceError) => (error.code === 1 ? undefined : reject(error)));
+        stream.write({ handle, indexes: [], types: [] });
+      });
+      if (reply.error) return { ok: false, code: reply.error.code, responseCode: reply.error.responseCode };
+      return { ok: true, handle: reply.response.handle, responseCode: reply.response.responseCode };
+    },
     async create(who, handle, values) {
       return written(await call('registry', 'Create', who, { handle, values: values.map(valueMessage) }));
     },

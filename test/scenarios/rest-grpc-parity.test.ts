@@ -1,6 +1,7 @@
 import t from 'tap';
 import { startBothNode, type BothNode } from '../helpers/grpc-node.js';
 import { grpcDriver, restDriver, type Driver, type Outcome, type Who } from './drivers.js';
+import { LOCAL_OPERATOR } from '../../src/core/auth/principal.js';
 
 const DEMO = '88.999.DEMO';
 const OTHER = '88.999.OTHER';
@@ -77,7 +78,7 @@ const STEPS: Step[] = [
 ];
 
 async function actorsOf(node: BothNode): Promise<Actors> {
-  const other = await node.node.principals.addEnterprise({ prefix: OTHER, name: 'Other enterprise' });
+  const other = await node.node.principals.addEnterprise(LOCAL_OPERATOR, { prefix: OTHER, name: 'Other enterprise' });
   const demo = node.credentials.demoEnterprise;
   return {
     demo: { id: demo.id, secret: demo.secret },

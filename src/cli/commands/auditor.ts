@@ -1,4 +1,5 @@
 import { Command } from 'commander';
+import { LOCAL_OPERATOR } from '../../core/auth/principal.js';
 import { withAdminNode } from '../admin-node.js';
 import type { CliIo } from '../cli-io.js';
 import { configFromOptions } from '../shared-options.js';
@@ -12,7 +13,7 @@ export function auditorCommand(io: CliIo): Command {
     .requiredOption('--name <name>', 'who the auditor is')
     .action(async (options: Record<string, unknown>) => {
       const config = configFromOptions(options, io);
-      const issued = await withAdminNode(config, (node) => node.principals.addAuditor(String(options['name'])));
+      const issued = await withAdminNode(config, (node) => node.principals.addAuditor(LOCAL_OPERATOR, String(options['name'])));
       print(io, options['json'] === true, credentialJson(issued), () => `Issued auditor credential\n${credentialText(issued)}`);
     });
   return command;

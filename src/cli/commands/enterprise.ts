@@ -1,5 +1,6 @@
 import { Command } from 'commander';
 import type { IssuedCredential, PrincipalSummary } from '../../core/enterprises/principals-admin.js';
+import { LOCAL_OPERATOR } from '../../core/auth/principal.js';
 import { withAdminNode } from '../admin-node.js';
 import type { CliIo } from '../cli-io.js';
 import { ADMIN_FLAG_SETTINGS, addSettingOptions, configFromOptions } from '../shared-options.js';
@@ -14,13 +15,13 @@ export function enterpriseCommand(io: CliIo): Command {
     .requiredOption('--name <name>', 'enterprise name')
     .action(async (options: Record<string, unknown>) => {
       const config = configFromOptions(options, io);
-      const issued = await withAdminNode(config, (node) => node.principals.addEnterprise({ prefix: String(options['prefix']), name: String(options['name']) }));
+      const issued = await withAdminNode(config, (node) => node.principals.addEnterprise(LOCAL_OPERATOR, { prefix: String(options['prefix']), name: String(options['name']) }));
       print(io, options['json'] === true, credentialJson(issued), () => `Allocated enterprise prefix ${issued.prefix}\n${credentialText(issued)}`);
     });
 
   admin(command.command('list').description('list enterprises, revoked ones included')).action(async (options: Record<string, unknown>) => {
     const config = configFromOptions(options, io);
-    const enterprises = await withAdminNode(config, (node) => node.principals.listEnterprises());
+    const enterprises = await withAdminNode(config, (node) => node.principals.listEnterprises(LOCAL_OPERATOR));
     print(io, options['json'] === true, enterprises, () => listText(enterprises));
   });
 
@@ -28,7 +29,7 @@ export function enterpriseCommand(io: CliIo): Command {
     .requiredOption('--prefix <prefix>', 'enterprise prefix')
     .action(async (options: Record<string, unknown>) => {
       const config = configFromOptions(options, io);
-      const summary = await withAdminNode(config, (node) => node.principals.revokeEnterprise(String(options['prefix'])));
+      const summary = await withAdminNode(config, (node) => node.principals.revokeEnterprise(LOCAL_OPERATOR, String(options['prefix'])));
       print(io, options['json'] === true, summary, () => `Revoked ${summary.id} (prefix ${summary.prefix}) at ${summary.revokedAt}\n`);
     });
 
@@ -36,7 +37,7 @@ export function enterpriseCommand(io: CliIo): Command {
     .requiredOption('--prefix <prefix>', 'enterprise prefix')
     .action(async (options: Record<string, unknown>) => {
       const config = configFromOptions(options, io);
-      const issued = await withAdminNode(config, (node) => node.principals.rotateEnterpriseSecret(String(options['prefix'])));
+      const issued = await withAdminNode(config, (node) => node.principals.rotateEnterpriseSecret(LOCAL_OPERATOR, String(options['prefix'])));
       print(io, options['json'] === true, credentialJson(issued), () => `New secret for enterprise prefix ${issued.prefix}; the old one no longer works\n${credentialText(issued)}`);
     });
 

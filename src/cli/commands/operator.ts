@@ -1,5 +1,6 @@
 import { Command } from 'commander';
 import { operatorNodePrefix } from '../../core/first-run.js';
+import { LOCAL_OPERATOR } from '../../core/auth/principal.js';
 import { withAdminNode } from '../admin-node.js';
 import type { CliIo } from '../cli-io.js';
 import { configFromOptions } from '../shared-options.js';
@@ -12,7 +13,7 @@ export function operatorCommand(io: CliIo): Command {
   admin(command.command('rotate-secret').description('issue a new operator secret (creating the operator if absent); the old one stops working at once'))
     .action(async (options: Record<string, unknown>) => {
       const config = configFromOptions(options, io);
-      const issued = await withAdminNode(config, (node) => node.principals.rotateOperatorSecret(operatorNodePrefix(node)));
+      const issued = await withAdminNode(config, (node) => node.principals.rotateOperatorSecret(LOCAL_OPERATOR, operatorNodePrefix(node)));
       print(io, options['json'] === true, credentialJson(issued), () => `New operator secret; the old one no longer works\n${credentialText(issued)}`);
     });
   return command;

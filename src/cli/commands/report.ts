@@ -3,6 +3,7 @@ import { parseYear } from '../../core/eligibility/eligibility.js';
 import { renderReportHtml } from '../../core/eligibility/render-html.js';
 import { renderReportMarkdown } from '../../core/eligibility/render-markdown.js';
 import { IdnodeError } from '../../core/errors/catalogue.js';
+import { LOCAL_OPERATOR } from '../../core/auth/principal.js';
 import { withAdminNode } from '../admin-node.js';
 import type { CliIo } from '../cli-io.js';
 import { ADMIN_FLAG_SETTINGS, addSettingOptions, configFromOptions } from '../shared-options.js';
@@ -21,7 +22,7 @@ export function reportCommand(io: CliIo): Command {
       const year = parseYear(options['year'], '--year');
       const config = configFromOptions(options, io);
       const report = await withAdminNode(config, (node) =>
-        node.eligibility.report({ ...(year === undefined ? {} : { year }), ...(typeof options['policy'] === 'string' ? { policyId: options['policy'] } : {}) }),
+        node.eligibility.report(LOCAL_OPERATOR, { ...(year === undefined ? {} : { year }), ...(typeof options['policy'] === 'string' ? { policyId: options['policy'] } : {}) }),
       );
       io.stdout(format === 'md' ? renderReportMarkdown(report) : format === 'html' ? renderReportHtml(report) : `${JSON.stringify(report, null, 2)}\n`);
     });

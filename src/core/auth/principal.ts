@@ -10,6 +10,13 @@ export type Principal =
 
 export const ANONYMOUS: Principal = Object.freeze({ kind: 'anonymous' });
 
+/**
+ * The operator at the machine: whoever holds the data directory (or the database) can change anything in it
+ * anyway, so the commands that open the store directly (the CLI's admin commands, the first start) act as
+ * the operator, and say so by passing this principal. It has no credential and no front end produces it.
+ */
+export const LOCAL_OPERATOR: Principal = Object.freeze({ kind: 'operator', id: 'local-operator (holder of the data directory)' });
+
 /** Credential identities are `{index}:{handle}`; enterprises get index 300 on `0.NA/<their prefix>`. */
 export const IDENTITY_INDEX = 300;
 

@@ -1,3 +1,5 @@
+import { assertCanAudit } from '../auth/access.js';
+import type { Principal } from '../auth/principal.js';
 import { firstDayOfYear, lastDayOfYear, yearOf } from '../clock/calendar-day.js';
 import type { Clock } from '../clock/clock.js';
 import type { MeteringDay } from '../clock/metering-day.js';
@@ -29,7 +31,7 @@ export class Eligibility {
     private readonly store: Store,
     private readonly meteringDay: MeteringDay,
     private readonly clock: Clock,
-    readonly policies: PolicyCatalogue,
+    private readonly policies: PolicyCatalogue,
   ) {}
 
   /** Replaces the connection probe (the federation client sets one when a top-level node is configured). */
@@ -43,12 +45,17 @@ export class Eligibility {
   }
 
   /**
-   * The report of `policyId` (the default policy when undefined) for `year` (the current one when undefined).
-   * Throws IdnodeError REQUEST_INVALID for a year outside 1..9999, POLICY_NOT_FOUND for an unknown policy.
+   * The report of `policyId` (the default policy when undefined) for `year` (the current one when undefined;
+   * text, as a request carries it, is read by parseYear), for auditors and the operator. Throws IdnodeError
+   * AUTHENTICATION_REQUIRED / PERMISSION_DENIED first, then REQUEST_INVALID for a year that is not one of
+   * 1..9999, POLICY_NOT_FOUND for an unknown policy.
    */
-  async report(options: { year?: number; policyId?: string } = {}): Promise<EligibilityReport> {
+  async report(principal: Principal, options: { year?: number | string; policyId?: string } = {}): Promise<EligibilityReport> {
+    assertCanAudit(principal, 'reading the eligibility report');
+    // Text is read before the policy is looked up, and a number checked after, as the front ends always did.
+    const asked = typeof options.year === 'string' ? parseYear(options.year) : options.year;
     const policy: Policy = this.policies.get(options.policyId);
-    const year = options.year ?? this.currentYear();
+    const year = asked ?? this.currentYear();
     if (!Number.isSafeInteger(year) || year < 1 || year > 9999) throw new IdnodeError('REQUEST_INVALID', `year must be a calendar year from 1 to 9999, got ${year}`);
     const nowMs = this.clock.now();
     const sums = await this.store.sumCounters({ fromDay: firstDayOfYear(year), toDay: lastDayOfYear(year), groupBy: ['day'] });
@@ -71,6 +78,12 @@ export class Eligibility {
       clock: describeClock(this.clock),
       connection: await this.connection(),
     });
+  }
+
+  /** The policies this node knows and the default one, for auditors and the operator (throws as report does). */
+  policyList(principal: Principal): { default: string; policies: Policy[] } {
+    assertCanAudit(principal, 'reading award policies');
+    return { default: this.policies.defaultId, policies: this.policies.list() };
   }
 }
 

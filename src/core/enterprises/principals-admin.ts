@@ -3,7 +3,8 @@ import { normalisePrefix } from '../identifier/identifier.js';
 import type { Clock, Random } from '../clock/clock.js';
 import type { HomedPrefixes } from '../homing/homed-prefixes.js';
 import type { PrincipalRecord, PrincipalRole, Store } from '../store/store.js';
-import { enterpriseIdentity, IDENTITY_INDEX } from '../auth/principal.js';
+import { assertOperator } from '../auth/access.js';
+import { enterpriseIdentity, IDENTITY_INDEX, type Principal } from '../auth/principal.js';
 import { generateSecret, storeSecret } from '../auth/secrets.js';
 
 /** What an operator sees of a principal; the secret hash never leaves the store layer. */
@@ -27,7 +28,9 @@ const MAX_NAME_LENGTH = 200;
 
 /**
  * Operator actions on credentials: allocate enterprise prefixes with their credential, revoke, rotate
- * secrets, and the node's own operator and auditor identities. Shared by the admin REST API and the CLI.
+ * secrets, and the node's own operator and auditor identities. Shared by the admin REST API and the CLI
+ * (which acts as LOCAL_OPERATOR). Every method is for the operator and checks that first: it throws
+ * AUTHENTICATION_REQUIRED (anonymous) or PERMISSION_DENIED (enterprises, auditors) before anything else.
  */
 export class PrincipalsAdmin {
   constructor(
@@ -41,7 +44,8 @@ export class PrincipalsAdmin {
    * Allocates `prefix` (strictly below a homed node prefix) to an enterprise and issues its credential
    * `300:0.NA/<prefix>`. Throws NOT_HOMED, ENTERPRISE_PREFIX_TAKEN, REQUEST_INVALID (name).
    */
-  async addEnterprise(input: { prefix: string; name: string }): Promise<IssuedCredential> {
+  async addEnterprise(principal: Principal, input: { prefix: string; name: string }): Promise<IssuedCredential> {
+    assertOperator(principal, 'adding an enterprise');
     const prefix = normalisePrefix(input.prefix);
     const name = checkName(input.name);
     const home = this.homing.homeOf(prefix);
@@ -54,19 +58,22 @@ export class PrincipalsAdmin {
     return { ...issued, prefix };
   }
 
-  async listEnterprises(): Promise<PrincipalSummary[]> {
+  async listEnterprises(principal: Principal): Promise<PrincipalSummary[]> {
+    assertOperator(principal, 'listing enterprises');
     return (await this.store.listPrincipals('enterprise')).map(summarise);
   }
 
   /** Revokes at once (the next request with the old credential fails). Throws ENTERPRISE_NOT_FOUND. */
-  async revokeEnterprise(prefixInput: string): Promise<PrincipalSummary> {
+  async revokeEnterprise(principal: Principal, prefixInput: string): Promise<PrincipalSummary> {
+    assertOperator(principal, 'revoking an enterprise');
     const record = await this.enterprise(prefixInput);
     if (record.revokedAtMs === undefined) await this.store.revokePrincipal(record.id, this.clock.now());
     return summarise((await this.store.getPrincipal(record.id))!);
   }
 
   /** Issues a new secret; the old one stops working at once. Throws ENTERPRISE_NOT_FOUND, PRINCIPAL_REVOKED. */
-  async rotateEnterpriseSecret(prefixInput: string): Promise<IssuedCredential> {
+  async rotateEnterpriseSecret(principal: Principal, prefixInput: string): Promise<IssuedCredential> {
+    assertOperator(principal, 'rotating a secret');
     const record = await this.enterprise(prefixInput);
     return { ...(await this.rotate(record)), prefix: record.prefix! };
   }
@@ -75,21 +82,24 @@ export class PrincipalsAdmin {
    * The operator identity is `300:0.NA/<first node prefix>`. Creates it when absent and returns the
    * secret; returns `undefined` when it already exists (its secret was shown once, at creation).
    */
-  async ensureOperator(nodePrefix: string): Promise<IssuedCredential | undefined> {
+  async ensureOperator(principal: Principal, nodePrefix: string): Promise<IssuedCredential | undefined> {
+    assertOperator(principal, 'creating the operator');
     const id = `${IDENTITY_INDEX}:0.NA/${normalisePrefix(nodePrefix)}`;
     return this.insert({ id, role: 'operator', prefix: undefined, name: 'operator' });
   }
 
   /** Issues a new operator secret (recovery path for an operator who lost it; CLI only). */
-  async rotateOperatorSecret(nodePrefix: string): Promise<IssuedCredential> {
+  async rotateOperatorSecret(principal: Principal, nodePrefix: string): Promise<IssuedCredential> {
+    assertOperator(principal, 'rotating the operator secret');
     const id = `${IDENTITY_INDEX}:0.NA/${normalisePrefix(nodePrefix)}`;
     const record = await this.store.getPrincipal(id);
-    if (!record) return (await this.ensureOperator(nodePrefix))!;
+    if (!record) return (await this.ensureOperator(principal, nodePrefix))!;
     return this.rotate(record);
   }
 
   /** Auditors read metering, reports and the ledger and write nothing. Identity `300:0.NA/AUDITOR.<n>`. */
-  async addAuditor(nameInput: string): Promise<IssuedCredential> {
+  async addAuditor(principal: Principal, nameInput: string): Promise<IssuedCredential> {
+    assertOperator(principal, 'adding an auditor');
     const name = checkName(nameInput);
     for (;;) {
       const id = `${IDENTITY_INDEX}:0.NA/AUDITOR.${this.random.bytes(4).toString('hex').toUpperCase()}`;

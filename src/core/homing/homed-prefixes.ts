@@ -1,3 +1,5 @@
+import { assertOperator } from '../auth/access.js';
+import type { Principal } from '../auth/principal.js';
 import { IdnodeError } from '../errors/catalogue.js';
 import { isUnderPrefix, normalisePrefix } from '../identifier/identifier.js';
 import type { Clock } from '../clock/clock.js';
@@ -49,8 +51,15 @@ export class HomedPrefixes {
     }
   }
 
-  /** Homes `input` at run time. Throws PREFIX_ALREADY_HOMED when it is. Returns the normalised prefix. */
-  async add(input: string): Promise<string> {
+  /**
+   * Homes `input` at run time, for the operator; listing the homed prefixes (list) is public. Throws
+   * AUTHENTICATION_REQUIRED / PERMISSION_DENIED (anyone but the operator), then REQUEST_INVALID when `input`
+   * is not text, a PREFIX_* code when it is no prefix, PREFIX_ALREADY_HOMED when it is homed. Returns the
+   * normalised prefix.
+   */
+  async add(principal: Principal, input: unknown): Promise<string> {
+    assertOperator(principal, 'homing a prefix');
+    if (typeof input !== 'string') throw new IdnodeError('REQUEST_INVALID', 'name the prefix to home, e.g. "88.777"');
     const prefix = normalisePrefix(input);
     const added = await this.store.addHomedPrefix({ prefix, source: 'api', createdAtMs: this.clock.now() });
     if (!added) throw new IdnodeError('PREFIX_ALREADY_HOMED', `prefix ${prefix} is already homed on this node`);
@@ -58,8 +67,12 @@ export class HomedPrefixes {
     return prefix;
   }
 
-  /** Unhomes a prefix homed over the API. Throws NOT_HOMED or PREFIX_CONFIGURED. */
-  async remove(input: string): Promise<string> {
+  /**
+   * Unhomes a prefix homed over the API, for the operator. Throws AUTHENTICATION_REQUIRED / PERMISSION_DENIED
+   * (anyone but the operator), then NOT_HOMED or PREFIX_CONFIGURED.
+   */
+  async remove(principal: Principal, input: string): Promise<string> {
+    assertOperator(principal, 'unhoming a prefix');
     const prefix = normalisePrefix(input);
     const homed = this.prefixes.find((candidate) => candidate.prefix === prefix);
     if (!homed) throw new IdnodeError('NOT_HOMED', `prefix ${prefix} is not homed on this node`);

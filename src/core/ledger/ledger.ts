@@ -1,3 +1,5 @@
+import { assertCanAudit, assertOperator } from '../auth/access.js';
+import type { Principal } from '../auth/principal.js';
 import { daysBetween, nextDay, previousDay } from '../clock/calendar-day.js';
 import type { Clock } from '../clock/clock.js';
 import type { MeteringDay } from '../clock/metering-day.js';
@@ -96,20 +98,32 @@ export class Ledger {
   }
 
   /**
-   * Seals every closed day not sealed yet, now; returns the entries this call sealed (oldest first). Flushes this
-   * process's metering first. Throws IdnodeError STORE_UNAVAILABLE / INTERNAL_ERROR when the store fails
-   * (entries sealed before the failure stay sealed).
+   * Seals every closed day not sealed yet, now, for the operator; returns the entries this call sealed (oldest
+   * first). Flushes this process's metering first. Throws IdnodeError AUTHENTICATION_REQUIRED / PERMISSION_DENIED
+   * (anyone but the operator), STORE_UNAVAILABLE / INTERNAL_ERROR when the store fails (entries sealed before
+   * the failure stay sealed).
    */
-  sealClosedDays(): Promise<LedgerEntry[]> {
+  async sealClosedDays(principal: Principal): Promise<LedgerEntry[]> {
+    assertOperator(principal, 'sealing the ledger');
     return this.exclusive(() => this.sealThrough(this.latestClosedDay()));
   }
 
-  async entries(): Promise<LedgerEntry[]> {
+  /** Every entry, oldest first, for auditors and the operator (throws AUTHENTICATION_REQUIRED / PERMISSION_DENIED). */
+  async entries(principal: Principal): Promise<LedgerEntry[]> {
+    assertCanAudit(principal, 'reading the ledger');
     return (await this.store.listLedgerEntries()).map(parseStored) as LedgerEntry[];
   }
 
-  /** The ledger for auditors; with `rows`, each day carries its counter rows as the store holds them now. */
-  async export(options: { rows: boolean }): Promise<LedgerExport> {
+  /**
+   * The ledger for auditors and the operator (throws AUTHENTICATION_REQUIRED / PERMISSION_DENIED); with `rows`,
+   * each day carries its counter rows as the store holds them now.
+   */
+  async export(principal: Principal, options: { rows: boolean }): Promise<LedgerExport> {
+    assertCanAudit(principal, 'reading the ledger');
+    return this.exported(options);
+  }
+
+  private async exported(options: { rows: boolean }): Promise<LedgerExport> {
     const entries: ExportedEntry[] = [];
     for (const stored of await this.store.listLedgerEntries()) {
       const entry = parseStored(stored);
@@ -125,9 +139,13 @@ export class Ledger {
     };
   }
 
-  /** The ledger's state, verified now (chain, signatures, and each day's rows against the store). */
-  async status(): Promise<LedgerStatus> {
-    const exported = await this.export({ rows: true });
+  /**
+   * The ledger's state, verified now (chain, signatures, and each day's rows against the store), for auditors
+   * and the operator (throws AUTHENTICATION_REQUIRED / PERMISSION_DENIED).
+   */
+  async status(principal: Principal): Promise<LedgerStatus> {
+    assertCanAudit(principal, 'reading the ledger');
+    const exported = await this.exported({ rows: true });
     const result = verifyLedger(exported, this.key.publicKey);
     const last = exported.entries.at(-1);
     const latestClosedDay = this.latestClosedDay();

@@ -1,21 +1,11 @@
-import { eachDay, daysBetween, isCalendarDay } from '../clock/calendar-day.js';
+import { assertCanAudit } from '../auth/access.js';
+import type { Principal } from '../auth/principal.js';
+import { eachDay, daysBetween } from '../clock/calendar-day.js';
 import type { MeteringDay } from '../clock/metering-day.js';
-import { IdnodeError } from '../errors/catalogue.js';
-import { normalisePrefix } from '../identifier/identifier.js';
-import type { Store } from '../store/store.js';
+import type { CounterRow, Store } from '../store/store.js';
+import { parseRange, type DayRange, type RangeFields, type RangeRequest } from './day-range.js';
 import { addToFigures, FIGURE_FIELDS, groupFigures, zeroFigures, type Figures } from './figures.js';
 import { toCsv } from './csv.js';
-
-/** The longest range one metering query may span (ten years and a bit): bounds the work of one request. */
-export const MAX_RANGE_DAYS = 3700;
-
-export interface RangeQuery {
-  /** YYYY-MM-DD, inclusive. */
-  readonly from: string;
-  readonly to: string;
-  /** Normalised; `undefined`: every prefix. */
-  readonly prefix?: string;
-}
 
 export interface DailyRow extends Figures {
   day: string;
@@ -54,32 +44,13 @@ export interface DayTotals extends Figures {
 }
 
 /**
- * Validates a range from request text: both days real calendar dates, `to` not before `from`, at most
- * MAX_RANGE_DAYS days; the prefix, when given, a valid prefix. Throws IdnodeError REQUEST_INVALID (or a
- * PREFIX_* code) naming the parameter.
- */
-export function parseRangeQuery(input: { from?: unknown; to?: unknown; prefix?: unknown }): RangeQuery {
-  const from = checkDay('from', input.from);
-  const to = checkDay('to', input.to);
-  if (to < from) throw new IdnodeError('REQUEST_INVALID', `to (${to}) is before from (${from})`);
-  const days = daysBetween(from, to);
-  if (days > MAX_RANGE_DAYS) throw new IdnodeError('REQUEST_INVALID', `from ${from} to ${to} spans ${days} days; ask for at most ${MAX_RANGE_DAYS} at a time`);
-  if (input.prefix === undefined || input.prefix === '') return { from, to };
-  if (typeof input.prefix !== 'string') throw new IdnodeError('REQUEST_INVALID', 'prefix must be text');
-  return { from, to, prefix: normalisePrefix(input.prefix) };
-}
-
-function checkDay(name: string, value: unknown): string {
-  if (typeof value !== 'string' || !isCalendarDay(value)) {
-    throw new IdnodeError('REQUEST_INVALID', `${name} must be a calendar date YYYY-MM-DD, got ${value === undefined ? 'nothing' : JSON.stringify(value)}`);
-  }
-  return value;
-}
-
-/**
- * Metering as auditors read it: figures per day and prefix, totals over a range, as JSON objects or CSV.
- * Figures are what the store holds: resolution counts of the last flush interval (at most a second) are not
- * in them yet. Reads only; no network I/O beyond the store.
+ * Metering as auditors read it: figures per day and prefix, totals over a range, counter rows, as JSON
+ * objects or CSV. Figures are what the store holds: resolution counts of the last flush interval (at most a
+ * second) are not in them yet. Reads only; no network I/O beyond the store.
+ *
+ * Every method is for auditors and the operator, and checks that first: it throws AUTHENTICATION_REQUIRED
+ * (anonymous) or PERMISSION_DENIED (an enterprise) before it looks at the request, then validates the range
+ * with parseRange (REQUEST_INVALID or PREFIX_* naming the field as `fields` calls it; REST's names by default).
  */
 export class MeteringReports {
   constructor(
@@ -91,22 +62,24 @@ export class MeteringReports {
     return this.meteringDay.timeZone;
   }
 
-  async daily(query: RangeQuery & { readonly byProtocol?: boolean }): Promise<DailyReport> {
+  async daily(principal: Principal, request: RangeRequest & { readonly byProtocol?: boolean }, fields?: RangeFields): Promise<DailyReport> {
+    const query = this.checked(principal, request, fields);
     const sums = await this.store.sumCounters({
       fromDay: query.from,
       toDay: query.to,
       ...(query.prefix === undefined ? {} : { prefix: query.prefix }),
-      groupBy: query.byProtocol ? ['day', 'prefix', 'protocol'] : ['day', 'prefix'],
+      groupBy: request.byProtocol ? ['day', 'prefix', 'protocol'] : ['day', 'prefix'],
     });
     const rows = groupFigures<Omit<DailyRow, keyof Figures>>(
       sums,
       (sum) => `${sum.day}\u001f${sum.prefix}\u001f${sum.protocol ?? ''}`,
-      (sum) => (query.byProtocol ? { day: sum.day!, prefix: sum.prefix!, protocol: sum.protocol! } : { day: sum.day!, prefix: sum.prefix! }),
+      (sum) => (request.byProtocol ? { day: sum.day!, prefix: sum.prefix!, protocol: sum.protocol! } : { day: sum.day!, prefix: sum.prefix! }),
     );
     return { ...this.header(query), rows, totals: sumRows(rows) };
   }
 
-  async totals(query: RangeQuery): Promise<TotalsReport> {
+  async totals(principal: Principal, request: RangeRequest, fields?: RangeFields): Promise<TotalsReport> {
+    const query = this.checked(principal, request, fields);
     const sums = await this.store.sumCounters({
       fromDay: query.from,
       toDay: query.to,
@@ -118,7 +91,8 @@ export class MeteringReports {
   }
 
   /** Every day of the range, days without counts included (as zeros), over every prefix (or `prefix`'s). */
-  async dayTotals(query: RangeQuery): Promise<DayTotals[]> {
+  async dayTotals(principal: Principal, request: RangeRequest, fields?: RangeFields): Promise<DayTotals[]> {
+    const query = this.checked(principal, request, fields);
     const sums = await this.store.sumCounters({
       fromDay: query.from,
       toDay: query.to,
@@ -133,7 +107,18 @@ export class MeteringReports {
     return [...byDay.values()];
   }
 
-  private header(query: RangeQuery): { from: string; to: string; timeZone: string; prefix?: string } {
+  /** The counter rows of the range's days as the store holds them, ordered by day, prefix, protocol and kind (a prefix is ignored). */
+  async counterRows(principal: Principal, request: RangeRequest, fields?: RangeFields): Promise<CounterRow[]> {
+    const query = this.checked(principal, request, fields);
+    return this.store.listCounters(query.from, query.to);
+  }
+
+  private checked(principal: Principal, request: RangeRequest, fields: RangeFields | undefined): DayRange {
+    assertCanAudit(principal, 'reading metering');
+    return parseRange(request, fields);
+  }
+
+  private header(query: DayRange): { from: string; to: string; timeZone: string; prefix?: string } {
     return { from: query.from, to: query.to, timeZone: this.timeZone, ...(query.prefix === undefined ? {} : { prefix: query.prefix }) };
   }
 }

@@ -1,10 +1,8 @@
 import type { FastifyInstance } from 'fastify';
 import { Type, type Static } from '@sinclair/typebox';
 import { firstDayOfYear, lastDayOfYear } from '../../core/clock/calendar-day.js';
-import { parseYear } from '../../core/eligibility/eligibility.js';
 import type { IdNode } from '../../core/node.js';
-import { auditorOf } from '../audit-access.js';
-import type { CredentialPolicy } from '../credentials.js';
+import { principalOf, type CredentialPolicy } from '../credentials.js';
 import { renderDashboard } from '../dashboard/render-dashboard.js';
 
 const Query = Type.Object({
@@ -21,19 +19,22 @@ export function dashboardRoutes(app: FastifyInstance, node: IdNode, policy: Cred
     '/dashboard',
     { schema: { summary: 'Auditor dashboard (HTML; auditor, operator)', querystring: Query, produces: ['text/html'] } },
     async (request, reply) => {
-      await auditorOf(request, node, policy, 'the auditor dashboard');
-      const year = parseYear(request.query.year) ?? node.eligibility.currentYear();
-      const [report, days, ledger] = await Promise.all([
-        node.eligibility.report({ year, ...(request.query.policy ? { policyId: request.query.policy } : {}) }),
-        node.meteringReports.dayTotals({ from: firstDayOfYear(year), to: lastDayOfYear(year) }),
-        node.ledger.status(),
+      const principal = await principalOf(request, node.authenticator, policy);
+      // The report comes first: it refuses a caller without the right, and settles the year the rest is of.
+      const report = await node.eligibility.report(principal, {
+        ...(request.query.year === undefined ? {} : { year: request.query.year }),
+        ...(request.query.policy ? { policyId: request.query.policy } : {}),
+      });
+      const [days, ledger] = await Promise.all([
+        node.meteringReports.dayTotals(principal, { from: firstDayOfYear(report.year), to: lastDayOfYear(report.year) }),
+        node.ledger.status(principal),
       ]);
       const html = renderDashboard({
         report,
         days,
         ledger,
         nodePrefixes: node.homing.list().map((homed) => homed.prefix),
-        policies: node.eligibility.policies.list().map((known) => ({ id: known.id, title: known.title })),
+        policies: node.eligibility.policyList(principal).policies.map((known) => ({ id: known.id, title: known.title })),
       });
       return reply.type('text/html; charset=utf-8').header('cache-control', 'no-store').send(html);
     },

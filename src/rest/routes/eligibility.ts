@@ -1,11 +1,9 @@
 import type { FastifyInstance } from 'fastify';
 import { Type, type Static } from '@sinclair/typebox';
-import { parseYear } from '../../core/eligibility/eligibility.js';
 import { renderReportHtml } from '../../core/eligibility/render-html.js';
 import { renderReportMarkdown } from '../../core/eligibility/render-markdown.js';
 import type { IdNode } from '../../core/node.js';
-import { auditorOf } from '../audit-access.js';
-import type { CredentialPolicy } from '../credentials.js';
+import { principalOf, type CredentialPolicy } from '../credentials.js';
 import { errorResponses } from '../schemas.js';
 
 const Query = Type.Object({
@@ -36,10 +34,8 @@ export function eligibilityRoutes(app: FastifyInstance, node: IdNode, policy: Cr
     '/api/v1/eligibility',
     { schema: { summary: 'Award-eligibility report for a year (auditor, operator)', querystring: Query, response: { 200: Report, ...errorResponses } } },
     async (request, reply) => {
-      await auditorOf(request, node, policy, 'reading the eligibility report');
-      const year = parseYear(request.query.year);
-      const report = await node.eligibility.report({
-        ...(year === undefined ? {} : { year }),
+      const report = await node.eligibility.report(await principalOf(request, node.authenticator, policy), {
+        ...(request.query.year === undefined ? {} : { year: request.query.year }),
         ...(request.query.policy ? { policyId: request.query.policy } : {}),
       });
       if (request.query.format === 'md') return reply.type('text/markdown; charset=utf-8').send(renderReportMarkdown(report));
@@ -56,9 +52,6 @@ export function eligibilityRoutes(app: FastifyInstance, node: IdNode, policy: Cr
         response: { 200: Type.Object({ default: Type.String(), policies: Type.Array(Type.Unknown()) }), ...errorResponses },
       },
     },
-    async (request) => {
-      await auditorOf(request, node, policy, 'reading award policies');
-      return { default: node.eligibility.policies.defaultId, policies: node.eligibility.policies.list() };
-    },
+    async (request) => node.eligibility.policyList(await principalOf(request, node.authenticator, policy)),
   );
 }

@@ -1,6 +1,5 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { Type, type Static } from '@sinclair/typebox';
-import { assertOperator } from '../../core/auth/access.js';
 import type { IdNode } from '../../core/node.js';
 import { principalOf, type CredentialPolicy } from '../credentials.js';
 import { errorResponses } from '../schemas.js';
@@ -18,15 +17,13 @@ const AddBody = Type.Object({ prefix: Type.String(), name: Type.String() });
 
 /** The operator's admin API for enterprises: the same operations as `idnode enterprise …`. */
 export function enterpriseRoutes(app: FastifyInstance, node: IdNode, policy: CredentialPolicy): void {
-  const operatorOnly = async (request: FastifyRequest, action: string) =>
-    assertOperator(await principalOf(request, node.authenticator, policy), action);
+  const caller = (request: FastifyRequest) => principalOf(request, node.authenticator, policy);
 
   app.get(
     '/api/v1/enterprises',
     { schema: { summary: 'List enterprises (operator)', response: { 200: Type.Object({ enterprises: Type.Array(Summary) }), ...errorResponses } } },
     async (request) => {
-      await operatorOnly(request, 'listing enterprises');
-      return { enterprises: await node.principals.listEnterprises() };
+      return { enterprises: await node.principals.listEnterprises(await caller(request)) };
     },
   );
   app.post<{ Body: Static<typeof AddBody> }>(
@@ -35,8 +32,7 @@ export function enterpriseRoutes(app: FastifyInstance, node: IdNode, policy: Cre
       schema: { summary: 'Allocate a prefix to an enterprise and issue its credential (operator)', body: AddBody, response: { 201: Issued, ...errorResponses } },
     },
     async (request, reply) => {
-      await operatorOnly(request, 'adding an enterprise');
-      const issued = await node.principals.addEnterprise(request.body);
+      const issued = await node.principals.addEnterprise(await caller(request), request.body);
       request.log.info({ enterprise: issued.id }, 'enterprise added');
       return reply.code(201).send(issued);
     },
@@ -45,8 +41,7 @@ export function enterpriseRoutes(app: FastifyInstance, node: IdNode, policy: Cre
     '/api/v1/enterprises/:prefix',
     { schema: { summary: "Revoke an enterprise's credential (operator)", response: { 200: Summary, ...errorResponses } } },
     async (request) => {
-      await operatorOnly(request, 'revoking an enterprise');
-      const revoked = await node.principals.revokeEnterprise(request.params.prefix);
+      const revoked = await node.principals.revokeEnterprise(await caller(request), request.params.prefix);
       request.log.info({ enterprise: revoked.id }, 'enterprise revoked');
       return revoked;
     },
@@ -55,8 +50,7 @@ export function enterpriseRoutes(app: FastifyInstance, node: IdNode, policy: Cre
     '/api/v1/enterprises/:prefix/rotate-secret',
     { schema: { summary: "Issue a new secret; the old one stops working at once (operator)", response: { 200: Issued, ...errorResponses } } },
     async (request) => {
-      await operatorOnly(request, 'rotating a secret');
-      const issued = await node.principals.rotateEnterpriseSecret(request.params.prefix);
+      const issued = await node.principals.rotateEnterpriseSecret(await caller(request), request.params.prefix);
       request.log.info({ enterprise: issued.id }, 'enterprise secret rotated');
       return issued;
     },

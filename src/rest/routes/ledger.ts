@@ -1,8 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { Type, type Static } from '@sinclair/typebox';
-import { assertOperator } from '../../core/auth/access.js';
 import type { IdNode } from '../../core/node.js';
-import { auditorOf } from '../audit-access.js';
 import { principalOf, type CredentialPolicy } from '../credentials.js';
 import { errorResponses } from '../schemas.js';
 
@@ -41,27 +39,21 @@ export function ledgerRoutes(app: FastifyInstance, node: IdNode, policy: Credent
   app.get<{ Querystring: Static<typeof ExportQuery> }>(
     '/api/v1/ledger',
     { schema: { summary: 'The ledger as JSON, for `idnode ledger verify` (auditor, operator)', querystring: ExportQuery, response: { 200: Export, ...errorResponses } } },
-    async (request) => {
-      await auditorOf(request, node, policy, 'reading the ledger');
-      return node.ledger.export({ rows: request.query.rows });
-    },
+    async (request) => node.ledger.export(await principalOf(request, node.authenticator, policy), { rows: request.query.rows }),
   );
   app.get(
     '/api/v1/ledger/status',
     { schema: { summary: 'Ledger status, verified now against the stored counts (auditor, operator)', response: { 200: Status, ...errorResponses } } },
-    async (request) => {
-      await auditorOf(request, node, policy, 'reading the ledger');
-      return node.ledger.status();
-    },
+    async (request) => node.ledger.status(await principalOf(request, node.authenticator, policy)),
   );
   app.post(
     '/api/v1/ledger/seal',
     { schema: { summary: 'Seal every closed day now (operator)', response: { 200: Sealed, ...errorResponses } } },
     async (request) => {
-      assertOperator(await principalOf(request, node.authenticator, policy), 'sealing the ledger');
-      const sealed = await node.ledger.sealClosedDays();
+      const principal = await principalOf(request, node.authenticator, policy);
+      const sealed = await node.ledger.sealClosedDays(principal);
       request.log.info({ days: sealed.map((entry) => entry.day) }, 'ledger sealed on request');
-      return { sealed: sealed.map((entry) => entry.day), entries: (await node.ledger.entries()).length };
+      return { sealed: sealed.map((entry) => entry.day), entries: (await node.ledger.entries(principal)).length };
     },
   );
   app.get('/api/v1/node-key', { schema: { summary: "The node's public signing key (public)", response: { 200: NodeKey } } }, async () => ({

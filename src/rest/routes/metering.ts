@@ -1,10 +1,9 @@
 import type { FastifyInstance } from 'fastify';
 import { Type, type Static, type TSchema } from '@sinclair/typebox';
 import { FIGURE_FIELDS } from '../../core/metering/figures.js';
-import { dailyCsv, parseRangeQuery, totalsCsv } from '../../core/metering/metering-reports.js';
+import { dailyCsv, totalsCsv } from '../../core/metering/metering-reports.js';
 import type { IdNode } from '../../core/node.js';
-import { auditorOf } from '../audit-access.js';
-import type { CredentialPolicy } from '../credentials.js';
+import { principalOf, type CredentialPolicy } from '../credentials.js';
 import { errorResponses } from '../schemas.js';
 
 const figureProperties = Object.fromEntries(FIGURE_FIELDS.map((field) => [field, Type.Integer()])) as Record<string, TSchema>;
@@ -36,10 +35,9 @@ export function meteringRoutes(app: FastifyInstance, node: IdNode, policy: Crede
       },
     },
     async (request, reply) => {
-      await auditorOf(request, node, policy, 'reading metering');
-      const range = parseRangeQuery(request.query);
-      const report = await node.meteringReports.daily({ ...range, byProtocol: request.query.by === 'protocol' });
-      if (request.query.format === 'csv') return sendCsv(reply, dailyCsv(report), `metering-daily-${range.from}-${range.to}.csv`);
+      const principal = await principalOf(request, node.authenticator, policy);
+      const report = await node.meteringReports.daily(principal, { ...request.query, byProtocol: request.query.by === 'protocol' });
+      if (request.query.format === 'csv') return sendCsv(reply, dailyCsv(report), `metering-daily-${report.from}-${report.to}.csv`);
       return report;
     },
   );
@@ -54,10 +52,8 @@ export function meteringRoutes(app: FastifyInstance, node: IdNode, policy: Crede
       },
     },
     async (request, reply) => {
-      await auditorOf(request, node, policy, 'reading metering');
-      const range = parseRangeQuery(request.query);
-      const report = await node.meteringReports.totals(range);
-      if (request.query.format === 'csv') return sendCsv(reply, totalsCsv(report), `metering-totals-${range.from}-${range.to}.csv`);
+      const report = await node.meteringReports.totals(await principalOf(request, node.authenticator, policy), request.query);
+      if (request.query.format === 'csv') return sendCsv(reply, totalsCsv(report), `metering-totals-${report.from}-${report.to}.csv`);
       return report;
     },
   );

@@ -1,7 +1,5 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { Type } from '@sinclair/typebox';
-import { assertOperator } from '../../core/auth/access.js';
-import { IdnodeError } from '../../core/errors/catalogue.js';
 import type { IdNode } from '../../core/node.js';
 import { principalOf, type CredentialPolicy } from '../credentials.js';
 import { errorResponses } from '../schemas.js';
@@ -22,10 +20,8 @@ export function prefixRoutes(app: FastifyInstance, node: IdNode, policy: Credent
   }));
 
   const home = async (request: FastifyRequest, pathPrefix: string | undefined, body: unknown) => {
-    assertOperator(await principalOf(request, node.authenticator, policy), 'homing a prefix');
     const prefix = pathPrefix ?? (body as { prefix?: unknown } | undefined)?.prefix;
-    if (typeof prefix !== 'string') throw new IdnodeError('REQUEST_INVALID', 'name the prefix to home in the path (/api/prefixes/P) or as {"prefix": "P"}');
-    return { responseCode: 1, prefix: await node.homing.add(prefix) };
+    return { responseCode: 1, prefix: await node.homing.add(await principalOf(request, node.authenticator, policy), prefix) };
   };
 
   app.post<{ Params: { prefix: string } }>(
@@ -42,8 +38,7 @@ export function prefixRoutes(app: FastifyInstance, node: IdNode, policy: Credent
     '/api/prefixes/:prefix',
     { schema: { summary: 'Unhome a prefix homed over the API (operator)', response: { 200: PrefixResponse, ...errorResponses } } },
     async (request) => {
-      assertOperator(await principalOf(request, node.authenticator, policy), 'unhoming a prefix');
-      return { responseCode: 1, prefix: await node.homing.remove(request.params.prefix) };
+      return { responseCode: 1, prefix: await node.homing.remove(await principalOf(request, node.authenticator, policy), request.params.prefix) };
     },
   );
 }

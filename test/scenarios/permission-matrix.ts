@@ -1,0 +1,164 @@
+import type { Driver, Outcome, OptionalOperation, Who } from './drivers.js';
+
+/**
+ * Who may do what: every operation of every front end × the caller's role × the target prefix's relation to
+ * the caller, with the answer derived from the rules of src/core/auth/access.ts. The one place this is
+ * written down for tests: permission-matrix.test.ts drives it through every front end whose driver offers
+ * the operation, and docs/permissions.md holds renderTable()'s output (the test compares them).
+ */
+
+export type Role = 'anonymous' | 'enterprise' | 'auditor' | 'operator';
+export const ROLES: readonly Role[] = ['anonymous', 'enterprise', 'auditor', 'operator'];
+
+/** The target prefix: the calling enterprise's own, another enterprise's, or one this node does not home. */
+export type Relation = 'own' | 'another' | 'not-homed';
+export const RELATIONS: readonly Relation[] = ['own', 'another', 'not-homed'];
+
+export type Answer = 'allowed' | 'AUTHENTICATION_REQUIRED' | 'PERMISSION_DENIED' | 'NOT_HOMED';
+
+/**
+ * public: anyone. resolve: anyone, for a homed prefix. owner: the operator, or the enterprise holding the
+ * prefix, for a homed prefix (homing is checked before the caller). bulk: as owner, per item, but anonymous
+ * callers and auditors are refused the whole request first. audit: auditors and the operator. operator:
+ * the operator only.
+ */
+export type Rule = 'public' | 'resolve' | 'owner' | 'bulk' | 'audit' | 'operator';
+
+export function answer(rule: Rule, role: Role, relation: Relation | undefined): Answer {
+  const notHomed = relation === 'not-homed';
+  const owns = role === 'operator' || (role === 'enterprise' && relation === 'own');
+  switch (rule) {
+    case 'public':
+      return 'allowed';
+    case 'resolve':
+      return notHomed ? 'NOT_HOMED' : 'allowed';
+    case 'owner':
+      if (notHomed) return 'NOT_HOMED';
+      if (role === 'anonymous') return 'AUTHENTICATION_REQUIRED';
+      return owns ? 'allowed' : 'PERMISSION_DENIED';
+    case 'bulk':
+      if (role === 'anonymous') return 'AUTHENTICATION_REQUIRED';
+      if (role === 'auditor') return 'PERMISSION_DENIED';
+      if (notHomed) return 'NOT_HOMED';
+      return owns ? 'allowed' : 'PERMISSION_DENIED';
+    case 'audit':
+      if (role === 'anonymous') return 'AUTHENTICATION_REQUIRED';
+      return role === 'enterprise' ? 'PERMISSION_DENIED' : 'allowed';
+    case 'operator':
+      if (role === 'anonymous') return 'AUTHENTICATION_REQUIRED';
+      return role === 'operator' ? 'allowed' : 'PERMISSION_DENIED';
+  }
+}
+
+/** What one cell acts on: a fresh handle or prefix of its own, so that no cell sees another's effects. */
+export interface Target {
+  /** The prefix of the cell's relation (operations by prefix), or a fresh one the cell's preparation made. */
+  readonly prefix: string;
+  /** A handle under `prefix` that no other cell uses. */
+  readonly handle: string;
+}
+
+/** What a cell's preparation may do, as the operator, before the store is looked at. */
+export interface Setup {
+  /** Stores `handle` with one URL value. */
+  seed(handle: string): Promise<void>;
+  home(prefix: string): Promise<void>;
+  addEnterprise(prefix: string): Promise<void>;
+}
+
+export interface MatrixOperation {
+  readonly name: string;
+  readonly rule: Rule;
+  /** Whether the answer depends on the target prefix (one cell per Relation), or not (one cell). */
+  readonly byPrefix: boolean;
+  /** How each front end offers it, for the table (none: not offered). */
+  readonly rest?: string;
+  readonly grpc?: string;
+  readonly cli?: string;
+  /** The driver method that performs it; a front end whose driver lacks it does not offer it. */
+  readonly driverMethod?: OptionalOperation | 'resolve' | 'create' | 'update' | 'remove' | 'batch' | 'stream';
+  /** Performs it; `undefined` when the driver lacks the method. */
+  run?(driver: Driver, who: Who, target: Target): Promise<Outcome> | undefined;
+  /** Makes the cell's target before the store is looked at. */
+  prepare?(setup: Setup, target: Target): Promise<void>;
+  /** Operations not by prefix act on a fresh prefix: below the node prefix unless this says otherwise. */
+  freshPrefix?(cell: number): string;
+  /** Whether it changes the store when allowed (else the store must be as it was, allowed or not). */
+  readonly changes?: boolean;
+}
+
+/** Enterprise prefixes of the matrix node (below its node prefix 88.999), and one it does not home. */
+export const OWN_PREFIX = '88.999.A';
+export const OTHER_PREFIX = '88.999.B';
+export const UNHOMED_PREFIX = '99.999';
+export const PREFIX_OF: Record<Relation, string> = { own: OWN_PREFIX, another: OTHER_PREFIX, 'not-homed': UNHOMED_PREFIX };
+
+const URL_VALUE = [{ index: 1, type: 'URL', data: 'https://example.org/matrix' }];
+const ITEM = (target: Target) => [{ handle: target.handle, values: URL_VALUE }];
+const YEAR = 2025;
+const seeded = async (setup: Setup, target: Target) => {
+  if (!target.prefix.startsWith(UNHOMED_PREFIX)) await setup.seed(target.handle);
+};
+
+/** A one-item batch or stream as one answer: the call's refusal, else its item's. */
+function firstItem(outcome: Outcome): Outcome {
+  if (!outcome.ok) return outcome;
+  const failed = outcome.results?.find((result) => result.status === 'failed');
+  return failed ? { ok: false, code: failed.code } : { ok: outcome.summary?.created === 1 };
+}
+
+export const OPERATIONS: readonly MatrixOperation[] = [
+  { name: 'resolve an identifier', rule: 'resolve', byPrefix: true, rest: 'GET /api/handles/{handle}', grpc: 'Resolver.Resolve', driverMethod: 'resolve', prepare: seeded, run: (d, who, t) => d.resolve(who, t.handle) },
+  { name: 'resolve over a stream', rule: 'resolve', byPrefix: true, grpc: 'Resolver.ResolveStream', driverMethod: 'resolveStream', prepare: seeded, run: (d, who, t) => d.resolveStream?.(who, t.handle) },
+  { name: 'create an identifier', rule: 'owner', byPrefix: true, rest: 'PUT /api/handles/{handle}?overwrite=false', grpc: 'Registry.Create', driverMethod: 'create', changes: true, run: (d, who, t) => d.create(who, t.handle, URL_VALUE) },
+  { name: 'change an identifier', rule: 'owner', byPrefix: true, rest: 'PUT /api/handles/{handle}', grpc: 'Registry.Update', driverMethod: 'update', changes: true, prepare: seeded, run: (d, who, t) => d.update(who, t.handle, [{ ...URL_VALUE[0]!, data: 'https://example.org/changed' }]) },
+  { name: 'delete an identifier', rule: 'owner', byPrefix: true, rest: 'DELETE /api/handles/{handle}', grpc: 'Registry.Delete', driverMethod: 'remove', changes: true, prepare: seeded, run: (d, who, t) => d.remove(who, t.handle) },
+  { name: 'list identifiers under a prefix', rule: 'owner', byPrefix: true, rest: 'GET /api/handles?prefix={prefix}', driverMethod: 'listHandles', prepare: seeded, run: (d, who, t) => d.listHandles?.(who, t.prefix) },
+  { name: 'register a batch', rule: 'bulk', byPrefix: true, rest: 'POST /api/v1/handles/batch', grpc: 'Registry.RegisterBatch', driverMethod: 'batch', changes: true, run: async (d, who, t) => firstItem(await d.batch(who, ITEM(t))) },
+  { name: 'import a stream', rule: 'bulk', byPrefix: true, rest: 'POST /api/v1/import', grpc: 'Registry.BulkRegister', cli: 'idnode import (over REST, with the credential given)', driverMethod: 'stream', changes: true, run: async (d, who, t) => firstItem(await d.stream(who, ITEM(t))) },
+  { name: 'list homed prefixes', rule: 'public', byPrefix: false, rest: 'GET /api/prefixes', driverMethod: 'listPrefixes', run: (d, who) => d.listPrefixes?.(who) },
+  { name: 'home a prefix', rule: 'operator', byPrefix: false, rest: 'POST /api/prefixes/{prefix}, POST /api/prefixes', driverMethod: 'homePrefix', changes: true, freshPrefix: (cell) => `77.${cell}`, run: (d, who, t) => d.homePrefix?.(who, t.prefix) },
+  { name: 'unhome a prefix', rule: 'operator', byPrefix: false, rest: 'DELETE /api/prefixes/{prefix}', driverMethod: 'unhomePrefix', changes: true, freshPrefix: (cell) => `77.${cell}`, prepare: (s, t) => s.home(t.prefix), run: (d, who, t) => d.unhomePrefix?.(who, t.prefix) },
+  { name: 'list enterprises', rule: 'operator', byPrefix: false, rest: 'GET /api/v1/enterprises', cli: 'idnode enterprise list', driverMethod: 'listEnterprises', run: (d, who) => d.listEnterprises?.(who) },
+  { name: 'add an enterprise', rule: 'operator', byPrefix: false, rest: 'POST /api/v1/enterprises', cli: 'idnode enterprise add', driverMethod: 'addEnterprise', changes: true, run: (d, who, t) => d.addEnterprise?.(who, t.prefix, 'Matrix enterprise') },
+  { name: "revoke an enterprise's credential", rule: 'operator', byPrefix: false, rest: 'DELETE /api/v1/enterprises/{prefix}', cli: 'idnode enterprise revoke', driverMethod: 'revokeEnterprise', changes: true, prepare: (s, t) => s.addEnterprise(t.prefix), run: (d, who, t) => d.revokeEnterprise?.(who, t.prefix) },
+  { name: "rotate an enterprise's secret", rule: 'operator', byPrefix: false, rest: 'POST /api/v1/enterprises/{prefix}/rotate-secret', cli: 'idnode enterprise rotate-secret', driverMethod: 'rotateEnterpriseSecret', changes: true, prepare: (s, t) => s.addEnterprise(t.prefix), run: (d, who, t) => d.rotateEnterpriseSecret?.(who, t.prefix) },
+  { name: 'add an auditor', rule: 'operator', byPrefix: false, cli: 'idnode auditor add' },
+  { name: "rotate the operator's secret", rule: 'operator', byPrefix: false, cli: 'idnode operator rotate-secret' },
+  { name: 'metered figures per day', rule: 'audit', byPrefix: false, rest: 'GET /api/v1/metering/daily', grpc: 'Metering.DailyFigures', driverMethod: 'dailyFigures', run: (d, who) => d.dailyFigures?.(who, `${YEAR}-01-01`, `${YEAR}-12-31`) },
+  { name: 'metered totals', rule: 'audit', byPrefix: false, rest: 'GET /api/v1/metering/totals', driverMethod: 'meteringTotals', run: (d, who) => d.meteringTotals?.(who, `${YEAR}-01-01`, `${YEAR}-12-31`) },
+  { name: 'award-eligibility report', rule: 'audit', byPrefix: false, rest: 'GET /api/v1/eligibility', grpc: 'Metering.Eligibility', cli: 'idnode report', driverMethod: 'eligibility', run: (d, who) => d.eligibility?.(who, YEAR) },
+  { name: 'award policies', rule: 'audit', byPrefix: false, rest: 'GET /api/v1/policies', driverMethod: 'policies', run: (d, who) => d.policies?.(who) },
+  { name: 'export the ledger', rule: 'audit', byPrefix: false, rest: 'GET /api/v1/ledger', cli: 'idnode ledger export', driverMethod: 'ledgerExport', run: (d, who) => d.ledgerExport?.(who) },
+  { name: 'ledger status', rule: 'audit', byPrefix: false, rest: 'GET /api/v1/ledger/status', driverMethod: 'ledgerStatus', run: (d, who) => d.ledgerStatus?.(who) },
+  { name: 'seal the ledger now', rule: 'operator', byPrefix: false, rest: 'POST /api/v1/ledger/seal', cli: 'idnode ledger seal', driverMethod: 'ledgerSeal', run: (d, who) => d.ledgerSeal?.(who) },
+  { name: "the node's public key", rule: 'public', byPrefix: false, rest: 'GET /api/v1/node-key', cli: 'idnode key export', driverMethod: 'nodeKey', run: (d, who) => d.nodeKey?.(who) },
+  { name: 'auditor dashboard', rule: 'audit', byPrefix: false, rest: 'GET /dashboard', driverMethod: 'dashboard', run: (d, who) => d.dashboard?.(who, YEAR) },
+  { name: 'health, readiness, metrics, API description', rule: 'public', byPrefix: false, rest: 'GET /healthz, /readyz, /metrics, /openapi.json' },
+  { name: 'verify an exported ledger', rule: 'public', byPrefix: false, cli: 'idnode ledger verify (offline, no node)' },
+];
+
+const RELATION_TEXT: Record<Relation, string> = { own: "the caller's own", another: "another enterprise's", 'not-homed': 'not homed here' };
+const ANSWER_TEXT: Record<Answer, string> = {
+  allowed: 'allowed',
+  AUTHENTICATION_REQUIRED: 'AUTHENTICATION_REQUIRED',
+  PERMISSION_DENIED: 'PERMISSION_DENIED',
+  NOT_HOMED: 'NOT_HOMED',
+};
+
+/** The Markdown table of docs/permissions.md: a row per operation (per target prefix where that matters). */
+export function renderTable(): string {
+  const lines = [
+    '| Operation | REST | gRPC | CLI | Target prefix | anonymous | enterprise | auditor | operator |',
+    '|---|---|---|---|---|---|---|---|---|',
+  ];
+  for (const operation of OPERATIONS) {
+    const relations: readonly (Relation | undefined)[] = operation.byPrefix ? RELATIONS : [undefined];
+    for (const relation of relations) {
+      const answers = ROLES.map((role) => ANSWER_TEXT[answer(operation.rule, role, relation)]);
+      const where = [operation.rest, operation.grpc, operation.cli].map((text) => (text === undefined ? '—' : `\`${text}\``));
+      lines.push(`| ${operation.name} | ${where.join(' | ')} | ${relation === undefined ? 'any' : RELATION_TEXT[relation]} | ${answers.join(' | ')} |`);
+    }
+  }
+  return `${lines.join('\n')}\n`;
+}
