@@ -1,8 +1,9 @@
 import pino from 'pino';
-import { systemClock, systemRandom } from '../../src/core/clock/clock.js';
+import { systemClock } from '../../src/core/clock/clock.js';
 import { MeteringDay } from '../../src/core/clock/metering-day.js';
 import { IdNode } from '../../src/core/node.js';
 import type { HandleWrite, Store } from '../../src/core/store/store.js';
+import { systemRuntime } from '../../src/runtime/system-runtime.js';
 import { BENCH_NODE_PREFIX, BENCH_PREFIX, seededHandle, storedValuesFactory } from './workload.js';
 
 export const BENCH_TIME_ZONE = 'Asia/Shanghai';
@@ -27,7 +28,7 @@ export async function createBenchEnterprise(store: Store): Promise<Credential> {
       limits: { maxValues: 1000, maxDataBytes: 65536 },
       meteringFlushIntervalMs: 1000,
     },
-    { store, clock: systemClock, random: systemRandom, logger: pino({ level: 'silent' }) },
+    { ...systemRuntime({}), store, logger: pino({ level: 'silent' }) },
   );
   try {
     const issued = await node.principals.addEnterprise({ prefix: BENCH_PREFIX, name: 'bench' });

@@ -1,8 +1,8 @@
 import type { FastifyInstance } from 'fastify';
 import { Type, type Static } from '@sinclair/typebox';
 import { parseYear } from '../../core/eligibility/eligibility.js';
-import { renderReportHtml } from '../../core/eligibility/render-html.js';
-import { renderReportMarkdown } from '../../core/eligibility/render-markdown.js';
+import { renderReportHtml } from '../../reports/render-html.js';
+import { renderReportMarkdown } from '../../reports/render-markdown.js';
 import type { IdNode } from '../../core/node.js';
 import { auditorOf } from '../audit-access.js';
 import type { CredentialPolicy } from '../credentials.js';
