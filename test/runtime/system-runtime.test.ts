@@ -6,15 +6,7 @@ import { configuredClock, systemRuntime } from '../../src/runtime/system-runtime
 import { systemMonotonic } from '../../src/runtime/system-monotonic.js';
 import { systemScheduler } from '../../src/runtime/system-scheduler.js';
 import { DEFAULT_POLICY_ID } from '../../src/policies/load-policies.js';
-
-/** Resolves once `condition` holds; rejects after `timeoutMs` (real time, polled every 5 ms). */
-async function eventually(condition: () => boolean, what: string, timeoutMs = 5000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(5);
-  }
-}
+import { eventually } from '../helpers/eventually.js';
 
 t.test('the system monotonic clock is positive and never goes back', async (t) => {
   const first = systemMonotonic.now();
@@ -40,7 +32,7 @@ t.test('the system scheduler runs a task on an unref’d timer until cancelled',
   }
   t.equal(timers.length, 1);
   t.equal(timers[0]!.hasRef(), false, 'a scheduled task never keeps the process alive');
-  await eventually(() => runs >= 2, 'two runs');
+  await eventually(() => runs >= 2, 'two runs', 5000, 5);
   cancel();
   const after = runs;
   // The absence of further runs can only be shown by waiting: several intervals, bounded.
