@@ -149,8 +149,8 @@ export class Ledger {
     };
   }
 
-  /** One step of automatic sealing (the scheduler's); exposed for tests. Never rejects. */
-  async tick(): Promise<void> {
+  /** One step of automatic sealing (the scheduler's task). Never rejects: a failure is logged and retried. */
+  private async tick(): Promise<void> {
     if (this.ticking) return;
     this.ticking = true;
     try {
