@@ -9,12 +9,12 @@ import { createLogger } from '../logging/create-logger.js';
 import { buildGrpcServer } from '../grpc/grpc-server.js';
 import { NodeMetrics } from '../metrics/node-metrics.js';
 import { buildRestServer } from '../rest/server.js';
+import { configuredClock, systemRuntime } from '../runtime/system-runtime.js';
 import { openStore } from '../store/open-store.js';
 import { EXIT_FAILURE, EXIT_OK, type CliIo } from './cli-io.js';
 import { firstRunBanner } from './first-run-banner.js';
 import { listeningUrl } from './listening-url.js';
 import { removeReadyFile, writeReadyFile } from './ready-file.js';
-import { configuredClock, systemRuntime } from '../runtime/system-runtime.js';
 import { storeOptions } from './store-options.js';
 import { VERSION } from '../version.js';
 
