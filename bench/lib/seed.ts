@@ -1,8 +1,9 @@
 import pino from 'pino';
-import { systemClock, systemRandom } from '../../src/core/clock/clock.js';
+import { systemClock } from '../../src/core/clock/clock.js';
 import { MeteringDay } from '../../src/core/clock/metering-day.js';
 import { IdNode } from '../../src/core/node.js';
 import type { HandleWrite, Store } from '../../src/core/store/store.js';
+import { systemRuntime } from '../../src/runtime/system-runtime.js';
 import { BENCH_NODE_PREFIX, BENCH_PREFIX, seededHandle, storedValuesFactory } from './workload.js';
 import { LOCAL_OPERATOR } from '../../src/core/auth/principal.js';
 
@@ -28,7 +29,7 @@ export async function createBenchEnterprise(store: Store): Promise<Credential> {
       limits: { maxValues: 1000, maxDataBytes: 65536 },
       meteringFlushIntervalMs: 1000,
     },
-    { store, clock: systemClock, random: systemRandom, logger: pino({ level: 'silent' }) },
+    { ...systemRuntime({}), store, logger: pino({ level: 'silent' }) },
   );
   try {
     const issued = await node.principals.addEnterprise(LOCAL_OPERATOR, { prefix: BENCH_PREFIX, name: 'bench' });

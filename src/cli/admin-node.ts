@@ -1,9 +1,9 @@
 import type { Config } from '../config/config.js';
-import { systemClock, systemRandom } from '../core/clock/clock.js';
 import { IdnodeError } from '../core/errors/catalogue.js';
 import { IdNode } from '../core/node.js';
 import type { Store } from '../core/store/store.js';
 import { createLogger } from '../logging/create-logger.js';
+import { systemRuntime } from '../runtime/system-runtime.js';
 import { openStore } from '../store/open-store.js';
 import { storeOptions } from './store-options.js';
 
@@ -23,7 +23,7 @@ export async function withAdminNode<T>(config: Config, action: (node: IdNode) =>
   const store = await openStore(storeOptions(config));
   try {
     await assertSameNodePrefixes(store, config);
-    const node = await IdNode.create(config, { store, clock: systemClock, random: systemRandom, logger });
+    const node = await IdNode.create(config, { ...systemRuntime(config), store, logger });
     try {
       return await action(node);
     } finally {

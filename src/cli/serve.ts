@@ -2,8 +2,6 @@ import { readFileSync } from 'node:fs';
 import type { EventEmitter } from 'node:events';
 import type { Logger } from 'pino';
 import { describeConfig, type Config } from '../config/config.js';
-import { systemClock, systemRandom, type Clock } from '../core/clock/clock.js';
-import { SetClock } from '../core/clock/set-clock.js';
 import { isIdnodeError } from '../core/errors/catalogue.js';
 import { firstRun } from '../core/first-run.js';
 import { IdNode } from '../core/node.js';
@@ -11,6 +9,7 @@ import { createLogger } from '../logging/create-logger.js';
 import { buildGrpcServer } from '../grpc/grpc-server.js';
 import { NodeMetrics } from '../metrics/node-metrics.js';
 import { buildRestServer } from '../rest/server.js';
+import { configuredClock, systemRuntime } from '../runtime/system-runtime.js';
 import { openStore } from '../store/open-store.js';
 import { EXIT_FAILURE, EXIT_OK, type CliIo } from './cli-io.js';
 import { firstRunBanner } from './first-run-banner.js';
@@ -74,10 +73,9 @@ async function start(config: Config, io: CliIo, logger: Logger, closers: Closer[
 
   const store = await openStore(storeOptions(config));
   closers.push({ name: 'store', close: () => store.close() });
-  const clock: Clock = config.clock === undefined ? systemClock : new SetClock(config.clock.start ?? Date.now(), config.clock.rate ?? 1);
   // Created before the node, so that its store calls are timed.
   const metrics = new NodeMetrics();
-  const node = await IdNode.create(config, { store, clock, random: systemRandom, logger, storeObserver: metrics.storeObserver });
+  const node = await IdNode.create(config, { ...systemRuntime(config, configuredClock(config.clock)), store, logger, storeObserver: metrics.storeObserver });
   closers.push({ name: 'node (metering flush)', close: () => node.close() });
   const app = await buildRestServer(node, {
     logger,

@@ -39,6 +39,10 @@ export interface Config extends CoreConfig {
     readonly bodyLimitBytes: number;
   };
   readonly meteringFlushIntervalMs: number;
+  /** A directory of further award policy files, read after the bundled policies/ (default none). */
+  readonly policyDir?: string;
+  /** The policy of a report that names none (default zibo-2020-11-measure-2). */
+  readonly defaultPolicy?: string;
   /** false: HTTP Basic credentials over plain HTTP are accepted from loopback peers only. */
   readonly allowRemoteCredentialsOverHttp: boolean;
   readonly shutdownTimeoutMs: number;

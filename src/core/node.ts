@@ -2,8 +2,10 @@ import { Authenticator } from './auth/authenticator.js';
 import { ResolutionCache, type CacheOptions } from './cache/resolution-cache.js';
 import type { Clock, Random } from './clock/clock.js';
 import { MeteringDay } from './clock/metering-day.js';
+import type { Monotonic } from './clock/monotonic.js';
+import type { Scheduler } from './clock/scheduler.js';
 import { Eligibility } from './eligibility/eligibility.js';
-import { BUNDLED_POLICY_DIR, DEFAULT_POLICY_ID, PolicyCatalogue } from './eligibility/policy-catalogue.js';
+import type { PolicyCatalogue } from './eligibility/policy-catalogue.js';
 import { PrincipalsAdmin } from './enterprises/principals-admin.js';
 import { HomedPrefixes } from './homing/homed-prefixes.js';
 import type { Logger } from './log/logger.js';
@@ -25,26 +27,31 @@ export interface CoreConfig {
   readonly nodePrefixes: readonly string[];
   /** IANA zone of the metering day (the award policy's). */
   readonly timeZone: string;
-  readonly cache: Omit<CacheOptions, 'perf'>;
+  readonly cache: Omit<CacheOptions, 'monotonic'>;
   readonly limits: RegistryLimits;
   readonly meteringFlushIntervalMs: number;
-  /** Real-time ms a day must have been closed before the ledger seals it by itself (default 10 000). */
+  /** Monotonic ms a day must have been closed before the ledger seals it by itself (default 10 000). */
   readonly ledgerSealDelayMs?: number;
-  /** A directory of further award policy files, read after the bundled policies/ (default none). */
-  readonly policyDir?: string;
-  /** The policy of a report that names none (default zibo-2020-11-measure-2). */
-  readonly defaultPolicy?: string;
 }
 
 export const DEFAULT_LEDGER_SEAL_DELAY_MS = 10_000;
 
+/**
+ * What the core is given rather than reaching for: the store, time, randomness, logging and the award
+ * policies. The core has no default that reads real time or files (src/runtime/system-runtime.ts wires the
+ * real ones; tests give ManualScheduler's virtual time).
+ */
 export interface NodeDependencies {
   readonly store: Store;
   readonly clock: Clock;
   readonly random: Random;
   readonly logger: Logger;
-  /** Monotonic time for cache expiry; defaults to performance. */
-  readonly perf?: { now(): number };
+  /** Durations and expiry: cache entries' lives, metering's flush lag, the ledger's seal delay, store call times. */
+  readonly monotonic: Monotonic;
+  /** Runs the background work: metering flushes and the ledger's automatic sealing. */
+  readonly scheduler: Scheduler;
+  /** The award policies, already loaded (see src/policies/load-policies.ts). */
+  readonly policies: PolicyCatalogue;
   /** Told the duration of every store call (for /metrics); the node then uses a timed view of the store. */
   readonly storeObserver?: StoreObserver;
 }
@@ -73,12 +80,11 @@ export class IdNode {
   ) {}
 
   /**
-   * Throws for an invalid node prefix or time zone (configuration is validated earlier; this is the backstop),
-   * and IdnodeError POLICY_INVALID / CONFIG_INVALID for a malformed policy file or an unknown default policy.
+   * Throws for an invalid node prefix or time zone (configuration is validated earlier; this is the backstop).
    * Creates the node's signing key on the first start of a store.
    */
   static async create(config: CoreConfig, deps: NodeDependencies): Promise<IdNode> {
-    const { clock, random, logger } = deps;
+    const { clock, random, logger, monotonic, scheduler, policies } = deps;
     // A set clock is announced at every start (serve also binds clock: "simulated" to every log line).
     if (clock.simulation) {
       logger.warn(
@@ -86,12 +92,11 @@ export class IdNode {
         'the node runs on a SET CLOCK (simulation): its metering, reports and ledger are not production figures',
       );
     }
-    const store = deps.storeObserver ? timedStore(deps.store, deps.storeObserver) : deps.store;
-    const policies = PolicyCatalogue.load([BUNDLED_POLICY_DIR, ...(config.policyDir === undefined ? [] : [config.policyDir])], config.defaultPolicy ?? DEFAULT_POLICY_ID);
+    const store = deps.storeObserver ? timedStore(deps.store, deps.storeObserver, monotonic) : deps.store;
     const meteringDay = new MeteringDay(config.timeZone);
     const homing = await HomedPrefixes.load(store, clock, config.nodePrefixes);
-    const cache = new ResolutionCache({ ...config.cache, ...(deps.perf ? { perf: deps.perf } : {}) });
-    const metering = new Metering(store, clock, meteringDay, logger, config.meteringFlushIntervalMs);
+    const cache = new ResolutionCache({ ...config.cache, monotonic });
+    const metering = new Metering(store, clock, meteringDay, logger, { flushIntervalMs: config.meteringFlushIntervalMs, monotonic, scheduler });
     // The declared resolution order (DESIGN §3): metering → cache → local store.
     const pipeline = composePipeline([meteringStage(metering), cacheStage(cache), storeStage(store)]);
     const resolver = new Resolver(homing, pipeline);
@@ -99,7 +104,7 @@ export class IdNode {
     const principals = new PrincipalsAdmin(store, homing, clock, random);
     const unsubscribe = store.onForeignChange((handle) => (handle === undefined ? cache.clear() : cache.invalidate(handle)));
     const key = await NodeKey.load(store, random);
-    const ledger = new Ledger(store, clock, meteringDay, metering, key, logger, { sealDelayMs: config.ledgerSealDelayMs ?? DEFAULT_LEDGER_SEAL_DELAY_MS });
+    const ledger = new Ledger(store, clock, meteringDay, metering, key, logger, { sealDelayMs: config.ledgerSealDelayMs ?? DEFAULT_LEDGER_SEAL_DELAY_MS, monotonic, scheduler });
     const eligibility = new Eligibility(store, meteringDay, clock, policies);
     metering.start();
     ledger.start();

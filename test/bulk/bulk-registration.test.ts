@@ -10,6 +10,7 @@ import { IdNode } from '../../src/core/node.js';
 import type { CounterKind, Store } from '../../src/core/store/store.js';
 import { openSqliteStore } from '../../src/store/sqlite/sqlite-store.js';
 import { TEST_CORE_CONFIG } from '../helpers/rest-node.js';
+import { virtualRuntime } from '../helpers/virtual-runtime.js';
 
 const DEMO = '88.999.DEMO';
 
@@ -41,7 +42,7 @@ async function fixture(t: Test, clock: Clock = systemClock): Promise<Fixture> {
       return typeof value === 'function' ? value.bind(target) : value;
     },
   });
-  const node = await IdNode.create(TEST_CORE_CONFIG, { store, clock, random: systemRandom, logger: silent() });
+  const node = await IdNode.create(TEST_CORE_CONFIG, { store, clock, random: systemRandom, logger: silent(), ...virtualRuntime() });
   const credentials = (await firstRun(node))!;
   t.teardown(async () => {
     await node.close();

@@ -1,4 +1,5 @@
 import t from 'tap';
+import { eventually } from '../helpers/eventually.js';
 import { send } from '../helpers/http.js';
 import { basic } from '../helpers/rest-node.js';
 import { runCli } from '../helpers/run-cli.js';
@@ -23,8 +24,7 @@ t.test('serve --clock-start --clock-rate: the node runs on a set clock and says 
   const report2024 = await send(`${node.url}/api/v1/eligibility`, { headers: operator });
   t.match(report2024.body, { year: 2024, period: { today: '2024-12-31' }, clock: { mode: 'simulated' } });
   // Past midnight on the set clock.
-  const deadline = Date.now() + 30_000;
-  while ((await send(`${node.url}/api/v1/eligibility`, { headers: operator })).body.year !== 2025 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 250));
+  await eventually(async () => (await send(`${node.url}/api/v1/eligibility`, { headers: operator })).body.year === 2025, 'midnight on the set clock', 30_000, 250);
   t.equal((await put('AFTER-MIDNIGHT')).status, 201);
   const report2025 = await send(`${node.url}/api/v1/eligibility`, { headers: operator });
   t.match(report2025.body, { year: 2025, period: { today: '2025-01-01' }, figures: { totals: { registration: 1 } }, notes: [/^SIMULATED/] });

@@ -1,16 +1,12 @@
 import { connect } from 'node:net';
-import { setTimeout as sleep } from 'node:timers/promises';
+import { eventually } from '../helpers/eventually.js';
 
 /** A value set the serve tests register. */
 export const VALUES = { values: [{ index: 1, type: 'URL', data: { format: 'string', value: 'https://example.com/' } }] };
 
 /** Polls `condition` every 20 ms until it holds (output arrives through pipes, a little after the fact). */
-export async function waitFor(condition: () => boolean, what: string, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(20);
-  }
+export function waitFor(condition: () => boolean, what: string, timeoutMs = 10_000): Promise<void> {
+  return eventually(condition, what, timeoutMs, 20);
 }
 
 /** The JSON log lines of a node's stdout. */

@@ -6,6 +6,7 @@ import { systemClock, systemRandom } from '../../src/core/clock/clock.js';
 import { IdNode } from '../../src/core/node.js';
 import { openSqliteStore } from '../../src/store/sqlite/sqlite-store.js';
 import { TEST_CORE_CONFIG } from '../helpers/rest-node.js';
+import { virtualRuntime } from '../helpers/virtual-runtime.js';
 
 // The core services check the caller themselves, whichever front end (or none) calls them. The front-end
 // matrix (test/scenarios/permission-matrix.test.ts) covers what REST and gRPC offer; this covers the rest:
@@ -16,7 +17,7 @@ const AUDITOR: Principal = { kind: 'auditor', id: '300:0.NA/AUDITOR.1' };
 
 t.test('operator-only and audit-only core methods refuse everyone else and change nothing', async (t) => {
   const store = openSqliteStore({ file: join(t.testdir(), 'idnode.sqlite') });
-  const node = await IdNode.create(TEST_CORE_CONFIG, { store, clock: systemClock, random: systemRandom, logger: pino({ level: 'silent' }) });
+  const node = await IdNode.create(TEST_CORE_CONFIG, { store, clock: systemClock, random: systemRandom, logger: pino({ level: 'silent' }), ...virtualRuntime() });
   t.teardown(async () => {
     await node.close();
     await store.close();

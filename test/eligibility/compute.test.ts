@@ -1,13 +1,13 @@
 import t from 'tap';
 import { eachDay } from '../../src/core/clock/calendar-day.js';
 import { computeEligibility, type DayCounts, type EligibilityInput } from '../../src/core/eligibility/compute-eligibility.js';
-import { PolicyCatalogue } from '../../src/core/eligibility/policy-catalogue.js';
-import { renderReportHtml } from '../../src/core/eligibility/render-html.js';
-import { renderReportMarkdown } from '../../src/core/eligibility/render-markdown.js';
+import { renderReportHtml } from '../../src/reports/render-html.js';
+import { renderReportMarkdown } from '../../src/reports/render-markdown.js';
 import type { CriterionResult, EligibilityReport } from '../../src/core/eligibility/report.js';
 import { zeroKindCounts, type KindCounts } from '../../src/core/metering/figures.js';
+import { loadPolicyCatalogue } from '../../src/policies/load-policies.js';
 
-const policy = PolicyCatalogue.load().get();
+const policy = loadPolicyCatalogue().get();
 
 function day(date: string, counts: Partial<KindCounts>): DayCounts {
   return { day: date, counts: { ...zeroKindCounts(), ...counts } };

@@ -1,8 +1,9 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import t from 'tap';
-import { BUNDLED_POLICY_DIR, DEFAULT_POLICY_ID, loadPolicyFile, PolicyCatalogue } from '../../src/core/eligibility/policy-catalogue.js';
+import { PolicyCatalogue } from '../../src/core/eligibility/policy-catalogue.js';
 import { validatePolicy, type Policy } from '../../src/core/eligibility/policy.js';
+import { BUNDLED_POLICY_DIR, DEFAULT_POLICY_ID, loadConfiguredPolicies, loadPolicyCatalogue, loadPolicyFile } from '../../src/policies/load-policies.js';
 
 const bundled = JSON.parse(readFileSync(join(BUNDLED_POLICY_DIR, `${DEFAULT_POLICY_ID}.json`), 'utf8')) as Policy;
 const mutate = (change: (policy: Record<string, any>) => void): unknown => {
@@ -12,7 +13,7 @@ const mutate = (change: (policy: Record<string, any>) => void): unknown => {
 };
 
 t.test('the bundled Zibo policy: measure 2 thresholds and amounts', async (t) => {
-  const policy = PolicyCatalogue.load().get();
+  const policy = loadPolicyCatalogue().get();
   t.equal(policy.id, DEFAULT_POLICY_ID);
   t.equal(policy.document, '淄政办发〔2020〕11号');
   t.equal(policy.timeZone, 'Asia/Shanghai');
@@ -54,18 +55,18 @@ t.test('policy files: loaded from directories, id = file name, unique, default k
     p.awards[0].criteria[0].threshold = 5_000_000;
   });
   writeFileSync(join(dir, 'other-city-2024.json'), JSON.stringify(other));
-  const catalogue = PolicyCatalogue.load([BUNDLED_POLICY_DIR, dir]);
+  const catalogue = loadPolicyCatalogue([BUNDLED_POLICY_DIR, dir]);
   t.same(catalogue.list().map((policy) => policy.id).sort(), ['other-city-2024', DEFAULT_POLICY_ID]);
   t.equal(catalogue.get('other-city-2024').awards[0]!.criteria[0]!.threshold, 5_000_000);
   t.throws(() => catalogue.get('nope'), { code: 'POLICY_NOT_FOUND', message: /no policy "nope"; known policies: / });
-  t.equal(PolicyCatalogue.load([dir], 'other-city-2024').defaultId, 'other-city-2024');
-  t.throws(() => PolicyCatalogue.load([dir]), { code: 'CONFIG_INVALID', message: /default policy "zibo-2020-11-measure-2" is not among/ });
-  t.throws(() => PolicyCatalogue.load([join(dir, 'missing')]), { code: 'CONFIG_INVALID', message: /cannot read the policy directory/ });
+  t.equal(loadPolicyCatalogue([dir], 'other-city-2024').defaultId, 'other-city-2024');
+  t.throws(() => loadPolicyCatalogue([dir]), { code: 'CONFIG_INVALID', message: /default policy "zibo-2020-11-measure-2" is not among/ });
+  t.throws(() => loadPolicyCatalogue([join(dir, 'missing')]), { code: 'CONFIG_INVALID', message: /cannot read the policy directory/ });
 
   const duplicate = join(dir, 'dup');
   mkdirSync(duplicate);
   writeFileSync(join(duplicate, 'other-city-2024.json'), JSON.stringify(other));
-  t.throws(() => PolicyCatalogue.load([dir, duplicate], 'other-city-2024'), { code: 'POLICY_INVALID', message: /already defined/ });
+  t.throws(() => loadPolicyCatalogue([dir, duplicate], 'other-city-2024'), { code: 'POLICY_INVALID', message: /already defined/ });
 
   writeFileSync(join(dir, 'renamed.json'), JSON.stringify(other));
   t.throws(() => loadPolicyFile(join(dir, 'renamed.json')), { code: 'POLICY_INVALID', message: /id "other-city-2024" must equal the file name "renamed"/ });
@@ -73,4 +74,19 @@ t.test('policy files: loaded from directories, id = file name, unique, default k
   t.throws(() => loadPolicyFile(join(dir, 'broken.json')), { code: 'POLICY_INVALID', message: /broken\.json is not valid JSON/ });
   t.throws(() => loadPolicyFile(join(dir, 'absent.json')), { code: 'POLICY_INVALID', message: /cannot be read/ });
   t.equal(PolicyCatalogue.of([bundled], DEFAULT_POLICY_ID).get().id, DEFAULT_POLICY_ID);
+});
+
+t.test('the configured catalogue: the bundled policies, then policyDir, with the configured default', async (t) => {
+  t.equal(loadConfiguredPolicies({}).defaultId, DEFAULT_POLICY_ID);
+  t.same(loadConfiguredPolicies({}).list().map((policy) => policy.id), [DEFAULT_POLICY_ID]);
+  const dir = t.testdir({ 'other-city-2024.json': JSON.stringify(mutate((p) => { p.id = 'other-city-2024'; })) });
+  const configured = loadConfiguredPolicies({ policyDir: dir, defaultPolicy: 'other-city-2024' });
+  t.equal(configured.defaultId, 'other-city-2024');
+  t.same(configured.list().map((policy) => policy.id), [DEFAULT_POLICY_ID, 'other-city-2024'], 'bundled first');
+  t.throws(() => loadConfiguredPolicies({ defaultPolicy: 'other-city-2024' }), { code: 'CONFIG_INVALID', message: /default policy "other-city-2024" is not among the policies loaded \(zibo-2020-11-measure-2\)/ });
+});
+
+t.test('a catalogue built in memory refuses an id given twice and an unknown default', async (t) => {
+  t.throws(() => PolicyCatalogue.of([bundled, bundled], DEFAULT_POLICY_ID), { code: 'POLICY_INVALID', message: `policy id "${DEFAULT_POLICY_ID}" is given twice` });
+  t.throws(() => PolicyCatalogue.of([], DEFAULT_POLICY_ID), { code: 'CONFIG_INVALID', message: `the default policy "${DEFAULT_POLICY_ID}" is not among the policies loaded (none)` });
 });

@@ -5,6 +5,7 @@ import * as protoLoader from '@grpc/proto-loader';
 import protobuf from 'protobufjs';
 import descriptor from 'protobufjs/ext/descriptor/index.js';
 import t from 'tap';
+import { eventually } from '../helpers/eventually.js';
 import { startBothNode } from '../helpers/grpc-node.js';
 import type { Json } from '../helpers/http.js';
 
@@ -50,7 +51,7 @@ t.test('standard health checking: every service SERVING, NOT_SERVING once closin
   const statuses: string[] = [];
   watch.on('data', (reply: { status: string }) => statuses.push(reply.status));
   watch.on('error', () => {});
-  while (statuses.length === 0) await new Promise((resolve) => setTimeout(resolve, 10));
+  await eventually(() => statuses.length > 0, 'the first health status');
   await both.close();
   closed = true;
   t.same(statuses, ['SERVING', 'NOT_SERVING'], 'a watcher hears the server go down');

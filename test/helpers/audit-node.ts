@@ -1,5 +1,6 @@
 import type { Test } from 'tap';
 import type { Clock } from '../../src/core/clock/clock.js';
+import type { ManualScheduler } from '../../src/core/clock/manual-scheduler.js';
 import type { CoreConfig } from '../../src/core/node.js';
 import { basic, startRestNode, type RestNode } from './rest-node.js';
 import { LOCAL_OPERATOR } from '../../src/core/auth/principal.js';
@@ -27,10 +28,11 @@ export interface AuditNode {
 }
 
 /** A real REST node on SQLite (see startRestNode) with an auditor credential; closed at the end of `t`. */
-export async function startAuditNode(t: Test, options: { clock?: Clock; config?: Partial<CoreConfig> } = {}): Promise<AuditNode> {
+export async function startAuditNode(t: Test, options: { clock?: Clock; config?: Partial<CoreConfig>; time?: ManualScheduler } = {}): Promise<AuditNode> {
   const rest = await startRestNode({
     dir: t.testdir(),
     ...(options.clock ? { clock: options.clock } : {}),
+    ...(options.time ? { time: options.time } : {}),
     ...(options.config ? { config: options.config } : {}),
   });
   t.teardown(() => rest.close());

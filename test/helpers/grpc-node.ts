@@ -3,6 +3,7 @@ import { Writable } from 'node:stream';
 import pino from 'pino';
 import type { FastifyInstance } from 'fastify';
 import { systemClock, systemRandom, type Clock } from '../../src/core/clock/clock.js';
+import { ManualScheduler } from '../../src/core/clock/manual-scheduler.js';
 import { firstRun, type FirstRunCredentials } from '../../src/core/first-run.js';
 import { IdNode, type CoreConfig } from '../../src/core/node.js';
 import type { Store } from '../../src/core/store/store.js';
@@ -12,6 +13,7 @@ import { buildRestServer } from '../../src/rest/server.js';
 import { openSqliteStore } from '../../src/store/sqlite/sqlite-store.js';
 import { IdnodeClients } from './grpc-client.js';
 import { TEST_CORE_CONFIG } from './rest-node.js';
+import { virtualRuntime } from './virtual-runtime.js';
 
 export interface BothNode {
   /** REST base URL. */
@@ -26,6 +28,8 @@ export interface BothNode {
   readonly credentials: FirstRunCredentials;
   /** Every log line written so far, parsed (REST and gRPC front ends and the core share one logger). */
   readonly logs: Record<string, unknown>[];
+  /** The node's monotonic clock and scheduler: metering flushes, ledger sealing and cache expiry wait for its advance. */
+  readonly time: ManualScheduler;
   close(): Promise<void>;
 }
 
@@ -54,9 +58,10 @@ export async function startBothNode(options: BothNodeOptions): Promise<BothNode>
   const store = openSqliteStore({ file: join(options.dir, 'idnode.sqlite'), synchronous: options.synchronous ?? 'full' });
   // One metrics registry for both front ends, as `idnode serve` wires it.
   const metrics = new NodeMetrics();
+  const time = new ManualScheduler();
   const node = await IdNode.create(
     { ...TEST_CORE_CONFIG, ...options.config },
-    { store, clock: options.clock ?? systemClock, random: systemRandom, logger, storeObserver: metrics.storeObserver },
+    { store, clock: options.clock ?? systemClock, random: systemRandom, logger, storeObserver: metrics.storeObserver, ...virtualRuntime(time) },
   );
   const credentials = (await firstRun(node))!;
   const app = await buildRestServer(node, { logger, bodyLimitBytes: options.bodyLimitBytes ?? 1024 * 1024, allowRemoteCredentialsOverHttp: false, metrics });
@@ -75,6 +80,7 @@ export async function startBothNode(options: BothNodeOptions): Promise<BothNode>
     clients,
     credentials,
     logs,
+    time,
     async close() {
       clients.close();
       await grpc.close();

@@ -2,11 +2,13 @@ import { join } from 'node:path';
 import pino from 'pino';
 import type { FastifyInstance } from 'fastify';
 import { systemClock, systemRandom, type Clock, type Random } from '../../src/core/clock/clock.js';
+import { ManualScheduler } from '../../src/core/clock/manual-scheduler.js';
 import { firstRun, type FirstRunCredentials } from '../../src/core/first-run.js';
 import { IdNode, type CoreConfig } from '../../src/core/node.js';
 import type { Store } from '../../src/core/store/store.js';
 import { buildRestServer } from '../../src/rest/server.js';
 import { openSqliteStore } from '../../src/store/sqlite/sqlite-store.js';
+import { virtualRuntime } from './virtual-runtime.js';
 
 export const TEST_CORE_CONFIG: CoreConfig = {
   nodePrefixes: ['88.999'],
@@ -23,6 +25,8 @@ export interface RestNode {
   readonly app: FastifyInstance;
   readonly credentials: FirstRunCredentials;
   readonly dataFile: string;
+  /** The node's monotonic clock and scheduler: metering flushes, ledger sealing and cache expiry wait for its advance. */
+  readonly time: ManualScheduler;
   close(): Promise<void>;
 }
 
@@ -31,7 +35,8 @@ export interface RestNodeOptions {
   readonly config?: Partial<CoreConfig>;
   readonly clock?: Clock;
   readonly random?: Random;
-  readonly perf?: { now(): number };
+  /** Virtual time for the node (default a fresh ManualScheduler). */
+  readonly time?: ManualScheduler;
   readonly bodyLimitBytes?: number;
   readonly allowRemoteCredentialsOverHttp?: boolean;
 }
@@ -40,6 +45,7 @@ export interface RestNodeOptions {
 export async function startRestNode(options: RestNodeOptions): Promise<RestNode> {
   const dataFile = join(options.dir, 'idnode.sqlite');
   const store = openSqliteStore({ file: dataFile });
+  const time = options.time ?? new ManualScheduler();
   const node = await IdNode.create(
     { ...TEST_CORE_CONFIG, ...options.config },
     {
@@ -47,7 +53,7 @@ export async function startRestNode(options: RestNodeOptions): Promise<RestNode>
       clock: options.clock ?? systemClock,
       random: options.random ?? systemRandom,
       logger: pino({ level: 'silent' }),
-      ...(options.perf ? { perf: options.perf } : {}),
+      ...virtualRuntime(time),
     },
   );
   const credentials = (await firstRun(node))!;
@@ -64,6 +70,7 @@ export async function startRestNode(options: RestNodeOptions): Promise<RestNode>
     app,
     credentials,
     dataFile,
+    time,
     async close() {
       await app.close();
       await node.close();

@@ -3,6 +3,7 @@ import { generateKeyPairSync } from 'node:crypto';
 import pino from 'pino';
 import t from 'tap';
 import { systemRandom } from '../../src/core/clock/clock.js';
+import { ManualScheduler } from '../../src/core/clock/manual-scheduler.js';
 import { SetClock } from '../../src/core/clock/set-clock.js';
 import { canonicalJson } from '../../src/core/ledger/canonical-json.js';
 import { GENESIS_HASH } from '../../src/core/ledger/ledger-entry.js';
@@ -14,6 +15,7 @@ import { send } from '../helpers/http.js';
 import { ManualClock, startAuditNode, type AuditNode } from '../helpers/audit-node.js';
 import { TEST_CORE_CONFIG } from '../helpers/rest-node.js';
 import { LOCAL_OPERATOR } from '../../src/core/auth/principal.js';
+import { virtualRuntime } from '../helpers/virtual-runtime.js';
 
 const value = { values: [{ index: 1, type: 'URL', data: 'https://example.org/x' }] };
 
@@ -141,15 +143,19 @@ t.test('editing one count in the database makes verification fail, naming the da
   t.throws(() => db.prepare('DELETE FROM ledger').run(), /append-only/);
 });
 
-t.test('a day seals by itself shortly after it closes (real-time delay, even on a fast clock)', async (t) => {
+t.test('a day seals by itself shortly after it closes (a monotonic delay, even on a fast clock)', async (t) => {
   const clock = new ManualClock(Date.parse('2024-08-01T23:59:00+08:00'));
-  const node = await startAuditNode(t, { clock, config: { ledgerSealDelayMs: 150 } });
+  const time = new ManualScheduler();
+  // Sealing ticks every 150 ms of `time`; a day is sealed once it has been seen closed for 150 ms.
+  const node = await startAuditNode(t, { clock, time, config: { ledgerSealDelayMs: 150 } });
   await traffic(node, 'Z', 1, 0);
-  await new Promise((resolve) => setTimeout(resolve, 400));
+  await time.advance(400);
   t.equal((await node.rest.node.ledger.entries(LOCAL_OPERATOR)).length, 0, 'the day has not closed');
   clock.set('2024-08-02T00:00:00.000+08:00');
-  const deadline = Date.now() + 5000;
-  while ((await node.rest.node.ledger.entries(LOCAL_OPERATOR)).length === 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
+  // The next tick (50 ms on) sees the day closed; the seal delay runs from there.
+  await time.advance(199);
+  t.equal((await node.rest.node.ledger.entries(LOCAL_OPERATOR)).length, 0, 'closed, but not yet for the seal delay');
+  await time.advance(1);
   t.same((await node.rest.node.ledger.entries(LOCAL_OPERATOR)).map((entry) => entry.day), ['2024-08-01']);
 });
 
@@ -157,9 +163,14 @@ t.test('two processes sealing at once keep one consistent chain; a set clock mar
   const dir = t.testdir();
   const file = `${dir}/idnode.sqlite`;
   const start = Date.parse('2024-09-01T12:00:00+08:00');
+  // Virtual real time, shared by both processes' set clocks and schedulers.
+  const time = new ManualScheduler();
   const open = async () => {
     const store = openSqliteStore({ file });
-    const node = await IdNode.create({ ...TEST_CORE_CONFIG, ledgerSealDelayMs: 3_600_000 }, { store, clock: new SetClock(start, 86_400 * 2), random: systemRandom, logger: pino({ level: 'silent' }) });
+    const node = await IdNode.create(
+      { ...TEST_CORE_CONFIG, ledgerSealDelayMs: 3_600_000 },
+      { store, clock: new SetClock(start, 86_400 * 2, time), random: systemRandom, logger: pino({ level: 'silent' }), ...virtualRuntime(time) },
+    );
     t.teardown(async () => {
       await node.close();
       await store.close();
@@ -169,8 +180,8 @@ t.test('two processes sealing at once keep one consistent chain; a set clock mar
   const a = await open();
   const b = await open();
   await a.store.addCounters([{ day: '2024-09-01', prefix: '88.999.DEMO', protocol: 'rest', kind: 'registration', count: 7 }]);
-  // At 2 days per real second, several days close within a second.
-  await new Promise((resolve) => setTimeout(resolve, 1500));
+  // At 2 days per real second, three days close in a second and a half.
+  await time.advance(1500);
   const [sealedA, sealedB] = await Promise.all([a.ledger.sealClosedDays(LOCAL_OPERATOR), b.ledger.sealClosedDays(LOCAL_OPERATOR)]);
   const all = [...sealedA, ...sealedB].map((entry) => entry.seq).sort((x, y) => x - y);
   t.same(all, [...new Set(all)], 'no seq sealed twice');

@@ -1,6 +1,7 @@
 import t from 'tap';
 import { addDays, daysBetween, daysInYear, eachDay, isCalendarDay, isLeapYear, nextDay, previousDay } from '../../src/core/clock/calendar-day.js';
 import { MeteringDay } from '../../src/core/clock/metering-day.js';
+import { ManualScheduler } from '../../src/core/clock/manual-scheduler.js';
 import { SetClock, describeClock } from '../../src/core/clock/set-clock.js';
 
 t.test('leap years and real calendar dates', async (t) => {
@@ -44,14 +45,14 @@ t.test('metering days in Asia/Shanghai: 23:59:59.999 is the old day, 00:00:00 th
 });
 
 t.test('a set clock starts where it is told and runs at its rate', async (t) => {
-  let real = 1000;
-  const clock = new SetClock(Date.parse('2024-12-31T23:59:59.000+08:00'), 3600, () => real);
+  const real = new ManualScheduler();
+  const clock = new SetClock(Date.parse('2024-12-31T23:59:59.000+08:00'), 3600, real);
   t.equal(clock.now(), Date.parse('2024-12-31T15:59:59.000Z'));
-  real += 1000;
+  await real.advance(1000);
   t.equal(clock.now(), Date.parse('2025-01-01T00:59:59.000+08:00'), 'one real second is an hour at rate 3600');
   t.same(describeClock(clock), { mode: 'simulated', start: '2024-12-31T15:59:59.000Z', rate: 3600 });
-  t.throws(() => new SetClock(Number.NaN), RangeError);
-  t.throws(() => new SetClock(0, 0), RangeError);
-  t.throws(() => new SetClock(0, -2), RangeError);
+  t.throws(() => new SetClock(Number.NaN, 1, real), RangeError);
+  t.throws(() => new SetClock(0, 0, real), RangeError);
+  t.throws(() => new SetClock(0, -2, real), RangeError);
   t.same(describeClock({ now: () => 0 }), { mode: 'system' });
 });

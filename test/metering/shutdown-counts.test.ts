@@ -3,6 +3,7 @@ import t, { type Test } from 'tap';
 import type { Store } from '../../src/core/store/store.js';
 import { SQLITE_FILE_NAME } from '../../src/store/open-store.js';
 import { openSqliteStore } from '../../src/store/sqlite/sqlite-store.js';
+import { eventually } from '../helpers/eventually.js';
 import { send } from '../helpers/http.js';
 import { basic } from '../helpers/rest-node.js';
 import { firstRunCredentials, spawnNode, type SpawnedNode } from '../helpers/spawn-node.js';
@@ -13,6 +14,11 @@ async function countsOf(dataDir: string): Promise<{ counts: Record<string, numbe
   const counts: Record<string, number> = {};
   for (const sum of await store.sumCounters({ fromDay: '0001-01-01', toDay: '9999-12-31', groupBy: [] })) counts[sum.kind] = sum.count;
   return { counts, store };
+}
+
+/** idnode_metering_flushes_total in a /metrics text. */
+function flushesOf(metrics: string): number {
+  return Number(/^idnode_metering_flushes_total (\d+)$/m.exec(metrics)?.[1] ?? 0);
 }
 
 async function startWithIdentifier(t: Test, dataDir: string): Promise<{ node: SpawnedNode; handleUrl: string; missingUrl: string; authorization: string; prefix: string }> {
@@ -61,8 +67,8 @@ t.test('SIGKILL: counts never exceed what was served; registrations stay exact',
       }
     }
   });
-  // Long enough for a few flushes, then kill mid-traffic: no shutdown code runs.
-  await new Promise((resolve) => setTimeout(resolve, 2500));
+  // A few flushes (the child's real 1 s timer), then kill mid-traffic: no shutdown code runs.
+  await eventually(async () => flushesOf(await (await fetch(`${node.url}/metrics`)).text()) >= 2, 'two metering flushes', 30_000, 100);
   node.process.kill('SIGKILL');
   running = false;
   await Promise.all(clients);

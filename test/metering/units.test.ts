@@ -1,4 +1,5 @@
 import t from 'tap';
+import { ManualScheduler } from '../../src/core/clock/manual-scheduler.js';
 import { MeteringDay } from '../../src/core/clock/metering-day.js';
 import { silentLogger } from '../../src/core/log/logger.js';
 import { toCsv } from '../../src/core/metering/csv.js';
@@ -12,51 +13,84 @@ t.test('CSV: RFC 4180 quoting, and no formula ever reaches a spreadsheet', async
 });
 
 t.test('a timed store reports every call with its duration and outcome, and changes nothing else', async (t) => {
-  const seen: [string, boolean][] = [];
+  const seen: [string, number, boolean][] = [];
+  const time = new ManualScheduler();
   let fail = false;
   const inner = {
     kind: 'sqlite',
     file: '/x.sqlite',
     async ping() {
+      await time.advance(250);
       if (fail) throw new Error('down');
     },
     async getMeta(key: string) {
       return `value of ${key}`;
     },
   } as unknown as Store & { file: string };
-  const timed = timedStore(inner, (operation, seconds, failed) => {
-    t.ok(seconds >= 0);
-    seen.push([operation, failed]);
-  }) as Store & { file: string };
+  const timed = timedStore(inner, (operation, seconds, failed) => seen.push([operation, seconds, failed]), time) as Store & { file: string };
   await timed.ping();
   fail = true;
   await t.rejects(timed.ping(), /down/);
   t.equal(await timed.getMeta('k'), 'value of k', 'untimed methods pass through, bound to the store');
   t.equal(timed.kind, 'sqlite');
   t.equal(timed.file, '/x.sqlite');
-  t.same(seen, [['ping', false], ['ping', true]]);
+  t.same(seen, [['ping', 0.25, false], ['ping', 0.25, true]], 'durations in seconds of the monotonic clock');
 });
 
-t.test('metering stats: flush lag while counts wait, failures keep counts and their age', async (t) => {
-  let failing = true;
+/** A store whose addCounters fails while `failing` is set, and keeps what it was given otherwise. */
+function countersStore(): { store: Store; written: CounterDelta[]; failing: { on: boolean } } {
   const written: CounterDelta[] = [];
+  const failing = { on: false };
   const store = {
     async addCounters(deltas: readonly CounterDelta[]) {
-      if (failing) throw new Error('store down');
+      if (failing.on) throw new Error('store down');
       written.push(...deltas);
     },
   } as unknown as Store;
-  const metering = new Metering(store, { now: () => Date.parse('2024-05-01T12:00:00+08:00') }, new MeteringDay('Asia/Shanghai'), silentLogger, 1000);
+  return { store, written, failing };
+}
+
+const MAY_DAY = { now: () => Date.parse('2024-05-01T12:00:00+08:00') };
+
+t.test('metering stats: flush lag while counts wait, failures keep counts and their age', async (t) => {
+  const { store, written, failing } = countersStore();
+  failing.on = true;
+  const time = new ManualScheduler();
+  const metering = new Metering(store, MAY_DAY, new MeteringDay('Asia/Shanghai'), silentLogger, { flushIntervalMs: 1000, monotonic: time, scheduler: time });
   t.same(metering.stats(), { pending: 0, flushLagMs: 0, flushes: 0, failedFlushes: 0 });
   metering.countResolution('88.999.1', 'rest', 'resolution.cache-hit');
+  await time.advance(15);
   metering.countRefused('88.999.1', 'rest');
-  await new Promise((resolve) => setTimeout(resolve, 20));
+  await time.advance(5);
+  t.equal(metering.stats().flushLagMs, 20, 'the age of the oldest pending count');
   await metering.flushNow();
   const afterFailure = metering.stats();
   t.match(afterFailure, { pending: 2, failedFlushes: 1, flushes: 0 });
-  t.ok(afterFailure.flushLagMs >= 15, 'the failed batch keeps its age');
-  failing = false;
+  t.equal(afterFailure.flushLagMs, 20, 'the failed batch keeps its age');
+  failing.on = false;
   await metering.close();
   t.match(metering.stats(), { pending: 0, flushLagMs: 0, flushes: 1 });
   t.same(written.map((delta) => [delta.day, delta.kind, delta.count]).sort(), [['2024-05-01', 'refused', 1], ['2024-05-01', 'resolution.cache-hit', 1]]);
+});
+
+t.test('metering flushes by itself every interval once started, and no more after close', async (t) => {
+  const { store, written } = countersStore();
+  const time = new ManualScheduler();
+  const metering = new Metering(store, MAY_DAY, new MeteringDay('Asia/Shanghai'), silentLogger, { flushIntervalMs: 1000, monotonic: time, scheduler: time });
+  metering.countResolution('88.999.1', 'rest', 'resolution.store-read');
+  await time.advance(1000);
+  t.equal(written.length, 0, 'not started: nothing flushes by itself');
+  metering.start();
+  metering.start();
+  t.equal(time.pendingTasks, 1, 'a second start schedules nothing more');
+  await time.advance(999);
+  t.equal(written.length, 0, 'not before the interval');
+  await time.advance(1);
+  t.same(written.map((delta) => [delta.kind, delta.count]), [['resolution.store-read', 1]], 'flushed at the interval');
+  metering.countResolution('88.999.1', 'rest', 'resolution.store-read');
+  await time.advance(1000);
+  t.equal(written.length, 2, 'and at the next');
+  t.equal(metering.stats().flushes, 2);
+  await metering.close();
+  t.equal(time.pendingTasks, 0, 'close cancels the flushes');
 });

@@ -1,4 +1,5 @@
 import t from 'tap';
+import { ManualScheduler } from '../../src/core/clock/manual-scheduler.js';
 import { SetClock } from '../../src/core/clock/set-clock.js';
 import { parsePublicKey } from '../../src/core/ledger/node-key.js';
 import { verifyLedger } from '../../src/core/ledger/verify-ledger.js';
@@ -144,7 +145,7 @@ t.test('ledger API: the operator seals, auditors export and check it, the public
 t.test('readiness says whether the clock is set', async (t) => {
   const real = await startAuditNode(t);
   t.same((await send(`${real.url}/readyz`)).body, { status: 'ready', store: 'sqlite', clock: { mode: 'system' } });
-  const simulated = await startAuditNode(t, { clock: new SetClock(Date.parse('2024-01-01T00:00:00+08:00'), 60) });
+  const simulated = await startAuditNode(t, { clock: new SetClock(Date.parse('2024-01-01T00:00:00+08:00'), 60, new ManualScheduler()) });
   const ready = await send(`${simulated.url}/readyz`);
   t.match(ready.body, { status: 'ready', clock: { mode: 'simulated', start: '2023-12-31T16:00:00.000Z', rate: 60, warning: /not production figures/ } });
   const report = await send(`${simulated.url}/api/v1/eligibility`, { headers: { authorization: simulated.auth.auditor } });

@@ -1,6 +1,7 @@
 import t from 'tap';
 import { send } from '../helpers/http.js';
 import { answerFor, ResolutionCache } from '../../src/core/cache/resolution-cache.js';
+import { ManualScheduler } from '../../src/core/clock/manual-scheduler.js';
 import { TEST_CORE_CONFIG } from '../helpers/rest-node.js';
 import { PREFIX_A, startFixture, type Fixture } from './rest-fixture.js';
 
@@ -8,10 +9,9 @@ import { PREFIX_A, startFixture, type Fixture } from './rest-fixture.js';
 // cached briefly, an entry lives at most its smallest value TTL, ttl 0 is never cached, entries are bounded.
 // Expiry is driven by an injected monotonic clock, never by waiting.
 
-/** The cache's monotonic clock, in ms; tests move it forward. */
-let perfMs = 1_000_000;
-const perf = { now: () => perfMs };
-const fx = await startFixture(t, { perf });
+/** The node's monotonic clock (virtual); tests move it forward. */
+const time = new ManualScheduler(1_000_000);
+const fx = await startFixture(t, { time });
 const { rest, auth } = fx;
 
 const resolve = (handle: string) => send(fx.handleUrl(handle));
@@ -84,9 +84,9 @@ t.test('a cached not-found lives notFoundTtlSeconds', async (t) => {
   const handle = `${PREFIX_A}/C-5`;
   t.equal((await resolve(handle)).status, 404);
   await writeBehindCache(fx, handle, [{ index: 1, type: 'URL', data: 'behind' }]);
-  perfMs += TEST_CORE_CONFIG.cache.notFoundTtlSeconds * 1000 - 1;
+  await time.advance(TEST_CORE_CONFIG.cache.notFoundTtlSeconds * 1000 - 1);
   t.equal((await resolve(handle)).status, 404, 'still the cached not-found just before expiry');
-  perfMs += 2;
+  await time.advance(2);
   const expired = await counted(() => resolve(handle));
   t.equal(expired.result.status, 200, 'after expiry the store is asked again');
   t.equal(expired.misses, 1);
@@ -100,11 +100,11 @@ t.test('an entry lives at most the smallest TTL of its values', async (t) => {
   );
   t.equal(await dataOf(handle), 'v1');
   await writeBehindCache(fx, handle, [{ index: 1, type: 'URL', data: 'v2', ttl: 60 }]);
-  perfMs += 59_000;
+  await time.advance(59_000);
   const within = await counted(() => dataOf(handle));
   t.equal(within.result, 'v1', 'within 60 s the cached answer is served');
   t.same([within.hits, within.misses], [1, 0]);
-  perfMs += 1_001;
+  await time.advance(1_001);
   const expired = await counted(() => dataOf(handle));
   t.equal(expired.result, 'v2', 'past the smallest TTL the entry is gone');
   t.same([expired.hits, expired.misses], [0, 1]);
@@ -126,15 +126,15 @@ t.test('values with ttl 0 are never cached', async (t) => {
 });
 
 t.test('maxTtlSeconds caps an entry whatever its values say', async (t) => {
-  let ms = 5_000;
-  const capped = await startFixture(t, { perf: { now: () => ms }, config: { cache: { ...TEST_CORE_CONFIG.cache, maxTtlSeconds: 30 } } });
+  const cappedTime = new ManualScheduler(5_000);
+  const capped = await startFixture(t, { time: cappedTime, config: { cache: { ...TEST_CORE_CONFIG.cache, maxTtlSeconds: 30 } } });
   const handle = `${PREFIX_A}/CAP`;
   t.equal((await capped.put(handle, [{ index: 1, type: 'URL', data: 'v1' }], capped.auth.a)).status, 201);
   t.equal((await send(capped.handleUrl(handle))).body.values[0].data.value, 'v1');
   await writeBehindCache(capped, handle, [{ index: 1, type: 'URL', data: 'v2' }]);
-  ms += 29_000;
+  await cappedTime.advance(29_000);
   t.equal((await send(capped.handleUrl(handle))).body.values[0].data.value, 'v1');
-  ms += 1_001;
+  await cappedTime.advance(1_001);
   t.equal((await send(capped.handleUrl(handle))).body.values[0].data.value, 'v2', 'ttl 86400 capped at 30 s');
 });
 
@@ -155,7 +155,7 @@ t.test('the cache is bounded: entries never exceed maxEntries', async (t) => {
 
 t.test('an injected clock is read at every expiry check, even within the same millisecond', async (t) => {
   let ms = 1_000;
-  const cache = new ResolutionCache({ maxEntries: 10, maxBytes: 1_000_000, maxTtlSeconds: 60, notFoundTtlSeconds: 5, perf: { now: () => ms } });
+  const cache = new ResolutionCache({ maxEntries: 10, maxBytes: 1_000_000, maxTtlSeconds: 60, notFoundTtlSeconds: 5, monotonic: { now: () => ms } });
   cache.put('88.999/X', answerFor(undefined), cache.generation());
   t.ok(cache.get('88.999/X'), 'cached not-found');
   ms += 5_001;

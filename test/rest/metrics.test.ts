@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import pino from 'pino';
 import t from 'tap';
 import { systemClock, systemRandom } from '../../src/core/clock/clock.js';
+import { ManualScheduler } from '../../src/core/clock/manual-scheduler.js';
 import { firstRun } from '../../src/core/first-run.js';
 import { IdNode } from '../../src/core/node.js';
 import { NodeMetrics } from '../../src/metrics/node-metrics.js';
@@ -9,6 +10,7 @@ import { buildRestServer } from '../../src/rest/server.js';
 import { openSqliteStore } from '../../src/store/sqlite/sqlite-store.js';
 import { send } from '../helpers/http.js';
 import { basic, TEST_CORE_CONFIG } from '../helpers/rest-node.js';
+import { virtualRuntime } from '../helpers/virtual-runtime.js';
 
 /** Parses the Prometheus text format: types by metric name, and samples as [name{labels}, value]. */
 function parse(text: string): { types: Map<string, string>; samples: Map<string, number> } {
@@ -28,8 +30,12 @@ function parse(text: string): { types: Map<string, string>; samples: Map<string,
 t.test('/metrics: idnode_* names with units, request and store latency, cache, metering, process', async (t) => {
   const store = openSqliteStore({ file: join(t.testdir(), 'idnode.sqlite') });
   const metrics = new NodeMetrics();
+  const time = new ManualScheduler();
   // A long flush interval, so that the counts are still pending when /metrics is read.
-  const node = await IdNode.create({ ...TEST_CORE_CONFIG, meteringFlushIntervalMs: 600_000 }, { store, clock: systemClock, random: systemRandom, logger: pino({ level: 'silent' }), storeObserver: metrics.storeObserver });
+  const node = await IdNode.create(
+    { ...TEST_CORE_CONFIG, meteringFlushIntervalMs: 600_000 },
+    { store, clock: systemClock, random: systemRandom, logger: pino({ level: 'silent' }), storeObserver: metrics.storeObserver, ...virtualRuntime(time) },
+  );
   const credentials = (await firstRun(node))!;
   const app = await buildRestServer(node, { logger: pino({ level: 'silent' }), bodyLimitBytes: 1 << 20, allowRemoteCredentialsOverHttp: false, metrics });
   const url = await app.listen({ host: '127.0.0.1', port: 0 });
@@ -43,6 +49,7 @@ t.test('/metrics: idnode_* names with units, request and store latency, cache, m
   t.equal((await send(handle, { method: 'PUT', headers: { authorization: basic(demo.id, demo.secret) }, json: { values: [{ index: 1, type: 'URL', data: 'x' }] } })).status, 201);
   for (let i = 0; i < 5; i++) t.equal((await send(handle)).status, 200);
   t.equal((await send(`${url}/api/handles/${demo.prefix}/MISSING`)).status, 404);
+  await time.advance(1_500);
 
   const response = await fetch(`${url}/metrics`);
   t.equal(response.status, 200);
@@ -94,7 +101,7 @@ t.test('/metrics: idnode_* names with units, request and store latency, cache, m
   t.ok(samples.get('idnode_store_operation_duration_seconds_count{operation="applyWrites"}')! >= 1, 'store writes timed');
   t.equal(samples.get('idnode_store_errors_total{operation="getHandle"}'), 0);
   t.ok(samples.get('idnode_metering_pending_counts')! >= 6, 'resolutions not flushed yet');
-  t.ok(samples.get('idnode_metering_flush_lag_seconds')! >= 0);
+  t.equal(samples.get('idnode_metering_flush_lag_seconds'), 1.5, 'the oldest pending count is as old as the time advanced since');
   t.equal(samples.get('idnode_clock_info{mode="system",rate="1"}'), 1);
 
   await node.metering.flushNow();

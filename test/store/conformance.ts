@@ -445,6 +445,7 @@ export function storeConformance(t: Test, name: string, open: OpenStore): Promis
       const seen: (string | undefined)[] = [];
       const unsubscribe = store.onForeignChange((h) => seen.push(h));
       await store.applyWrites([create(handle('own'), [value(1, 'a')]), { op: 'delete', handle: handle('own'), prefix: PREFIX }, create(handle('own2'), [value(1, 'a')])], CONTEXT);
+      // An absence can only be shown by waiting: a foreign-change notice, were one sent, arrives well within 300 ms.
       await new Promise((resolve) => setTimeout(resolve, 300));
       t.strictSame(seen, []);
       unsubscribe();

@@ -8,6 +8,7 @@ import { changeChannel, changePayloads, parseChangePayload } from '../../src/sto
 import { POSTGRES_MIGRATIONS } from '../../src/store/postgres/postgres-migrations.js';
 import { openPostgresStore, type PostgresStoreOptions } from '../../src/store/postgres/postgres-store.js';
 import { withDefaultUser } from '../../src/store/postgres/postgres-url.js';
+import { eventually } from '../helpers/eventually.js';
 import { storeConformance } from './conformance.js';
 
 // These tests always run: CI and the development machine provide a database (trust auth).
@@ -46,18 +47,6 @@ async function open(t: Test, schema: string, options: Partial<PostgresStoreOptio
   const store = await openPostgresStore({ url: URL, schema, poolSize: 4, ...options });
   t.teardown(() => store.close());
   return store;
-}
-
-function eventually(check: () => boolean, what: string, timeoutMs = 5000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  return new Promise((resolve, reject) => {
-    const poll = () => {
-      if (check()) resolve();
-      else if (Date.now() > deadline) reject(new Error(`timed out waiting for ${what}`));
-      else setTimeout(poll, 10);
-    };
-    poll();
-  });
 }
 
 await t.test(`the test database is reachable at ${URL} (set IDNODE_TEST_DATABASE_URL to change it)`, async (t) => {
@@ -110,6 +99,7 @@ t.test('onForeignChange fires on the other instance, never on the writer', async
   unsubscribe();
   heardByB.length = 0;
   await a.applyWrites([create('88.999.1/after-unsubscribe')], CONTEXT);
+  // An absence can only be shown by waiting: a notification, were one sent, arrives well within 300 ms.
   await new Promise((resolve) => setTimeout(resolve, 300));
   t.same(heardByB, [], 'unsubscribed');
 });

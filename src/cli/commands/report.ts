@@ -1,7 +1,7 @@
 import { Command } from 'commander';
 import { parseYear } from '../../core/eligibility/eligibility.js';
-import { renderReportHtml } from '../../core/eligibility/render-html.js';
-import { renderReportMarkdown } from '../../core/eligibility/render-markdown.js';
+import { renderReportHtml } from '../../reports/render-html.js';
+import { renderReportMarkdown } from '../../reports/render-markdown.js';
 import { IdnodeError } from '../../core/errors/catalogue.js';
 import { LOCAL_OPERATOR } from '../../core/auth/principal.js';
 import { withAdminNode } from '../admin-node.js';

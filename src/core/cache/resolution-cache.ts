@@ -1,4 +1,5 @@
 import { LRUCache } from 'lru-cache';
+import type { Monotonic } from '../clock/monotonic.js';
 import type { HandleRecord } from '../store/store.js';
 import { isPublic, type HandleValue } from '../values/handle-value.js';
 
@@ -9,11 +10,8 @@ export interface CacheOptions {
   readonly maxTtlSeconds: number;
   /** Life of a not-found answer. 0 disables negative caching. */
   readonly notFoundTtlSeconds: number;
-  /**
-   * Monotonic ms source for expiry (tests inject one); defaults to performance. It must never read 0:
-   * lru-cache takes an entry stored at time 0 for one without a TTL, and it would never expire.
-   */
-  readonly perf?: { now(): number };
+  /** Measures entries' lives (see Monotonic: it never reads 0). */
+  readonly monotonic: Monotonic;
 }
 
 /**
@@ -64,9 +62,10 @@ export class ResolutionCache {
       max: options.maxEntries,
       maxSize: options.maxBytes,
       sizeCalculation: estimateBytes,
-      // lru-cache reuses one reading of the clock for 1 ms of real time (ttlResolution); an injected clock
-      // must be read at every check, or an advance made within that millisecond goes unseen.
-      ...(options.perf ? { perf: options.perf, ttlResolution: 0 } : {}),
+      perf: options.monotonic,
+      // Read at every check: by default lru-cache reuses one reading for 1 ms through a timer of its own, and
+      // a virtual clock's advance made within that millisecond would go unseen.
+      ttlResolution: 0,
     });
   }
 

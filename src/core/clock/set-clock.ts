@@ -1,4 +1,5 @@
 import type { Clock } from './clock.js';
+import type { Monotonic } from './monotonic.js';
 
 /**
  * A clock set to start at a chosen instant and run `rate` times faster than real time, for tests, demos and
@@ -10,18 +11,19 @@ export class SetClock implements Clock {
   private readonly realStartMs: number;
 
   /**
-   * `realNow` is the monotonic real-time source in ms (performance.now by default). Throws RangeError for a
-   * start that is not a finite instant or a rate that is not a positive finite number.
+   * The clock runs from `startMs` at `rate` times the pace of `realTime` (the system's monotonic clock in
+   * production). Throws RangeError for a start that is not a finite instant or a rate that is not a positive
+   * finite number.
    */
-  constructor(startMs: number, rate = 1, private readonly realNow: () => number = () => performance.now()) {
+  constructor(startMs: number, rate: number, private readonly realTime: Monotonic) {
     if (!Number.isFinite(startMs)) throw new RangeError(`clock start must be a finite instant, got ${startMs}`);
     if (!Number.isFinite(rate) || rate <= 0) throw new RangeError(`clock rate must be a positive number, got ${rate}`);
     this.simulation = { startMs, rate };
-    this.realStartMs = realNow();
+    this.realStartMs = realTime.now();
   }
 
   now(): number {
-    return Math.floor(this.simulation.startMs + (this.realNow() - this.realStartMs) * this.simulation.rate);
+    return Math.floor(this.simulation.startMs + (this.realTime.now() - this.realStartMs) * this.simulation.rate);
   }
 }
 

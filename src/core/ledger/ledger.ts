@@ -3,6 +3,8 @@ import type { Principal } from '../auth/principal.js';
 import { daysBetween, nextDay, previousDay } from '../clock/calendar-day.js';
 import type { Clock } from '../clock/clock.js';
 import type { MeteringDay } from '../clock/metering-day.js';
+import type { Monotonic } from '../clock/monotonic.js';
+import type { Cancel, Scheduler } from '../clock/scheduler.js';
 import { IdnodeError } from '../errors/catalogue.js';
 import type { Logger } from '../log/logger.js';
 import type { Metering } from '../metering/metering.js';
@@ -13,11 +15,14 @@ import { LEDGER_EXPORT_FORMAT, verifyLedger, type LedgerExport, type LedgerProbl
 
 export interface LedgerOptions {
   /**
-   * Real-time ms a day must have been closed before it is sealed by itself: time for in-flight writes to
-   * commit and for every replica's metering flush (at most a second apart) to land. Measured in real time, so
-   * a node on a fast set clock still leaves that time.
+   * Monotonic ms a day must have been closed before it is sealed by itself: time for in-flight writes to
+   * commit and for every replica's metering flush (at most a second apart) to land. Measured on `monotonic`
+   * (real time in production), not the node's clock, so a node on a fast set clock still leaves that time.
    */
   readonly sealDelayMs: number;
+  readonly monotonic: Monotonic;
+  /** Runs the automatic sealing (see start). */
+  readonly scheduler: Scheduler;
 }
 
 export interface LedgerStatus {
@@ -50,9 +55,9 @@ const UNREADABLE = 'unreadable';
  * once, and the loser carries on from the winner's entries.
  */
 export class Ledger {
-  private timer: NodeJS.Timeout | undefined;
+  private cancelTicks: Cancel | undefined;
   private sealing: Promise<unknown> = Promise.resolve();
-  /** Latest closed days as first seen by the timer, with performance.now() then. */
+  /** Latest closed days as first seen by tick, with the monotonic time then. */
   private seen: { day: string; at: number }[] = [];
   /** The newest day closed for at least sealDelayMs. */
   private readyThrough: string | undefined;
@@ -83,17 +88,15 @@ export class Ledger {
     return previousDay(this.meteringDay.dayOf(this.clock.now()));
   }
 
-  /** Starts sealing by itself (a real-time timer, unref'd). */
+  /** Starts sealing by itself: a tick on the scheduler every sealDelayMs, at least every second, at most every 10 ms. */
   start(): void {
-    if (this.timer) return;
-    this.timer = setInterval(() => void this.tick(), Math.max(10, Math.min(1000, this.options.sealDelayMs)));
-    this.timer.unref();
+    this.cancelTicks ??= this.options.scheduler.every(Math.max(10, Math.min(1000, this.options.sealDelayMs)), () => this.tick());
   }
 
   /** Stops sealing by itself; resolves once a sealing under way has finished (so the store can be closed). */
   async stop(): Promise<void> {
-    if (this.timer) clearInterval(this.timer);
-    this.timer = undefined;
+    this.cancelTicks?.();
+    this.cancelTicks = undefined;
     await this.sealing;
   }
 
@@ -164,13 +167,13 @@ export class Ledger {
     };
   }
 
-  /** One step of automatic sealing (the timer's); exposed for tests. Never rejects. */
-  async tick(): Promise<void> {
+  /** One step of automatic sealing (the scheduler's task). Never rejects: a failure is logged and retried. */
+  private async tick(): Promise<void> {
     if (this.ticking) return;
     this.ticking = true;
     try {
       const latest = this.latestClosedDay();
-      const now = performance.now();
+      const now = this.options.monotonic.now();
       const newest = this.seen.at(-1);
       // A clock set back (a restart on an earlier --clock-start) starts the watch over.
       if (newest === undefined || latest > newest.day) this.seen.push({ day: latest, at: now });

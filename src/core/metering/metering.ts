@@ -1,5 +1,7 @@
 import type { Clock } from '../clock/clock.js';
 import type { MeteringDay } from '../clock/metering-day.js';
+import type { Monotonic } from '../clock/monotonic.js';
+import type { Cancel, Scheduler } from '../clock/scheduler.js';
 import type { Logger } from '../log/logger.js';
 import type { CounterDelta, CounterKind, Store } from '../store/store.js';
 
@@ -8,7 +10,16 @@ export type ResolutionKind = 'resolution.cache-hit' | 'resolution.store-read' | 
 
 const SEPARATOR = '\u0000';
 
-/** For /metrics: how far metering lags behind (real time, not the node's clock). */
+/** How metering keeps time: real time in production, virtual time in tests (never the node's clock). */
+export interface MeteringTiming {
+  readonly flushIntervalMs: number;
+  /** Measures the flush lag. */
+  readonly monotonic: Monotonic;
+  /** Runs the periodic flush (see start). */
+  readonly scheduler: Scheduler;
+}
+
+/** For /metrics: how far metering lags behind (monotonic time, not the node's clock). */
 export interface MeteringStats {
   /** Counts held in memory, not yet flushed. */
   readonly pending: number;
@@ -27,9 +38,9 @@ export interface MeteringStats {
  */
 export class Metering {
   private pending = new Map<string, number>();
-  private timer: NodeJS.Timeout | undefined;
+  private cancelFlushes: Cancel | undefined;
   private flushing: Promise<void> | undefined;
-  /** performance.now() when the oldest pending count was added; undefined while nothing is pending. */
+  /** Monotonic time when the oldest pending count was added; undefined while nothing is pending. */
   private oldestPendingAt: number | undefined;
   private flushes = 0;
   private failedFlushes = 0;
@@ -39,12 +50,12 @@ export class Metering {
     private readonly clock: Clock,
     private readonly meteringDay: MeteringDay,
     private readonly logger: Logger,
-    private readonly flushIntervalMs: number,
+    private readonly timing: MeteringTiming,
   ) {}
 
+  /** Flushes every `flushIntervalMs` on the scheduler until close; a second call does nothing. */
   start(): void {
-    this.timer ??= setInterval(() => void this.flush(), this.flushIntervalMs);
-    this.timer.unref();
+    this.cancelFlushes ??= this.timing.scheduler.every(this.timing.flushIntervalMs, () => this.flush());
   }
 
   countResolution(prefix: string, protocol: string, kind: ResolutionKind): void {
@@ -65,7 +76,7 @@ export class Metering {
   stats(): MeteringStats {
     return {
       pending: this.pendingCount(),
-      flushLagMs: this.oldestPendingAt === undefined ? 0 : performance.now() - this.oldestPendingAt,
+      flushLagMs: this.oldestPendingAt === undefined ? 0 : this.timing.monotonic.now() - this.oldestPendingAt,
       flushes: this.flushes,
       failedFlushes: this.failedFlushes,
     };
@@ -89,15 +100,15 @@ export class Metering {
   }
 
   async close(): Promise<void> {
-    if (this.timer) clearInterval(this.timer);
-    this.timer = undefined;
+    this.cancelFlushes?.();
+    this.cancelFlushes = undefined;
     await this.flush();
     // Counts added while the last flush ran.
     if (this.pending.size > 0) await this.flush();
   }
 
   private add(prefix: string, protocol: string, kind: CounterKind): void {
-    if (this.oldestPendingAt === undefined) this.oldestPendingAt = performance.now();
+    if (this.oldestPendingAt === undefined) this.oldestPendingAt = this.timing.monotonic.now();
     const key = this.meteringDay.dayOf(this.clock.now()) + SEPARATOR + prefix + SEPARATOR + protocol + SEPARATOR + kind;
     this.pending.set(key, (this.pending.get(key) ?? 0) + 1);
   }

@@ -1,3 +1,4 @@
+import type { Monotonic } from '../clock/monotonic.js';
 import type { Store } from './store.js';
 
 /** Told the duration of each store call (seconds) and whether it failed; must be cheap and must not throw. */
@@ -19,25 +20,25 @@ export const TIMED_OPERATIONS = [
 export type TimedOperation = (typeof TIMED_OPERATIONS)[number];
 
 /**
- * `store`, with the calls of TIMED_OPERATIONS timed for `observe`. Everything else (other methods, `kind`,
+ * `store`, with the calls of TIMED_OPERATIONS timed on `monotonic` for `observe`. Everything else (other methods, `kind`,
  * backend-specific fields) reaches the store unchanged; methods are bound to it, since stores keep their state
  * in private fields. The store's contract is unchanged: results and errors pass through as they are.
  */
-export function timedStore(store: Store, observe: StoreObserver): Store {
+export function timedStore(store: Store, observe: StoreObserver, monotonic: Monotonic): Store {
   const timed = new Map<PropertyKey, unknown>();
   for (const operation of TIMED_OPERATIONS) {
     const original = store[operation] as ((...args: unknown[]) => Promise<unknown>) | undefined;
     if (typeof original !== 'function') continue;
     const method = original.bind(store);
     timed.set(operation, async (...args: unknown[]) => {
-      const started = performance.now();
+      const started = monotonic.now();
       let failed = true;
       try {
         const result = await method(...args);
         failed = false;
         return result;
       } finally {
-        observe(operation, (performance.now() - started) / 1000, failed);
+        observe(operation, (monotonic.now() - started) / 1000, failed);
       }
     });
   }

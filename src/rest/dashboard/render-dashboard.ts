@@ -1,6 +1,6 @@
 import { daysInYear, eachDay, firstDayOfYear, lastDayOfYear } from '../../core/clock/calendar-day.js';
-import { formatNumber } from '../../core/eligibility/format.js';
-import { awardSectionHtml, badge, escapeHtml, REPORT_CSS } from '../../core/eligibility/render-html.js';
+import { formatNumber } from '../../reports/format.js';
+import { awardSectionHtml, badge, escapeHtml, REPORT_CSS } from '../../reports/render-html.js';
 import type { CriterionResult, EligibilityReport } from '../../core/eligibility/report.js';
 import type { LedgerStatus } from '../../core/ledger/ledger.js';
 import { FIELD_OF_KIND, zeroFigures, type Figures } from '../../core/metering/figures.js';

@@ -1,5 +1,5 @@
-import { escapeHtml } from '../../core/eligibility/render-html.js';
-import { formatNumber } from '../../core/eligibility/format.js';
+import { escapeHtml } from '../../reports/render-html.js';
+import { formatNumber } from '../../reports/format.js';
 
 /** Chart geometry, in SVG user units; the SVG scales to the width of its card. */
 const WIDTH = 1000;

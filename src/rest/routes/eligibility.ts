@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { Type, type Static } from '@sinclair/typebox';
-import { renderReportHtml } from '../../core/eligibility/render-html.js';
-import { renderReportMarkdown } from '../../core/eligibility/render-markdown.js';
+import { renderReportHtml } from '../../reports/render-html.js';
+import { renderReportMarkdown } from '../../reports/render-markdown.js';
 import type { IdNode } from '../../core/node.js';
 import { principalOf, type CredentialPolicy } from '../credentials.js';
 import { errorResponses } from '../schemas.js';

@@ -1,4 +1,4 @@
-import type { AwardResult, CriterionResult } from './report.js';
+import type { AwardResult, CriterionResult } from '../core/eligibility/report.js';
 
 /** Shared wording of the report renderers (Markdown, HTML, the dashboard), so they never disagree. */
 export function formatNumber(value: number): string {

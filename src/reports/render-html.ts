@@ -1,6 +1,6 @@
-import { COUNTER_KINDS } from '../metering/figures.js';
+import { COUNTER_KINDS } from '../core/metering/figures.js';
 import { awardHeadline, formatAmount, formatMargin, formatMeasured, formatNumber, formatThreshold, VERDICT_LABEL } from './format.js';
-import type { AwardResult, EligibilityReport } from './report.js';
+import type { AwardResult, EligibilityReport } from '../core/eligibility/report.js';
 
 export function escapeHtml(text: string): string {
   return text.replaceAll('&', '&amp;').replaceAll('<', '&lt;').replaceAll('>', '&gt;').replaceAll('"', '&quot;').replaceAll("'", '&#39;');

@@ -1,6 +1,6 @@
-import { COUNTER_KINDS } from '../metering/figures.js';
+import { COUNTER_KINDS } from '../core/metering/figures.js';
 import { awardHeadline, formatAmount, formatMargin, formatMeasured, formatNumber, formatThreshold, VERDICT_LABEL } from './format.js';
-import type { EligibilityReport } from './report.js';
+import type { EligibilityReport } from '../core/eligibility/report.js';
 
 const cell = (text: string) => text.replaceAll('|', '\\|').replaceAll('\n', ' ');
 
