@@ -2,7 +2,7 @@ import { eachDay, daysBetween, isCalendarDay } from '../clock/calendar-day.js';
 import type { MeteringDay } from '../clock/metering-day.js';
 import { IdnodeError } from '../errors/catalogue.js';
 import { normalisePrefix } from '../identifier/identifier.js';
-import type { Store } from '../store/store.js';
+import type { CounterStore } from '../store/store.js';
 import { addToFigures, FIGURE_FIELDS, groupFigures, zeroFigures, type Figures } from './figures.js';
 import { toCsv } from './csv.js';
 
@@ -83,7 +83,7 @@ function checkDay(name: string, value: unknown): string {
  */
 export class MeteringReports {
   constructor(
-    private readonly store: Store,
+    private readonly store: CounterStore,
     private readonly meteringDay: MeteringDay,
   ) {}
 

@@ -1,7 +1,7 @@
 import type { Clock } from '../clock/clock.js';
 import type { MeteringDay } from '../clock/metering-day.js';
 import type { Logger } from '../log/logger.js';
-import type { CounterDelta, CounterKind, Store } from '../store/store.js';
+import type { CounterDelta, CounterKind, CounterStore } from '../store/store.js';
 
 /** What a resolution counts as (DESIGN §2). */
 export type ResolutionKind = 'resolution.cache-hit' | 'resolution.store-read' | 'resolution.not-found' | 'resolution.referred';
@@ -35,7 +35,7 @@ export class Metering {
   private failedFlushes = 0;
 
   constructor(
-    private readonly store: Store,
+    private readonly store: CounterStore,
     private readonly clock: Clock,
     private readonly meteringDay: MeteringDay,
     private readonly logger: Logger,
