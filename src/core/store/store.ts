@@ -13,12 +13,17 @@ import type { HandleValue } from '../values/handle-value.js';
  * INTERNAL_ERROR, with the driver's error as `cause`. (One exception no client can remove: a PostgreSQL
  * connection lost while COMMIT is in flight rejects although the commit may have happened.)
  *
+ * Records and rows a store returns may be shared and frozen (the in-memory store's are): callers treat them
+ * as read-only. What a caller passed in, the arrays a call returns and the bytes of a returned secret stay
+ * the caller's: changing them changes nothing stored.
+ *
  * The contract is split into roles, one per kind of data, so that a service states which part of the store it
  * touches and a test double implements only that part:
  * - HandleStore: the identifiers (point reads, atomic batches of writes with their registration counters,
  *   listing under a prefix). The resolution and registration paths.
  * - HomingStore: the prefixes this node serves. A role of its own, not part of HandleStore: homing is node
- *   configuration changed by operators, read once at start, and no handle write ever consults it.
+ *   configuration, changed by operators and loaded into memory at start (HomedPrefixes); no handle call of
+ *   the store reads it.
  * - PrincipalStore: credentials of operators, enterprises and auditors.
  * - CounterStore: the metering counters (additive deltas, raw rows, grouped sums).
  * - LedgerStore: the append-only sealed ledger.
