@@ -16,9 +16,13 @@ import { storeOptions } from './store-options.js';
  *
  * Refuses (CONFIG_INVALID) to run with node prefixes other than those the store was last served with:
  * opening a node re-asserts its configured prefixes, so a command run without the server's configuration
- * would otherwise rehome the store to the defaults.
+ * would otherwise rehome the store to the defaults. Refuses (CONFIG_INVALID) the memory store: it would be
+ * a new, empty one, gone when the command ends, so the command could neither read nor change a node's data.
  */
 export async function withAdminNode<T>(config: Config, action: (node: IdNode) => Promise<T>): Promise<T> {
+  if (config.store === 'memory') {
+    throw new IdnodeError('CONFIG_INVALID', 'invalid configuration: store is "memory", which lives only inside a running server: admin commands need the store of a node (sqlite or postgres)');
+  }
   const logger = createLogger({ level: config.logLevel, fd: 2 });
   const store = await openStore(storeOptions(config));
   try {

@@ -22,7 +22,8 @@ export interface Config extends CoreConfig {
   /** `undefined`: plain HTTP. Both files existed and were readable when the configuration was loaded. */
   readonly tls?: { readonly certFile: string; readonly keyFile: string };
   readonly logLevel: LogLevel;
-  readonly store: 'sqlite' | 'postgres';
+  /** memory: nothing outlives the process (tests, demos, simulations). */
+  readonly store: 'sqlite' | 'postgres' | 'memory';
   /** Set iff `store` is 'postgres'. Holds a password: never log it (see redactDatabaseUrl). */
   readonly databaseUrl?: string;
   readonly sqliteSynchronous: 'full' | 'normal';

@@ -112,8 +112,8 @@ function crossCheck(values: ReadonlyMap<SettingKey, unknown>, origins: ReadonlyM
   if (store === 'postgres' && !values.has('databaseUrl')) {
     problems.push(`database-url must be set when ${describe('store')} is "postgres"`);
   }
-  if (store === 'sqlite' && values.has('databaseUrl')) {
-    problems.push(`${describe('databaseUrl')} is set but ${describe('store')} is "sqlite": set store to "postgres" or remove database-url`);
+  if (store !== 'postgres' && values.has('databaseUrl')) {
+    problems.push(`${describe('databaseUrl')} is set but ${describe('store')} is "${String(store)}": set store to "postgres" or remove database-url`);
   }
   return problems;
 }

@@ -145,8 +145,9 @@ export const SETTINGS: readonly Setting[] = [
     env: 'IDNODE_STORE',
     flag: '--store',
     defaultValue: 'sqlite',
-    kind: { type: 'enum', values: ['sqlite', 'postgres'] },
-    description: 'Storage backend: embedded SQLite in data-dir, or PostgreSQL at database-url.',
+    kind: { type: 'enum', values: ['sqlite', 'postgres', 'memory'] },
+    description:
+      'Storage backend: embedded SQLite in data-dir, PostgreSQL at database-url, or memory: kept in the process only and lost when it exits (not durable: for tests, demos and simulations; admin commands refuse it).',
   },
   {
     key: 'databaseUrl',

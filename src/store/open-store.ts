@@ -1,21 +1,25 @@
 import { join } from 'node:path';
 import type { Store } from '../core/store/store.js';
+import { openMemoryStore } from './memory/memory-store.js';
 import { openPostgresStore } from './postgres/postgres-store.js';
 import { openSqliteStore } from './sqlite/sqlite-store.js';
 
 export type OpenStoreConfig =
   | { readonly store: 'sqlite'; readonly dataDir: string; readonly sqliteSynchronous?: 'full' | 'normal' }
-  | { readonly store: 'postgres'; readonly databaseUrl: string; readonly databaseSchema?: string };
+  | { readonly store: 'postgres'; readonly databaseUrl: string; readonly databaseSchema?: string }
+  | { readonly store: 'memory' };
 
 /** The SQLite database file inside a data directory. */
 export const SQLITE_FILE_NAME = 'idnode.sqlite';
 
 /**
  * Opens the configured store, migrated and ready: SQLite at `<dataDir>/idnode.sqlite` (the directory is
- * created if missing), or PostgreSQL in `databaseSchema` (default "public"). Throws IdnodeError
- * CONFIG_INVALID or STORE_UNAVAILABLE as openSqliteStore and openPostgresStore describe.
+ * created if missing), PostgreSQL in `databaseSchema` (default "public"), or a new, empty in-memory store that
+ * keeps nothing beyond the process (tests, demos, simulations). Throws IdnodeError CONFIG_INVALID or
+ * STORE_UNAVAILABLE as openSqliteStore and openPostgresStore describe.
  */
 export async function openStore(config: OpenStoreConfig): Promise<Store> {
+  if (config.store === 'memory') return openMemoryStore();
   if (config.store === 'postgres') {
     return openPostgresStore(config.databaseSchema === undefined ? { url: config.databaseUrl } : { url: config.databaseUrl, schema: config.databaseSchema });
   }

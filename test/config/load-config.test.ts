@@ -200,6 +200,19 @@ t.test('store and database URL', async (t) => {
   t.notMatch(unparsable, 'hunter2');
 });
 
+t.test('store memory: from a flag, the environment or the file; refuses a database URL; unknown stores name the choices', async (t) => {
+  const cwd = t.testdir();
+  t.equal(loadConfig({ env: {}, cwd, flags: { store: 'memory' } }).store, 'memory');
+  t.equal(loadConfig({ env: { IDNODE_STORE: 'memory' }, cwd }).store, 'memory');
+  t.equal(loadConfig({ env: {}, cwd, configFile: writeJson(cwd, 'memory.json', { store: 'memory' }) }).store, 'memory');
+  t.notOk('databaseUrl' in loadConfig({ env: { IDNODE_STORE: 'memory' }, cwd }));
+  t.equal(
+    problemsOf({ env: { IDNODE_STORE: 'memory', IDNODE_DATABASE_URL: 'postgres://u:pw@127.0.0.1/db' }, cwd }),
+    'invalid configuration: database-url (from IDNODE_DATABASE_URL) is set but store (from IDNODE_STORE) is "memory": set store to "postgres" or remove database-url',
+  );
+  t.match(problemsOf({ env: { IDNODE_STORE: 'mongo' }, cwd }), /sqlite.*postgres.*memory/);
+});
+
 t.test('unknown settings are refused, with a suggestion', async (t) => {
   const cwd = t.testdir();
   t.equal(

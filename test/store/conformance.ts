@@ -1,46 +1,10 @@
 import type { Test } from 'tap';
-import type { CounterDelta, HandleRecord, HandleWrite, PrincipalRecord, Store, WriteContext } from '../../src/core/store/store.js';
+import type { CounterDelta, HandleRecord, HandleWrite, Store } from '../../src/core/store/store.js';
 import type { HandleValue } from '../../src/core/values/handle-value.js';
+import { storeContractDetails } from './conformance-details.js';
+import { at, byteOrder, CONTEXT, create, handle, NOW, type OpenStore, PREFIX, principal, value, type WithStore } from './conformance-fixtures.js';
 
-/** Opens a fresh, empty store; `cleanup` removes whatever it left behind (run after the store is closed). */
-export type OpenStore = () => Promise<{ store: Store; cleanup: () => Promise<void> }>;
-
-const PREFIX = '88.999.1';
-const NOW = 1_700_000_000_123;
-const CONTEXT: WriteContext = { nowMs: NOW, day: '2024-05-01', protocol: 'rest' };
-
-function at(nowMs: number, over: Partial<WriteContext> = {}): WriteContext {
-  return { ...CONTEXT, nowMs, ...over };
-}
-
-function handle(suffix: string, prefix = PREFIX): string {
-  return `${prefix}/${suffix}`;
-}
-
-function value(index: number, text: string, type = 'URL'): HandleValue {
-  return { index, type, data: { format: 'string', value: text }, ttl: 86400, timestamp: '2024-05-01T00:00:00Z', permissions: '1110', references: [] };
-}
-
-function create(h: string, values: readonly HandleValue[], prefix = PREFIX): HandleWrite {
-  return { op: 'create', handle: h, prefix, values };
-}
-
-function principal(id: string, over: Partial<PrincipalRecord> = {}): PrincipalRecord {
-  return {
-    id,
-    role: 'enterprise',
-    prefix: PREFIX,
-    name: `Enterprise ${id}`,
-    secret: { hash: Buffer.from(`hash:${id}`), salt: Buffer.from([0, 1, 2, 255]) },
-    createdAtMs: NOW,
-    revokedAtMs: undefined,
-    ...over,
-  };
-}
-
-function byteOrder(a: string, b: string): number {
-  return Buffer.compare(Buffer.from(a, 'utf8'), Buffer.from(b, 'utf8'));
-}
+export type { OpenStore } from './conformance-fixtures.js';
 
 /**
  * The Store contract of src/core/store/store.ts, checked through the interface only. Every backend runs it
@@ -48,7 +12,7 @@ function byteOrder(a: string, b: string): number {
  */
 export function storeConformance(t: Test, name: string, open: OpenStore): Promise<unknown> {
   return t.test(`${name} store conformance`, async (t) => {
-    const withStore = (title: string, body: (t: Test, store: Store) => Promise<void>) =>
+    const withStore: WithStore = (title, body) =>
       t.test(title, async (t) => {
         const { store, cleanup } = await open();
         t.teardown(async () => {
@@ -454,12 +418,14 @@ export function storeConformance(t: Test, name: string, open: OpenStore): Promis
 
     await withStore('ping, then close: idempotent, and later calls reject', async (t, store) => {
       await store.ping();
-      t.match(store.kind, /^(sqlite|postgres)$/);
+      t.match(store.kind, /^(sqlite|postgres|memory)$/);
       await store.close();
       await store.close();
       await t.rejects(store.ping());
       await t.rejects(store.getHandle(handle('x')));
       await t.rejects(store.applyWrites([create(handle('x'), [value(1, 'a')])], CONTEXT));
     });
+
+    await storeContractDetails(withStore);
   });
 }

@@ -37,3 +37,15 @@ t.test('postgres: the given schema', async (t) => {
   t.equal(store.schema, schema);
   await store.ping();
 });
+
+t.test('memory: a new, empty store each time, nothing on disk', async (t) => {
+  const first = await openStore({ store: 'memory' });
+  const second = await openStore({ store: 'memory' });
+  t.teardown(async () => {
+    await first.close();
+    await second.close();
+  });
+  t.equal(first.kind, 'memory');
+  t.equal(await first.initMeta('node.first-run', 'one'), 'one');
+  t.equal(await second.getMeta('node.first-run'), undefined, 'stores share nothing');
+});

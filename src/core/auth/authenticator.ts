@@ -1,5 +1,5 @@
 import { IdnodeError } from '../errors/catalogue.js';
-import type { Store } from '../store/store.js';
+import type { PrincipalStore } from '../store/store.js';
 import { normaliseIdentity, type Principal } from './principal.js';
 import { verifySecret } from './secrets.js';
 
@@ -8,7 +8,7 @@ import { verifySecret } from './secrets.js';
  * revocation or rotation (by this process, another replica or the CLI) takes effect at the next request.
  */
 export class Authenticator {
-  constructor(private readonly store: Store) {}
+  constructor(private readonly store: PrincipalStore) {}
 
   /** Throws CREDENTIALS_MALFORMED for a malformed identity, AUTHENTICATION_FAILED for anything else. */
   async authenticate(identity: string, secret: string): Promise<Principal> {

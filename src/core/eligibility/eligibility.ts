@@ -6,7 +6,7 @@ import type { MeteringDay } from '../clock/metering-day.js';
 import { describeClock } from '../clock/set-clock.js';
 import { IdnodeError } from '../errors/catalogue.js';
 import { zeroKindCounts } from '../metering/figures.js';
-import type { CounterKind, Store } from '../store/store.js';
+import type { CounterKind, CounterStore } from '../store/store.js';
 import { computeEligibility, type DayCounts } from './compute-eligibility.js';
 import type { PolicyCatalogue } from './policy-catalogue.js';
 import type { Policy } from './policy.js';
@@ -28,7 +28,7 @@ export class Eligibility {
   private connection: ConnectionProbe = NOT_CONFIGURED;
 
   constructor(
-    private readonly store: Store,
+    private readonly store: CounterStore,
     private readonly meteringDay: MeteringDay,
     private readonly clock: Clock,
     private readonly policies: PolicyCatalogue,

@@ -2,7 +2,7 @@ import { IdnodeError } from '../errors/catalogue.js';
 import { normalisePrefix } from '../identifier/identifier.js';
 import type { Clock, Random } from '../clock/clock.js';
 import type { HomedPrefixes } from '../homing/homed-prefixes.js';
-import type { PrincipalRecord, PrincipalRole, Store } from '../store/store.js';
+import type { PrincipalRecord, PrincipalRole, PrincipalStore } from '../store/store.js';
 import { assertOperator } from '../auth/access.js';
 import { enterpriseIdentity, IDENTITY_INDEX, type Principal } from '../auth/principal.js';
 import { generateSecret, storeSecret } from '../auth/secrets.js';
@@ -34,7 +34,7 @@ const MAX_NAME_LENGTH = 200;
  */
 export class PrincipalsAdmin {
   constructor(
-    private readonly store: Store,
+    private readonly store: PrincipalStore,
     private readonly homing: HomedPrefixes,
     private readonly clock: Clock,
     private readonly random: Random,

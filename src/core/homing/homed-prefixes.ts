@@ -3,7 +3,7 @@ import type { Principal } from '../auth/principal.js';
 import { IdnodeError } from '../errors/catalogue.js';
 import { isUnderPrefix, normalisePrefix } from '../identifier/identifier.js';
 import type { Clock } from '../clock/clock.js';
-import type { HomedPrefix, Store } from '../store/store.js';
+import type { HomedPrefix, HomingStore } from '../store/store.js';
 
 /**
  * The prefixes this node is responsible for: those named in configuration (re-asserted at every start) and
@@ -15,12 +15,12 @@ export class HomedPrefixes {
   private prefixes: HomedPrefix[] = [];
 
   private constructor(
-    private readonly store: Store,
+    private readonly store: HomingStore,
     private readonly clock: Clock,
   ) {}
 
   /** Loads the homed set and makes the configured prefixes (normalised) exactly the config-homed ones; throws for an invalid one. */
-  static async load(store: Store, clock: Clock, configured: readonly string[]): Promise<HomedPrefixes> {
+  static async load(store: HomingStore, clock: Clock, configured: readonly string[]): Promise<HomedPrefixes> {
     const homing = new HomedPrefixes(store, clock);
     const wanted = new Set(configured.map(normalisePrefix));
     // A prefix dropped from the configuration stops being homed; one homed over the API stays.

@@ -8,7 +8,7 @@ import type { Cancel, Scheduler } from '../clock/scheduler.js';
 import { IdnodeError } from '../errors/catalogue.js';
 import type { Logger } from '../log/logger.js';
 import type { Metering } from '../metering/metering.js';
-import type { LedgerRow, Store } from '../store/store.js';
+import type { CounterStore, LedgerRow, LedgerStore } from '../store/store.js';
 import { GENESIS_HASH, sealedRows, sealEntry, type ExportedEntry, type LedgerEntry } from './ledger-entry.js';
 import type { NodeKey } from './node-key.js';
 import { LEDGER_EXPORT_FORMAT, verifyLedger, type LedgerExport, type LedgerProblem } from './verify-ledger.js';
@@ -66,7 +66,7 @@ export class Ledger {
   private ticking = false;
 
   constructor(
-    private readonly store: Store,
+    private readonly store: LedgerStore & CounterStore,
     private readonly clock: Clock,
     private readonly meteringDay: MeteringDay,
     private readonly metering: Metering,

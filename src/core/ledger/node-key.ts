@@ -1,7 +1,7 @@
 import { createHash, createPrivateKey, createPublicKey, sign, verify, type KeyObject } from 'node:crypto';
 import type { Random } from '../clock/clock.js';
 import { IdnodeError } from '../errors/catalogue.js';
-import type { Store } from '../store/store.js';
+import type { MetaStore } from '../store/store.js';
 
 /** The meta key holding the node's Ed25519 private key (PKCS#8 PEM). */
 const SIGNING_KEY_META = 'node.signing-key';
@@ -24,7 +24,7 @@ export class NodeKey {
    * processes start at once: the key the store kept wins. Throws IdnodeError INTERNAL_ERROR if the stored key
    * is not an Ed25519 private key.
    */
-  static async load(store: Store, random: Random): Promise<NodeKey> {
+  static async load(store: MetaStore, random: Random): Promise<NodeKey> {
     const candidate = createPrivateKey({ key: Buffer.concat([PKCS8_ED25519_PREFIX, random.bytes(32)]), format: 'der', type: 'pkcs8' });
     const pem = await store.initMeta(SIGNING_KEY_META, candidate.export({ format: 'pem', type: 'pkcs8' }).toString());
     let privateKey: KeyObject;

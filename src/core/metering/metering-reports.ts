@@ -2,7 +2,7 @@ import { assertCanAudit } from '../auth/access.js';
 import type { Principal } from '../auth/principal.js';
 import { eachDay, daysBetween } from '../clock/calendar-day.js';
 import type { MeteringDay } from '../clock/metering-day.js';
-import type { CounterRow, Store } from '../store/store.js';
+import type { CounterRow, CounterStore } from '../store/store.js';
 import { parseRange, type DayRange, type RangeFields, type RangeRequest } from './day-range.js';
 import { addToFigures, FIGURE_FIELDS, groupFigures, zeroFigures, type Figures } from './figures.js';
 import { toCsv } from './csv.js';
@@ -54,7 +54,7 @@ export interface DayTotals extends Figures {
  */
 export class MeteringReports {
   constructor(
-    private readonly store: Store,
+    private readonly store: CounterStore,
     private readonly meteringDay: MeteringDay,
   ) {}
 

@@ -3,7 +3,7 @@ import type { MeteringDay } from '../clock/metering-day.js';
 import type { Monotonic } from '../clock/monotonic.js';
 import type { Cancel, Scheduler } from '../clock/scheduler.js';
 import type { Logger } from '../log/logger.js';
-import type { CounterDelta, CounterKind, Store } from '../store/store.js';
+import type { CounterDelta, CounterKind, CounterStore } from '../store/store.js';
 
 /** What a resolution counts as (DESIGN §2). */
 export type ResolutionKind = 'resolution.cache-hit' | 'resolution.store-read' | 'resolution.not-found' | 'resolution.referred';
@@ -46,7 +46,7 @@ export class Metering {
   private failedFlushes = 0;
 
   constructor(
-    private readonly store: Store,
+    private readonly store: CounterStore,
     private readonly clock: Clock,
     private readonly meteringDay: MeteringDay,
     private readonly logger: Logger,

@@ -8,7 +8,7 @@ import type { HomedPrefixes } from '../homing/homed-prefixes.js';
 import { normalisePrefix, parseIdentifier } from '../identifier/identifier.js';
 import { silentLogger, type Logger } from '../log/logger.js';
 import type { Metering } from '../metering/metering.js';
-import type { HandleWrite, Store, WriteContext, WriteOutcome } from '../store/store.js';
+import type { HandleStore, HandleWrite, WriteContext, WriteOutcome } from '../store/store.js';
 import { DEFAULT_ADMIN_PERMISSIONS, DEFAULT_PERMISSIONS, DEFAULT_TTL_SECONDS, INDEX_HS_ADMIN, wireTimestamp, type HandleValue } from '../values/handle-value.js';
 import { validateValues } from '../values/validate-values.js';
 
@@ -65,7 +65,7 @@ export class Registry {
   private lastAdmin: { readonly principalId: string; readonly value: HandleValue } | undefined;
 
   constructor(
-    private readonly store: Store,
+    private readonly store: HandleStore,
     private readonly homing: HomedPrefixes,
     private readonly cache: ResolutionCache,
     private readonly metering: Metering,

@@ -1,10 +1,10 @@
 import type { HandleValue } from '../values/handle-value.js';
 
 /**
- * The one storage interface. SQLite (embedded) and PostgreSQL (replicas) implement it, and both pass the
- * conformance suite in test/store/conformance.ts. Every method is async so that a networked store fits;
- * every write method is atomic: it commits whole or not at all, and a resolved promise means committed
- * and durable.
+ * The one storage contract. SQLite (embedded), PostgreSQL (replicas) and the in-memory store (tests, demos,
+ * simulations; not durable) implement it, and all pass the conformance suite in test/store/conformance.ts.
+ * Every method is async so that a networked store fits; every write method is atomic: it commits whole or not
+ * at all, and a resolved promise means committed (and, for the durable stores, durable).
  *
  * Stores hold already-validated, normalised data: they never validate identifiers or values, and they
  * never throw catalogue errors for expected outcomes (an existing handle is an outcome, not an error).
@@ -12,10 +12,33 @@ import type { HandleValue } from '../values/handle-value.js';
  * IdnodeError STORE_UNAVAILABLE (unreachable, busy, timed out, closed: a retry later may work) or
  * INTERNAL_ERROR, with the driver's error as `cause`. (One exception no client can remove: a PostgreSQL
  * connection lost while COMMIT is in flight rejects although the commit may have happened.)
+ *
+ * Records and rows a store returns may be shared and frozen (the in-memory store's are): callers treat them
+ * as read-only. What a caller passed in, the arrays a call returns and the bytes of a returned secret stay
+ * the caller's: changing them changes nothing stored.
+ *
+ * The contract is split into roles, one per kind of data, so that a service states which part of the store it
+ * touches and a test double implements only that part:
+ * - HandleStore: the identifiers (point reads, atomic batches of writes with their registration counters,
+ *   listing under a prefix). The resolution and registration paths.
+ * - HomingStore: the prefixes this node serves. A role of its own, not part of HandleStore: homing is node
+ *   configuration, changed by operators and loaded into memory at start (HomedPrefixes); no handle call of
+ *   the store reads it.
+ * - PrincipalStore: credentials of operators, enterprises and auditors.
+ * - CounterStore: the metering counters (additive deltas, raw rows, grouped sums).
+ * - LedgerStore: the append-only sealed ledger.
+ * - MetaStore: small node-wide settings, set once.
+ * - ChangeFeed: word of changes made by other processes sharing the data (for cache invalidation).
+ * - StoreLifecycle: which backend it is, readiness, and closing, after which every role's calls reject with
+ *   STORE_UNAVAILABLE.
+ * The statements above (async, atomic writes, errors) hold for every role.
  */
-export interface Store {
-  readonly kind: 'sqlite' | 'postgres';
+export interface Store extends HandleStore, HomingStore, PrincipalStore, CounterStore, LedgerStore, MetaStore, ChangeFeed, StoreLifecycle {}
 
+/** Which backend a store is: 'memory' keeps everything in this process and loses it on exit. */
+export type StoreKind = 'sqlite' | 'postgres' | 'memory';
+
+export interface HandleStore {
   /** `undefined` means no such handle. `handle` is normalised. */
   getHandle(handle: string): Promise<HandleRecord | undefined>;
 
@@ -32,14 +55,18 @@ export interface Store {
    * under the prefix; both from one snapshot. An offset past the end gives no handles and the total.
    */
   listHandles(prefix: string, offset: number, limit: number): Promise<{ total: number; handles: string[] }>;
+}
 
+export interface HomingStore {
   /** Ordered by prefix. */
   listHomedPrefixes(): Promise<HomedPrefix[]>;
   /** false when the prefix was already homed (nothing changed, not even its source). */
   addHomedPrefix(prefix: HomedPrefix): Promise<boolean>;
   /** false when the prefix was not homed. */
   removeHomedPrefix(prefix: string): Promise<boolean>;
+}
 
+export interface PrincipalStore {
   /** false when a principal with that id exists (nothing changed). */
   insertPrincipal(principal: PrincipalRecord): Promise<boolean>;
   /** `undefined` means no such principal (revoked ones are returned, with revokedAt set). */
@@ -50,7 +77,9 @@ export interface Store {
   updatePrincipalSecret(id: string, secret: StoredSecret): Promise<boolean>;
   /** false when there is no such principal or it was already revoked. */
   revokePrincipal(id: string, revokedAtMs: number): Promise<boolean>;
+}
 
+export interface CounterStore {
   /**
    * Adds deltas to the counters (additive upsert: concurrent writers never overwrite each other). Deltas
    * with the same key are summed first; a key whose sum is 0 creates no row.
@@ -65,7 +94,9 @@ export interface Store {
    * protocol (those grouped), then kind, in byte order; a dimension not grouped is absent from the rows.
    */
   sumCounters(query: CounterQuery): Promise<CounterSum[]>;
+}
 
+export interface LedgerStore {
   /** The sealed ledger (DESIGN §2, Evidence), in seq order 1, 2, 3, ... */
   listLedgerEntries(): Promise<LedgerRow[]>;
   /**
@@ -73,20 +104,27 @@ export interface Store {
    * day exists (another process sealed first). No method updates or deletes an entry.
    */
   appendLedgerEntry(entry: LedgerRow): Promise<boolean>;
+}
 
+export interface MetaStore {
   /** Small node-wide settings (first-run marker, keys). `undefined` means unset. */
   getMeta(key: string): Promise<string | undefined>;
   /** Sets the key only if it is unset; returns the value now stored (the existing one if it was set). */
   initMeta(key: string, value: string): Promise<string>;
+}
 
+export interface ChangeFeed {
   /**
    * Calls `listener` with a normalised handle whenever another process changed it, so caches can drop it,
    * and with `undefined` when changes may have been missed (e.g. a lost notification connection): then
-   * anything may have changed. A store whose data only this process writes (SQLite) never calls it.
+   * anything may have changed. A store whose data only this process writes (SQLite, memory) never calls it.
    * Returns the unsubscribe function.
    */
   onForeignChange(listener: (handle: string | undefined) => void): () => void;
+}
 
+export interface StoreLifecycle {
+  readonly kind: StoreKind;
   /** Resolves when the store answers a trivial query; rejects otherwise (readiness). */
   ping(): Promise<void>;
   /** Idempotent. Every later call rejects with STORE_UNAVAILABLE; onForeignChange listeners are dropped. */

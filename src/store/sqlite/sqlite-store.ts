@@ -142,18 +142,21 @@ class SqliteStoreImpl implements SqliteStore {
 
   /**
    * Distinct creates (every bulk chunk, every plain PUT) are encoded here, on the caller's thread, into the
-   * rows they would write, so only strings cross to the writer, which inserts where absent.
+   * rows they would write, so only strings cross to the writer, which inserts where absent. A value that cannot
+   * be encoded fails the call as a store failure, before anything is sent.
    */
   async #createAll(writes: readonly CreateWrite[], context: WriteContext, what: string): Promise<WriteOutcome[]> {
     const handles: string[] = new Array(writes.length);
     const prefixes: string[] = new Array(writes.length);
     const valuesJson: string[] = new Array(writes.length);
-    for (let k = 0; k < writes.length; k++) {
-      const write = writes[k]!;
-      handles[k] = write.handle;
-      prefixes[k] = write.prefix;
-      valuesJson[k] = valuesJsonOf(createdValues(write));
-    }
+    this.#run(what, () => {
+      for (let k = 0; k < writes.length; k++) {
+        const write = writes[k]!;
+        handles[k] = write.handle;
+        prefixes[k] = write.prefix;
+        valuesJson[k] = valuesJsonOf(createdValues(write));
+      }
+    });
     const existing = await this.#write('createEncoded', [{ handles, prefixes, valuesJson }, context], what);
     const outcomes: WriteOutcome[] = new Array(existing.length);
     for (let k = 0; k < existing.length; k++) {

@@ -1,9 +1,9 @@
 import { answerFor } from '../../cache/resolution-cache.js';
-import type { Store } from '../../store/store.js';
+import type { HandleStore } from '../../store/store.js';
 import type { Lookup, ResolveContext, Stage } from '../pipeline.js';
 
 /** The local store: the last stage for homed prefixes. */
-export function storeStage(store: Store): Stage {
+export function storeStage(store: HandleStore): Stage {
   return {
     name: 'store',
     async run(context: ResolveContext): Promise<Lookup> {

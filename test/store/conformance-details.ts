@@ -1,0 +1,142 @@
+import type { Test } from 'tap';
+import { isIdnodeError } from '../../src/core/errors/catalogue.js';
+import type { CounterDelta, HandleWrite, Store } from '../../src/core/store/store.js';
+import type { HandleValue } from '../../src/core/values/handle-value.js';
+import { at, CONTEXT, create, handle, NOW, PREFIX, principal, value, type WithStore } from './conformance-fixtures.js';
+
+const ADMIN: HandleValue = {
+  index: 100,
+  type: 'HS_ADMIN',
+  data: { format: 'admin', value: { handle: '0.NA/88.999.1', index: 200, permissions: '011111110011' } },
+  ttl: 86400,
+  timestamp: '2024-05-01T00:00:00Z',
+  permissions: '1110',
+  references: [],
+};
+
+function counter(count: number, over: Partial<CounterDelta> = {}): CounterDelta {
+  return { day: '2024-05-01', prefix: PREFIX, protocol: 'rest', kind: 'resolution.referred', count, ...over };
+}
+
+/**
+ * The finer statements of the Store contract (src/core/store/store.ts): addIfCreated, updates that change
+ * nothing, the write's prefix, counters that cancel out, errors and their codes, and that callers' objects are
+ * not the stored ones. Part of storeConformance, so every backend runs it.
+ */
+export async function storeContractDetails(withStore: WithStore): Promise<void> {
+  await withStore('merge: addIfCreated is written when, and only when, the merge creates the handle', async (t, store) => {
+    const a = handle('admin-a');
+    const b = handle('admin-b');
+    const c = handle('admin-c');
+    const merge = (h: string, values: HandleValue[], overwrite: boolean, addIfCreated = [ADMIN]): HandleWrite => ({ op: 'merge', handle: h, prefix: PREFIX, values, overwrite, addIfCreated });
+    const first = await store.applyWrites([merge(a, [value(300, 'x'), value(1, 'y')], false), merge(b, [value(1, 'b')], true)], CONTEXT);
+    t.same(first.map((outcome) => outcome.status), ['created', 'created'], 'created whatever overwrite says');
+    t.strictSame((await store.getHandle(a))?.values, [value(1, 'y'), ADMIN, value(300, 'x')], 'added, and sorted with the given values by index');
+    t.strictSame((await store.getHandle(b))?.values, [value(1, 'b'), ADMIN]);
+
+    t.same(await store.applyWrites([merge(a, [value(2, 'z')], false)], at(NOW + 1000)), [{ handle: a, status: 'updated' }]);
+    t.strictSame((await store.getHandle(a))?.values.map((v) => v.index), [1, 2, 100, 300], 'an existing handle gets the given values only');
+
+    const sameCall = await store.applyWrites([create(c, [value(1, 'c')]), merge(c, [value(2, 'd')], false, [{ ...ADMIN, index: 101 }])], CONTEXT);
+    t.same(sameCall.map((outcome) => outcome.status), ['created', 'updated']);
+    t.strictSame((await store.getHandle(c))?.values.map((v) => v.index), [1, 2], 'created by an earlier write of the same call: not added');
+  });
+
+  await withStore('replace and merge report updated even when nothing differs; the record takes the write\'s prefix', async (t, store) => {
+    const h = handle('same');
+    await store.applyWrites([create(h, [value(1, 'a')])], CONTEXT);
+    t.same(await store.applyWrites([{ op: 'replace', handle: h, prefix: PREFIX, values: [value(1, 'a')] }], at(NOW + 1000)), [{ handle: h, status: 'updated' }]);
+    t.equal((await store.getHandle(h))?.updatedAtMs, NOW + 1000, 'updatedAt moved');
+    t.same(await store.applyWrites([{ op: 'merge', handle: h, prefix: PREFIX, values: [value(1, 'a')], overwrite: true }], at(NOW + 2000)), [{ handle: h, status: 'updated' }]);
+    t.equal((await store.getHandle(h))?.updatedAtMs, NOW + 2000);
+
+    await store.applyWrites([{ op: 'replace', handle: h, prefix: '88.999', values: [value(1, 'a')] }], at(NOW + 3000));
+    t.strictSame(await store.getHandle(h), { handle: h, prefix: '88.999', values: [value(1, 'a')], createdAtMs: NOW, updatedAtMs: NOW + 3000 });
+    t.strictSame(await store.listCounters('2024-05-01', '2024-05-01'), [
+      { day: '2024-05-01', prefix: '88.999', protocol: 'rest', kind: 'update', count: 1 },
+      { day: '2024-05-01', prefix: PREFIX, protocol: 'rest', kind: 'registration', count: 1 },
+      { day: '2024-05-01', prefix: PREFIX, protocol: 'rest', kind: 'update', count: 2 },
+    ], 'each update counted, under the write\'s prefix');
+  });
+
+  await withStore('addCounters: deltas of one key that sum to 0 create no row', async (t, store) => {
+    await store.addCounters([counter(2), counter(1, { kind: 'refused' }), counter(-2)]);
+    t.strictSame(await store.listCounters('2024-05-01', '2024-05-01'), [{ day: '2024-05-01', prefix: PREFIX, protocol: 'rest', kind: 'refused', count: 1 }]);
+  });
+
+  await withStore('updatePrincipalSecret updates a revoked principal too', async (t, store) => {
+    const revoked = principal('300:88.999.1/revoked');
+    await store.insertPrincipal(revoked);
+    await store.revokePrincipal(revoked.id, NOW + 1);
+    const secret = { hash: Buffer.alloc(32, 7), salt: Buffer.alloc(16, 8) };
+    t.equal(await store.updatePrincipalSecret(revoked.id, secret), true);
+    t.strictSame(await store.getPrincipal(revoked.id), { ...revoked, secret, revokedAtMs: NOW + 1 });
+  });
+
+  await withStore('a failed call rejects with an IdnodeError INTERNAL_ERROR or STORE_UNAVAILABLE', async (t, store) => {
+    const poison = { ...value(1, 'x'), type: 1n as unknown as string };
+    const error: unknown = await store.applyWrites([create(handle('poisoned'), [poison])], CONTEXT).then(
+      () => undefined,
+      (rejection: unknown) => rejection,
+    );
+    t.ok(isIdnodeError(error) && (error.code === 'INTERNAL_ERROR' || error.code === 'STORE_UNAVAILABLE'), `rejected with ${String(error)}`);
+  });
+
+  await withStore('after close, every call of every role rejects with STORE_UNAVAILABLE', async (t, store) => {
+    await store.close();
+    const calls: Record<Exclude<keyof Store, 'kind' | 'close' | 'onForeignChange'>, () => Promise<unknown>> = {
+      getHandle: () => store.getHandle(handle('x')),
+      applyWrites: () => store.applyWrites([create(handle('x'), [value(1, 'a')])], CONTEXT),
+      listHandles: () => store.listHandles(PREFIX, 0, 10),
+      listHomedPrefixes: () => store.listHomedPrefixes(),
+      addHomedPrefix: () => store.addHomedPrefix({ prefix: '88.1', source: 'api', createdAtMs: NOW }),
+      removeHomedPrefix: () => store.removeHomedPrefix('88.1'),
+      insertPrincipal: () => store.insertPrincipal(principal('300:88.999.1/x')),
+      getPrincipal: () => store.getPrincipal('300:88.999.1/x'),
+      listPrincipals: () => store.listPrincipals(),
+      updatePrincipalSecret: () => store.updatePrincipalSecret('300:88.999.1/x', { hash: Buffer.alloc(32), salt: Buffer.alloc(16) }),
+      revokePrincipal: () => store.revokePrincipal('300:88.999.1/x', NOW),
+      addCounters: () => store.addCounters([counter(1)]),
+      listCounters: () => store.listCounters('2024-05-01', '2024-05-01'),
+      sumCounters: () => store.sumCounters({ fromDay: '2024-05-01', toDay: '2024-05-01', groupBy: [] }),
+      listLedgerEntries: () => store.listLedgerEntries(),
+      appendLedgerEntry: () => store.appendLedgerEntry({ seq: 1, day: '2024-05-01', entry: '{}' }),
+      getMeta: () => store.getMeta('k'),
+      initMeta: () => store.initMeta('k', 'v'),
+      ping: () => store.ping(),
+    };
+    for (const [name, call] of Object.entries(calls)) await t.rejects(call(), { code: 'STORE_UNAVAILABLE' }, name);
+  });
+
+  await withStore('what a caller passed in, and the lists and buffers it got back, are not what is stored', async (t, store) => {
+    const h = handle('mine');
+    const values = [value(1, 'a'), value(2, 'b')];
+    await store.applyWrites([create(h, values)], CONTEXT);
+    (values[0] as { type: string }).type = 'CHANGED';
+    (values[0]!.data as { value: string }).value = 'changed';
+    values.push(value(3, 'c'));
+    t.strictSame((await store.getHandle(h))?.values, [value(1, 'a'), value(2, 'b')], 'values passed in');
+
+    const enterprise = principal('300:88.999.1/mine');
+    const hash = Buffer.from(enterprise.secret.hash);
+    await store.insertPrincipal(enterprise);
+    enterprise.secret.hash.fill(0);
+    t.strictSame((await store.getPrincipal(enterprise.id))?.secret.hash, hash, 'a secret passed in');
+    (await store.getPrincipal(enterprise.id))!.secret.hash.fill(1);
+    (await store.listPrincipals())[0]!.secret.hash.fill(2);
+    t.strictSame((await store.getPrincipal(enterprise.id))?.secret.hash, hash, 'a secret got back');
+
+    await store.addHomedPrefix({ prefix: '88.1', source: 'api', createdAtMs: NOW });
+    await store.appendLedgerEntry({ seq: 1, day: '2024-05-01', entry: '{}' });
+    (await store.listHandles(PREFIX, 0, 10)).handles.length = 0;
+    (await store.listPrincipals()).length = 0;
+    (await store.listHomedPrefixes()).length = 0;
+    (await store.listCounters('2024-05-01', '2024-05-01')).length = 0;
+    (await store.listLedgerEntries()).length = 0;
+    t.same((await store.listHandles(PREFIX, 0, 10)).handles, [h], 'lists got back');
+    t.equal((await store.listPrincipals()).length, 1);
+    t.equal((await store.listHomedPrefixes()).length, 1);
+    t.equal((await store.listCounters('2024-05-01', '2024-05-01')).length, 1);
+    t.equal((await store.listLedgerEntries()).length, 1);
+  });
+}
