@@ -21,7 +21,8 @@ import { healthRoutes } from './routes/health.js';
 import { prefixRoutes } from './routes/prefixes.js';
 import { ErrorSchema, WireValueSchema } from './schemas.js';
 import { validatorCompiler } from './validators.js';
-import { requestIdOf } from './request-id.js';
+import { requestIdOf } from '../frontend/request-id.js';
+import { resolveHandler } from './resolve-handler.js';
 import { warmResolutionPath } from './warm-path.js';
 import { VERSION } from '../version.js';
 
@@ -48,7 +49,8 @@ const MAX_PATH_PARAM_LENGTH = 1024;
 export async function buildRestServer(node: IdNode, options: RestOptions): Promise<FastifyInstance> {
   const metrics = options.metrics ?? new NodeMetrics();
   metrics.attach(node);
-  const warm = warmResolutionPath(node, metrics, options.logger, MAX_PATH_PARAM_LENGTH);
+  const resolve = resolveHandler(node);
+  const warm = warmResolutionPath(resolve, metrics, options.logger, MAX_PATH_PARAM_LENGTH);
   const listener = (handler: RequestListener) => (request: IncomingMessage, response: ServerResponse) => {
     if (!warm(request, response)) handler(request, response);
   };
@@ -89,7 +91,7 @@ export async function buildRestServer(node: IdNode, options: RestOptions): Promi
 
   // Before any route is declared: it times the routes declared after it.
   instrumentRoutes(app, metrics);
-  handleRoutes(app, node, policy);
+  handleRoutes(app, node, policy, resolve);
   prefixRoutes(app, node, policy);
   enterpriseRoutes(app, node, policy);
   bulkRoutes(app, node, policy);
