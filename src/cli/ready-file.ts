@@ -1,12 +1,11 @@
 import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 
-/** What the ready file holds: the URL of each listener, by front end. */
-export interface ReadyFileContent {
-  readonly http: string;
-  /** host:port of the gRPC listener, when there is one. */
-  readonly grpc?: string;
-}
+/**
+ * What the ready file holds: the address of each front end serving, by its name (see FrontEnd), e.g.
+ * `{"http": "http://127.0.0.1:8000", "grpc": "127.0.0.1:8001"}`. A front end turned off has no key.
+ */
+export type ReadyFileContent = Readonly<Record<string, string>>;
 
 /**
  * Writes the ready file atomically (a temporary file in the same directory, then a rename), so a reader

@@ -6,14 +6,12 @@ import { isIdnodeError } from '../core/errors/catalogue.js';
 import { firstRun } from '../core/first-run.js';
 import { IdNode } from '../core/node.js';
 import { createLogger } from '../logging/create-logger.js';
-import { buildGrpcServer } from '../grpc/grpc-server.js';
 import { NodeMetrics } from '../metrics/node-metrics.js';
-import { buildRestServer } from '../rest/server.js';
 import { configuredClock, systemRuntime } from '../runtime/system-runtime.js';
 import { openStore } from '../store/open-store.js';
 import { EXIT_FAILURE, EXIT_OK, type CliIo } from './cli-io.js';
 import { firstRunBanner } from './first-run-banner.js';
-import { listeningUrl } from './listening-url.js';
+import { frontEndsOf } from './front-ends.js';
 import { removeReadyFile, writeReadyFile } from './ready-file.js';
 import { storeOptions } from './store-options.js';
 import { VERSION } from '../version.js';
@@ -25,9 +23,11 @@ interface Closer {
 }
 
 /**
- * Runs the node until SIGTERM or SIGINT. Start: open the store, wire the core, listen, issue the first-run
- * credentials (printed once, on stderr: stdout carries only JSON log lines), then write the ready file.
- * Stop: stop accepting and drain in-flight requests, flush metering, close the store, remove the ready file.
+ * Runs the node until SIGTERM or SIGINT. Start: open the store, wire the core, start each front end that is
+ * on (frontEndsOf) in order, issue the first-run credentials (printed once, on stderr: stdout carries only
+ * JSON log lines), then write the ready file (one key per front end). Stop: close the front ends newest
+ * first (each stops accepting and drains its in-flight requests), flush metering, close the store, remove
+ * the ready file.
  *
  * Resolves with the exit code: 0 after a clean stop, 1 after a failed start or a failed stop. A second
  * signal, or a stop that takes longer than shutdownTimeoutMs, ends the process at once with 1 (io.exit).
@@ -77,17 +77,21 @@ async function start(config: Config, io: CliIo, logger: Logger, closers: Closer[
   const metrics = new NodeMetrics();
   const node = await IdNode.create(config, { ...systemRuntime(config, configuredClock(config.clock)), store, logger, storeObserver: metrics.storeObserver });
   closers.push({ name: 'node (metering flush)', close: () => node.close() });
-  const app = await buildRestServer(node, {
-    logger,
-    bodyLimitBytes: config.limits.bodyLimitBytes,
-    ...(tls === undefined ? {} : { tls }),
-    allowRemoteCredentialsOverHttp: config.allowRemoteCredentialsOverHttp,
-    metrics,
-  });
-  closers.push({ name: 'http', close: () => app.close() });
-  await app.listen({ host: config.host, port: config.httpPort });
-  const url = listeningUrl(app.server.address(), tls !== undefined);
-  const grpc = config.grpcPort === undefined ? undefined : await startGrpc(config, node, logger, tls, closers, metrics);
+
+  // In order; each is closed (newest first) even when its own listen failed.
+  const serving = new Map<string, string>();
+  for (const frontEnd of frontEndsOf(config, { node, logger, metrics, tls, serving })) {
+    closers.push({
+      name: frontEnd.name,
+      close: () => {
+        serving.delete(frontEnd.name);
+        return frontEnd.close();
+      },
+    });
+    serving.set(frontEnd.name, await frontEnd.listen());
+  }
+  const addresses = Object.fromEntries(serving);
+  const url = serving.get('http');
 
   // After listen, so that a failed listen (port in use) does not consume the one showing of the secrets.
   const credentials = await firstRun(node);
@@ -98,31 +102,9 @@ async function start(config: Config, io: CliIo, logger: Logger, closers: Closer[
       'first run: operator and demo enterprise credentials issued; their secrets were printed once on stderr',
     );
   }
-  // Logged first, so that whoever sees the ready file finds the line already written.
-  logger.info({ url, ...(grpc === undefined ? {} : { grpc }), readyFile: config.readyFile }, 'idnode ready');
-  if (config.readyFile !== undefined) await writeReadyFile(config.readyFile, { http: url, ...(grpc === undefined ? {} : { grpc }) });
-}
-
-/** Starts the gRPC listener on host:grpcPort and returns its host:port. */
-async function startGrpc(
-  config: Config,
-  node: IdNode,
-  logger: Logger,
-  tls: { cert: Buffer; key: Buffer } | undefined,
-  closers: Closer[],
-  metrics: NodeMetrics,
-): Promise<string> {
-  const grpc = buildGrpcServer(node, {
-    logger,
-    metrics,
-    ...(tls === undefined ? {} : { tls }),
-    allowRemoteCredentialsOverHttp: config.allowRemoteCredentialsOverHttp,
-    // Long streams are cancelled half-way through the shutdown budget, so the rest of the stop still fits.
-    shutdownGraceMs: Math.floor(config.shutdownTimeoutMs / 2),
-  });
-  closers.push({ name: 'grpc', close: () => grpc.close() });
-  const port = await grpc.listen(config.host, config.grpcPort!);
-  return `${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
+  // Logged first, so that whoever sees the ready file finds the line already written. `url`: the REST one.
+  logger.info({ url, frontEnds: addresses, readyFile: config.readyFile }, 'idnode ready');
+  if (config.readyFile !== undefined) await writeReadyFile(config.readyFile, addresses);
 }
 
 /** Resolves with the first SIGTERM/SIGINT; a second one ends the process at once with code 1. */

@@ -1,5 +1,8 @@
 import type { CoreConfig } from '../core/node.js';
 
+/** A front end's port: "off" means the front end does not start. */
+export type Port = number | 'off';
+
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
 
@@ -11,10 +14,10 @@ export type LogLevel = (typeof LOG_LEVELS)[number];
 export interface Config extends CoreConfig {
   readonly dataDir: string;
   readonly host: string;
-  /** 0 means "let the OS pick a free port" (the ready file then tells which). */
-  readonly httpPort: number;
-  /** `undefined`: no gRPC listener. 0 means "let the OS pick a free port". */
-  readonly grpcPort?: number;
+  /** The REST front end's port. 0 means "let the OS pick a free port" (the ready file then tells which). */
+  readonly httpPort: Port;
+  /** The gRPC front end's port, as httpPort. */
+  readonly grpcPort: Port;
   /** Normalised, non-empty, no duplicates, none below another. */
   readonly nodePrefixes: readonly string[];
   /** `undefined`: no ready file is written. */
@@ -71,7 +74,7 @@ export function describeConfig(config: Config): Record<string, unknown> {
     dataDir: config.dataDir,
     host: config.host,
     httpPort: config.httpPort,
-    ...(config.grpcPort === undefined ? {} : { grpcPort: config.grpcPort }),
+    grpcPort: config.grpcPort,
     nodePrefixes: config.nodePrefixes,
     tls: config.tls !== undefined,
     store: config.store,

@@ -2,7 +2,7 @@ import { dirname, resolve } from 'node:path';
 import { IdnodeError } from '../core/errors/catalogue.js';
 import type { Config } from './config.js';
 import { readConfigFile } from './config-file.js';
-import { parseValue, type RawValue } from './setting-kinds.js';
+import { parseValue, PORT_OFF, type RawValue } from './setting-kinds.js';
 import { CONFIG_FILE_ENV, ENV_PREFIX, HARNESS_ENV_PREFIXES, SETTINGS, type Setting, type SettingKey } from './settings.js';
 import { didYouMean } from './suggest.js';
 
@@ -107,6 +107,10 @@ function crossCheck(values: ReadonlyMap<SettingKey, unknown>, origins: ReadonlyM
   if (cert !== key) {
     const [given, missing] = cert ? (['tls.certFile', 'tls.keyFile'] as const) : (['tls.keyFile', 'tls.certFile'] as const);
     problems.push(`${describe(given)} is set but ${byKey(missing).name} is not: set both or neither`);
+  }
+  const ports = SETTINGS.filter((setting) => setting.kind.type === 'port');
+  if (ports.every((setting) => values.get(setting.key) === PORT_OFF)) {
+    problems.push(`every front end is off (${ports.map((setting) => describe(setting.key)).join(', ')}): the node would serve nothing; turn one on`);
   }
   const store = values.get('store');
   if (store === 'postgres' && !values.has('databaseUrl')) {

@@ -8,6 +8,8 @@ import { redactDatabaseUrl } from './config.js';
 /** What a setting holds; each kind knows how to read it from text (environment, flags) and from JSON. */
 export type SettingKind =
   | { readonly type: 'integer'; readonly min: number; readonly max: number }
+  /** A front end's listening port: 0 to 65535 (0: the OS picks one), or "off" (the front end does not start). */
+  | { readonly type: 'port' }
   | { readonly type: 'boolean' }
   | { readonly type: 'enum'; readonly values: readonly string[] }
   | { readonly type: 'host' }
@@ -37,6 +39,8 @@ export function parseValue(kind: SettingKind, raw: RawValue, baseDir: string): P
   switch (kind.type) {
     case 'integer':
       return parseInteger(kind.min, kind.max, raw);
+    case 'port':
+      return scalarText(raw) === PORT_OFF ? ok(PORT_OFF) : parseInteger(0, 65535, raw);
     case 'boolean':
       return parseBoolean(raw);
     case 'enum': {
@@ -80,6 +84,9 @@ export function parseValue(kind: SettingKind, raw: RawValue, baseDir: string): P
     }
   }
 }
+
+/** The value of a port setting that turns its front end off. */
+export const PORT_OFF = 'off';
 
 // A full date and time with seconds and an explicit offset (Z or ±hh:mm): an instant, not a wall-clock time.
 const INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,3})?(Z|[+-]\d{2}:\d{2})$/;

@@ -77,7 +77,7 @@ export const SETTINGS: readonly Setting[] = [
     flag: '--host',
     defaultValue: '127.0.0.1',
     kind: { type: 'host' },
-    description: 'Address the HTTP server listens on; 0.0.0.0 or :: for every interface.',
+    description: 'Address every front end (HTTP, gRPC) listens on; 0.0.0.0 or :: for every interface.',
   },
   {
     key: 'httpPort',
@@ -85,16 +85,17 @@ export const SETTINGS: readonly Setting[] = [
     env: 'IDNODE_HTTP_PORT',
     flag: '--http-port',
     defaultValue: 8000,
-    kind: { type: 'integer', min: 0, max: 65535 },
-    description: 'HTTP (REST) port; 0 picks a free port (see ready-file).',
+    kind: { type: 'port' },
+    description: 'HTTP (REST) port; 0 picks a free port (see ready-file); off: no REST listener.',
   },
   {
     key: 'grpcPort',
     name: 'grpc-port',
     env: 'IDNODE_GRPC_PORT',
     flag: '--grpc-port',
-    kind: { type: 'integer', min: 0, max: 65535 },
-    description: 'gRPC port (idnode.v1 services, health checking, reflection), on host and with tls like HTTP; unset: no gRPC listener; 0 picks a free port (see ready-file).',
+    defaultValue: 8001,
+    kind: { type: 'port' },
+    description: 'gRPC port (idnode.v1 services, health checking, reflection), on host and with tls like HTTP; 0 picks a free port (see ready-file); off: no gRPC listener.',
   },
   {
     key: 'nodePrefixes',
@@ -112,7 +113,8 @@ export const SETTINGS: readonly Setting[] = [
     env: 'IDNODE_READY_FILE',
     flag: '--ready-file',
     kind: { type: 'path' },
-    description: 'When set, written (atomically) once every listener is up: JSON `{"http":"http://host:port"}`; removed on graceful shutdown.',
+    description:
+      'When set, written (atomically) once every front end listens: JSON with one key per front end serving, e.g. `{"http":"http://127.0.0.1:8000","grpc":"127.0.0.1:8001"}`; removed on graceful shutdown.',
   },
   {
     key: 'tls.certFile',

@@ -1,5 +1,5 @@
 import type { BulkItem, BulkItemResult, BulkItemStatus, BulkSummary } from '../core/bulk/bulk-types.js';
-import { CATALOGUE } from '../core/errors/catalogue.js';
+import { itemErrorMessageOf } from './grpc-errors.js';
 import type { BulkSummaryMessage, ItemResultMessage, ItemStatusName, RegisterItemMessage } from './messages.js';
 import { wireValuesOf } from './value-messages.js';
 
@@ -16,10 +16,7 @@ export function bulkItemOf(message: RegisterItemMessage): BulkItem {
 
 export function itemResultMessageOf(result: BulkItemResult): ItemResultMessage {
   const message: ItemResultMessage = { position: result.position, handle: result.handle, status: STATUS[result.status] };
-  if (result.code !== undefined) {
-    const entry = CATALOGUE[result.code];
-    message.error = { code: result.code, message: result.message ?? '', handle: result.handle, responseCode: entry.handleCode, grpcStatus: entry.grpcStatus };
-  }
+  if (result.code !== undefined) message.error = itemErrorMessageOf(result.code, result.message ?? '', result.handle);
   return message;
 }
 

@@ -1,16 +1,8 @@
-import { status, type UntypedServiceImplementation } from '@grpc/grpc-js';
+import type { Metadata, UntypedServiceImplementation } from '@grpc/grpc-js';
+import { CATALOGUE } from '../core/errors/catalogue.js';
+import { outcomeOf } from '../frontend/failure.js';
 import type { NodeMetrics, Outcome } from '../metrics/node-metrics.js';
-
-/** Statuses that say the caller asked for something wrong, as 4xx do for REST. */
-const CLIENT_ERRORS = new Set<number>([
-  status.INVALID_ARGUMENT,
-  status.NOT_FOUND,
-  status.ALREADY_EXISTS,
-  status.PERMISSION_DENIED,
-  status.FAILED_PRECONDITION,
-  status.UNAUTHENTICATED,
-  status.CANCELLED,
-]);
+import { catalogueCodeOf } from './grpc-errors.js';
 
 /**
  * Records every call that answers through a callback (unary and client-streaming methods) in
@@ -25,10 +17,10 @@ export function instrumentService(implementation: UntypedServiceImplementation, 
       continue;
     }
     const recorder = metrics.requestRecorder('grpc', method);
-    const wrapped = (call: unknown, callback: (error: { code?: number } | null, ...rest: unknown[]) => void) => {
+    const wrapped = (call: unknown, callback: (error: { metadata?: Metadata } | null, ...rest: unknown[]) => void) => {
       const started = performance.now();
-      return (handler as (call: unknown, callback: unknown) => unknown)(call, (error: { code?: number } | null, ...rest: unknown[]) => {
-        recorder.record((performance.now() - started) / 1000, outcomeOf(error));
+      return (handler as (call: unknown, callback: unknown) => unknown)(call, (error: { metadata?: Metadata } | null, ...rest: unknown[]) => {
+        recorder.record((performance.now() - started) / 1000, callOutcome(error));
         callback(error, ...rest);
       });
     };
@@ -37,7 +29,8 @@ export function instrumentService(implementation: UntypedServiceImplementation, 
   return instrumented;
 }
 
-function outcomeOf(error: { code?: number } | null): Outcome {
+/** By the class of the catalogue code the failed call carries; a failure without one is the server's. */
+function callOutcome(error: { metadata?: Metadata } | null | undefined): Outcome {
   if (error === null || error === undefined) return 'ok';
-  return error.code !== undefined && CLIENT_ERRORS.has(error.code) ? 'client_error' : 'server_error';
+  return outcomeOf(CATALOGUE[catalogueCodeOf(error) ?? 'INTERNAL_ERROR']);
 }

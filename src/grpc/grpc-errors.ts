@@ -1,33 +1,42 @@
 import { Metadata, type ServerErrorResponse } from '@grpc/grpc-js';
-import { IdnodeError, isIdnodeError } from '../core/errors/catalogue.js';
+import { CATALOGUE, type ErrorCode, type IdnodeError } from '../core/errors/catalogue.js';
 import type { Logger } from '../core/log/logger.js';
+import { asIdnodeError, logFailure } from '../frontend/failure.js';
+import { GRPC_STATUS } from './grpc-status.js';
 import type { ErrorMessage } from './messages.js';
 
 /** Trailing metadata keys of a failed call. */
 export const ERROR_CODE_KEY = 'idnode-error-code';
 export const RESPONSE_CODE_KEY = 'idnode-response-code';
 
-/** Anything thrown, as a catalogue error (an unexpected failure becomes INTERNAL_ERROR, its cause kept). */
-export function asIdnodeError(error: unknown): IdnodeError {
-  return isIdnodeError(error) ? error : new IdnodeError('INTERNAL_ERROR', 'internal error', { cause: error });
-}
-
 /**
- * The gRPC status of a failure, from the one catalogue: code = grpcStatus, details = the message, and the
- * catalogue code and Handle response code in the trailing metadata. Server-side failures are logged as
- * errors, refusals at info (as the REST front end does).
+ * The gRPC status of a failure: code from GRPC_STATUS, details = the message, and the catalogue code and
+ * Handle response code in the trailing metadata. Logged once by its class (see logFailure).
  */
 export function statusOf(raw: unknown, log: Logger): ServerErrorResponse {
   const error = asIdnodeError(raw);
-  if (error.grpcStatus === 13 || error.grpcStatus === 14) log.error({ err: error.cause ?? raw, code: error.code }, error.message);
-  else log.info({ code: error.code }, `refused: ${error.message}`);
+  logFailure(log, error, raw);
   const metadata = new Metadata();
   metadata.set(ERROR_CODE_KEY, error.code);
   metadata.set(RESPONSE_CODE_KEY, String(error.handleCode));
-  return Object.assign(new Error(error.message), { code: error.grpcStatus, details: error.message, metadata });
+  return Object.assign(new Error(error.message), { code: GRPC_STATUS[error.code], details: error.message, metadata });
+}
+
+/**
+ * The catalogue error a status made by statusOf stands for, read back from its trailing metadata;
+ * `undefined` for anything else (a status grpc-js made itself).
+ */
+export function catalogueCodeOf(status: { metadata?: Metadata }): ErrorCode | undefined {
+  const code = status.metadata?.get(ERROR_CODE_KEY)[0];
+  return typeof code === 'string' && Object.hasOwn(CATALOGUE, code) ? (code as ErrorCode) : undefined;
 }
 
 /** A failure reported inside a reply (one item of a stream or batch). */
 export function errorMessageOf(error: IdnodeError): ErrorMessage {
-  return { code: error.code, message: error.message, handle: error.handle ?? '', responseCode: error.handleCode, grpcStatus: error.grpcStatus };
+  return itemErrorMessageOf(error.code, error.message, error.handle ?? '');
+}
+
+/** The same, for a failure known by its code (a bulk item's result). */
+export function itemErrorMessageOf(code: ErrorCode, message: string, handle: string): ErrorMessage {
+  return { code, message, handle, responseCode: CATALOGUE[code].handleCode, grpcStatus: GRPC_STATUS[code] };
 }

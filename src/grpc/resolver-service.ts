@@ -1,19 +1,17 @@
 import { once } from 'node:events';
 import type { sendUnaryData, ServerDuplexStream, ServerUnaryCall, UntypedServiceImplementation } from '@grpc/grpc-js';
 import type { Principal } from '../core/auth/principal.js';
-import { IdnodeError, isIdnodeError } from '../core/errors/catalogue.js';
+import { isIdnodeError } from '../core/errors/catalogue.js';
 import type { IdNode } from '../core/node.js';
-import type { Resolution } from '../core/resolver/resolver.js';
+import { encodeAnswer, type AnswerEncoding } from '../core/resolver/resolution-answer.js';
 import { callLogger } from './call-context.js';
 import { principalOfCall } from './call-principal.js';
 import { errorMessageOf, statusOf } from './grpc-errors.js';
-import type { ResolveRequestMessage, ResolveResponseMessage, ValueMessage } from './messages.js';
+import type { ResolveRequestMessage, ResolveResponseMessage } from './messages.js';
 import type { GrpcContext } from './grpc-context.js';
 import { valueMessagesOf } from './value-messages.js';
 
 const PROTOCOL = 'grpc';
-/** Key of the encoded public values kept beside a cached answer (see CachedAnswer.encodings). */
-const PUBLIC_VALUES = 'grpc.public-values';
 
 interface StreamReply {
   position: number;
@@ -25,7 +23,7 @@ interface StreamReply {
 export function resolverService(node: IdNode, context: GrpcContext): UntypedServiceImplementation {
   const resolveOne = async (request: ResolveRequestMessage, principal: Principal): Promise<ResolveResponseMessage> => {
     const resolution = await node.resolver.resolve({ handle: request.handle, indexes: request.indexes, types: request.types, principal, protocol: PROTOCOL });
-    return responseOf(resolution);
+    return encodeAnswer(resolution, RESPONSE_MESSAGE);
   };
 
   return {
@@ -70,16 +68,7 @@ export function resolverService(node: IdNode, context: GrpcContext): UntypedServ
 }
 
 /** Not found is an error status (as REST's 404); no visible value is OK with response code 200 (as REST). */
-function responseOf(resolution: Resolution): ResolveResponseMessage {
-  const { handle, status } = resolution;
-  if (status === 'not-found') throw new IdnodeError('HANDLE_NOT_FOUND', `${handle} does not exist`, { handle });
-  if (status === 'no-values') return { handle, values: [], responseCode: 200 };
-  if (!resolution.publicView) return { handle, values: valueMessagesOf(resolution.values), responseCode: 1 };
-  // Warm path: the anonymous, unfiltered answer is converted once per cache entry.
-  let values = resolution.answer.encodings[PUBLIC_VALUES] as ValueMessage[] | undefined;
-  if (values === undefined) {
-    values = valueMessagesOf(resolution.values);
-    resolution.answer.encodings[PUBLIC_VALUES] = values;
-  }
-  return { handle, values, responseCode: 1 };
-}
+const RESPONSE_MESSAGE: AnswerEncoding<ResolveResponseMessage> = {
+  key: 'grpc.public-response',
+  encode: (handle, values, responseCode) => ({ handle, values: valueMessagesOf(values), responseCode }),
+};

@@ -1,17 +1,12 @@
-import type { FastifyBaseLogger, FastifyError, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { IdnodeError, isIdnodeError } from '../core/errors/catalogue.js';
-
-/** The REST error body: HANDLE.NET's `responseCode` (+ `handle` when known), our catalogue `code`, a message. */
-export interface ErrorBody {
-  responseCode: number;
-  handle?: string;
-  code: string;
-  message: string;
-}
+import { asIdnodeError } from '../frontend/failure.js';
+import { frameFailure } from './framing.js';
 
 /**
  * Fastify's own failures (body parsing, schema validation, size limits) mapped onto the catalogue, so a
- * caller sees one error vocabulary whichever layer refused the request.
+ * caller sees one error vocabulary whichever layer refused the request. Anything else unexpected is
+ * INTERNAL_ERROR with its cause kept.
  */
 export function toIdnodeError(error: FastifyError | Error): IdnodeError {
   if (isIdnodeError(error)) return error;
@@ -35,28 +30,21 @@ export function toIdnodeError(error: FastifyError | Error): IdnodeError {
   if (fastifyError.validation) {
     return new IdnodeError('REQUEST_INVALID', `${fastifyError.validationContext ?? 'request'} ${fastifyError.validation.map((issue) => `${issue.instancePath || ''} ${issue.message ?? ''}`.trim()).join('; ')}`);
   }
-  return new IdnodeError('INTERNAL_ERROR', 'internal error', { cause: error });
+  return asIdnodeError(error);
 }
 
-export function errorBody(error: IdnodeError): ErrorBody {
-  return {
-    responseCode: error.handleCode,
-    ...(error.handle === undefined ? {} : { handle: error.handle }),
-    code: error.code,
-    message: error.message,
-  };
-}
+// The failure each error reply carried, for the route metrics' outcome (kept only as long as the reply).
+const failures = new WeakMap<FastifyReply, IdnodeError>();
 
-/** Logs a failure: server-side ones as errors (with their cause), refusals at info with their code. */
-export function logFailure(log: Pick<FastifyBaseLogger, 'info' | 'error'>, error: IdnodeError, raw: unknown, method: string, url: string): void {
-  if (error.httpStatus >= 500) log.error({ err: error.cause ?? raw, code: error.code }, error.message);
-  else log.info({ code: error.code, url, method }, `refused: ${error.message}`);
-}
-
-/** Sends the catalogue error, logged by logFailure. */
+/** Sends the catalogue error of anything a route, a hook or fastify itself threw (see frameFailure). */
 export function sendError(request: FastifyRequest, reply: FastifyReply, raw: FastifyError | Error): FastifyReply {
-  const error = toIdnodeError(raw);
-  logFailure(request.log, error, raw, request.method, request.url);
-  if (error.httpStatus === 401) reply.header('WWW-Authenticate', 'Basic realm="handle"');
-  return reply.code(error.httpStatus).type('application/json').send(errorBody(error));
+  const failure = frameFailure(toIdnodeError(raw), raw, request.log, request.method, request.url);
+  failures.set(reply, failure.error);
+  if (failure.challenge !== undefined) reply.header('WWW-Authenticate', failure.challenge);
+  return reply.code(failure.statusCode).type('application/json').send(failure.body);
+}
+
+/** The failure an error reply was sent for; `undefined` for a reply that is not one. */
+export function failureOf(reply: FastifyReply): IdnodeError | undefined {
+  return failures.get(reply);
 }

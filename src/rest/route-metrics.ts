@@ -1,5 +1,7 @@
 import type { FastifyInstance, onResponseHookHandler } from 'fastify';
-import type { NodeMetrics, Outcome } from '../metrics/node-metrics.js';
+import { outcomeOf } from '../frontend/failure.js';
+import type { NodeMetrics } from '../metrics/node-metrics.js';
+import { failureOf } from './error-reply.js';
 
 /** Operation names of the handle API; other routes are named by method and URL pattern (a fixed set). */
 const OPERATIONS: Record<string, string> = {
@@ -13,7 +15,8 @@ const OPERATIONS: Record<string, string> = {
 /**
  * Times every route declared after this call (idnode_requests_total, idnode_request_duration_seconds, with
  * frontend="rest"). Labels are resolved once per route when it is declared; per request the hook costs one
- * histogram observation and one counter increment, after the reply has been sent.
+ * histogram observation and one counter increment, after the reply has been sent. The outcome is the class
+ * of the failure sendError answered with (every error reply goes through it), else ok.
  */
 export function instrumentRoutes(app: FastifyInstance, metrics: NodeMetrics): void {
   app.addHook('onRoute', (route) => {
@@ -21,9 +24,7 @@ export function instrumentRoutes(app: FastifyInstance, metrics: NodeMetrics): vo
     const name = `${methods} ${route.url}`;
     const recorder = metrics.requestRecorder('rest', OPERATIONS[name] ?? name);
     const hook: onResponseHookHandler = (_request, reply, done) => {
-      const status = reply.statusCode;
-      const outcome: Outcome = status < 400 ? 'ok' : status < 500 ? 'client_error' : 'server_error';
-      recorder.record(reply.elapsedTime / 1000, outcome);
+      recorder.record(reply.elapsedTime / 1000, outcomeOf(failureOf(reply)));
       done();
     };
     const existing = route.onResponse;

@@ -5,6 +5,7 @@ import swagger from '@fastify/swagger';
 import type { Logger as PinoLogger } from 'pino';
 import { IdnodeError } from '../core/errors/catalogue.js';
 import type { IdNode } from '../core/node.js';
+import type { ServingFrontEnds } from '../frontend/front-end.js';
 import type { CredentialPolicy } from './credentials.js';
 import { sendError } from './error-reply.js';
 import { NodeMetrics } from '../metrics/node-metrics.js';
@@ -21,7 +22,8 @@ import { healthRoutes } from './routes/health.js';
 import { prefixRoutes } from './routes/prefixes.js';
 import { ErrorSchema, WireValueSchema } from './schemas.js';
 import { validatorCompiler } from './validators.js';
-import { requestIdOf } from './request-id.js';
+import { requestIdOf } from '../frontend/request-id.js';
+import { resolveHandler } from './resolve-handler.js';
 import { warmResolutionPath } from './warm-path.js';
 import { VERSION } from '../version.js';
 
@@ -35,6 +37,11 @@ export interface RestOptions {
    * Absent: the server makes its own, attached to `node`, without store timings.
    */
   readonly metrics?: NodeMetrics;
+  /**
+   * The front ends serving, as serve keeps them: /readyz reports them. Absent (a REST server built on its
+   * own, as in tests): /readyz has no `frontEnds` field.
+   */
+  readonly frontEnds?: ServingFrontEnds;
 }
 
 /** A percent-encoded 255-byte identifier is at most 765 characters; leave room for the prefix of the path. */
@@ -43,12 +50,13 @@ const MAX_PATH_PARAM_LENGTH = 1024;
 /**
  * The REST front end: HANDLE.NET-compatible handle and prefix APIs, the operator's admin API, health
  * endpoints and the OpenAPI document. Thin: routes decode, call the core, encode; errors go through the one
- * catalogue. The caller listens (`app.listen`) and closes.
+ * catalogue. The caller listens (`app.listen`) and closes (see restFrontEnd).
  */
 export async function buildRestServer(node: IdNode, options: RestOptions): Promise<FastifyInstance> {
   const metrics = options.metrics ?? new NodeMetrics();
   metrics.attach(node);
-  const warm = warmResolutionPath(node, metrics, options.logger, MAX_PATH_PARAM_LENGTH);
+  const resolve = resolveHandler(node);
+  const warm = warmResolutionPath(resolve, metrics, options.logger, MAX_PATH_PARAM_LENGTH);
   const listener = (handler: RequestListener) => (request: IncomingMessage, response: ServerResponse) => {
     if (!warm(request, response)) handler(request, response);
   };
@@ -89,11 +97,11 @@ export async function buildRestServer(node: IdNode, options: RestOptions): Promi
 
   // Before any route is declared: it times the routes declared after it.
   instrumentRoutes(app, metrics);
-  handleRoutes(app, node, policy);
+  handleRoutes(app, node, policy, resolve);
   prefixRoutes(app, node, policy);
   enterpriseRoutes(app, node, policy);
   bulkRoutes(app, node, policy);
-  healthRoutes(app, node);
+  healthRoutes(app, node, options.frontEnds);
   metricsRoutes(app, metrics);
   meteringRoutes(app, node, policy);
   eligibilityRoutes(app, node, policy);

@@ -1,21 +1,21 @@
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:http';
 import { ANONYMOUS } from '../core/auth/principal.js';
 import type { Logger } from '../core/log/logger.js';
-import type { IdNode } from '../core/node.js';
-import type { NodeMetrics } from '../metrics/node-metrics.js';
-import { errorBody, logFailure, toIdnodeError } from './error-reply.js';
-import { requestIdOf } from './request-id.js';
-import { encodeResolution, JSON_CONTENT_TYPE } from './resolution-encoding.js';
+import { asIdnodeError, outcomeOf } from '../frontend/failure.js';
+import { requestIdOf } from '../frontend/request-id.js';
+import type { NodeMetrics, Outcome } from '../metrics/node-metrics.js';
+import { frameFailure, JSON_CONTENT_TYPE } from './framing.js';
+import type { ResolveHandler } from './resolve-handler.js';
 import { handleFromUrl, PATH_PREFIX } from './routes/handles.js';
 
 /**
  * The warm resolution path (DESIGN §3): an anonymous `GET /api/handles/{handle}` without a query string is
  * answered here, before fastify routes the request, so a cached answer costs a parse, a lookup, a counter
- * increment and a write. It calls the same resolver and the same encoding as the fastify route, so the
- * answer, the error, the count and the request metric are the same; anything else (credentials, filters,
- * an undecodable or over-long path) returns false and fastify serves it.
+ * increment and a write. An adapter over the same ResolveHandler and REST framing as the fastify route, so
+ * the answer, the error, the count and the request metric are the same; anything else (credentials,
+ * filters, an undecodable or over-long path) returns false and fastify serves it.
  */
-export function warmResolutionPath(node: IdNode, metrics: NodeMetrics, logger: Logger, maxPathLength: number): (request: IncomingMessage, response: ServerResponse) => boolean {
+export function warmResolutionPath(resolve: ResolveHandler, metrics: NodeMetrics, logger: Logger, maxPathLength: number): (request: IncomingMessage, response: ServerResponse) => boolean {
   const recorder = metrics.requestRecorder('rest', 'resolve');
   return (request, response) => {
     const url = request.url;
@@ -37,22 +37,20 @@ export function warmResolutionPath(node: IdNode, metrics: NodeMetrics, logger: L
     }
     const started = performance.now();
     const requestId = requestIdOf(request.headers['x-request-id']);
-    const send = (statusCode: number, json: string) => {
-      response.writeHead(statusCode, { 'content-type': JSON_CONTENT_TYPE, 'content-length': Buffer.byteLength(json), 'x-request-id': requestId });
+    const send = (statusCode: number, json: string, outcome: Outcome, challenge?: string) => {
+      const headers: OutgoingHttpHeaders = { 'content-type': JSON_CONTENT_TYPE, 'content-length': Buffer.byteLength(json), 'x-request-id': requestId };
+      if (challenge !== undefined) headers['www-authenticate'] = challenge;
+      response.writeHead(statusCode, headers);
       response.end(json);
-      recorder.record((performance.now() - started) / 1000, statusCode < 400 ? 'ok' : statusCode < 500 ? 'client_error' : 'server_error');
+      recorder.record((performance.now() - started) / 1000, outcome);
     };
-    node.resolver
-      .resolve({ handle, principal: ANONYMOUS, protocol: 'rest' })
-      .then((resolution) => {
-        const { statusCode, json } = encodeResolution(resolution);
-        send(statusCode, json);
-      })
-      .catch((raw: unknown) => {
-        const error = toIdnodeError(raw as Error);
-        logFailure(logger.child({ reqId: requestId }), error, raw, 'GET', url);
-        send(error.httpStatus, JSON.stringify(errorBody(error)));
-      });
+    resolve(handle, ANONYMOUS).then(
+      (json) => send(200, json, 'ok'),
+      (raw: unknown) => {
+        const failure = frameFailure(asIdnodeError(raw), raw, logger.child({ reqId: requestId }), 'GET', url);
+        send(failure.statusCode, JSON.stringify(failure.body), outcomeOf(failure.error), failure.challenge);
+      },
+    );
     return true;
   };
 }

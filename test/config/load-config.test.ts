@@ -30,6 +30,7 @@ t.test('defaults', async (t) => {
     dataDir: join(cwd, 'data'),
     host: '127.0.0.1',
     httpPort: 8000,
+    grpcPort: 8001,
     nodePrefixes: ['88.999'],
     logLevel: 'info',
     store: 'sqlite',
@@ -96,6 +97,7 @@ t.test('every setting: a bad value names the setting and its source', async (t) 
   const cwd = t.testdir();
   const badText: Record<string, string> = {
     integer: 'abc',
+    port: 'abc',
     boolean: 'maybe',
     enum: 'bogus',
     host: 'not a host!',
@@ -125,6 +127,18 @@ t.test('the exact message of the README example', async (t) => {
   t.equal(
     problemsOf({ env: { IDNODE_HTTP_PORT: 'abc' }, cwd: t.testdir() }),
     'invalid configuration: http-port (from IDNODE_HTTP_PORT) must be an integer from 0 to 65535, got "abc"',
+  );
+});
+
+t.test('a port is an integer from 0 to 65535 or "off"; a node with every front end off is refused', async (t) => {
+  const cwd = t.testdir();
+  t.equal(loadConfig({ env: { IDNODE_GRPC_PORT: 'off' }, cwd }).grpcPort, 'off', 'from the environment');
+  t.equal(loadConfig({ env: {}, cwd, flags: { httpPort: 'off' } }).httpPort, 'off', 'from a flag');
+  t.equal(loadConfig({ env: {}, cwd, configFile: writeJson(cwd, 'off.json', { grpcPort: 'off', httpPort: 0 }) }).grpcPort, 'off', 'from the file');
+  t.match(problemsOf({ env: { IDNODE_GRPC_PORT: 'Off' }, cwd }), 'grpc-port (from IDNODE_GRPC_PORT) must be an integer from 0 to 65535, got "Off"');
+  t.equal(
+    problemsOf({ env: { IDNODE_GRPC_PORT: 'off' }, cwd, flags: { httpPort: 'off' } }),
+    'invalid configuration: every front end is off (http-port (from --http-port), grpc-port (from IDNODE_GRPC_PORT)): the node would serve nothing; turn one on',
   );
 });
 

@@ -1,6 +1,10 @@
 import { readFileSync } from 'node:fs';
 import t from 'tap';
-import { CATALOGUE, IdnodeError } from '../../src/core/errors/catalogue.js';
+import { CATALOGUE, IdnodeError, type ErrorCode } from '../../src/core/errors/catalogue.js';
+import { GRPC_STATUS } from '../../src/grpc/grpc-status.js';
+import { HTTP_STATUS } from '../../src/rest/http-status.js';
+
+const CODES = Object.keys(CATALOGUE) as ErrorCode[];
 
 /** DESIGN §4: responseCode → HTTP status, for the codes the table names. */
 const DESIGN_TABLE: Record<number, number[]> = {
@@ -19,24 +23,32 @@ const DESIGN_TABLE: Record<number, number[]> = {
 };
 
 t.test('every catalogue entry follows the design table where it names the response code', async (t) => {
-  for (const [code, entry] of Object.entries(CATALOGUE)) {
-    const allowed = DESIGN_TABLE[entry.handleCode];
-    if (allowed) t.ok(allowed.includes(entry.httpStatus), `${code}: responseCode ${entry.handleCode} → HTTP ${entry.httpStatus}`);
+  for (const code of CODES) {
+    const allowed = DESIGN_TABLE[CATALOGUE[code].handleCode];
+    if (allowed) t.ok(allowed.includes(HTTP_STATUS[code]), `${code}: responseCode ${CATALOGUE[code].handleCode} → HTTP ${HTTP_STATUS[code]}`);
   }
 });
 
-t.test('README documents every error code with its statuses', async (t) => {
+t.test('README documents every error code with its class and statuses', async (t) => {
   const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
-  for (const [code, entry] of Object.entries(CATALOGUE)) {
-    t.ok(readme.includes(`| \`${code}\` | ${entry.httpStatus} | ${entry.handleCode} | ${entry.grpcStatus} |`), `README row for ${code}`);
+  for (const code of CODES) {
+    const entry = CATALOGUE[code];
+    t.ok(readme.includes(`| \`${code}\` | ${entry.class} | ${HTTP_STATUS[code]} | ${entry.handleCode} | ${GRPC_STATUS[code]} |`), `README row for ${code}`);
   }
+});
+
+t.test('the class: only the store and the node being unreachable are worth retrying; only bugs and bad start-up files are the server\'s', async (t) => {
+  t.same(CODES.filter((code) => CATALOGUE[code].class === 'retry-later'), ['NODE_UNREACHABLE', 'STORE_UNAVAILABLE']);
+  t.same(CODES.filter((code) => CATALOGUE[code].class === 'server'), ['INTERNAL_ERROR', 'CONFIG_INVALID', 'POLICY_INVALID']);
+  t.equal(CODES.filter((code) => CATALOGUE[code].class === 'client').length, CODES.length - 5, 'every other code is a refusal');
 });
 
 t.test('IdnodeError carries the entry and the handle', async (t) => {
   const error = new IdnodeError('HANDLE_NOT_FOUND', 'x does not exist', { handle: '88.999/x' });
-  t.equal(error.httpStatus, 404);
   t.equal(error.handleCode, 100);
-  t.equal(error.grpcStatus, 5);
+  t.equal(error.class, 'client');
   t.equal(error.handle, '88.999/x');
   t.equal(error.name, 'IdnodeError');
+  t.notOk('httpStatus' in error || 'grpcStatus' in error, 'statuses belong to the front ends');
+  t.equal(new IdnodeError('STORE_UNAVAILABLE', 'down').class, 'retry-later');
 });

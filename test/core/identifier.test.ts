@@ -1,5 +1,6 @@
 import t from 'tap';
 import { CATALOGUE, IdnodeError, type ErrorCode } from '../../src/core/errors/catalogue.js';
+import { HTTP_STATUS } from '../../src/rest/http-status.js';
 import {
   MAX_IDENTIFIER_BYTES,
   MAX_PREFIX_BYTES,
@@ -118,11 +119,11 @@ t.test('every identifier error code is an invalid-handle (102) entry of the cata
   ];
   for (const code of codes) {
     t.equal(CATALOGUE[code].handleCode, 102, code);
-    t.equal(CATALOGUE[code].httpStatus, 400, code);
+    t.equal(HTTP_STATUS[code], 400, code);
   }
   const error = errorOf(() => parseIdentifier('no-slash'));
   t.equal(error.handleCode, 102);
-  t.equal(error.httpStatus, 400);
+  t.equal(HTTP_STATUS[error.code], 400);
   t.equal(error.name, 'IdnodeError');
 });
 

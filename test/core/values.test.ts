@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import t from 'tap';
 import { CATALOGUE, IdnodeError, type ErrorCode } from '../../src/core/errors/catalogue.js';
+import { HTTP_STATUS } from '../../src/rest/http-status.js';
 import type { HandleValue } from '../../src/core/values/handle-value.js';
 import { validateValues, type ValidateValuesOptions } from '../../src/core/values/validate-values.js';
 
@@ -52,12 +53,12 @@ for (let cp = 0; cp <= 0x9f; cp++) if (cp <= 0x1f || cp >= 0x7f) CONTROL_CHARACT
 
 t.test('all value codes map to invalid value (202) / HTTP 400', async (t) => {
   const error = errorOf([]);
-  t.equal(error.httpStatus, 400);
+  t.equal(HTTP_STATUS[error.code], 400);
   t.equal(error.handleCode, 202);
   for (const code of Object.keys(CATALOGUE) as ErrorCode[]) {
     if (code.startsWith('VALUE') && code !== 'VALUE_ALREADY_EXISTS') {
       t.equal(CATALOGUE[code].handleCode, 202, code);
-      t.equal(CATALOGUE[code].httpStatus, 400, code);
+      t.equal(HTTP_STATUS[code], 400, code);
     }
   }
 });

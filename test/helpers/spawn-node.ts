@@ -27,7 +27,7 @@ export interface SpawnNodeOptions {
 }
 
 export interface SpawnedNode {
-  /** The REST base URL from the ready file, e.g. http://127.0.0.1:41234. */
+  /** The REST base URL from the ready file, e.g. http://127.0.0.1:41234; '' when REST is off (--http-port off). */
   readonly url: string;
   readonly process: ChildProcess;
   readonly readyFile: string;
@@ -41,7 +41,8 @@ export interface SpawnedNode {
 }
 
 /**
- * Starts `idnode serve` as a real child process on 127.0.0.1 with --http-port 0 and --ready-file, and
+ * Starts `idnode serve` as a real child process on 127.0.0.1 with --http-port 0, --grpc-port off (pass
+ * `--grpc-port 0` in args for gRPC: its default port would collide between parallel tests), --ready-file, and
  * resolves once the ready file appears. Rejects (after killing the process) when it exits first or the wait
  * times out; the message carries its stderr and stdout.
  */
@@ -58,6 +59,8 @@ export async function spawnNode(options: SpawnNodeOptions): Promise<SpawnedNode>
     '127.0.0.1',
     '--http-port',
     '0',
+    '--grpc-port',
+    'off',
     '--ready-file',
     readyFile,
     '--log-level',
@@ -106,7 +109,7 @@ export async function spawnNode(options: SpawnNodeOptions): Promise<SpawnedNode>
   };
 }
 
-/** The URL in the ready file, or undefined while there is none. */
+/** The REST URL in the ready file ('' when REST is off), or undefined while there is no file. */
 function readReadyUrl(file: string): string | undefined {
   let text: string;
   try {
@@ -115,7 +118,7 @@ function readReadyUrl(file: string): string | undefined {
     return undefined;
   }
   // The node writes the file whole (temporary file + rename), so a file that exists parses.
-  return (JSON.parse(text) as { http: string }).http;
+  return (JSON.parse(text) as { http?: string }).http ?? '';
 }
 
 export function collectOutput(child: ChildProcess): { stdout(): string; stderr(): string } {

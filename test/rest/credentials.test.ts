@@ -2,6 +2,7 @@ import type { FastifyRequest } from 'fastify';
 import t from 'tap';
 import { IdnodeError } from '../../src/core/errors/catalogue.js';
 import { isLoopback, parseBasic, principalOf } from '../../src/rest/credentials.js';
+import { HTTP_STATUS } from '../../src/rest/http-status.js';
 import { send } from '../helpers/http.js';
 import { basic } from '../helpers/rest-node.js';
 import { assertError, PREFIX_A, startFixture } from './rest-fixture.js';
@@ -60,7 +61,7 @@ t.test('principalOf: credentials over plain HTTP from a non-loopback address are
     () => undefined,
     (caught: unknown) => caught,
   )) as IdnodeError;
-  t.equal(error.httpStatus, 403);
+  t.equal(HTTP_STATUS[error.code], 403);
   t.equal(error.handleCode, 403);
   t.match(error.message, /loopback|TLS/);
   await t.rejects(principalOf(fakeRequest('Basic garbage!!', '203.0.113.7'), authenticator, plainHttp), { code: 'CREDENTIALS_REQUIRE_TLS' }, 'refused before parsing');

@@ -4,7 +4,8 @@ import { IdnodeError } from '../../core/errors/catalogue.js';
 import type { IdNode } from '../../core/node.js';
 import { describeInput } from '../../core/values/describe-input.js';
 import { principalOf, type CredentialPolicy } from '../credentials.js';
-import { encodeResolution, JSON_CONTENT_TYPE } from '../resolution-encoding.js';
+import { JSON_CONTENT_TYPE } from '../framing.js';
+import type { ResolveHandler } from '../resolve-handler.js';
 import {
   DeleteQuerySchema,
   errorResponses,
@@ -21,20 +22,15 @@ const PROTOCOL = 'rest';
 export const PATH_PREFIX = '/api/handles/';
 
 /** The HANDLE.NET-compatible handle API (DESIGN §4): decode, call the core, encode. */
-export function handleRoutes(app: FastifyInstance, node: IdNode, policy: CredentialPolicy): void {
+export function handleRoutes(app: FastifyInstance, node: IdNode, policy: CredentialPolicy, resolve: ResolveHandler): void {
   app.get<{ Querystring: Static<typeof HandleQuerySchema> }>(
     `${PATH_PREFIX}*`,
     { schema: { summary: 'Resolve an identifier', querystring: HandleQuerySchema, response: { 200: ResolveResponseSchema, ...errorResponses } } },
+    // The fastify adapter of ResolveHandler (the warm path is the other): credentials and filters allowed.
     async (request, reply) => {
-      const resolution = await node.resolver.resolve({
-        handle: handleFromUrl(request.raw.url!),
-        indexes: request.query.index,
-        types: request.query.type,
-        principal: await principalOf(request, node.authenticator, policy),
-        protocol: PROTOCOL,
-      });
-      const { statusCode, json } = encodeResolution(resolution);
-      return reply.code(statusCode).type(JSON_CONTENT_TYPE).send(json);
+      const handle = handleFromUrl(request.raw.url!);
+      const json = await resolve(handle, await principalOf(request, node.authenticator, policy), request.query.index, request.query.type);
+      return reply.code(200).type(JSON_CONTENT_TYPE).send(json);
     },
   );
 

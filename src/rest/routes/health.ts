@@ -3,6 +3,7 @@ import { Type } from '@sinclair/typebox';
 import { describeClock } from '../../core/clock/set-clock.js';
 import { IdnodeError } from '../../core/errors/catalogue.js';
 import type { IdNode } from '../../core/node.js';
+import type { ServingFrontEnds } from '../../frontend/front-end.js';
 import { errorResponses } from '../schemas.js';
 
 const Live = Type.Object({ status: Type.Literal('ok') });
@@ -13,10 +14,18 @@ const Ready = Type.Object({
     { mode: Type.String({ enum: ['system', 'simulated'] }), start: Type.Optional(Type.String()), rate: Type.Optional(Type.Number()), warning: Type.Optional(Type.String()) },
     { description: 'simulated: the node runs on a set clock (serve --clock-start); its figures are not production figures' },
   ),
+  frontEnds: Type.Optional(
+    Type.Record(Type.String(), Type.String(), {
+      description: 'The front ends serving, by name (the ready file\'s keys), with their addresses, e.g. {"http": "http://127.0.0.1:8000", "grpc": "127.0.0.1:8001"}',
+    }),
+  ),
 });
 
-/** Liveness (the process answers) and readiness (the store answers too). Public, and in the OpenAPI document. */
-export function healthRoutes(app: FastifyInstance, node: IdNode): void {
+/**
+ * Liveness (the process answers) and readiness (the store answers too, with the front ends serving when
+ * `frontEnds` is given). Public, and in the OpenAPI document.
+ */
+export function healthRoutes(app: FastifyInstance, node: IdNode, frontEnds?: ServingFrontEnds): void {
   app.get('/healthz', { schema: { summary: 'Liveness: the process answers', response: { 200: Live } } }, async () => ({ status: 'ok' as const }));
   app.get(
     '/readyz',
@@ -32,6 +41,7 @@ export function healthRoutes(app: FastifyInstance, node: IdNode): void {
         status: 'ready' as const,
         store: node.store.kind,
         clock: clock.mode === 'simulated' ? { ...clock, warning: 'simulated clock: these are not production figures' } : clock,
+        ...(frontEnds === undefined ? {} : { frontEnds: Object.fromEntries(frontEnds) }),
       };
     },
   );

@@ -1,0 +1,37 @@
+import type { Logger as PinoLogger } from 'pino';
+import type { Config } from '../config/config.js';
+import type { IdNode } from '../core/node.js';
+import type { FrontEnd, ServingFrontEnds } from '../frontend/front-end.js';
+import { grpcFrontEnd } from '../grpc/grpc-front-end.js';
+import type { NodeMetrics } from '../metrics/node-metrics.js';
+import { restFrontEnd } from '../rest/rest-front-end.js';
+
+/** What every front end is built from besides the configuration. */
+export interface FrontEndParts {
+  readonly node: IdNode;
+  readonly logger: PinoLogger;
+  /** Shared by every front end: one exposition with a `frontend` label. */
+  readonly metrics: NodeMetrics;
+  readonly tls: { readonly cert: Buffer; readonly key: Buffer } | undefined;
+  /** What /readyz reports as serving; serve fills it. */
+  readonly serving: ServingFrontEnds;
+}
+
+/**
+ * The front ends the configuration turns on, in start order (stopped in reverse): REST, then gRPC. A front
+ * end is on unless its port setting is "off"; loadConfig refuses a configuration with none on. A new front
+ * end adds its port setting (kind "port") and one line here.
+ */
+export function frontEndsOf(config: Config, parts: FrontEndParts): FrontEnd[] {
+  const { node, logger, metrics, tls, serving } = parts;
+  const shared = { logger, metrics, allowRemoteCredentialsOverHttp: config.allowRemoteCredentialsOverHttp, ...(tls === undefined ? {} : { tls }) };
+  const list: FrontEnd[] = [];
+  if (config.httpPort !== 'off') {
+    list.push(restFrontEnd(node, { ...shared, host: config.host, port: config.httpPort, bodyLimitBytes: config.limits.bodyLimitBytes, frontEnds: serving }));
+  }
+  if (config.grpcPort !== 'off') {
+    // Long streams are cancelled half-way through the shutdown budget, so the rest of the stop still fits.
+    list.push(grpcFrontEnd(node, { ...shared, host: config.host, port: config.grpcPort, shutdownGraceMs: Math.floor(config.shutdownTimeoutMs / 2) }));
+  }
+  return list;
+}

@@ -1,0 +1,28 @@
+import type { Principal } from '../core/auth/principal.js';
+import type { IdNode } from '../core/node.js';
+import { encodeAnswer, type AnswerEncoding } from '../core/resolver/resolution-answer.js';
+import type { Resolution } from '../core/resolver/resolver.js';
+import { toWireValues } from '../core/values/wire-value.js';
+
+/** The HANDLE.NET JSON body of a successful resolution. */
+const RESOLUTION_JSON: AnswerEncoding<string> = {
+  key: 'rest.public-json',
+  encode: (handle, values, responseCode) => JSON.stringify({ responseCode, handle, values: toWireValues(values) }),
+};
+
+/**
+ * GET /api/handles/{handle}, free of any HTTP framework; the warm path and the fastify route are its two
+ * adapters (each decodes the handle from the URL and finds the principal its own way, then frames the
+ * answer). Resolves with the body of the HTTP 200 answer (JSON_CONTENT_TYPE): responseCode 1 with the
+ * visible values, or 200 with none. Rejects with the catalogue error to answer instead: HANDLE_NOT_FOUND,
+ * NOT_HOMED, IDENTIFIER_* / PREFIX_* for an invalid identifier, or whatever the store threw.
+ *
+ * Positional arguments, no request object: the warm path calls this for every cached hit, which must not
+ * allocate more than the resolver's own query.
+ */
+export type ResolveHandler = (handle: string, principal: Principal, indexes?: readonly number[], types?: readonly string[]) => Promise<string>;
+
+export function resolveHandler(node: IdNode): ResolveHandler {
+  const encode = (resolution: Resolution) => encodeAnswer(resolution, RESOLUTION_JSON);
+  return (handle, principal, indexes, types) => node.resolver.resolve({ handle, indexes, types, principal, protocol: 'rest' }).then(encode);
+}
