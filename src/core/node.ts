@@ -16,7 +16,8 @@ import { composePipeline } from './resolver/pipeline.js';
 import { Resolver } from './resolver/resolver.js';
 import { cacheStage } from './resolver/stages/cache-stage.js';
 import { meteringStage } from './resolver/stages/metering-stage.js';
-import { storeStage } from './resolver/stages/store-stage.js';
+import { localStoreRoute } from './resolver/stages/local-store-route.js';
+import { routerStage } from './resolver/stages/router-stage.js';
 import type { Store } from './store/store.js';
 import { timedStore, type StoreObserver } from './store/timed-store.js';
 
@@ -92,9 +93,13 @@ export class IdNode {
     const homing = await HomedPrefixes.load(store, clock, config.nodePrefixes);
     const cache = new ResolutionCache({ ...config.cache, ...(deps.perf ? { perf: deps.perf } : {}) });
     const metering = new Metering(store, clock, meteringDay, logger, config.meteringFlushIntervalMs);
-    // The declared resolution order (DESIGN §3): metering → cache → local store.
-    const pipeline = composePipeline([meteringStage(metering), cacheStage(cache), storeStage(store)]);
-    const resolver = new Resolver(homing, pipeline);
+    // The declared resolution order (DESIGN §3): metering → cache → router. The router sends a lookup to the
+    // local store when its prefix is homed here and answers NOT_HOMED otherwise; another source (recursion
+    // through a top-level node) would be one more route. A cached answer is served before homing is looked
+    // at, so unhoming a prefix empties the cache.
+    const pipeline = composePipeline([meteringStage(metering), cacheStage(cache), routerStage([localStoreRoute(homing, store)])]);
+    homing.onUnhomed(() => cache.clear());
+    const resolver = new Resolver(pipeline);
     const registry = new Registry(store, homing, cache, metering, clock, random, meteringDay, config.limits, logger);
     const principals = new PrincipalsAdmin(store, homing, clock, random);
     const unsubscribe = store.onForeignChange((handle) => (handle === undefined ? cache.clear() : cache.invalidate(handle)));
