@@ -1,4 +1,5 @@
 import { Authenticator } from './auth/authenticator.js';
+import { BulkRegistration } from './bulk/bulk-registration.js';
 import { ResolutionCache, type CacheOptions } from './cache/resolution-cache.js';
 import type { Clock, Random } from './clock/clock.js';
 import { MeteringDay } from './clock/metering-day.js';
@@ -71,6 +72,8 @@ export class IdNode {
     readonly meteringReports: MeteringReports,
     readonly ledger: Ledger,
     readonly eligibility: Eligibility,
+    /** Registration of many identifiers at once (batch and streamed import), writing through `registry`. */
+    readonly bulk: BulkRegistration,
   ) {}
 
   /**
@@ -101,6 +104,7 @@ export class IdNode {
     homing.onUnhomed(() => cache.clear());
     const resolver = new Resolver(pipeline);
     const registry = new Registry(store, homing, cache, metering, clock, random, meteringDay, config.limits, logger);
+    const bulk = new BulkRegistration(registry, logger);
     const principals = new PrincipalsAdmin(store, homing, clock, random);
     const unsubscribe = store.onForeignChange((handle) => (handle === undefined ? cache.clear() : cache.invalidate(handle)));
     const key = await NodeKey.load(store, random);
@@ -124,6 +128,7 @@ export class IdNode {
       new MeteringReports(store, meteringDay),
       ledger,
       eligibility,
+      bulk,
     );
   }
 

@@ -1,7 +1,6 @@
 import type { Readable } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
 import { Type, type Static } from '@sinclair/typebox';
-import { BulkRegistration } from '../../core/bulk/bulk-registration.js';
 import type { BulkSession } from '../../core/bulk/bulk-session.js';
 import { MAX_BATCH_ITEMS, type BulkItem } from '../../core/bulk/bulk-types.js';
 import { readLineBatches, type Line } from '../../core/bulk/line-reader.js';
@@ -47,12 +46,11 @@ const BatchBodySchema = Type.Object(
 /**
  * The native bulk API (DESIGN §4): POST /api/v1/handles/batch (one transaction, a result per item) and
  * POST /api/v1/import (NDJSON, streamed: read a line at a time, committed a chunk at a time, flat memory).
- * Both are adapters over the core's BulkRegistration, as gRPC RegisterBatch and BulkRegister are. Routes
- * live in their own plugin so that the NDJSON body parser applies to them only.
+ * Both are adapters over the node's BulkRegistration (node.bulk), as gRPC RegisterBatch and BulkRegister
+ * are. Routes live in their own plugin so that the NDJSON body parser applies to them only.
  */
 export function bulkRoutes(app: FastifyInstance, node: IdNode, policy: CredentialPolicy): void {
   void app.register(async (scope) => {
-    const bulk = new BulkRegistration(node, scope.log);
     const maxLineBytes = scope.initialConfig.bodyLimit ?? 1024 * 1024;
 
     // The body is handed over unread: the handler consumes it line by line.
@@ -75,7 +73,7 @@ export function bulkRoutes(app: FastifyInstance, node: IdNode, policy: Credentia
       async (request) => {
         const principal = await principalOf(request, node.authenticator, policy);
         const items = request.body.items.map(bulkItemOf);
-        const { results, summary } = await bulk.registerBatch(items, { principal, overwrite: request.query.overwrite, protocol: PROTOCOL, log: request.log });
+        const { results, summary } = await node.bulk.registerBatch(items, { principal, overwrite: request.query.overwrite, protocol: PROTOCOL, log: request.log });
         return { responseCode: 1, summary, results };
       },
     );
@@ -95,7 +93,7 @@ export function bulkRoutes(app: FastifyInstance, node: IdNode, policy: Credentia
         if (!isNdjson(request.headers['content-type'])) {
           throw new IdnodeError('BODY_UNSUPPORTED_MEDIA_TYPE', `an import body must be NDJSON with Content-Type ${NDJSON}, got ${request.headers['content-type'] ?? 'none'}`);
         }
-        const session = bulk.openImport({ principal, overwrite: request.query.overwrite, protocol: PROTOCOL, log: request.log });
+        const session = node.bulk.openImport({ principal, overwrite: request.query.overwrite, protocol: PROTOCOL, log: request.log });
         const batches = readLineBatches(request.body as Readable, maxLineBytes);
         for (;;) {
           let next: IteratorResult<Line[]>;
