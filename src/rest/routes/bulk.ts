@@ -1,9 +1,9 @@
 import type { Readable } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
 import { Type, type Static } from '@sinclair/typebox';
-import type { BulkSession } from '../../core/bulk/bulk-session.js';
 import { MAX_BATCH_ITEMS, type BulkItem } from '../../core/bulk/bulk-types.js';
 import { readLineBatches, type Line } from '../../core/bulk/line-reader.js';
+import { decodeNdjsonLine, itemOfObject, problemItem, type NdjsonWording } from '../../core/bulk/ndjson-line.js';
 import { IdnodeError } from '../../core/errors/catalogue.js';
 import type { IdNode } from '../../core/node.js';
 import { describeInput } from '../../core/values/describe-input.js';
@@ -52,6 +52,7 @@ const BatchBodySchema = Type.Object(
 export function bulkRoutes(app: FastifyInstance, node: IdNode, policy: CredentialPolicy): void {
   void app.register(async (scope) => {
     const maxLineBytes = scope.initialConfig.bodyLimit ?? 1024 * 1024;
+    const wording = importWording(maxLineBytes);
 
     // The body is handed over unread: the handler consumes it line by line.
     scope.addContentTypeParser(NDJSON, (_request, payload, done) => done(null, payload));
@@ -106,7 +107,9 @@ export function bulkRoutes(app: FastifyInstance, node: IdNode, policy: Credentia
           }
           if (next.done) break;
           for (const line of next.value) {
-            const committing = addLine(session, line, maxLineBytes);
+            const item = decodeNdjsonLine(line, wording);
+            if (item === undefined) continue;
+            const committing = session.add(item, line.line);
             if (committing !== undefined) await committing;
           }
         }
@@ -116,44 +119,20 @@ export function bulkRoutes(app: FastifyInstance, node: IdNode, policy: Credentia
   });
 }
 
-/**
- * One NDJSON line into the session (blank lines are skipped, undecodable ones fail at their position);
- * returns what BulkSession.add returns: a promise to await when a chunk was handed over.
- */
-function addLine(session: BulkSession, line: Line, maxLineBytes: number): Promise<void> | undefined {
-  if (line.problem === 'too-long') {
-    return session.add(failed(new IdnodeError('BODY_TOO_LARGE', `line ${line.line} is ${line.bytes} bytes; a line may be at most ${maxLineBytes} (the node's bodyLimitBytes)`)), line.line);
-  }
-  if (line.problem === 'not-utf8') {
-    return session.add(failed(new IdnodeError('BODY_MALFORMED_JSON', `line ${line.line} is not valid UTF-8`)), line.line);
-  }
-  const text = line.text!;
-  if (text.trim() === '') return undefined;
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(text);
-  } catch (error) {
-    return session.add(failed(new IdnodeError('BODY_MALFORMED_JSON', `line ${line.line} is not valid JSON (${(error as Error).message})`)), line.line);
-  }
-  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
-    return session.add(failed(new IdnodeError('REQUEST_INVALID', `line ${line.line} must be a JSON object {"handle": ..., "values": [...]}`)), line.line);
-  }
-  const record = parsed as Record<string, unknown>;
-  return session.add({ handle: record['handle'], values: record['values'] }, line.line);
+/** How POST /api/v1/import words an NDJSON line it cannot take (each fails at its position; see decodeNdjsonLine). */
+function importWording(maxLineBytes: number): NdjsonWording {
+  return {
+    tooLong: (line, bytes) => new IdnodeError('BODY_TOO_LARGE', `line ${line} is ${bytes} bytes; a line may be at most ${maxLineBytes} (the node's bodyLimitBytes)`),
+    notUtf8: (line) => new IdnodeError('BODY_MALFORMED_JSON', `line ${line} is not valid UTF-8`),
+    notJson: (line, reason) => new IdnodeError('BODY_MALFORMED_JSON', `line ${line} is not valid JSON (${reason})`),
+    notObject: (line) => new IdnodeError('REQUEST_INVALID', `line ${line} must be a JSON object {"handle": ..., "values": [...]}`),
+  };
 }
 
 function isNdjson(contentType: string | undefined): boolean {
   return contentType !== undefined && contentType.split(';', 1)[0]!.trim().toLowerCase() === NDJSON;
 }
 
-function failed(problem: IdnodeError): BulkItem {
-  return { handle: '', values: undefined, problem };
-}
-
 function bulkItemOf(raw: unknown): BulkItem {
-  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
-    return failed(new IdnodeError('REQUEST_INVALID', `an item must be an object {"handle": ..., "values": [...]}, got ${describeInput(raw)}`));
-  }
-  const record = raw as Record<string, unknown>;
-  return { handle: record['handle'], values: record['values'] };
+  return itemOfObject(raw) ?? problemItem(new IdnodeError('REQUEST_INVALID', `an item must be an object {"handle": ..., "values": [...]}, got ${describeInput(raw)}`));
 }
