@@ -198,11 +198,12 @@ export class Registry {
       this.cache.invalidate(outcome.handle);
     }
     const log = writer.log ?? this.logger;
+    const principal = principalId(writer.principal);
     if (outcomes.length === 1) {
       const { handle, status } = outcomes[0]!;
-      if (TOOK_EFFECT.has(status)) log.info({ handle, op: writes[0]!.op, outcome: status, principal: principalId(writer.principal), protocol: writer.protocol }, 'write committed');
+      if (TOOK_EFFECT.has(status)) log.info({ handle, op: writes[0]!.op, outcome: status, principal, protocol: writer.protocol }, 'write committed');
     } else if (created + updated + deleted > 0) {
-      log.info({ op: writes[0]!.op, writes: writes.length, created, updated, deleted, principal: principalId(writer.principal), protocol: writer.protocol }, 'writes committed');
+      log.info({ writes: writes.length, created, updated, deleted, principal, protocol: writer.protocol }, 'writes committed');
     }
     return outcomes;
   }

@@ -109,7 +109,7 @@ t.test('commit logs what took effect: the write itself when one, the counts when
     f.log.lines.map((line) => [line.level, line.msg, line.obj]),
     [
       ['info', 'write committed', { handle: '88.999/ONE', op: 'create', outcome: 'created', principal: OPERATOR.id, protocol: 'grpc' }],
-      ['info', 'writes committed', { op: 'create', writes: 3, created: 2, updated: 0, deleted: 0, principal: OPERATOR.id, protocol: 'grpc' }],
+      ['info', 'writes committed', { writes: 3, created: 2, updated: 0, deleted: 0, principal: OPERATOR.id, protocol: 'grpc' }],
     ],
     'an outcome that is a refusal (exists) is the caller’s to report',
   );
