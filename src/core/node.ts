@@ -1,4 +1,5 @@
 import { Authenticator } from './auth/authenticator.js';
+import { BulkRegistration } from './bulk/bulk-registration.js';
 import { ResolutionCache, type CacheOptions } from './cache/resolution-cache.js';
 import type { Clock, Random } from './clock/clock.js';
 import { MeteringDay } from './clock/metering-day.js';
@@ -18,7 +19,8 @@ import { composePipeline } from './resolver/pipeline.js';
 import { Resolver } from './resolver/resolver.js';
 import { cacheStage } from './resolver/stages/cache-stage.js';
 import { meteringStage } from './resolver/stages/metering-stage.js';
-import { storeStage } from './resolver/stages/store-stage.js';
+import { localStoreRoute } from './resolver/stages/local-store-route.js';
+import { routerStage } from './resolver/stages/router-stage.js';
 import type { Store } from './store/store.js';
 import { timedStore, type StoreObserver } from './store/timed-store.js';
 
@@ -77,6 +79,8 @@ export class IdNode {
     readonly meteringReports: MeteringReports,
     readonly ledger: Ledger,
     readonly eligibility: Eligibility,
+    /** Registration of many identifiers at once (batch and streamed import), writing through `registry`. */
+    readonly bulk: BulkRegistration,
   ) {}
 
   /**
@@ -97,10 +101,15 @@ export class IdNode {
     const homing = await HomedPrefixes.load(store, clock, config.nodePrefixes);
     const cache = new ResolutionCache({ ...config.cache, monotonic });
     const metering = new Metering(store, clock, meteringDay, logger, { flushIntervalMs: config.meteringFlushIntervalMs, monotonic, scheduler });
-    // The declared resolution order (DESIGN §3): metering → cache → local store.
-    const pipeline = composePipeline([meteringStage(metering), cacheStage(cache), storeStage(store)]);
-    const resolver = new Resolver(homing, pipeline);
+    // The declared resolution order (DESIGN §3): metering → cache → router. The router sends a lookup to the
+    // local store when its prefix is homed here and answers NOT_HOMED otherwise; another source (recursion
+    // through a top-level node) would be one more route. A cached answer is served before homing is looked
+    // at, so unhoming a prefix empties the cache.
+    const pipeline = composePipeline([meteringStage(metering), cacheStage(cache), routerStage([localStoreRoute(homing, store)])]);
+    homing.onUnhomed(() => cache.clear());
+    const resolver = new Resolver(pipeline);
     const registry = new Registry(store, homing, cache, metering, clock, random, meteringDay, config.limits, logger);
+    const bulk = new BulkRegistration(registry, logger);
     const principals = new PrincipalsAdmin(store, homing, clock, random);
     const unsubscribe = store.onForeignChange((handle) => (handle === undefined ? cache.clear() : cache.invalidate(handle)));
     const key = await NodeKey.load(store, random);
@@ -124,6 +133,7 @@ export class IdNode {
       new MeteringReports(store, meteringDay),
       ledger,
       eligibility,
+      bulk,
     );
   }
 

@@ -2,7 +2,6 @@ import { Server, ServerCredentials, type ServiceDefinition, type UntypedServiceI
 import * as protoLoader from '@grpc/proto-loader';
 import { ReflectionService } from '@grpc/reflection';
 import { HealthImplementation, protoPath as healthProtoPath, type ServingStatusMap } from 'grpc-health-check';
-import { BulkRegistration } from '../core/bulk/bulk-registration.js';
 import { IdnodeError } from '../core/errors/catalogue.js';
 import type { Logger } from '../core/log/logger.js';
 import type { IdNode } from '../core/node.js';
@@ -58,7 +57,6 @@ export function buildGrpcServer(node: IdNode, options: GrpcOptions): GrpcServer 
   const context: GrpcContext = {
     logger: options.logger,
     policy: { tls: options.tls !== undefined, allowRemoteCredentialsOverHttp: options.allowRemoteCredentialsOverHttp },
-    bulk: new BulkRegistration(node, options.logger),
   };
   const definition = idnodePackageDefinition();
   const service = (name: string) => definition[name] as ServiceDefinition;

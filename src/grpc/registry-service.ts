@@ -34,7 +34,7 @@ interface RegisterBatchResponseMessage {
   summary: BulkSummaryMessage;
 }
 
-/** idnode.v1.Registry: single writes as REST PUT/DELETE, and the bulk paths over the shared BulkRegistration. */
+/** idnode.v1.Registry: single writes as REST PUT/DELETE, and the bulk paths over the node's BulkRegistration (node.bulk). */
 export function registryService(node: IdNode, context: GrpcContext): UntypedServiceImplementation {
   const put = (method: string, overwrite: boolean) => async (call: ServerUnaryCall<WriteRequestMessage, WriteResponseMessage>, callback: sendUnaryData<WriteResponseMessage>) => {
     const log = callLogger(context.logger, call.metadata, method);
@@ -80,7 +80,7 @@ export function registryService(node: IdNode, context: GrpcContext): UntypedServ
       const log = callLogger(context.logger, call.metadata, 'RegisterBatch');
       try {
         const principal = await principalOfCall(call, node.authenticator, context.policy);
-        const { results, summary } = await context.bulk.registerBatch(call.request.items.map(bulkItemOf), {
+        const { results, summary } = await node.bulk.registerBatch(call.request.items.map(bulkItemOf), {
           principal,
           overwrite: call.request.overwrite,
           protocol: PROTOCOL,
@@ -100,7 +100,7 @@ export function registryService(node: IdNode, context: GrpcContext): UntypedServ
       try {
         const principal = await principalOfCall(call, node.authenticator, context.policy);
         for await (const message of call.iterator({ destroyOnReturn: false }) as AsyncIterable<{ items: RegisterItemMessage[]; overwrite: boolean }>) {
-          session ??= context.bulk.openImport({ principal, overwrite: message.overwrite, protocol: PROTOCOL, log });
+          session ??= node.bulk.openImport({ principal, overwrite: message.overwrite, protocol: PROTOCOL, log });
           for (const item of message.items) await session.add(bulkItemOf(item));
         }
         // A cancel (RST_STREAM) also ends the HTTP/2 stream's readable side, and grpc-js reports the cancel
@@ -111,7 +111,7 @@ export function registryService(node: IdNode, context: GrpcContext): UntypedServ
           void session?.abandon('the client cancelled the call');
           return;
         }
-        session ??= context.bulk.openImport({ principal, overwrite: false, protocol: PROTOCOL, log });
+        session ??= node.bulk.openImport({ principal, overwrite: false, protocol: PROTOCOL, log });
         callback(null, summaryMessageOf(await session.finish()));
       } catch (error) {
         void session?.abandon(call.cancelled ? 'the client cancelled the call' : 'the call failed');

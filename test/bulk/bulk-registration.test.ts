@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import t, { type Test } from 'tap';
 import { ANONYMOUS, type Principal } from '../../src/core/auth/principal.js';
-import { BulkRegistration } from '../../src/core/bulk/bulk-registration.js';
+import type { BulkRegistration } from '../../src/core/bulk/bulk-registration.js';
 import type { BulkItem } from '../../src/core/bulk/bulk-types.js';
 import { systemClock, systemRandom, type Clock } from '../../src/core/clock/clock.js';
 import { IdnodeError } from '../../src/core/errors/catalogue.js';
@@ -51,7 +51,7 @@ async function fixture(t: Test, clock: Clock = systemClock): Promise<Fixture> {
   return {
     node,
     store,
-    bulk: new BulkRegistration(node),
+    bulk: node.bulk,
     demo: { kind: 'enterprise', id: credentials.demoEnterprise.id, prefix: DEMO },
     operator: { kind: 'operator', id: credentials.operator.id },
     failWrites,

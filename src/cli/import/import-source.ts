@@ -1,12 +1,18 @@
 import { createReadStream } from 'node:fs';
-import { IdnodeError } from '../../core/errors/catalogue.js';
+import type { BulkItem } from '../../core/bulk/bulk-types.js';
 import { readLines } from '../../core/bulk/line-reader.js';
+import { decodeNdjsonLine, problemItem, unreadableLine, type NdjsonWording } from '../../core/bulk/ndjson-line.js';
+import { IdnodeError } from '../../core/errors/catalogue.js';
 import { csvFields } from './csv-row.js';
 
-/** One identifier read from the file, or the reason its line could not be read. */
-export type SourceEntry =
-  | { readonly line: number; readonly item: { handle: unknown; values: unknown } }
-  | { readonly line: number; readonly problem: string };
+/**
+ * One identifier read from the file, with its line. An item with a `problem` is a line that could not be
+ * read (the problem says why, always REQUEST_INVALID); it is reported, never sent.
+ */
+export interface SourceEntry {
+  readonly line: number;
+  readonly item: BulkItem;
+}
 
 export type SourceFormat = 'ndjson' | 'csv';
 
@@ -30,19 +36,19 @@ export function formatOf(file: string): SourceFormat {
 export async function* importEntries(file: string, format: SourceFormat, onBytes: (bytes: number) => void): AsyncGenerator<SourceEntry> {
   let columns: readonly Column[] | undefined;
   for await (const line of readLines(counted(createReadStream(file), onBytes), MAX_LINE_BYTES)) {
-    if (line.problem === 'too-long') {
-      yield { line: line.line, problem: `the line is ${line.bytes} bytes; the limit is ${MAX_LINE_BYTES}` };
+    if (format === 'ndjson') {
+      const item = decodeNdjsonLine(line, LINE_WORDING);
+      if (item !== undefined) yield { line: line.line, item };
       continue;
     }
-    if (line.problem === 'not-utf8') {
-      yield { line: line.line, problem: 'the line is not valid UTF-8' };
+    const unreadable = unreadableLine(line, LINE_WORDING);
+    if (unreadable !== undefined) {
+      yield { line: line.line, item: problemItem(unreadable) };
       continue;
     }
     const text = line.text!;
     if (text.trim() === '') continue;
-    if (format === 'ndjson') {
-      yield ndjsonEntry(line.line, text);
-    } else if (columns === undefined) {
+    if (columns === undefined) {
       columns = csvHeader(line.line, text);
     } else {
       yield csvEntry(line.line, text, columns);
@@ -59,16 +65,16 @@ async function* counted(source: AsyncIterable<Buffer>, onBytes: (bytes: number) 
   }
 }
 
-function ndjsonEntry(line: number, text: string): SourceEntry {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(text);
-  } catch (error) {
-    return { line, problem: `not valid JSON (${(error as Error).message})` };
-  }
-  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) return { line, problem: 'must be a JSON object {"handle": ..., "values": [...]}' };
-  const record = parsed as Record<string, unknown>;
-  return { line, item: { handle: record['handle'], values: record['values'] } };
+/** How the CLI words a line it cannot read (printed after "line N: REQUEST_INVALID: "). */
+const LINE_WORDING: NdjsonWording = {
+  tooLong: (_line, bytes) => lineProblem(`the line is ${bytes} bytes; the limit is ${MAX_LINE_BYTES}`),
+  notUtf8: () => lineProblem('the line is not valid UTF-8'),
+  notJson: (_line, reason) => lineProblem(`not valid JSON (${reason})`),
+  notObject: () => lineProblem('must be a JSON object {"handle": ..., "values": [...]}'),
+};
+
+function lineProblem(message: string): IdnodeError {
+  return new IdnodeError('REQUEST_INVALID', message);
 }
 
 interface Column {
@@ -93,8 +99,8 @@ function csvHeader(line: number, text: string): Column[] {
 
 function csvEntry(line: number, text: string, columns: readonly Column[]): SourceEntry {
   const parsed = csvFields(text);
-  if ('problem' in parsed) return { line, problem: parsed.problem };
-  if (parsed.fields.length !== columns.length) return { line, problem: `${parsed.fields.length} fields, but the header has ${columns.length}` };
+  if ('problem' in parsed) return { line, item: problemItem(lineProblem(parsed.problem)) };
+  if (parsed.fields.length !== columns.length) return { line, item: problemItem(lineProblem(`${parsed.fields.length} fields, but the header has ${columns.length}`)) };
   let handle = '';
   const values: { index: number; type: string; data: string }[] = [];
   for (let k = 0; k < columns.length; k++) {

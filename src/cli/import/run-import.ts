@@ -55,9 +55,10 @@ export async function runImport(options: ImportOptions): Promise<ImportSummary> 
     let k = 0;
     for (const entry of batch.entries) {
       linesDone++;
-      if ('problem' in entry) {
+      const problem = entry.item.problem;
+      if (problem !== undefined) {
         counts.failed++;
-        options.onFailure(entry.line, 'REQUEST_INVALID', entry.problem);
+        options.onFailure(entry.line, problem.code, problem.message);
         continue;
       }
       const result = results[k++];
@@ -80,7 +81,7 @@ export async function runImport(options: ImportOptions): Promise<ImportSummary> 
 
   const inFlight: Batch[] = [];
   const launch = (entries: SourceEntry[]): Batch => {
-    const items = entries.flatMap((entry) => ('item' in entry ? [entry.item] : []));
+    const items = entries.flatMap((entry) => (entry.item.problem === undefined ? [entry.item] : []));
     const results = items.length === 0 ? Promise.resolve([]) : sendBatch(items, options);
     // Awaited in order later; until then a rejection must not count as unhandled.
     results.catch(() => {});

@@ -17,6 +17,11 @@ export const ANONYMOUS: Principal = Object.freeze({ kind: 'anonymous' });
  */
 export const LOCAL_OPERATOR: Principal = Object.freeze({ kind: 'operator', id: 'local-operator (holder of the data directory)' });
 
+/** How logs name a caller: its identity `{index}:{handle}`, or "anonymous". */
+export function principalId(principal: Principal): string {
+  return principal.kind === 'anonymous' ? 'anonymous' : principal.id;
+}
+
 /** Credential identities are `{index}:{handle}`; enterprises get index 300 on `0.NA/<their prefix>`. */
 export const IDENTITY_INDEX = 300;
 

@@ -1,7 +1,8 @@
 import type { Principal } from '../auth/principal.js';
 import { IdnodeError } from '../errors/catalogue.js';
 import { silentLogger, type Logger } from '../log/logger.js';
-import { BulkSession, type BulkDependencies } from './bulk-session.js';
+import type { Registry } from '../registry/registry.js';
+import { BulkSession } from './bulk-session.js';
 import { MAX_BATCH_ITEMS, type BulkItem, type BulkItemResult, type BulkOptions, type BulkSummary } from './bulk-types.js';
 
 export interface BulkCall extends BulkOptions {
@@ -11,14 +12,14 @@ export interface BulkCall extends BulkOptions {
 }
 
 /**
- * Registration of many identifiers at once (DESIGN §4, native bulk API), shared by every front end: the
- * REST batch and NDJSON import, gRPC RegisterBatch and BulkRegister are thin adapters over `registerBatch`
- * and `openImport`. Each item is validated and authorised exactly as a single PUT would be; see BulkSession
- * for the per-item semantics.
+ * Registration of many identifiers at once (DESIGN §4, native bulk API): a service of the node (IdNode.bulk)
+ * shared by every front end: the REST batch and NDJSON import, gRPC RegisterBatch and BulkRegister are thin
+ * adapters over `registerBatch` and `openImport`. Every write goes through the Registry: each item is
+ * validated and authorised exactly as a single PUT would be; see BulkSession for the per-item semantics.
  */
 export class BulkRegistration {
   constructor(
-    private readonly deps: BulkDependencies,
+    private readonly registry: Registry,
     private readonly logger: Logger = silentLogger,
   ) {}
 
@@ -38,7 +39,7 @@ export class BulkRegistration {
     }
     this.assertMayWrite(call, log);
     const results: BulkItemResult[] = [];
-    const session = new BulkSession(this.deps, call.principal, { ...call, chunkSize: Math.max(1, items.length), onResult: (result) => results.push(result) }, log, 'batch');
+    const session = new BulkSession(this.registry, call.principal, { ...call, chunkSize: Math.max(1, items.length), onResult: (result) => results.push(result) }, log, 'batch');
     for (const item of items) await session.add(item);
     const summary = await session.finish();
     return { results, summary };
@@ -52,7 +53,7 @@ export class BulkRegistration {
   openImport(call: BulkCall): BulkSession {
     const log = call.log ?? this.logger;
     this.assertMayWrite(call, log);
-    return new BulkSession(this.deps, call.principal, call, log, 'import');
+    return new BulkSession(this.registry, call.principal, call, log, 'import');
   }
 
   /** Refuses the whole request up front for callers who can write nothing, rather than failing every item. */
@@ -68,8 +69,6 @@ export class BulkRegistration {
 
   /** A refused request counts as one refused write (under no prefix: no item was looked at). */
   private refusedWhole(error: IdnodeError, call: BulkCall, log: Logger): IdnodeError {
-    this.deps.metering.countRefused('', call.protocol);
-    log.warn({ code: error.code, principal: call.principal.kind === 'anonymous' ? 'anonymous' : call.principal.id, protocol: call.protocol }, `bulk write refused: ${error.message}`);
-    return error;
+    return this.registry.refused(error, { principal: call.principal, protocol: call.protocol, log });
   }
 }

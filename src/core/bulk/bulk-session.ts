@@ -1,24 +1,13 @@
-import type { Principal } from '../auth/principal.js';
-import type { ResolutionCache } from '../cache/resolution-cache.js';
+import { principalId, type Principal } from '../auth/principal.js';
 import { IdnodeError, isIdnodeError } from '../errors/catalogue.js';
-import { parseIdentifier } from '../identifier/identifier.js';
 import type { Logger } from '../log/logger.js';
-import type { Metering } from '../metering/metering.js';
-import type { Registry } from '../registry/registry.js';
-import type { CreateWrite, HandleRecord, HandleWrite, Store, WriteContext } from '../store/store.js';
+import type { Registry, Writer } from '../registry/registry.js';
+import type { CreateWrite, HandleRecord, HandleWrite, WriteContext } from '../store/store.js';
 import { describeInput } from '../values/describe-input.js';
 import { BulkTally, type Chunk, type Outcome, type Refusal } from './bulk-tally.js';
 import { DEFAULT_CHUNK_SIZE, DEFAULT_MAX_FAILURES_LISTED, type BulkItem, type BulkOptions, type BulkSummary } from './bulk-types.js';
 import { sameValuesIgnoringTimestamps } from './same-values.js';
 import { SeenFilter } from './seen-filter.js';
-
-/** The core services a session writes through. */
-export interface BulkDependencies {
-  readonly registry: Registry;
-  readonly store: Store;
-  readonly cache: ResolutionCache;
-  readonly metering: Metering;
-}
 
 interface Staged {
   readonly chunk: Chunk;
@@ -31,8 +20,10 @@ interface Staged {
 }
 
 /**
- * One batch or streamed import. Items are queued with `add` and written a chunk at a time, each chunk in
- * one store transaction (so a registration is counted iff committed, and a chunk is never half-applied).
+ * One batch or streamed import. Items are queued with `add`, validated a chunk at a time through
+ * Registry.preparePut, and committed through Registry.commit, each chunk in one store transaction (so a
+ * registration is counted iff committed, and a chunk is never half-applied); the session itself only
+ * chunks, validates ahead and applies back-pressure, and never reaches the store, the cache or metering.
  * Every item ends with exactly one result, delivered in position order through options.onResult and
  * totalled in the summary; memory is bounded by one chunk plus the listed failures plus the SeenFilter
  * (about a byte per identifier written).
@@ -46,7 +37,8 @@ interface Staged {
  *   exact. Across chunks it is recognised when the record's created/updated time is one of this session's
  *   write times and the SeenFilter has the identifier; a duplicate whose first occurrence wrote nothing
  *   (already-exists) in an earlier chunk is reported as already-exists again.
- * Refused items are logged and counted (Metering.countRefused); written identifiers are dropped from the cache.
+ * Refused items are counted and logged through Registry.refused; Registry.commit drops written identifiers
+ * from the cache.
  */
 export class BulkSession {
   private items: BulkItem[] = [];
@@ -63,9 +55,10 @@ export class BulkSession {
   private failureReported = false;
   private readonly chunkSize: number;
   private readonly principalId: string;
+  private readonly writer: Writer;
 
   constructor(
-    private readonly deps: BulkDependencies,
+    private readonly registry: Registry,
     private readonly principal: Principal,
     private readonly options: BulkOptions,
     private readonly log: Logger,
@@ -74,7 +67,8 @@ export class BulkSession {
   ) {
     this.chunkSize = Math.max(1, options.chunkSize ?? DEFAULT_CHUNK_SIZE);
     this.tally = new BulkTally(Math.max(0, options.maxFailuresListed ?? DEFAULT_MAX_FAILURES_LISTED), options.onResult);
-    this.principalId = principal.kind === 'anonymous' ? 'anonymous' : principal.id;
+    this.principalId = principalId(principal);
+    this.writer = { principal, protocol: options.protocol, log };
   }
 
   /**
@@ -189,7 +183,7 @@ export class BulkSession {
    * try. Within a chunk a repeated identifier is refused here, so the creates name distinct identifiers.
    */
   private stage(chunk: Chunk): Staged {
-    const context = this.deps.registry.writeContext(this.options.protocol);
+    const context = this.registry.writeContext(this.options.protocol);
     this.writeTimes.add(context.nowMs);
     const { items } = chunk;
     const outcomes: (Outcome | undefined)[] = new Array(items.length);
@@ -207,7 +201,7 @@ export class BulkSession {
       let write: HandleWrite;
       try {
         if (typeof handle !== 'string') throw new IdnodeError('REQUEST_INVALID', `handle must be a string, got ${describeInput(handle)}`);
-        write = this.deps.registry.preparePut(
+        write = this.registry.preparePut(
           { principal: this.principal, handle, values, overwrite: false, protocol: this.options.protocol, log: this.log },
           context.nowMs,
         );
@@ -237,8 +231,7 @@ export class BulkSession {
   }
 
   private async write({ chunk, context, outcomes, creates, slots }: Staged): Promise<void> {
-    const { store } = this.deps;
-    const stored = creates.length === 0 ? [] : await store.applyWrites(creates, context);
+    const stored = await this.registry.commit(creates, context, this.writer);
     const toReplace: number[] = [];
     for (let k = 0; k < creates.length; k++) {
       const create = creates[k]!;
@@ -257,7 +250,7 @@ export class BulkSession {
       const replaces: HandleWrite[] = toReplace.map((k) => ({ ...creates[k]!, op: 'replace' }));
       let replaced;
       try {
-        replaced = await store.applyWrites(replaces, context);
+        replaced = await this.registry.commit(replaces, context, this.writer);
       } catch (error) {
         // The creates of this chunk are committed: report them, and the replaces as failed, then stop.
         const failure = isIdnodeError(error) ? error : new IdnodeError('INTERNAL_ERROR', 'the store failed while replacing', { cause: error });
@@ -300,18 +293,14 @@ export class BulkSession {
 
   private wrote(handle: string, status: 'created' | 'updated'): Outcome {
     this.written.add(handle);
-    this.deps.cache.invalidate(handle);
     return status;
   }
 
   /** A refused item, counted and logged at once (its result follows in deliver). */
   private refused(chunk: Chunk, slot: number, handle: string, error: IdnodeError): Refusal {
     const line = chunk.lines[slot];
-    this.deps.metering.countRefused(prefixOrEmpty(handle), this.options.protocol);
-    this.log.warn(
-      { handle, position: chunk.firstPosition + slot, ...(line === undefined ? {} : { line }), code: error.code, principal: this.principalId, protocol: this.options.protocol },
-      `write refused: ${error.message}`,
-    );
+    const position = chunk.firstPosition + slot;
+    this.registry.refused(error, this.writer, handle, line === undefined ? { position } : { position, line });
     return { handle, error };
   }
 
@@ -334,13 +323,4 @@ function where(chunk: Chunk, slot: number): string {
 function counts(summary: BulkSummary): Record<string, number> {
   const { received, created, alreadyExisted, updated, failed } = summary;
   return { received, created, alreadyExisted, updated, failed };
-}
-
-/** The prefix refusals are counted under: the identifier's, or "" when it does not parse. */
-function prefixOrEmpty(handle: string): string {
-  try {
-    return parseIdentifier(handle).prefix;
-  } catch {
-    return '';
-  }
 }

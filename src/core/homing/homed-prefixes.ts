@@ -13,6 +13,7 @@ import type { HomedPrefix, HomingStore } from '../store/store.js';
  */
 export class HomedPrefixes {
   private prefixes: HomedPrefix[] = [];
+  private readonly unhomedListeners: ((prefix: string) => void)[] = [];
 
   private constructor(
     private readonly store: HomingStore,
@@ -46,9 +47,15 @@ export class HomedPrefixes {
 
   /** Throws NOT_HOMED naming the identifier when its prefix is not served here. */
   assertHomed(prefix: string, handle: string): void {
-    if (this.homeOf(prefix) === undefined) {
-      throw new IdnodeError('NOT_HOMED', `prefix ${prefix} is not homed on this node, so ${handle} does not live here`, { handle });
-    }
+    if (this.homeOf(prefix) === undefined) throw notHomedError(prefix, handle);
+  }
+
+  /**
+   * Calls `listener` with each prefix unhomed from now on, once the store has dropped it (the resolution
+   * cache, which answers before homing is looked at, forgets the prefix's identifiers then).
+   */
+  onUnhomed(listener: (prefix: string) => void): void {
+    this.unhomedListeners.push(listener);
   }
 
   /**
@@ -81,6 +88,12 @@ export class HomedPrefixes {
     }
     await this.store.removeHomedPrefix(prefix);
     this.prefixes = await this.store.listHomedPrefixes();
+    for (const listener of this.unhomedListeners) listener(prefix);
     return prefix;
   }
+}
+
+/** The refusal of an identifier this node does not serve (the read path's answer and the write path's). */
+export function notHomedError(prefix: string, handle: string): IdnodeError {
+  return new IdnodeError('NOT_HOMED', `prefix ${prefix} is not homed on this node, so ${handle} does not live here`, { handle });
 }

@@ -1,5 +1,5 @@
 import { assertCanList, assertCanWrite } from '../auth/access.js';
-import type { Principal } from '../auth/principal.js';
+import { principalId, type Principal } from '../auth/principal.js';
 import type { ResolutionCache } from '../cache/resolution-cache.js';
 import type { Clock, Random } from '../clock/clock.js';
 import type { MeteringDay } from '../clock/metering-day.js';
@@ -8,7 +8,7 @@ import type { HomedPrefixes } from '../homing/homed-prefixes.js';
 import { normalisePrefix, parseIdentifier } from '../identifier/identifier.js';
 import { silentLogger, type Logger } from '../log/logger.js';
 import type { Metering } from '../metering/metering.js';
-import type { HandleStore, HandleWrite, WriteContext, WriteOutcome } from '../store/store.js';
+import type { HandleStore, HandleWrite, WriteContext, WriteOutcome, WriteStatus } from '../store/store.js';
 import { DEFAULT_ADMIN_PERMISSIONS, DEFAULT_PERMISSIONS, DEFAULT_TTL_SECONDS, INDEX_HS_ADMIN, wireTimestamp, type HandleValue } from '../values/handle-value.js';
 import { validateValues } from '../values/validate-values.js';
 
@@ -19,8 +19,24 @@ export interface RegistryLimits {
   readonly maxDataBytes: number;
 }
 
-export interface PutRequest {
+/** Who writes, and through which front end: the subject of the write log and of refusal counts. */
+export interface Writer {
   readonly principal: Principal;
+  /** The front end (rest, grpc, cli): recorded in counters and logs. */
+  readonly protocol: string;
+  /** Request-scoped logger (carries the request id); defaults to the registry's. */
+  readonly log?: Logger;
+}
+
+/** Where a refused item stood in a bulk request (for the log). */
+export interface ItemPlace {
+  /** 0-based position in the batch or stream. */
+  readonly position: number;
+  /** 1-based line of an NDJSON body. */
+  readonly line?: number;
+}
+
+export interface PutRequest extends Writer {
   /** As received. With `mintSuffix`, a prefix followed by "/" (the suffix is minted here). */
   readonly handle: string;
   /** The wire values (decoded JSON array), validated here. */
@@ -30,18 +46,12 @@ export interface PutRequest {
   /** When given, only the values at these indexes are written and the identifier's other values are kept. */
   readonly indexes?: readonly number[];
   readonly mintSuffix?: boolean;
-  readonly protocol: string;
-  /** Request-scoped logger (carries the request id). */
-  readonly log?: Logger;
 }
 
-export interface DeleteRequest {
-  readonly principal: Principal;
+export interface DeleteRequest extends Writer {
   readonly handle: string;
   /** When given, only these values are deleted. */
   readonly indexes?: readonly number[];
-  readonly protocol: string;
-  readonly log?: Logger;
 }
 
 export interface ListRequest {
@@ -57,9 +67,10 @@ export interface WriteResult {
 }
 
 /**
- * The write path (DESIGN §1–§2): parse, check homing, authorise, validate, then commit through the store
- * (which counts registrations in the same transaction) and invalidate the cache. Every refusal is logged
- * and metered, and changes nothing.
+ * The one write path (DESIGN §1–§2), for single writes and for the bulk session alike: parse, check homing,
+ * authorise, validate (preparePut), then commit (commit: the store write, which counts registrations in the
+ * same transaction, the cache invalidation and the write log). Every refusal is counted and logged here
+ * (refused), and changes nothing.
  */
 export class Registry {
   private lastAdmin: { readonly principalId: string; readonly value: HandleValue } | undefined;
@@ -80,8 +91,8 @@ export class Registry {
   async put(request: PutRequest): Promise<WriteResult> {
     return this.refusalsCounted(request, async (context) => {
       const write = this.preparePut(request, context.nowMs);
-      const [outcome] = await this.store.applyWrites([write], context);
-      return this.settle(write, outcome!, request);
+      const [outcome] = await this.commit([write], context, request);
+      return resultOf(outcome!);
     });
   }
 
@@ -92,8 +103,8 @@ export class Registry {
       const write: HandleWrite = request.indexes?.length
         ? { op: 'delete-values', handle, prefix, indexes: request.indexes }
         : { op: 'delete', handle, prefix };
-      const [outcome] = await this.store.applyWrites([write], context);
-      return this.settle(write, outcome!, request);
+      const [outcome] = await this.commit([write], context, request);
+      return resultOf(outcome!);
     });
   }
 
@@ -157,46 +168,65 @@ export class Registry {
     return { handle, prefix };
   }
 
-  /** Maps a store outcome to the result or the catalogue error, invalidates and logs. */
-  private settle(write: HandleWrite, outcome: WriteOutcome, request: { principal: Principal; protocol: string; log?: Logger }): WriteResult {
-    const handle = outcome.handle;
-    switch (outcome.status) {
-      case 'created':
-      case 'updated':
-      case 'deleted':
-      case 'unchanged':
-        if (outcome.status !== 'unchanged') this.cache.invalidate(handle);
-        (request.log ?? this.logger).info(
-          { handle, op: write.op, outcome: outcome.status, principal: principalId(request.principal), protocol: request.protocol },
-          'write committed',
-        );
-        return { handle, status: outcome.status };
-      case 'exists':
-        throw new IdnodeError('HANDLE_ALREADY_EXISTS', `${handle} already exists (overwrite=false)`, { handle });
-      case 'value-exists':
-        throw new IdnodeError('VALUE_ALREADY_EXISTS', `${handle} already has a value at one of the indexes written (overwrite=false)`, { handle });
-      case 'not-found':
-        throw new IdnodeError('HANDLE_NOT_FOUND', `${handle} does not exist`, { handle });
-      case 'would-empty':
-        throw new IdnodeError('VALUES_WOULD_BE_EMPTY', `deleting those values would leave ${handle} with none; delete the identifier instead`, { handle });
+  /**
+   * Commits prepared writes in one store transaction (see Store.applyWrites: one outcome per write, in
+   * order; registrations counted in the same transaction), drops every identifier they changed from the
+   * cache, and logs what took effect: the write itself when one was given, the counts when many (a bulk
+   * session reports its items itself). An empty list is a no-op. Throws what the store throws (nothing
+   * committed, nothing logged here).
+   */
+  async commit(writes: readonly HandleWrite[], context: WriteContext, writer: Writer): Promise<WriteOutcome[]> {
+    if (writes.length === 0) return [];
+    const outcomes = await this.store.applyWrites(writes, context);
+    let created = 0;
+    let updated = 0;
+    let deleted = 0;
+    for (const outcome of outcomes) {
+      switch (outcome.status) {
+        case 'created':
+          created++;
+          break;
+        case 'updated':
+          updated++;
+          break;
+        case 'deleted':
+          deleted++;
+          break;
+        default:
+          continue;
+      }
+      this.cache.invalidate(outcome.handle);
     }
+    const log = writer.log ?? this.logger;
+    const principal = principalId(writer.principal);
+    if (outcomes.length === 1) {
+      const { handle, status } = outcomes[0]!;
+      if (TOOK_EFFECT.has(status)) log.info({ handle, op: writes[0]!.op, outcome: status, principal, protocol: writer.protocol }, 'write committed');
+    } else if (created + updated + deleted > 0) {
+      log.info({ writes: writes.length, created, updated, deleted, principal, protocol: writer.protocol }, 'writes committed');
+    }
+    return outcomes;
   }
 
-  private async refusalsCounted(
-    request: { principal: Principal; handle: string; protocol: string; log?: Logger },
-    work: (context: WriteContext) => Promise<WriteResult>,
-  ): Promise<WriteResult> {
+  /**
+   * Counts a refused write (Metering.countRefused) under the prefix `handle` names, "" when it names none
+   * or no identifier was looked at, and logs it with its place in a bulk request. Returns `error`.
+   */
+  refused(error: IdnodeError, writer: Writer, handle?: string, place?: ItemPlace): IdnodeError {
+    this.metering.countRefused(handle === undefined ? '' : prefixOrEmpty(handle), writer.protocol);
+    (writer.log ?? this.logger).warn(
+      { ...(handle === undefined ? {} : { handle }), ...place, code: error.code, principal: principalId(writer.principal), protocol: writer.protocol },
+      `write refused: ${error.message}`,
+    );
+    return error;
+  }
+
+  private async refusalsCounted(request: Writer & { readonly handle: string }, work: (context: WriteContext) => Promise<WriteResult>): Promise<WriteResult> {
     try {
       return await work(this.writeContext(request.protocol));
     } catch (error) {
-      const prefix = prefixOrEmpty(request.handle);
-      const log = request.log ?? this.logger;
-      if (isIdnodeError(error)) {
-        this.metering.countRefused(prefix, request.protocol);
-        log.warn({ handle: request.handle, code: error.code, principal: principalId(request.principal), protocol: request.protocol }, `write refused: ${error.message}`);
-      } else {
-        log.error({ err: error, handle: request.handle, protocol: request.protocol }, 'write failed');
-      }
+      if (isIdnodeError(error)) throw this.refused(error, request, request.handle);
+      (request.log ?? this.logger).error({ err: error, handle: request.handle, protocol: request.protocol }, 'write failed');
       throw error;
     }
   }
@@ -237,10 +267,33 @@ function defaultAdmin(principalId: string, nowMs: number): HandleValue {
   };
 }
 
-function principalId(principal: Principal): string {
-  return principal.kind === 'anonymous' ? 'anonymous' : principal.id;
+/** Store outcomes that are a write's result; the others are refusals (see resultOf). */
+const TOOK_EFFECT: ReadonlySet<WriteStatus> = new Set(['created', 'updated', 'deleted', 'unchanged']);
+
+/** A single write's result, or the catalogue error its outcome stands for. */
+function resultOf(outcome: WriteOutcome): WriteResult {
+  const handle = outcome.handle;
+  switch (outcome.status) {
+    case 'created':
+    case 'updated':
+    case 'deleted':
+    case 'unchanged':
+      return { handle, status: outcome.status };
+    case 'exists':
+      throw new IdnodeError('HANDLE_ALREADY_EXISTS', `${handle} already exists (overwrite=false)`, { handle });
+    case 'value-exists':
+      throw new IdnodeError('VALUE_ALREADY_EXISTS', `${handle} already has a value at one of the indexes written (overwrite=false)`, { handle });
+    case 'not-found':
+      throw new IdnodeError('HANDLE_NOT_FOUND', `${handle} does not exist`, { handle });
+    case 'would-empty':
+      throw new IdnodeError('VALUES_WOULD_BE_EMPTY', `deleting those values would leave ${handle} with none; delete the identifier instead`, { handle });
+  }
 }
 
+/**
+ * The prefix a refusal is counted under: the one `raw` names, or "" when it names none. A prefix followed
+ * by "/" names that prefix (a mintSuffix request, or an item with an empty suffix).
+ */
 function prefixOrEmpty(raw: string): string {
   try {
     return parseIdentifier(raw.endsWith('/') ? `${raw}x` : raw).prefix;

@@ -8,7 +8,10 @@ export interface Lookup {
   readonly source: AnswerSource;
 }
 
-/** One resolution as it passes through the stages: the identifier is already parsed and homed. */
+/**
+ * One resolution as it passes through the stages: the identifier is parsed and normalised; whether it is
+ * served here, and by which source, is the router's decision (the last stage).
+ */
 export interface ResolveContext {
   readonly handle: string;
   readonly prefix: string;

@@ -1,7 +1,6 @@
 import { canReadPrivate } from '../auth/access.js';
 import type { Principal } from '../auth/principal.js';
 import type { CachedAnswer } from '../cache/resolution-cache.js';
-import type { HomedPrefixes } from '../homing/homed-prefixes.js';
 import { parseIdentifier } from '../identifier/identifier.js';
 import type { HandleValue } from '../values/handle-value.js';
 import type { Lookup, ResolveContext } from './pipeline.js';
@@ -32,17 +31,19 @@ export interface Resolution {
   readonly publicView: boolean;
 }
 
-/** The read path: parse, check homing, run the pipeline (metering → cache → store), filter. */
+/**
+ * The read path: parse, run the pipeline (metering → cache → router: the local store for homed prefixes),
+ * filter what the caller may see.
+ */
 export class Resolver {
-  constructor(
-    private readonly homing: HomedPrefixes,
-    private readonly pipeline: (context: ResolveContext) => Promise<Lookup> | Lookup,
-  ) {}
+  constructor(private readonly pipeline: (context: ResolveContext) => Promise<Lookup> | Lookup) {}
 
-  /** Throws IdnodeError for an invalid identifier (IDENTIFIER_*, PREFIX_*) or an unhomed prefix (NOT_HOMED). */
+  /**
+   * Throws IdnodeError for an invalid identifier (IDENTIFIER_*, PREFIX_*), and whatever the pipeline throws:
+   * NOT_HOMED when no source serves the prefix, STORE_UNAVAILABLE when the store fails.
+   */
   async resolve(query: ResolveQuery): Promise<Resolution> {
     const { handle, prefix } = parseIdentifier(query.handle);
-    this.homing.assertHomed(prefix, handle);
     const lookup = await this.pipeline({ handle, prefix, protocol: query.protocol });
     const answer = lookup.answer;
     if (!answer.record) return { status: 'not-found', handle, values: [], answer, publicView: false };

@@ -1,10 +1,9 @@
 import type { Readable } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
 import { Type, type Static } from '@sinclair/typebox';
-import { BulkRegistration } from '../../core/bulk/bulk-registration.js';
-import type { BulkSession } from '../../core/bulk/bulk-session.js';
 import { MAX_BATCH_ITEMS, type BulkItem } from '../../core/bulk/bulk-types.js';
 import { readLineBatches, type Line } from '../../core/bulk/line-reader.js';
+import { decodeNdjsonLine, itemOfObject, problemItem, type NdjsonWording } from '../../core/bulk/ndjson-line.js';
 import { IdnodeError } from '../../core/errors/catalogue.js';
 import type { IdNode } from '../../core/node.js';
 import { describeInput } from '../../core/values/describe-input.js';
@@ -47,13 +46,13 @@ const BatchBodySchema = Type.Object(
 /**
  * The native bulk API (DESIGN §4): POST /api/v1/handles/batch (one transaction, a result per item) and
  * POST /api/v1/import (NDJSON, streamed: read a line at a time, committed a chunk at a time, flat memory).
- * Both are adapters over the core's BulkRegistration, as gRPC RegisterBatch and BulkRegister are. Routes
- * live in their own plugin so that the NDJSON body parser applies to them only.
+ * Both are adapters over the node's BulkRegistration (node.bulk), as gRPC RegisterBatch and BulkRegister
+ * are. Routes live in their own plugin so that the NDJSON body parser applies to them only.
  */
 export function bulkRoutes(app: FastifyInstance, node: IdNode, policy: CredentialPolicy): void {
   void app.register(async (scope) => {
-    const bulk = new BulkRegistration(node, scope.log);
     const maxLineBytes = scope.initialConfig.bodyLimit ?? 1024 * 1024;
+    const wording = importWording(maxLineBytes);
 
     // The body is handed over unread: the handler consumes it line by line.
     scope.addContentTypeParser(NDJSON, (_request, payload, done) => done(null, payload));
@@ -75,7 +74,7 @@ export function bulkRoutes(app: FastifyInstance, node: IdNode, policy: Credentia
       async (request) => {
         const principal = await principalOf(request, node.authenticator, policy);
         const items = request.body.items.map(bulkItemOf);
-        const { results, summary } = await bulk.registerBatch(items, { principal, overwrite: request.query.overwrite, protocol: PROTOCOL, log: request.log });
+        const { results, summary } = await node.bulk.registerBatch(items, { principal, overwrite: request.query.overwrite, protocol: PROTOCOL, log: request.log });
         return { responseCode: 1, summary, results };
       },
     );
@@ -95,7 +94,7 @@ export function bulkRoutes(app: FastifyInstance, node: IdNode, policy: Credentia
         if (!isNdjson(request.headers['content-type'])) {
           throw new IdnodeError('BODY_UNSUPPORTED_MEDIA_TYPE', `an import body must be NDJSON with Content-Type ${NDJSON}, got ${request.headers['content-type'] ?? 'none'}`);
         }
-        const session = bulk.openImport({ principal, overwrite: request.query.overwrite, protocol: PROTOCOL, log: request.log });
+        const session = node.bulk.openImport({ principal, overwrite: request.query.overwrite, protocol: PROTOCOL, log: request.log });
         const batches = readLineBatches(request.body as Readable, maxLineBytes);
         for (;;) {
           let next: IteratorResult<Line[]>;
@@ -108,7 +107,9 @@ export function bulkRoutes(app: FastifyInstance, node: IdNode, policy: Credentia
           }
           if (next.done) break;
           for (const line of next.value) {
-            const committing = addLine(session, line, maxLineBytes);
+            const item = decodeNdjsonLine(line, wording);
+            if (item === undefined) continue;
+            const committing = session.add(item, line.line);
             if (committing !== undefined) await committing;
           }
         }
@@ -118,44 +119,20 @@ export function bulkRoutes(app: FastifyInstance, node: IdNode, policy: Credentia
   });
 }
 
-/**
- * One NDJSON line into the session (blank lines are skipped, undecodable ones fail at their position);
- * returns what BulkSession.add returns: a promise to await when a chunk was handed over.
- */
-function addLine(session: BulkSession, line: Line, maxLineBytes: number): Promise<void> | undefined {
-  if (line.problem === 'too-long') {
-    return session.add(failed(new IdnodeError('BODY_TOO_LARGE', `line ${line.line} is ${line.bytes} bytes; a line may be at most ${maxLineBytes} (the node's bodyLimitBytes)`)), line.line);
-  }
-  if (line.problem === 'not-utf8') {
-    return session.add(failed(new IdnodeError('BODY_MALFORMED_JSON', `line ${line.line} is not valid UTF-8`)), line.line);
-  }
-  const text = line.text!;
-  if (text.trim() === '') return undefined;
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(text);
-  } catch (error) {
-    return session.add(failed(new IdnodeError('BODY_MALFORMED_JSON', `line ${line.line} is not valid JSON (${(error as Error).message})`)), line.line);
-  }
-  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
-    return session.add(failed(new IdnodeError('REQUEST_INVALID', `line ${line.line} must be a JSON object {"handle": ..., "values": [...]}`)), line.line);
-  }
-  const record = parsed as Record<string, unknown>;
-  return session.add({ handle: record['handle'], values: record['values'] }, line.line);
+/** How POST /api/v1/import words an NDJSON line it cannot take (each fails at its position; see decodeNdjsonLine). */
+function importWording(maxLineBytes: number): NdjsonWording {
+  return {
+    tooLong: (line, bytes) => new IdnodeError('BODY_TOO_LARGE', `line ${line} is ${bytes} bytes; a line may be at most ${maxLineBytes} (the node's bodyLimitBytes)`),
+    notUtf8: (line) => new IdnodeError('BODY_MALFORMED_JSON', `line ${line} is not valid UTF-8`),
+    notJson: (line, reason) => new IdnodeError('BODY_MALFORMED_JSON', `line ${line} is not valid JSON (${reason})`),
+    notObject: (line) => new IdnodeError('REQUEST_INVALID', `line ${line} must be a JSON object {"handle": ..., "values": [...]}`),
+  };
 }
 
 function isNdjson(contentType: string | undefined): boolean {
   return contentType !== undefined && contentType.split(';', 1)[0]!.trim().toLowerCase() === NDJSON;
 }
 
-function failed(problem: IdnodeError): BulkItem {
-  return { handle: '', values: undefined, problem };
-}
-
 function bulkItemOf(raw: unknown): BulkItem {
-  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
-    return failed(new IdnodeError('REQUEST_INVALID', `an item must be an object {"handle": ..., "values": [...]}, got ${describeInput(raw)}`));
-  }
-  const record = raw as Record<string, unknown>;
-  return { handle: record['handle'], values: record['values'] };
+  return itemOfObject(raw) ?? problemItem(new IdnodeError('REQUEST_INVALID', `an item must be an object {"handle": ..., "values": [...]}, got ${describeInput(raw)}`));
 }

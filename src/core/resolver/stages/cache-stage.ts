@@ -2,7 +2,7 @@ import type { ResolutionCache } from '../../cache/resolution-cache.js';
 import type { Lookup, Next, ResolveContext, Stage } from '../pipeline.js';
 
 /** Answers from the cache; on a miss asks the next stage and keeps what it returns. */
-export function cacheStage(cache: ResolutionCache): Stage {
+export function cacheStage(cache: Pick<ResolutionCache, 'get' | 'generation' | 'put'>): Stage {
   return {
     name: 'cache',
     run(context: ResolveContext, next: Next) {

@@ -8,7 +8,7 @@ const KIND_BY_SOURCE = {
 } as const satisfies Record<Lookup['source'], ResolutionKind>;
 
 /** Counts every answered resolution by how it was answered; a failed lookup (thrown) counts nothing. */
-export function meteringStage(metering: Metering): Stage {
+export function meteringStage(metering: Pick<Metering, 'countResolution'>): Stage {
   const count = (context: ResolveContext, lookup: Lookup): Lookup => {
     const kind = lookup.answer.record ? KIND_BY_SOURCE[lookup.source] : 'resolution.not-found';
     metering.countResolution(context.prefix, context.protocol, kind);
