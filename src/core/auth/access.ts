@@ -22,6 +22,17 @@ export function assertCanWrite(principal: Principal, prefix: string, handle: str
   throw new IdnodeError('PERMISSION_DENIED', `${who} may not write under prefix ${prefix}`, { handle });
 }
 
+/**
+ * Throws unless the caller may write identifiers at all (the operator or an enterprise): a batch or an import is
+ * refused whole, up front, for callers who could write none of its items. Which items an enterprise may write
+ * is still decided per item by assertCanWrite.
+ */
+export function assertMayRegister(principal: Principal): void {
+  if (principal.kind === 'operator' || principal.kind === 'enterprise') return;
+  if (principal.kind === 'anonymous') throw new IdnodeError('AUTHENTICATION_REQUIRED', 'registering identifiers needs credentials');
+  throw new IdnodeError('PERMISSION_DENIED', `auditor ${principal.id} may not register identifiers`);
+}
+
 /** Throws unless the caller is the operator. */
 export function assertOperator(principal: Principal, action: string): void {
   if (principal.kind === 'operator') return;

@@ -1,3 +1,4 @@
+import { assertMayRegister } from '../auth/access.js';
 import type { Principal } from '../auth/principal.js';
 import { IdnodeError } from '../errors/catalogue.js';
 import { silentLogger, type Logger } from '../log/logger.js';
@@ -58,12 +59,10 @@ export class BulkRegistration {
 
   /** Refuses the whole request up front for callers who can write nothing, rather than failing every item. */
   private assertMayWrite(call: BulkCall, log: Logger): void {
-    const principal = call.principal;
-    if (principal.kind === 'anonymous') {
-      throw this.refusedWhole(new IdnodeError('AUTHENTICATION_REQUIRED', 'registering identifiers needs credentials'), call, log);
-    }
-    if (principal.kind === 'auditor') {
-      throw this.refusedWhole(new IdnodeError('PERMISSION_DENIED', `auditor ${principal.id} may not register identifiers`), call, log);
+    try {
+      assertMayRegister(call.principal);
+    } catch (error) {
+      throw this.refusedWhole(error as IdnodeError, call, log);
     }
   }
 
