@@ -1,6 +1,6 @@
 import type { HeadroomLine } from './result.js';
 
-/** The award policy's thresholds (DESIGN §2) as average rates. */
+/** The award policy's thresholds (docs/design.md §2) as average rates. */
 export const RESOLUTIONS_PER_DAY = 3_000_000;
 export const REGISTRATIONS_PER_YEAR = 10_000_000;
 export const RESOLUTION_THRESHOLD_PER_SEC = RESOLUTIONS_PER_DAY / 86_400;

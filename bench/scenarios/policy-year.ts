@@ -60,7 +60,7 @@ export async function runPolicyYear(context: BenchContext, scale: number, deadli
   let run;
   try {
     // The year's registrations arrive as an enterprise sends them: one streamed NDJSON import, generated as it
-    // is sent. The server's peak RSS after it is the import's (DESIGN: flat memory for any number of lines).
+    // is sent. The server's peak RSS after it is the import's (docs/design.md §4: flat memory for any number of lines).
     context.log(`  importing ${registered.toLocaleString('en-US')} identifiers over POST /api/v1/import`);
     const headers = { 'content-type': 'application/x-ndjson', authorization: basicAuth(credential.id, credential.secret) };
     const importStarted = performance.now();

@@ -239,7 +239,7 @@ export const SETTINGS: readonly Setting[] = [
     env: 'IDNODE_METERING_FLUSH_INTERVAL_MS',
     defaultValue: 1000,
     kind: { type: 'integer', min: 10, max: 1000 },
-    description: 'How often resolution counts are flushed to the store; a crash loses at most one interval (DESIGN §2: at most 1 s).',
+    description: 'How often resolution counts are flushed to the store; a crash loses at most one interval (docs/design.md §2: at most 1 s).',
   },
   {
     key: 'allowRemoteCredentialsOverHttp',

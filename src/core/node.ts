@@ -101,7 +101,7 @@ export class IdNode {
     const homing = await HomedPrefixes.load(store, clock, config.nodePrefixes);
     const cache = new ResolutionCache({ ...config.cache, monotonic });
     const metering = new Metering(store, clock, meteringDay, logger, { flushIntervalMs: config.meteringFlushIntervalMs, monotonic, scheduler });
-    // The declared resolution order (DESIGN §3): metering → cache → router. The router sends a lookup to the
+    // The declared resolution order (docs/design.md §3): metering → cache → router. The router sends a lookup to the
     // local store when its prefix is homed here and answers NOT_HOMED otherwise; another source (recursion
     // through a top-level node) would be one more route. A cached answer is served before homing is looked
     // at, so unhoming a prefix empties the cache.

@@ -45,7 +45,7 @@ export interface GrpcServer {
 export const SERVICE_NAMES = ['idnode.v1.Resolver', 'idnode.v1.Registry', 'idnode.v1.Metering'] as const;
 
 /**
- * The gRPC front end (DESIGN §4): idnode.v1 Resolver, Registry and Metering, plus standard health checking
+ * The gRPC front end (docs/design.md §4): idnode.v1 Resolver, Registry and Metering, plus standard health checking
  * (grpc.health.v1) and server reflection (v1 and v1alpha), so generic tools (grpcurl, grpc_health_probe)
  * can discover and probe the API. Thin: each method decodes, calls the core, encodes; errors map from the
  * one catalogue. The caller listens and closes.

@@ -8,7 +8,7 @@ import { LATENCY_BUCKETS, RequestStats, type RequestRecorder } from './request-s
 export type { Outcome, RequestRecorder } from './request-stats.js';
 
 /**
- * The node's Prometheus metrics (DESIGN §5), in a registry of its own (several nodes can live in one process,
+ * The node's Prometheus metrics (docs/design.md §5), in a registry of its own (several nodes can live in one process,
  * as in tests). Names are idnode_*, with their unit in the name (_seconds, _bytes, _ratio, _total, _info).
  * Create it before the node, pass `storeObserver` to IdNode.create, then `attach` the node.
  */

@@ -2,7 +2,7 @@ import type { ErrorCode } from '../core/errors/catalogue.js';
 
 /**
  * The HTTP status of each catalogue code on the REST wire. Typed by ErrorCode, so a code added to the
- * catalogue does not compile until it is mapped here. DESIGN §4's table, by Handle response code: 1→200/201,
+ * catalogue does not compile until it is mapped here. docs/design.md §4's table, by Handle response code: 1→200/201,
  * 2→500, 100→404, 101→409, 102/202/301→400, 402→401, 400/401/403→403; the codes it does not name take the
  * status that says the same thing (3→503, 4→400/413/415/422, 5→404, 201→409).
  */

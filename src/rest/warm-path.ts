@@ -9,7 +9,7 @@ import type { ResolveHandler } from './resolve-handler.js';
 import { handleFromUrl, PATH_PREFIX } from './routes/handles.js';
 
 /**
- * The warm resolution path (DESIGN §3): an anonymous `GET /api/handles/{handle}` without a query string is
+ * The warm resolution path (docs/design.md §3): an anonymous `GET /api/handles/{handle}` without a query string is
  * answered here, before fastify routes the request, so a cached answer costs a parse, a lookup, a counter
  * increment and a write. An adapter over the same ResolveHandler and REST framing as the fastify route, so
  * the answer, the error, the count and the request metric are the same; anything else (credentials,

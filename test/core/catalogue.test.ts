@@ -6,8 +6,8 @@ import { HTTP_STATUS } from '../../src/rest/http-status.js';
 
 const CODES = Object.keys(CATALOGUE) as ErrorCode[];
 
-/** DESIGN §4: responseCode → HTTP status, for the codes the table names. */
-const DESIGN_TABLE: Record<number, number[]> = {
+/** docs/design.md §4: responseCode → HTTP status, for the codes the table names. */
+const DESIGN_MD_TABLE: Record<number, number[]> = {
   1: [200, 201],
   2: [500],
   100: [404],
@@ -24,7 +24,7 @@ const DESIGN_TABLE: Record<number, number[]> = {
 
 t.test('every catalogue entry follows the design table where it names the response code', async (t) => {
   for (const code of CODES) {
-    const allowed = DESIGN_TABLE[CATALOGUE[code].handleCode];
+    const allowed = DESIGN_MD_TABLE[CATALOGUE[code].handleCode];
     if (allowed) t.ok(allowed.includes(HTTP_STATUS[code]), `${code}: responseCode ${CATALOGUE[code].handleCode} → HTTP ${HTTP_STATUS[code]}`);
   }
 });

@@ -365,7 +365,7 @@ t.test('data: hex', async (t) => {
 
 t.test('data: admin', async (t) => {
   const admin = (value: unknown): Record<string, unknown> => ({ index: 100, type: 'HS_ADMIN', data: { format: 'admin', value } });
-  // Only the prefix of the admin handle folds case: the suffix of 0.NA/… is kept as sent (DESIGN §1).
+  // Only the prefix of the admin handle folds case: the suffix of 0.NA/… is kept as sent (docs/design.md §1).
   t.strictSame(one(admin({ handle: '0.na/21.t11998', index: '200', permissions: '011111110011' })).data, {
     format: 'admin',
     value: { handle: '0.NA/21.t11998', index: 200, permissions: '011111110011' },

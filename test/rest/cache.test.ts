@@ -5,7 +5,7 @@ import { ManualScheduler } from '../../src/core/clock/manual-scheduler.js';
 import { TEST_CORE_CONFIG } from '../helpers/rest-node.js';
 import { PREFIX_A, startFixture, type Fixture } from './rest-fixture.js';
 
-// The resolution cache seen through REST (DESIGN §3): writes invalidate at once, not-found answers are
+// The resolution cache seen through REST (docs/design.md §3): writes invalidate at once, not-found answers are
 // cached briefly, an entry lives at most its smallest value TTL, ttl 0 is never cached, entries are bounded.
 // Expiry is driven by an injected monotonic clock, never by waiting.
 

@@ -3,7 +3,7 @@ import { send, type Sent } from '../helpers/http.js';
 import { basic } from '../helpers/rest-node.js';
 import { PREFIX_A, PREFIX_B, startFixture } from './rest-fixture.js';
 
-// DESIGN §4, response code → HTTP status: 1→200/201, 2→500, 100→404, 101→409, 102/202/301→400,
+// docs/design.md §4, response code → HTTP status: 1→200/201, 2→500, 100→404, 101→409, 102/202/301→400,
 // 200→200 on resolution, 402→401, 400/401/403→403. Each row below triggers its code over HTTP.
 // (400 "invalid admin" is in the table but no operation of this API produces it.)
 

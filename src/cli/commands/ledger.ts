@@ -11,7 +11,7 @@ import { configFromOptions } from '../shared-options.js';
 import { admin } from './enterprise.js';
 import { print } from './output.js';
 
-/** `idnode ledger seal|export|verify`: the signed ledger of closed days (DESIGN §2, Evidence). */
+/** `idnode ledger seal|export|verify`: the signed ledger of closed days (docs/design.md §2, Evidence). */
 export function ledgerCommand(io: CliIo): Command {
   const command = new Command('ledger').description('the signed, append-only ledger of closed metering days');
 

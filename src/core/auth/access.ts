@@ -2,7 +2,7 @@ import { IdnodeError } from '../errors/catalogue.js';
 import type { Principal } from './principal.js';
 
 /**
- * Rights (DESIGN §1): the operator reads and writes every homed prefix; an enterprise reads and writes
+ * Rights (docs/design.md §1): the operator reads and writes every homed prefix; an enterprise reads and writes
  * identifiers under exactly the prefix allocated to it (a derived prefix such as 88.999.1.2 is allocated
  * on its own, possibly to someone else); auditors and anonymous callers read public values only and
  * write nothing.
@@ -49,7 +49,7 @@ export function assertCanList(principal: Principal, prefix: string): void {
 
 /**
  * Throws unless the caller may read metering, eligibility reports and the ledger: auditors and the operator
- * (DESIGN §1). AUTHENTICATION_REQUIRED for anonymous callers, PERMISSION_DENIED for enterprises.
+ * (docs/design.md §1). AUTHENTICATION_REQUIRED for anonymous callers, PERMISSION_DENIED for enterprises.
  */
 export function assertCanAudit(principal: Principal, action: string): void {
   if (principal.kind === 'operator' || principal.kind === 'auditor') return;

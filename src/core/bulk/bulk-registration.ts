@@ -13,7 +13,7 @@ export interface BulkCall extends BulkOptions {
 }
 
 /**
- * Registration of many identifiers at once (DESIGN §4, native bulk API): a service of the node (IdNode.bulk)
+ * Registration of many identifiers at once (docs/design.md §4, native bulk API): a service of the node (IdNode.bulk)
  * shared by every front end: the REST batch and NDJSON import, gRPC RegisterBatch and BulkRegister are thin
  * adapters over `registerBatch` and `openImport`. Every write goes through the Registry: each item is
  * validated and authorised exactly as a single PUT would be; see BulkSession for the per-item semantics.

@@ -32,7 +32,7 @@ const number = (value: number) => value.toLocaleString('en-US', { maximumFractio
 const round2 = (value: number) => Math.round(value * 100) / 100;
 
 /**
- * The eligibility report of one policy for one calendar year (DESIGN §2). Pure: every figure comes from
+ * The eligibility report of one policy for one calendar year (docs/design.md §2). Pure: every figure comes from
  * `input`. Sums (registrations, resolutions) and the daily average (the year's counted resolutions ÷ the days
  * of the year, 365 or 366) only grow as a year runs, so a criterion already met in a running year is met for
  * good; one not met yet is pending, with a projection at the current run rate. Daily averages are judged

@@ -21,7 +21,7 @@ const NOT_CONFIGURED: ConnectionProbe = async () => ({
 });
 
 /**
- * Award-eligibility reports (DESIGN §2): reads the year's daily totals from the store and computes the report
+ * Award-eligibility reports (docs/design.md §2): reads the year's daily totals from the store and computes the report
  * of a policy (computeEligibility). No network I/O beyond the store and the connection probe.
  */
 export class Eligibility {

@@ -4,7 +4,7 @@ import { IdnodeError } from '../errors/catalogue.js';
 import { RESOLUTION_KINDS } from '../metering/figures.js';
 
 /**
- * An award policy is data, one JSON file per policy (policies/*.json, DESIGN §2): the awards it offers and the
+ * An award policy is data, one JSON file per policy (policies/*.json, docs/design.md §2): the awards it offers and the
  * criteria of each, measured on a calendar year in the policy's time zone. Metrics:
  * - registrations: new identifier registrations in the year (sum);
  * - resolutions: counted resolutions in the year (sum);

@@ -33,7 +33,7 @@ const invalidValue = refusal(202);
 const badRequest = refusal(4);
 
 export const CATALOGUE = {
-  // Identifier syntax (DESIGN §1): one code per broken rule.
+  // Identifier syntax (docs/design.md §1): one code per broken rule.
   IDENTIFIER_NOT_UTF8: invalidHandle('The identifier is not valid UTF-8.'),
   IDENTIFIER_MISSING_SLASH: invalidHandle('The identifier has no "/" between prefix and suffix.'),
   IDENTIFIER_EMPTY_PREFIX: invalidHandle('The identifier has nothing before the "/".'),
@@ -46,7 +46,7 @@ export const CATALOGUE = {
   PREFIX_EMPTY_SEGMENT: invalidHandle('The prefix has two dots in a row (an empty segment).'),
   PREFIX_INVALID_CHARACTER: invalidHandle('A prefix segment holds a character other than A-Z, a-z, 0-9, "-" or "_".'),
 
-  // Values (DESIGN §1).
+  // Values (docs/design.md §1).
   VALUES_MISSING: invalidValue('The request carries no values; an identifier holds at least one.'),
   VALUES_TOO_MANY: invalidValue('The request carries more values than one identifier may hold.'),
   VALUE_NOT_OBJECT: invalidValue('A value is not a JSON object.'),
@@ -94,7 +94,7 @@ export const CATALOGUE = {
   INTERNAL_ERROR: { summary: 'An unexpected error; the request changed nothing it had not committed.', class: 'server', handleCode: 2 },
   CONFIG_INVALID: { summary: 'A configuration setting is invalid (start-up only).', class: 'server', handleCode: 2 },
 
-  // Metering, eligibility and the ledger (DESIGN §2).
+  // Metering, eligibility and the ledger (docs/design.md §2).
   POLICY_INVALID: { summary: 'An award policy file is malformed; the message names the field.', class: 'server', handleCode: 2 },
   POLICY_NOT_FOUND: { summary: 'No award policy has that id.', class: 'client', handleCode: 100 },
   LEDGER_VERIFICATION_FAILED: {

@@ -1,6 +1,6 @@
 import { IdnodeError } from '../errors/catalogue.js';
 
-/** Limits of DESIGN §1, in bytes of UTF-8. */
+/** Limits of docs/design.md §1, in bytes of UTF-8. */
 export const MAX_IDENTIFIER_BYTES = 255;
 export const MAX_PREFIX_BYTES = 64;
 

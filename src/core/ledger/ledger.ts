@@ -48,7 +48,7 @@ const MAX_SEAL_ROUNDS = 5;
 const UNREADABLE = 'unreadable';
 
 /**
- * The append-only ledger of closed days (DESIGN §2, Evidence). Each closed day, from the first day with any
+ * The append-only ledger of closed days (docs/design.md §2, Evidence). Each closed day, from the first day with any
  * count, is sealed once: its totals, a digest of its counter rows, the previous entry's hash, its own hash, and
  * the node key's signature. Sealing happens by itself `sealDelayMs` after a day closes (see start), or at once
  * through sealClosedDays. Concurrent sealers (replicas, the CLI) are safe: the store appends each seq and day

@@ -1,6 +1,6 @@
 import type { CounterKind, CounterSum } from '../store/store.js';
 
-/** Every counter kind, in the order reports show them (DESIGN §2). */
+/** Every counter kind, in the order reports show them (docs/design.md §2). */
 export const COUNTER_KINDS: readonly CounterKind[] = [
   'registration',
   'update',

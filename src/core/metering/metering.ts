@@ -5,7 +5,7 @@ import type { Cancel, Scheduler } from '../clock/scheduler.js';
 import type { Logger } from '../log/logger.js';
 import type { CounterDelta, CounterKind, CounterStore } from '../store/store.js';
 
-/** What a resolution counts as (DESIGN §2). */
+/** What a resolution counts as (docs/design.md §2). */
 export type ResolutionKind = 'resolution.cache-hit' | 'resolution.store-read' | 'resolution.not-found' | 'resolution.referred';
 
 const SEPARATOR = '\u0000';

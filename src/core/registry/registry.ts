@@ -67,7 +67,7 @@ export interface WriteResult {
 }
 
 /**
- * The one write path (DESIGN §1–§2), for single writes and for the bulk session alike: parse, check homing,
+ * The one write path (docs/design.md §1–§2), for single writes and for the bulk session alike: parse, check homing,
  * authorise, validate (preparePut), then commit (commit: the store write, which counts registrations in the
  * same transaction, the cache invalidation and the write log). Every refusal is counted and logged here
  * (refused), and changes nothing.

@@ -97,7 +97,7 @@ export interface CounterStore {
 }
 
 export interface LedgerStore {
-  /** The sealed ledger (DESIGN §2, Evidence), in seq order 1, 2, 3, ... */
+  /** The sealed ledger (docs/design.md §2, Evidence), in seq order 1, 2, 3, ... */
   listLedgerEntries(): Promise<LedgerRow[]>;
   /**
    * Appends one sealed day. Append-only: returns false and changes nothing when an entry with that seq or that

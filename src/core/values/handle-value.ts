@@ -1,5 +1,5 @@
 /**
- * The stored and served shape of one handle value (DESIGN §1). Every field is present after
+ * The stored and served shape of one handle value (docs/design.md §1). Every field is present after
  * validation: defaults are filled in once, at write time, so readers never re-derive them.
  */
 

@@ -44,7 +44,7 @@ const BatchBodySchema = Type.Object(
 );
 
 /**
- * The native bulk API (DESIGN §4): POST /api/v1/handles/batch (one transaction, a result per item) and
+ * The native bulk API (docs/design.md §4): POST /api/v1/handles/batch (one transaction, a result per item) and
  * POST /api/v1/import (NDJSON, streamed: read a line at a time, committed a chunk at a time, flat memory).
  * Both are adapters over the node's BulkRegistration (node.bulk), as gRPC RegisterBatch and BulkRegister
  * are. Routes live in their own plugin so that the NDJSON body parser applies to them only.

@@ -28,7 +28,7 @@ const Report = Type.Object(
   { description: 'per award: verdict and criteria (measured, threshold, margin, verdict, method, projection)' },
 );
 
-/** Award eligibility (DESIGN §2) and the policies it is judged by, for auditors and the operator. */
+/** Award eligibility (docs/design.md §2) and the policies it is judged by, for auditors and the operator. */
 export function eligibilityRoutes(app: FastifyInstance, node: IdNode, policy: CredentialPolicy): void {
   app.get<{ Querystring: Static<typeof Query> }>(
     '/api/v1/eligibility',

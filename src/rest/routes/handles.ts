@@ -21,7 +21,7 @@ import {
 const PROTOCOL = 'rest';
 export const PATH_PREFIX = '/api/handles/';
 
-/** The HANDLE.NET-compatible handle API (DESIGN §4): decode, call the core, encode. */
+/** The HANDLE.NET-compatible handle API (docs/design.md §4): decode, call the core, encode. */
 export function handleRoutes(app: FastifyInstance, node: IdNode, policy: CredentialPolicy, resolve: ResolveHandler): void {
   app.get<{ Querystring: Static<typeof HandleQuerySchema> }>(
     `${PATH_PREFIX}*`,

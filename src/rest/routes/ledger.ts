@@ -32,7 +32,7 @@ const NodeKey = Type.Object({ keyId: Type.String(), publicKey: Type.String({ des
 const Sealed = Type.Object({ sealed: Type.Array(Type.String(), { description: 'days sealed by this call' }), entries: Type.Integer() });
 
 /**
- * The signed ledger of closed days (DESIGN §2, Evidence): export and status for auditors and the operator,
+ * The signed ledger of closed days (docs/design.md §2, Evidence): export and status for auditors and the operator,
  * sealing now for the operator, and the node's public key for anyone (it is what verification needs).
  */
 export function ledgerRoutes(app: FastifyInstance, node: IdNode, policy: CredentialPolicy): void {

@@ -8,7 +8,7 @@ import { checkMigrationOrder, type Migration } from '../migration.js';
  * refuse a value of the wrong type instead of silently storing it.
  *
  * Handles, prefixes and ids are TEXT under SQLite's default BINARY collation, which compares the UTF-8 bytes:
- * ORDER BY handle is byte order, and equality is byte equality (DESIGN §1: two identifiers are the same iff
+ * ORDER BY handle is byte order, and equality is byte equality (docs/design.md §1: two identifiers are the same iff
  * their normalised forms are byte-equal).
  */
 export const SQLITE_MIGRATIONS: readonly Migration[] = [
@@ -58,7 +58,7 @@ export const SQLITE_MIGRATIONS: readonly Migration[] = [
     `,
   },
   {
-    // The ledger of sealed days (DESIGN §2, Evidence). Append-only: the triggers refuse any change to a
+    // The ledger of sealed days (docs/design.md §2, Evidence). Append-only: the triggers refuse any change to a
     // sealed entry, so only a deliberate schema edit could rewrite one (and the hash chain shows it).
     version: 2,
     sql: `
