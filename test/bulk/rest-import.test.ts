@@ -1,6 +1,6 @@
 import { request as httpRequest } from 'node:http';
-import { setTimeout as sleep } from 'node:timers/promises';
 import t from 'tap';
+import { eventually } from '../helpers/eventually.js';
 import { lineOf, serial } from '../helpers/bulk-data.js';
 import { countUnder, startBothNode, type BothNode } from '../helpers/grpc-node.js';
 import { basic } from '../helpers/rest-node.js';
@@ -21,14 +21,6 @@ async function counter(both: BothNode, kind: string, prefix = DEMO): Promise<num
   await both.node.metering.flush();
   const rows = await both.store.listCounters('2000-01-01', '2100-01-01');
   return rows.filter((row) => row.kind === kind && row.prefix === prefix).reduce((sum, row) => sum + row.count, 0);
-}
-
-async function until(condition: () => boolean | Promise<boolean>, what: string): Promise<void> {
-  for (let i = 0; i < 1000; i++) {
-    if (await condition()) return;
-    await sleep(10);
-  }
-  throw new Error(`timed out waiting for ${what}`);
 }
 
 t.test('100,000 lines of NDJSON with malformed lines: each reported at its line, the valid ones committed', async (t) => {
@@ -125,9 +117,9 @@ t.test('a client that disconnects mid-stream: committed chunks stay whole, the r
     for (let k = i; k < i + 500; k++) piece.push(lineOf(DEMO, k));
     request.write(piece.join('\n') + '\n');
   }
-  await until(() => committed().length === 2, 'two committed chunks');
+  await eventually(() => committed().length === 2, 'two committed chunks');
   request.destroy();
-  await until(() => both.logs.some((log) => String(log['msg']).startsWith('bulk import abandoned')), 'the import to be abandoned');
+  await eventually(() => both.logs.some((log) => String(log['msg']).startsWith('bulk import abandoned')), 'the import to be abandoned');
 
   const acknowledged = committed().map((log) => log['positions'] as [number, number]);
   t.same(acknowledged, [

@@ -1,6 +1,6 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import { Metadata, status } from '@grpc/grpc-js';
 import t from 'tap';
+import { eventually } from '../helpers/eventually.js';
 import { serial, valueMessagesOf } from '../helpers/bulk-data.js';
 import { authMetadata } from '../helpers/grpc-client.js';
 import { countUnder, startBothNode } from '../helpers/grpc-node.js';
@@ -56,13 +56,13 @@ t.test('BulkRegister: a cancelled call keeps its committed chunks whole and drop
   const { call, summary } = bulkRegister(both.clients, authMetadata(demo.id, demo.secret));
   for (let from = 0; from < 5000; from += 500) await write(call, { items: Array.from({ length: 500 }, (_, k) => registerItem(from + k)), overwrite: false });
   const committed = () => both.logs.filter((log) => log['msg'] === 'bulk import chunk committed');
-  for (let i = 0; committed().length < 2 && i < 1000; i++) await sleep(10);
+  await eventually(() => committed().length >= 2, 'two committed chunks');
   call.cancel();
   t.equal((await summary).error?.code, status.CANCELLED);
   // The session ends either abandoned (the cancel arrived while items were still read) or finished: grpc-js
   // reports the end of input before the cancel, so a cancel after the last message can commit the tail.
   const ended = () => both.logs.some((log) => /^bulk import (abandoned|finished)/.test(String(log['msg'])));
-  for (let i = 0; !ended() && i < 1000; i++) await sleep(10);
+  await eventually(ended, 'the session to end');
   const chunks = committed().map((log) => log['positions'] as [number, number]);
   t.same(chunks.slice(0, 2), [
     [0, 1999],
