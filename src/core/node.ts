@@ -21,6 +21,7 @@ import { cacheStage } from './resolver/stages/cache-stage.js';
 import { meteringStage } from './resolver/stages/metering-stage.js';
 import { localStoreRoute } from './resolver/stages/local-store-route.js';
 import { routerStage } from './resolver/stages/router-stage.js';
+import { NodeSite } from './site/node-site.js';
 import type { Store } from './store/store.js';
 import { timedStore, type StoreObserver } from './store/timed-store.js';
 
@@ -81,6 +82,11 @@ export class IdNode {
     readonly eligibility: Eligibility,
     /** Registration of many identifiers at once (batch and streamed import), writing through `registry`. */
     readonly bulk: BulkRegistration,
+    /**
+     * This node as a Handle site (RFC 3651 §3.2.2): `site.current()` is what the Handle protocol's opcode 2
+     * answers and what the prefix handles' HS_SITE values hold; `serve` describes the listeners once bound.
+     */
+    readonly site: NodeSite,
   ) {}
 
   /**
@@ -100,6 +106,9 @@ export class IdNode {
     const meteringDay = new MeteringDay(config.timeZone);
     const homing = await HomedPrefixes.load(store, clock, config.nodePrefixes);
     const cache = new ResolutionCache({ ...config.cache, monotonic });
+    const site = new NodeSite(clock);
+    // Prefix handles carry the site's HS_SITE value: a changed site empties the cache (it changes at start).
+    site.onChange(() => cache.clear());
     const metering = new Metering(store, clock, meteringDay, logger, { flushIntervalMs: config.meteringFlushIntervalMs, monotonic, scheduler });
     // The declared resolution order (docs/design.md §3): metering → cache → router. The router sends a lookup to the
     // local store when its prefix is homed here and answers NOT_HOMED otherwise; another source (recursion
@@ -134,6 +143,7 @@ export class IdNode {
       ledger,
       eligibility,
       bulk,
+      site,
     );
   }
 
