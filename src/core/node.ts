@@ -21,6 +21,8 @@ import { cacheStage } from './resolver/stages/cache-stage.js';
 import { meteringStage } from './resolver/stages/metering-stage.js';
 import { localStoreRoute } from './resolver/stages/local-store-route.js';
 import { routerStage } from './resolver/stages/router-stage.js';
+import { PREFIX_HANDLE_PREFIX, prefixHandleRoute } from './resolver/stages/prefix-handle-route.js';
+import { normalisePrefix } from './identifier/identifier.js';
 import { NodeSite } from './site/node-site.js';
 import type { Store } from './store/store.js';
 import { timedStore, type StoreObserver } from './store/timed-store.js';
@@ -114,12 +116,16 @@ export class IdNode {
     // local store when its prefix is homed here and answers NOT_HOMED otherwise; another source (recursion
     // through a top-level node) would be one more route. A cached answer is served before homing is looked
     // at, so unhoming a prefix empties the cache.
-    const pipeline = composePipeline([meteringStage(metering), cacheStage(cache), routerStage([localStoreRoute(homing, store)])]);
+    // Prefix handles (0.NA/<prefix>) come first: they are derived, whatever is homed.
+    const prefixHandles = prefixHandleRoute({ homing, principals: store, site, operatorPrefix: normalisePrefix(config.nodePrefixes[0]!) });
+    const pipeline = composePipeline([meteringStage(metering), cacheStage(cache), routerStage([prefixHandles, localStoreRoute(homing, store)])]);
+    const forgetPrefixHandle = (prefix: string) => cache.invalidate(`${PREFIX_HANDLE_PREFIX}/${prefix}`);
     homing.onUnhomed(() => cache.clear());
+    homing.onHomed(forgetPrefixHandle);
     const resolver = new Resolver(pipeline);
     const registry = new Registry(store, homing, cache, metering, clock, random, meteringDay, config.limits, logger);
     const bulk = new BulkRegistration(registry, logger);
-    const principals = new PrincipalsAdmin(store, homing, clock, random);
+    const principals = new PrincipalsAdmin(store, homing, clock, random, forgetPrefixHandle);
     const unsubscribe = store.onForeignChange((handle) => (handle === undefined ? cache.clear() : cache.invalidate(handle)));
     const key = await NodeKey.load(store, random);
     const ledger = new Ledger(store, clock, meteringDay, metering, key, logger, { sealDelayMs: config.ledgerSealDelayMs ?? DEFAULT_LEDGER_SEAL_DELAY_MS, monotonic, scheduler });
