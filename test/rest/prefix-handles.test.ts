@@ -103,3 +103,25 @@ t.test('a Handle client\'s flow: resolve its identity\'s prefix handle, then wri
   t.equal(written.status, 201);
   t.equal((await send(fx.handleUrl(`${PREFIX_A}/from-a-handle-client`))).status, 200);
 });
+
+t.test('prefix-handle resolutions are metered like any other, under the prefix 0.NA: store reads, cache hits, not found', async (t) => {
+  await rest.node.metering.flushNow();
+  const counted = async () => {
+    await rest.node.metering.flushNow();
+    const rows = await rest.store.listCounters('0000-01-01', '9999-12-31');
+    const sums: Record<string, number> = {};
+    for (const row of rows) if (row.prefix === '0.NA' && row.protocol === 'rest') sums[row.kind] = (sums[row.kind] ?? 0) + row.count;
+    return sums;
+  };
+  const before = await counted();
+  rest.node.cache.clear();
+  await send(fx.handleUrl('0.NA/88.999')); // a store read (derived on the miss)
+  await send(fx.handleUrl('0.NA/88.999')); // a cache hit
+  await send(fx.handleUrl('0.NA/88.999.NOBODY2')); // not found
+  await send(fx.handleUrl(`0.NA/${UNHOMED}`)); // NOT_HOMED: not an answer, counts nothing
+  const after = await counted();
+  const delta = (kind: string) => (after[kind] ?? 0) - (before[kind] ?? 0);
+  t.equal(delta('resolution.store-read'), 1);
+  t.equal(delta('resolution.cache-hit'), 1);
+  t.equal(delta('resolution.not-found'), 1);
+});
