@@ -112,9 +112,9 @@ export class IdNode {
     // Prefix handles carry the site's HS_SITE value: a changed site empties the cache (it changes at start).
     site.onChange(() => cache.clear());
     const metering = new Metering(store, clock, meteringDay, logger, { flushIntervalMs: config.meteringFlushIntervalMs, monotonic, scheduler });
-    // The declared resolution order (docs/design.md §3): metering → cache → router. The router sends a lookup to the
-    // local store when its prefix is homed here and answers NOT_HOMED otherwise; another source (recursion
-    // through a top-level node) would be one more route. A cached answer is served before homing is looked
+    // The declared resolution order (docs/design.md §3): metering → cache → router. The router derives prefix
+    // handles (0.NA/…), sends a lookup to the local store when its prefix is homed here and answers NOT_HOMED
+    // otherwise; another source (recursion through a top-level node) would be one more route. A cached answer is served before homing is looked
     // at, so unhoming a prefix empties the cache.
     // Prefix handles (0.NA/<prefix>) come first: they are derived, whatever is homed.
     const prefixHandles = prefixHandleRoute({ homing, principals: store, site, operatorPrefix: normalisePrefix(config.nodePrefixes[0]!) });
