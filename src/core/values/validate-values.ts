@@ -208,7 +208,6 @@ function parseData(raw: unknown, i: number, type: string, maxDataBytes: number):
   if (typeof value !== 'string') {
     throw new IdnodeError('VALUE_DATA_INVALID', `values[${i}].data.value must be a string for format ${format}, got ${quoteData(value, secret)}`);
   }
-  if (secret && value.length === 0) throw new IdnodeError('VALUE_DATA_INVALID', `${dataField(i, bare)} of an HS_SECKEY value must not be empty`);
   // Size first, so a huge value is refused without being scanned. A UTF-16 unit is 1..3 bytes of UTF-8.
   if (value.length * 3 > maxDataBytes) checkSize(Buffer.byteLength(value, 'utf8'), i, bare, maxDataBytes);
 
