@@ -142,7 +142,7 @@ export class IdNode {
       resolver,
       registry,
       principals,
-      new Authenticator(store),
+      new Authenticator(store, homing),
       unsubscribe,
       meteringDay,
       new MeteringReports(store, meteringDay),

@@ -14,8 +14,6 @@ export function toIdnodeError(error: FastifyError | Error): IdnodeError {
   switch (fastifyError.code) {
     case 'FST_ERR_CTP_INVALID_JSON_BODY':
       return new IdnodeError('BODY_MALFORMED_JSON', 'request body is not valid JSON');
-    case 'FST_ERR_CTP_EMPTY_JSON_BODY':
-      return new IdnodeError('BODY_MALFORMED_JSON', 'request body is empty but its content type says JSON');
     case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
       return new IdnodeError('BODY_UNSUPPORTED_MEDIA_TYPE', `content type is not supported here; send application/json`);
     case 'FST_ERR_CTP_BODY_TOO_LARGE':

@@ -7,6 +7,7 @@ import { IdnodeError } from '../core/errors/catalogue.js';
 import type { IdNode } from '../core/node.js';
 import type { ServingFrontEnds } from '../frontend/front-end.js';
 import type { CredentialPolicy } from './credentials.js';
+import { installBodyParsers } from './body-parsers.js';
 import { sendError } from './error-reply.js';
 import { NodeMetrics } from '../metrics/node-metrics.js';
 import { instrumentRoutes } from './route-metrics.js';
@@ -75,8 +76,8 @@ export async function buildRestServer(node: IdNode, options: RestOptions): Promi
 
   const policy: CredentialPolicy = { tls: options.tls !== undefined, allowRemoteCredentialsOverHttp: options.allowRemoteCredentialsOverHttp };
 
-  // Only JSON bodies: anything else is refused with 415 before a handler runs.
-  app.removeContentTypeParser('text/plain');
+  // Only JSON bodies (anything else non-empty is refused with 415 before a handler runs); an empty body is none.
+  installBodyParsers(app);
   app.setValidatorCompiler(validatorCompiler);
   app.addSchema(WireValueSchema);
   app.addSchema(ErrorSchema);

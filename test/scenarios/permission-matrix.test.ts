@@ -34,6 +34,7 @@ const WIRE_STATUS: Record<Driver['protocol'], Record<Exclude<Answer, 'allowed'>,
   grpc: { AUTHENTICATION_REQUIRED: 16, PERMISSION_DENIED: 7, NOT_HOMED: 9 },
 };
 const URL_VALUE = [{ index: 1, type: 'URL', data: 'https://example.org/seed' }];
+const IDENTITY_HANDLE = `${OWN_PREFIX}/MATRIX-ID`;
 
 /** What a refusal must leave as it was. */
 async function snapshot(store: Store, target: Target) {
@@ -53,7 +54,19 @@ async function callersOf(node: BothNode): Promise<Record<Role, Who>> {
   await node.node.principals.addEnterprise(LOCAL_OPERATOR, { prefix: OTHER_PREFIX, name: 'Enterprise B' });
   const auditor = await node.node.principals.addAuditor(LOCAL_OPERATOR, 'Auditor');
   const operator = node.credentials.operator;
-  return { anonymous: undefined, enterprise: own, auditor, operator };
+  // Enterprise A makes an identity in a handle of its own prefix and grants it every right.
+  const identity = { id: `300:${IDENTITY_HANDLE}`, secret: 'matrix-identity-secret-0123456789' };
+  await node.node.registry.put({
+    principal: { kind: 'enterprise', id: own.id, prefix: OWN_PREFIX },
+    handle: IDENTITY_HANDLE,
+    values: [
+      { index: 100, type: 'HS_ADMIN', data: { format: 'admin', value: { handle: IDENTITY_HANDLE, index: 300, permissions: '111111111111' } } },
+      { index: 300, type: 'HS_SECKEY', data: identity.secret },
+    ],
+    overwrite: false,
+    protocol: 'cli',
+  });
+  return { anonymous: undefined, enterprise: own, identity, auditor, operator };
 }
 
 /** Answers per cell and front end, for the cross-front-end check. */

@@ -7,8 +7,12 @@ import type { Driver, Outcome, OptionalOperation, Who } from './drivers.js';
  * the operation, and docs/permissions.md holds renderTable()'s output (the test compares them).
  */
 
-export type Role = 'anonymous' | 'enterprise' | 'auditor' | 'operator';
-export const ROLES: readonly Role[] = ['anonymous', 'enterprise', 'auditor', 'operator'];
+/**
+ * identity: an identity held in a handle under the enterprise's own prefix (HS_SECKEY at 300 of
+ * `88.999.A/MATRIX-ID`), granted every right by an HS_ADMIN value of that handle naming it.
+ */
+export type Role = 'anonymous' | 'enterprise' | 'identity' | 'auditor' | 'operator';
+export const ROLES: readonly Role[] = ['anonymous', 'enterprise', 'identity', 'auditor', 'operator'];
 
 /** The target prefix: the calling enterprise's own, another enterprise's, or one this node does not home. */
 export type Relation = 'own' | 'another' | 'not-homed';
@@ -18,15 +22,15 @@ export type Answer = 'allowed' | 'AUTHENTICATION_REQUIRED' | 'PERMISSION_DENIED'
 
 /**
  * public: anyone. resolve: anyone, for a homed prefix. owner: the operator, or the enterprise holding the
- * prefix, for a homed prefix (homing is checked before the caller). bulk: as owner, per item, but anonymous
- * callers and auditors are refused the whole request first. audit: auditors and the operator. operator:
- * the operator only.
+ * prefix (or an identity of that prefix granted the right), for a homed prefix (homing is checked before the
+ * caller). bulk: as owner, per item, but anonymous callers and auditors are refused the whole request first.
+ * audit: auditors and the operator. operator: the operator only.
  */
 export type Rule = 'public' | 'resolve' | 'owner' | 'bulk' | 'audit' | 'operator';
 
 export function answer(rule: Rule, role: Role, relation: Relation | undefined): Answer {
   const notHomed = relation === 'not-homed';
-  const owns = role === 'operator' || (role === 'enterprise' && relation === 'own');
+  const owns = role === 'operator' || ((role === 'enterprise' || role === 'identity') && relation === 'own');
   switch (rule) {
     case 'public':
       return 'allowed';
@@ -43,7 +47,7 @@ export function answer(rule: Rule, role: Role, relation: Relation | undefined): 
       return owns ? 'allowed' : 'PERMISSION_DENIED';
     case 'audit':
       if (role === 'anonymous') return 'AUTHENTICATION_REQUIRED';
-      return role === 'enterprise' ? 'PERMISSION_DENIED' : 'allowed';
+      return role === 'auditor' || role === 'operator' ? 'allowed' : 'PERMISSION_DENIED';
     case 'operator':
       if (role === 'anonymous') return 'AUTHENTICATION_REQUIRED';
       return role === 'operator' ? 'allowed' : 'PERMISSION_DENIED';
@@ -149,8 +153,8 @@ const ANSWER_TEXT: Record<Answer, string> = {
 /** The Markdown table of docs/permissions.md: a row per operation (per target prefix where that matters). */
 export function renderTable(): string {
   const lines = [
-    '| Operation | REST | gRPC | CLI | Target prefix | anonymous | enterprise | auditor | operator |',
-    '|---|---|---|---|---|---|---|---|---|',
+    '| Operation | REST | gRPC | CLI | Target prefix | anonymous | enterprise | handle identity | auditor | operator |',
+    '|---|---|---|---|---|---|---|---|---|---|',
   ];
   for (const operation of OPERATIONS) {
     const relations: readonly (Relation | undefined)[] = operation.byPrefix ? RELATIONS : [undefined];

@@ -6,7 +6,23 @@ export type Principal =
   | { readonly kind: 'anonymous' }
   | { readonly kind: 'operator'; readonly id: string }
   | { readonly kind: 'enterprise'; readonly id: string; readonly prefix: string }
-  | { readonly kind: 'auditor'; readonly id: string };
+  | { readonly kind: 'auditor'; readonly id: string }
+  /**
+   * An identity held in a handle: `id` is `{index}:{handle}` of an HS_SECKEY value in a handle under `prefix`
+   * (docs/permissions.md, "Identities held in handles"). Its rights are `grants`, never beyond `prefix`.
+   */
+  | { readonly kind: 'handle-identity'; readonly id: string; readonly prefix: string; readonly grants: IdentityGrants };
+
+/**
+ * What a handle-held identity may do under its prefix, read from the HS_ADMIN values of its own handle at each
+ * request (identityGrants in access.ts): write identifiers (create, change, delete, batch, import), read values
+ * without publicRead, list the prefix's identifiers.
+ */
+export interface IdentityGrants {
+  readonly write: boolean;
+  readonly readPrivate: boolean;
+  readonly list: boolean;
+}
 
 export const ANONYMOUS: Principal = Object.freeze({ kind: 'anonymous' });
 

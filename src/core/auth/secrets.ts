@@ -14,11 +14,13 @@ export function generateSecret(random: Random): string {
   return random.bytes(SECRET_BYTES).toString('base64url');
 }
 
-export function hashSecret(secret: string, salt: Buffer): Buffer {
-  return createHash('sha256').update(salt).update(secret, 'utf8').digest();
+/** SHA-256 of the salt then the secret's bytes (a string counts as its UTF-8 bytes). */
+export function hashSecret(secret: string | Buffer, salt: Buffer): Buffer {
+  const hash = createHash('sha256').update(salt);
+  return (typeof secret === 'string' ? hash.update(secret, 'utf8') : hash.update(secret)).digest();
 }
 
-export function storeSecret(secret: string, random: Random): StoredSecret {
+export function storeSecret(secret: string | Buffer, random: Random): StoredSecret {
   const salt = random.bytes(16);
   return { hash: hashSecret(secret, salt), salt };
 }

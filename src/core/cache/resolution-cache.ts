@@ -1,7 +1,7 @@
 import { LRUCache } from 'lru-cache';
 import type { Monotonic } from '../clock/monotonic.js';
 import type { HandleRecord } from '../store/store.js';
-import { isPublic, type HandleValue } from '../values/handle-value.js';
+import { isPublic, shownValues, type HandleValue } from '../values/handle-value.js';
 
 export interface CacheOptions {
   readonly maxEntries: number;
@@ -16,7 +16,9 @@ export interface CacheOptions {
 
 /**
  * One resolution answer as kept in the cache. `record` undefined means "not found". `publicValues` is what an
- * anonymous caller sees, computed once (the record's own array when every value is public, as usual).
+ * anonymous caller sees, computed once (the record's own array when every value is public, as usual); no
+ * value never shown (isNeverShown: secret keys) is among them. Readers serve `publicValues`, or
+ * shownValues(record.values) to a privileged caller, never `record.values` as they are.
  * `encodings` lets a front end keep its encoded form of the anonymous, unfiltered answer next to the data
  * (the warm path then skips serialisation); the key names the front end's encoding and the entry is dropped
  * with the record, so an encoding is never staler than its data. A plain object, not a Map: a million
@@ -32,8 +34,9 @@ const NO_VALUES: readonly HandleValue[] = Object.freeze([]);
 
 /** The answer for a record fresh from the store (`undefined`: not found). */
 export function answerFor(record: HandleRecord | undefined): CachedAnswer {
-  const publicValues = record === undefined ? NO_VALUES : record.values.every(isPublic) ? record.values : record.values.filter(isPublic);
-  return { record, publicValues, encodings: {} };
+  if (record === undefined) return { record, publicValues: NO_VALUES, encodings: {} };
+  const shown = shownValues(record.values);
+  return { record, publicValues: shown.every(isPublic) ? shown : shown.filter(isPublic), encodings: {} };
 }
 
 export interface CacheStats {

@@ -1,5 +1,6 @@
 import { assertNotPrefixHandle } from '../resolver/stages/prefix-handle-route.js';
 import { assertCanList, assertCanWrite } from '../auth/access.js';
+import { withSecretKeysHashed } from '../auth/secret-keys.js';
 import { principalId, type Principal } from '../auth/principal.js';
 import type { ResolutionCache } from '../cache/resolution-cache.js';
 import type { Clock, Random } from '../clock/clock.js';
@@ -123,7 +124,8 @@ export class Registry {
   preparePut(request: PutRequest, nowMs: number): HandleWrite {
     const raw = request.mintSuffix ? mintedHandle(request.handle, this.random) : request.handle;
     const { handle, prefix } = this.authorised(request.principal, raw);
-    let values = validateValues(request.values, { nowMs, maxValues: this.limits.maxValues, maxDataBytes: this.limits.maxDataBytes });
+    // Secret keys are hashed here, on the one write path, so no secret ever reaches the store.
+    let values = withSecretKeysHashed(validateValues(request.values, { nowMs, maxValues: this.limits.maxValues, maxDataBytes: this.limits.maxDataBytes }), this.random);
     if (request.indexes?.length) {
       const wanted = new Set(request.indexes);
       values = values.filter((value) => wanted.has(value.index));

@@ -2,7 +2,7 @@ import { canReadPrivate } from '../auth/access.js';
 import type { Principal } from '../auth/principal.js';
 import type { CachedAnswer } from '../cache/resolution-cache.js';
 import { parseIdentifier } from '../identifier/identifier.js';
-import type { HandleValue } from '../values/handle-value.js';
+import { shownValues, type HandleValue } from '../values/handle-value.js';
 import type { Lookup, ResolveContext } from './pipeline.js';
 import { canonicalPrefixHandle } from './stages/prefix-handle-route.js';
 
@@ -49,7 +49,8 @@ export class Resolver {
     const answer = lookup.answer;
     if (!answer.record) return { status: 'not-found', handle, values: [], answer, publicView: false };
     const privileged = canReadPrivate(query.principal, prefix);
-    const visible = privileged ? answer.record.values : answer.publicValues;
+    // Never record.values as they are: secret keys are shown to no one, the operator and the owner included.
+    const visible = privileged ? shownValues(answer.record.values) : answer.publicValues;
     const filtered = filterValues(visible, query.indexes, query.types);
     return {
       status: filtered.length > 0 ? 'found' : 'no-values',

@@ -3,6 +3,7 @@
  * validation: defaults are filled in once, at write time, so readers never re-derive them.
  */
 
+/** The formats a client may send and be served. */
 export type DataFormat = 'string' | 'base64' | 'hex' | 'admin';
 
 export interface AdminData {
@@ -15,7 +16,12 @@ export interface AdminData {
 
 export type ValueData =
   | { readonly format: 'string' | 'base64' | 'hex'; readonly value: string }
-  | { readonly format: 'admin'; readonly value: AdminData };
+  | { readonly format: 'admin'; readonly value: AdminData }
+  /**
+   * How every HS_SECKEY value is stored: never the secret, only its salted hash (see src/core/values/secret-keys.ts).
+   * Only the server writes this format (no client may send it) and no answer ever carries it (see shownValues).
+   */
+  | { readonly format: typeof SECRET_HASH_FORMAT; readonly value: string };
 
 export interface ValueReference {
   readonly handle: string;
@@ -41,10 +47,30 @@ export const DEFAULT_PERMISSIONS = '1110';
 export const SECRET_KEY_PERMISSIONS = '1100';
 export const DEFAULT_ADMIN_PERMISSIONS = '011111110011';
 
+export const SECRET_HASH_FORMAT = 'secret-hash';
+export const TYPE_HS_ADMIN = 'HS_ADMIN';
+/** A secret key: what a handle-held identity authenticates with (docs/design.md §4). */
+export const TYPE_SECRET_KEY = 'HS_SECKEY';
+
 export const INDEX_HS_ADMIN = 100;
 export const INDEX_IDENTITY_KEY = 300;
 export const INDEX_TEMPLATE_REFERENCE = 1001;
 export const MAX_INDEX = 2147483647;
+
+/**
+ * True for a value no answer may ever carry, to anyone (the operator and the handle's owner included): an
+ * HS_SECKEY value, stored as its hash. The one rule every reader relies on: resolution through every front
+ * end (see shownValues, applied in answerFor), listings, exports, logs, and an index of values kept for reverse
+ * lookup, which must leave these values out entirely (a lookup by secret would be a guessing oracle).
+ */
+export function isNeverShown(value: HandleValue): boolean {
+  return value.type === TYPE_SECRET_KEY || value.data.format === SECRET_HASH_FORMAT;
+}
+
+/** `values` without those never shown (isNeverShown): `values` itself when it holds none, as usual. */
+export function shownValues(values: readonly HandleValue[]): readonly HandleValue[] {
+  return values.some(isNeverShown) ? values.filter((value) => !isNeverShown(value)) : values;
+}
 
 /** True when anonymous callers may read the value (the publicRead bit). */
 export function isPublic(value: HandleValue): boolean {

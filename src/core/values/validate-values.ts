@@ -9,6 +9,8 @@ import {
   INDEX_TEMPLATE_REFERENCE,
   MAX_INDEX,
   SECRET_KEY_PERMISSIONS,
+  TYPE_HS_ADMIN,
+  TYPE_SECRET_KEY,
   wireTimestamp,
   type HandleValue,
   type ValueData,
@@ -28,8 +30,6 @@ const MAX_TYPE_BYTES = 255;
 const MAX_TTL = 2147483647;
 const ADMIN_PERMISSION_DIGITS = 12;
 const VALUE_PERMISSION_DIGITS = 4;
-const TYPE_HS_ADMIN = 'HS_ADMIN';
-const TYPE_SECRET_KEY = 'HS_SECKEY';
 const TYPE_PUBLIC_KEY = 'HS_PUBKEY';
 const NO_REFERENCES: readonly ValueReference[] = Object.freeze([]);
 /** Up to this many values, duplicates are found by a linear scan (no Map allocated). */
@@ -203,30 +203,38 @@ function parseData(raw: unknown, i: number, type: string, maxDataBytes: number):
     return { format, value: admin };
   }
 
+  // A secret key's data is the secret: no error message quotes it, or any part of it.
+  const secret = type === TYPE_SECRET_KEY;
   if (typeof value !== 'string') {
-    throw new IdnodeError('VALUE_DATA_INVALID', `values[${i}].data.value must be a string for format ${format}, got ${describeInput(value)}`);
+    throw new IdnodeError('VALUE_DATA_INVALID', `values[${i}].data.value must be a string for format ${format}, got ${quoteData(value, secret)}`);
   }
   // Size first, so a huge value is refused without being scanned. A UTF-16 unit is 1..3 bytes of UTF-8.
   if (value.length * 3 > maxDataBytes) checkSize(Buffer.byteLength(value, 'utf8'), i, bare, maxDataBytes);
 
   if (format === 'string') {
     if (!value.isWellFormed()) {
-      throw new IdnodeError('VALUE_DATA_INVALID', `${dataField(i, bare)} is not valid UTF-8 (it holds an unpaired surrogate), got ${describeInput(value)}`);
+      throw new IdnodeError('VALUE_DATA_INVALID', `${dataField(i, bare)} is not valid UTF-8 (it holds an unpaired surrogate), got ${quoteData(value, secret)}`);
     }
     return { format, value };
   }
   if (format === 'hex') {
     const bad = invalidHexPosition(value);
     if (bad >= 0) {
-      throw new IdnodeError('VALUE_DATA_INVALID', `values[${i}].data.value must be an even number of hex digits (${hexProblem(value, bad)}), got ${describeInput(value)}`);
+      const problem = secret ? 'it is not' : hexProblem(value, bad);
+      throw new IdnodeError('VALUE_DATA_INVALID', `values[${i}].data.value must be an even number of hex digits (${problem}), got ${quoteData(value, secret)}`);
     }
     return { format, value: value.toLowerCase() };
   }
   const problem = base64Problem(value);
   if (problem !== undefined) {
-    throw new IdnodeError('VALUE_DATA_INVALID', `values[${i}].data.value must be canonical padded base64 (${problem}), got ${describeInput(value)}`);
+    throw new IdnodeError('VALUE_DATA_INVALID', `values[${i}].data.value must be canonical padded base64 (${secret ? 'it is not' : problem}), got ${quoteData(value, secret)}`);
   }
   return { format, value };
+}
+
+/** The data as an error message quotes it: never a secret key's, or any part of it. */
+function quoteData(value: unknown, secret: boolean): string {
+  return secret ? 'the secret key (not shown)' : describeInput(value);
 }
 
 /** `values[i].data` for bare-string data, else `values[i].data.value`. */

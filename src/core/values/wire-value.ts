@@ -1,4 +1,4 @@
-import { DEFAULT_PERMISSIONS, type HandleValue } from './handle-value.js';
+import { DEFAULT_PERMISSIONS, SECRET_HASH_FORMAT, type HandleValue } from './handle-value.js';
 
 /** HS_ADMIN data on the wire; `index` is always a number on output (input may send a digit string). */
 export interface WireAdminData {
@@ -32,9 +32,13 @@ export interface WireValue {
   references?: WireReference[];
 }
 
-/** Fresh objects throughout: the result shares nothing with `value`, so callers may mutate it. */
+/**
+ * Fresh objects throughout: the result shares nothing with `value`, so callers may mutate it. Throws for a
+ * stored secret key: resolution never hands one to an encoder (shownValues), and this is the backstop.
+ */
 export function toWireValue(value: HandleValue): WireValue {
   const data = value.data;
+  if (data.format === SECRET_HASH_FORMAT) throw new Error(`the ${value.type} value at index ${value.index} reached an encoder: secret keys are never shown`);
   const wire: WireValue = {
     index: value.index,
     type: value.type,
