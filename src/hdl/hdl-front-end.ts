@@ -7,8 +7,15 @@ import { RequestHandler, type SiteInfoSource } from './request-handler.js';
 import { TcpListener } from './tcp-listener.js';
 import { UdpListener } from './udp-listener.js';
 
+export interface HdlLimits {
+  readonly maxRequestBytes: number;
+  readonly idleTimeoutMs: number;
+  readonly maxConnections: number;
+  readonly maxUdpInFlight: number;
+}
+
 /** The limits of the Handle protocol listeners (README, "Handle protocol"). */
-export const HDL_LIMITS = {
+export const HDL_LIMITS: HdlLimits = {
   /** The largest request (bytes after the envelope): resolution and site info requests are far smaller. */
   maxRequestBytes: 16 * 1024,
   /** A TCP connection without a request in progress is closed after this long. */
@@ -16,7 +23,7 @@ export const HDL_LIMITS = {
   maxConnections: 1024,
   /** Datagrams answered at once; more are dropped until some are answered. */
   maxUdpInFlight: 4096,
-} as const;
+};
 
 export interface HdlOptions {
   readonly logger: Logger;
@@ -26,7 +33,7 @@ export interface HdlOptions {
   readonly port: number;
   readonly siteInfo?: SiteInfoSource;
   /** Tests shorten the limits. */
-  readonly limits?: Partial<typeof HDL_LIMITS>;
+  readonly limits?: Partial<HdlLimits>;
 }
 
 /** Attempts at finding a port free for both UDP and TCP when the port is 0. */
