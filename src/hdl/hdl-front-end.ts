@@ -31,6 +31,7 @@ export interface HdlOptions {
   readonly host: string;
   /** 0: a free port (the same for UDP and TCP). */
   readonly port: number;
+  /** What get site info (opcode 2) answers; default: the node's own site (node.site). */
   readonly siteInfo?: SiteInfoSource;
   /** Tests shorten the limits. */
   readonly limits?: Partial<HdlLimits>;
@@ -42,7 +43,8 @@ const FREE_PORT_ATTEMPTS = 10;
 /**
  * The Handle binary protocol (RFC 3652) front end ("hdl"): UDP and TCP on one port. listen() binds TCP
  * first, then UDP on the port TCP got; with port 0, a port whose UDP side is taken is given up and another
- * tried. Resolves with host:port; rejects with CONFIG_INVALID when the port cannot be bound.
+ * tried. Resolves with host:port; rejects with CONFIG_INVALID when the port cannot be bound. Adds its UDP and
+ * TCP query interfaces to the node's site (describe), which get site info (opcode 2) answers with.
  */
 export function hdlFrontEnd(node: IdNode, options: HdlOptions): FrontEnd {
   const limits = { ...HDL_LIMITS, ...options.limits };
@@ -50,8 +52,9 @@ export function hdlFrontEnd(node: IdNode, options: HdlOptions): FrontEnd {
     logger: options.logger,
     metrics: options.metrics,
     maxRequestBytes: limits.maxRequestBytes,
-    ...(options.siteInfo === undefined ? {} : { siteInfo: options.siteInfo }),
+    siteInfo: options.siteInfo ?? { current: () => ({ bytes: node.site.currentBytes(), serialNumber: node.site.current().serialNumber }) },
   });
+  let boundPort: number | undefined;
   let tcp: TcpListener | undefined;
   let udp: UdpListener | undefined;
   const shared = { logger: options.logger, metrics: options.metrics };
@@ -70,6 +73,7 @@ export function hdlFrontEnd(node: IdNode, options: HdlOptions): FrontEnd {
         }
         try {
           await udp.bind(options.host, port);
+          boundPort = port;
           return `${host}:${port}`;
         } catch (error) {
           await tcp.close();
@@ -80,6 +84,11 @@ export function hdlFrontEnd(node: IdNode, options: HdlOptions): FrontEnd {
         }
       }
     },
+    // The site's Handle-protocol interfaces: resolution (query) over UDP and TCP, on the one port.
+    describe: () =>
+      boundPort === undefined
+        ? {}
+        : { interfaces: [{ type: 'query', protocol: 'udp', port: boundPort }, { type: 'query', protocol: 'tcp', port: boundPort }] },
     async close() {
       await Promise.all([tcp?.close(), udp?.close()]);
     },

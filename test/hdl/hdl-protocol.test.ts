@@ -4,7 +4,8 @@ import t from 'tap';
 import { DigestHash, encodeEnvelope, OpFlag, ResponseCode } from '../../src/hdl/codec/index.js';
 import { startBothNode } from '../helpers/grpc-node.js';
 import { eventually } from '../helpers/eventually.js';
-import { readAnswer, request, resolutionRequest, tcpExchange, TcpConnection, udpExchange } from '../helpers/hdl-client.js';
+import { decodeSiteInfo } from '../../src/core/site/site-info.js';
+import { readAnswer, request, resolutionRequest, siteInfoRequest, tcpExchange, TcpConnection, udpExchange } from '../helpers/hdl-client.js';
 import { send } from '../helpers/http.js';
 import { basic } from '../helpers/rest-node.js';
 
@@ -105,9 +106,27 @@ t.test('credentials are parsed, then the request is answered as anonymous; the r
   t.ok(refused.digest);
 });
 
-t.test('get site info without a site: operation not supported', async (t) => {
+t.test('get site info (opCode 2): this node\'s site, over UDP and TCP', async (t) => {
   const node = await startBothNode({ dir: t.testdir() });
   t.teardown(() => node.close());
-  const answer = readAnswer(await udpExchange(node.hdlPort, request(2, Buffer.from([0, 0, 0, 1, 0x2f]))));
-  t.match(answer, { responseCode: 5, error: /no site info/ });
+  // As serve does once every front end is bound.
+  node.node.site.describe({ host: '127.0.0.1', description: 'idnode test', contributions: [node.hdl.describe!()] });
+  const site = node.node.site.current();
+  for (const exchange of [udpExchange, tcpExchange]) {
+    const answer = readAnswer(await exchange(node.hdlPort, siteInfoRequest({ requestId: 21 })));
+    t.equal(answer.responseCode, 1);
+    t.equal(answer.requestId, 21);
+    t.equal(answer.message.header.opCode, 2);
+    t.equal(answer.message.header.siteInfoSerial, site.serialNumber, 'the serial number in the header');
+    t.same(answer.rest, node.node.site.currentBytes(), 'the body is the site record');
+    const decoded = decodeSiteInfo(answer.rest);
+    t.same(
+      decoded.servers[0]!.interfaces.map((item) => [item.protocol, item.type, item.port]),
+      [['udp', 'query', node.hdlPort], ['tcp', 'query', node.hdlPort]],
+      'naming the Handle protocol\'s own interfaces',
+    );
+  }
+  const malformed = readAnswer(await udpExchange(node.hdlPort, request(2, Buffer.from([0, 0, 0, 9]))));
+  t.equal(malformed.responseCode, 4, 'a body that is not a handle: protocol error');
+  t.match((await node.metrics.exposition()).body, /idnode_requests_total\{frontend="hdl",operation="get-site-info",outcome="ok"\} 2/);
 });
