@@ -4,7 +4,7 @@ import type { ErrorCode } from '../core/errors/catalogue.js';
  * The HTTP status of each catalogue code on the REST wire. Typed by ErrorCode, so a code added to the
  * catalogue does not compile until it is mapped here. docs/design.md §4's table, by Handle response code: 1→200/201,
  * 2→500, 100→404, 101→409, 102/202/301→400, 402→401, 400/401/403→403; the codes it does not name take the
- * status that says the same thing (3→503, 4→400/413/415/422, 5→404, 201→409).
+ * status that says the same thing (3→503, 4→400/413/415/422, 5→404/501, 201→409).
  */
 export const HTTP_STATUS: Readonly<Record<ErrorCode, number>> = {
   IDENTIFIER_NOT_UTF8: 400,
@@ -39,6 +39,8 @@ export const HTTP_STATUS: Readonly<Record<ErrorCode, number>> = {
   BODY_TOO_LARGE: 413,
   REQUEST_INVALID: 400,
   ROUTE_NOT_FOUND: 404,
+  PROTOCOL_MESSAGE_MALFORMED: 400,
+  OPERATION_NOT_SUPPORTED: 501,
 
   HANDLE_NOT_FOUND: 404,
   HANDLE_ALREADY_EXISTS: 409,

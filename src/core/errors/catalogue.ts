@@ -68,6 +68,8 @@ export const CATALOGUE = {
   BODY_TOO_LARGE: badRequest('The request body is larger than the configured limit.'),
   REQUEST_INVALID: badRequest('A request parameter or body field is missing or malformed.'),
   ROUTE_NOT_FOUND: { summary: 'No such endpoint.', class: 'client', handleCode: 5 },
+  PROTOCOL_MESSAGE_MALFORMED: badRequest('A Handle protocol message is truncated, inconsistent or over a size limit; the message names the field.'),
+  OPERATION_NOT_SUPPORTED: { summary: 'The Handle protocol operation (opcode) or message option is not served by this node.', class: 'client', handleCode: 5 },
 
   // State.
   HANDLE_NOT_FOUND: { summary: 'The identifier does not exist.', class: 'client', handleCode: 100 },
