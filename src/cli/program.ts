@@ -42,6 +42,7 @@ export async function runCli(args: readonly string[], io: CliIo): Promise<number
     await program.parseAsync([...args], { from: 'user' });
     return EXIT_OK;
   } catch (error) {
+    if (error instanceof CommandFailed) return error.exitCode;
     if (error instanceof CommanderError) return error.exitCode === 0 ? EXIT_OK : EXIT_CONFIG;
     if (isIdnodeError(error) && error.code === 'CONFIG_INVALID') {
       io.stderr(error.message.startsWith('invalid configuration:') ? `${error.message}\n` : `error: ${error.code}: ${error.message}\n`);

@@ -106,7 +106,7 @@ async function stubNode(answer: Buffer, misbehave: (n: number) => 'ok' | 'wrong'
     if (what === 'drop') return undefined;
     const out = Buffer.from(answer);
     request.copy(out, 8, 8, 12);
-    if (what === 'wrong') out[out.length - 1] ^= 1;
+    if (what === 'wrong') out[out.length - 1] = out[out.length - 1]! ^ 1;
     return out;
   };
   const udp = createSocket('udp4');

@@ -1,24 +1,23 @@
+import { ENVELOPE_SIZE, EnvelopeFlag } from '../codec/constants.js';
+
 /**
- * The fields of the 20-byte message envelope (RFC 3652 §2.2.1) that moving messages needs, whatever they
- * carry: the request id that pairs an answer with its question, the message length that frames a TCP
- * stream, and the truncated flag of a UDP answer that did not fit.
+ * Envelope fields (RFC 3652 §2.2.1, laid out in src/hdl/codec/envelope.ts) read in place, without decoding the
+ * whole envelope, where every message passes: the request id that pairs an answer with its question (also
+ * rewritten in place by the load generator), the message length that frames a TCP stream, the truncated flag.
  */
-export const ENVELOPE_BYTES = 20;
 export const REQUEST_ID_OFFSET = 8;
-export const MESSAGE_LENGTH_OFFSET = 16;
-const MESSAGE_FLAG_OFFSET = 2;
-/** MessageFlag bit TC: the message was truncated (a UDP answer too large for one datagram). */
-const FLAG_TRUNCATED = 0x2000;
+const MESSAGE_LENGTH_OFFSET = 16;
+const FLAGS_OFFSET = 2;
 
-export function requestIdOf(packet: Buffer, offset = 0): number {
-  return packet.readUInt32BE(offset + REQUEST_ID_OFFSET);
+export function requestIdOf(packet: Buffer): number {
+  return packet.readUInt32BE(REQUEST_ID_OFFSET);
 }
 
-export function messageLengthOf(packet: Buffer, offset = 0): number {
-  return packet.readUInt32BE(offset + MESSAGE_LENGTH_OFFSET);
+export function messageLengthOf(packet: Buffer): number {
+  return packet.readUInt32BE(MESSAGE_LENGTH_OFFSET);
 }
 
-/** True when the envelope says truncated, or the datagram holds less than the message length it announces. */
+/** True when the envelope says truncated (TC), or the datagram holds less than the message it announces. */
 export function isTruncated(packet: Buffer): boolean {
-  return (packet.readUInt16BE(MESSAGE_FLAG_OFFSET) & FLAG_TRUNCATED) !== 0 || packet.length < ENVELOPE_BYTES + messageLengthOf(packet);
+  return (packet[FLAGS_OFFSET]! & EnvelopeFlag.TRUNCATED) !== 0 || packet.length < ENVELOPE_SIZE + messageLengthOf(packet);
 }

@@ -2,14 +2,13 @@ import { createSocket } from 'node:dgram';
 import { connect, isIP } from 'node:net';
 import { IdnodeError } from '../../core/errors/catalogue.js';
 import { formatHostPort, type HostPort } from './address.js';
-import { ENVELOPE_BYTES, isTruncated, requestIdOf } from './envelope-fields.js';
+import { ENVELOPE_SIZE, MAX_MESSAGE_LENGTH } from '../codec/constants.js';
+import { isTruncated, requestIdOf } from './envelope-fields.js';
 import { MessageFramer } from './message-framer.js';
 
 /** What one UDP question got: the answer, an answer marked truncated, or nothing usable in time. */
 export type UdpOutcome = { readonly kind: 'answer'; readonly packet: Buffer } | { readonly kind: 'truncated' } | { readonly kind: 'no-answer'; readonly why: string };
 
-/** A client takes at most this much of one TCP answer (a resolution is far smaller; more is not an answer). */
-export const MAX_ANSWER_BYTES = 16 * 1024 * 1024;
 
 /**
  * Sends one request datagram (envelope included) and waits up to `timeoutMs` for the datagram answering its
@@ -28,7 +27,7 @@ export function exchangeUdp(address: HostPort, request: Buffer, timeoutMs: numbe
     const timer = setTimeout(() => finish({ kind: 'no-answer', why: `no UDP answer within ${timeoutMs} ms` }), timeoutMs);
     socket.on('error', (error) => finish({ kind: 'no-answer', why: `UDP: ${error.message}` }));
     socket.on('message', (packet) => {
-      if (packet.length < ENVELOPE_BYTES || requestIdOf(packet) !== id) return;
+      if (packet.length < ENVELOPE_SIZE || requestIdOf(packet) !== id) return;
       finish(isTruncated(packet) ? { kind: 'truncated' } : { kind: 'answer', packet });
     });
     // Connected, so that an ICMP "port unreachable" comes back as an error instead of a silent timeout.
@@ -46,7 +45,7 @@ export function exchangeTcp(address: HostPort, request: Buffer, timeoutMs: numbe
   const where = formatHostPort(address);
   return new Promise<Buffer>((resolve, reject) => {
     const socket = connect({ host: address.host, port: address.port });
-    const framer = new MessageFramer(MAX_ANSWER_BYTES);
+    const framer = new MessageFramer(ENVELOPE_SIZE + MAX_MESSAGE_LENGTH);
     const fail = (why: string, cause?: unknown) => {
       socket.destroy();
       reject(new IdnodeError('NODE_UNREACHABLE', `cannot resolve over TCP at ${where}: ${why}`, cause === undefined ? {} : { cause }));

@@ -1,4 +1,5 @@
-import { ENVELOPE_BYTES, messageLengthOf } from './envelope-fields.js';
+import { ENVELOPE_SIZE } from '../codec/constants.js';
+import { messageLengthOf } from './envelope-fields.js';
 
 /**
  * Cuts a TCP byte stream into Handle messages (envelope + MessageLength bytes, RFC 3652 §2.2.1), however the
@@ -13,8 +14,8 @@ export class MessageFramer {
   /** Adds a chunk and calls `onMessage` with every message it completes, in order. */
   push(chunk: Buffer, onMessage: (message: Buffer) => void): void {
     let data = this.pending.length === 0 ? chunk : Buffer.concat([this.pending, chunk]);
-    while (data.length >= ENVELOPE_BYTES) {
-      const total = ENVELOPE_BYTES + messageLengthOf(data);
+    while (data.length >= ENVELOPE_SIZE) {
+      const total = ENVELOPE_SIZE + messageLengthOf(data);
       if (total > this.maxMessageBytes) throw new RangeError(`a message announces ${total} bytes, more than ${this.maxMessageBytes}`);
       if (data.length < total) break;
       onMessage(data.subarray(0, total));
