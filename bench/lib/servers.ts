@@ -44,7 +44,8 @@ export interface IdnodeServerOptions {
 
 /**
  * `idnode serve` from the compiled build on 127.0.0.1 at a port the OS picks, pinned to the server core.
- * gRPC is off unless `settings` names IDNODE_GRPC_PORT (its default port, 8001, would be shared by every run).
+ * gRPC and the Handle protocol are off unless `settings` names IDNODE_GRPC_PORT / IDNODE_HDL_PORT (their default
+ * ports, 8001 and 2641, would be shared by every run).
  */
 export async function startIdnode(env: BenchEnv, options: IdnodeServerOptions): Promise<RunningServer> {
   const readyFile = join(env.workDir, `${options.name}.ready.json`);
@@ -61,7 +62,7 @@ export async function startIdnode(env: BenchEnv, options: IdnodeServerOptions): 
     '--node-prefix', BENCH_NODE_PREFIX,
     '--log-level', 'warn',
   ];
-  const child = spawnTracked(process.execPath, args, { pinning: env.pinning, core: options.cores ?? 'server', logFile, env: cleanEnv({ IDNODE_GRPC_PORT: 'off', ...options.settings }) });
+  const child = spawnTracked(process.execPath, args, { pinning: env.pinning, core: options.cores ?? 'server', logFile, env: cleanEnv({ IDNODE_GRPC_PORT: 'off', IDNODE_HDL_PORT: 'off', ...options.settings }) });
   return running(options.name, child, readyFile, logFile, 120_000);
 }
 

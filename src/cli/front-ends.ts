@@ -3,6 +3,7 @@ import type { Config } from '../config/config.js';
 import type { IdNode } from '../core/node.js';
 import type { FrontEnd, ServingFrontEnds } from '../frontend/front-end.js';
 import { grpcFrontEnd } from '../grpc/grpc-front-end.js';
+import { hdlFrontEnd } from '../hdl/hdl-front-end.js';
 import type { NodeMetrics } from '../metrics/node-metrics.js';
 import { restFrontEnd } from '../rest/rest-front-end.js';
 
@@ -18,7 +19,8 @@ export interface FrontEndParts {
 }
 
 /**
- * The front ends the configuration turns on, in start order (stopped in reverse): REST, then gRPC. A front
+ * The front ends the configuration turns on, in start order (stopped in reverse): REST, gRPC, then the
+ * Handle protocol. A front
  * end is on unless its port setting is "off"; loadConfig refuses a configuration with none on. A new front
  * end adds its port setting (kind "port") and one line here.
  */
@@ -32,6 +34,9 @@ export function frontEndsOf(config: Config, parts: FrontEndParts): FrontEnd[] {
   if (config.grpcPort !== 'off') {
     // Long streams are cancelled half-way through the shutdown budget, so the rest of the stop still fits.
     list.push(grpcFrontEnd(node, { ...shared, host: config.host, port: config.grpcPort, shutdownGraceMs: Math.floor(config.shutdownTimeoutMs / 2) }));
+  }
+  if (config.hdlPort !== 'off') {
+    list.push(hdlFrontEnd(node, { logger, metrics, host: config.host, port: config.hdlPort }));
   }
   return list;
 }

@@ -18,6 +18,8 @@ export interface Config extends CoreConfig {
   readonly httpPort: Port;
   /** The gRPC front end's port, as httpPort. */
   readonly grpcPort: Port;
+  /** The Handle protocol front end's port (UDP and TCP), as httpPort. */
+  readonly hdlPort: Port;
   /** Normalised, non-empty, no duplicates, none below another. */
   readonly nodePrefixes: readonly string[];
   /** `undefined`: no ready file is written. */
@@ -75,6 +77,7 @@ export function describeConfig(config: Config): Record<string, unknown> {
     host: config.host,
     httpPort: config.httpPort,
     grpcPort: config.grpcPort,
+    hdlPort: config.hdlPort,
     nodePrefixes: config.nodePrefixes,
     tls: config.tls !== undefined,
     store: config.store,

@@ -7,6 +7,7 @@ export type SettingKey =
   | 'host'
   | 'httpPort'
   | 'grpcPort'
+  | 'hdlPort'
   | 'nodePrefixes'
   | 'readyFile'
   | 'tls.certFile'
@@ -77,7 +78,7 @@ export const SETTINGS: readonly Setting[] = [
     flag: '--host',
     defaultValue: '127.0.0.1',
     kind: { type: 'host' },
-    description: 'Address every front end (HTTP, gRPC) listens on; 0.0.0.0 or :: for every interface.',
+    description: 'Address every front end (HTTP, gRPC, Handle protocol) listens on; 0.0.0.0 or :: for every interface.',
   },
   {
     key: 'httpPort',
@@ -98,6 +99,15 @@ export const SETTINGS: readonly Setting[] = [
     description: 'gRPC port (idnode.v1 services, health checking, reflection), on host and with tls like HTTP; 0 picks a free port (see ready-file); off: no gRPC listener.',
   },
   {
+    key: 'hdlPort',
+    name: 'hdl-port',
+    env: 'IDNODE_HDL_PORT',
+    flag: '--hdl-port',
+    defaultValue: 2641,
+    kind: { type: 'port' },
+    description: 'Handle binary protocol port (RFC 3652: resolution and get site info), UDP and TCP on the same port, on host (no TLS); 0 picks a free port (see ready-file); off: no Handle protocol listener.',
+  },
+  {
     key: 'nodePrefixes',
     name: 'node-prefix',
     env: 'IDNODE_NODE_PREFIX',
@@ -114,7 +124,7 @@ export const SETTINGS: readonly Setting[] = [
     flag: '--ready-file',
     kind: { type: 'path' },
     description:
-      'When set, written (atomically) once every front end listens: JSON with one key per front end serving, e.g. `{"http":"http://127.0.0.1:8000","grpc":"127.0.0.1:8001"}`; removed on graceful shutdown.',
+      'When set, written (atomically) once every front end listens: JSON with one key per front end serving, e.g. `{"http":"http://127.0.0.1:8000","grpc":"127.0.0.1:8001","hdl":"127.0.0.1:2641"}`; removed on graceful shutdown.',
   },
   {
     key: 'tls.certFile',

@@ -3,9 +3,11 @@ import type { IdNode } from '../core/node.js';
 import { TIMED_OPERATIONS, type StoreObserver, type TimedOperation } from '../core/store/timed-store.js';
 import { VERSION } from '../version.js';
 
+import { HdlMessageStats } from './hdl-message-stats.js';
 import { LATENCY_BUCKETS, RequestStats, type RequestRecorder } from './request-stats.js';
 
 export type { Outcome, RequestRecorder } from './request-stats.js';
+export type { HdlOutcome, HdlTransport } from './hdl-message-stats.js';
 
 /**
  * The node's Prometheus metrics (docs/design.md §5), in a registry of its own (several nodes can live in one process,
@@ -15,6 +17,8 @@ export type { Outcome, RequestRecorder } from './request-stats.js';
 export class NodeMetrics {
   readonly registry = new Registry();
   readonly storeObserver: StoreObserver;
+  /** idnode_hdl_messages_total: every Handle protocol message by transport and outcome. */
+  readonly hdlMessages: HdlMessageStats;
   private readonly requests: RequestStats;
   private node: IdNode | undefined;
 
@@ -23,6 +27,7 @@ export class NodeMetrics {
     collectDefaultMetrics({ register: this.registry, prefix: 'idnode_' });
     new Gauge({ name: 'idnode_build_info', help: 'idnode version (value 1).', labelNames: ['version'], registers }).set({ version: VERSION }, 1);
     this.requests = new RequestStats(this.registry);
+    this.hdlMessages = new HdlMessageStats(this.registry);
 
     const storeDuration = new Histogram({
       name: 'idnode_store_operation_duration_seconds',

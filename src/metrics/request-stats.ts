@@ -81,14 +81,14 @@ export class RequestStats {
   }
 }
 
-interface MetricValue {
+export interface MetricValue {
   labels: Record<string, string | number>;
   value: number;
   metricName?: string;
 }
 
 /** A metric in the shape prom-client's Registry reads (name, help, type, get()). */
-function customMetric(name: string, help: string, type: 'counter' | 'histogram', values: () => MetricValue[]) {
+export function customMetric(name: string, help: string, type: 'counter' | 'histogram', values: () => MetricValue[]) {
   return {
     name,
     help,

@@ -10,9 +10,10 @@ const parts = { node: {} as IdNode, logger: pino({ level: 'silent' }), metrics: 
 const namesOf = (flags: Record<string, string>) => frontEndsOf(loadConfig({ env: {}, cwd: t.testdirName, flags }), parts).map((frontEnd) => frontEnd.name);
 
 t.test('the list, in start order, leaves out the front ends turned off', async (t) => {
-  t.same(namesOf({}), ['http', 'grpc'], 'both on by default');
-  t.same(namesOf({ grpcPort: 'off' }), ['http']);
-  t.same(namesOf({ httpPort: 'off' }), ['grpc']);
+  t.same(namesOf({}), ['http', 'grpc', 'hdl'], 'all on by default');
+  t.same(namesOf({ grpcPort: 'off', hdlPort: 'off' }), ['http']);
+  t.same(namesOf({ httpPort: 'off', hdlPort: 'off' }), ['grpc']);
+  t.same(namesOf({ httpPort: 'off', grpcPort: 'off' }), ['hdl']);
 });
 
 t.test('a front end that never listened closes at once', async (t) => {

@@ -31,6 +31,7 @@ t.test('defaults', async (t) => {
     host: '127.0.0.1',
     httpPort: 8000,
     grpcPort: 8001,
+    hdlPort: 2641,
     nodePrefixes: ['88.999'],
     logLevel: 'info',
     store: 'sqlite',
@@ -137,9 +138,11 @@ t.test('a port is an integer from 0 to 65535 or "off"; a node with every front e
   t.equal(loadConfig({ env: {}, cwd, configFile: writeJson(cwd, 'off.json', { grpcPort: 'off', httpPort: 0 }) }).grpcPort, 'off', 'from the file');
   t.match(problemsOf({ env: { IDNODE_GRPC_PORT: 'Off' }, cwd }), 'grpc-port (from IDNODE_GRPC_PORT) must be an integer from 0 to 65535, got "Off"');
   t.equal(
-    problemsOf({ env: { IDNODE_GRPC_PORT: 'off' }, cwd, flags: { httpPort: 'off' } }),
-    'invalid configuration: every front end is off (http-port (from --http-port), grpc-port (from IDNODE_GRPC_PORT)): the node would serve nothing; turn one on',
+    problemsOf({ env: { IDNODE_GRPC_PORT: 'off' }, cwd, flags: { httpPort: 'off', hdlPort: 'off' } }),
+    'invalid configuration: every front end is off (http-port (from --http-port), grpc-port (from IDNODE_GRPC_PORT), hdl-port (from --hdl-port)): the node would serve nothing; turn one on',
   );
+  t.equal(loadConfig({ env: { IDNODE_HDL_PORT: 'off' }, cwd }).hdlPort, 'off', 'hdl-port from the environment');
+  t.equal(loadConfig({ env: { IDNODE_GRPC_PORT: 'off' }, cwd, flags: { httpPort: 'off' } }).hdlPort, 2641, 'the Handle protocol alone is a node that serves');
 });
 
 t.test('range, integer, boolean and enum rules', async (t) => {

@@ -53,7 +53,7 @@ t.test('gRPC over TLS with the node certificate', async (t) => {
 });
 
 t.test('a bad grpc-port is a configuration error', async (t) => {
-  const run = await runCli(['serve', '--data-dir', join(t.testdir(), 'data'), '--grpc-port', '70000']);
+  const run = await runCli(['serve', '--data-dir', join(t.testdir(), 'data'), '--grpc-port', '70000', '--hdl-port', 'off']);
   t.equal(run.code, 2);
   t.match(run.stderr, /invalid configuration: grpc-port \(from --grpc-port\) must be an integer from 0 to 65535, got "70000"/);
 });
@@ -95,7 +95,7 @@ t.test('a gRPC port in use fails the start after REST listened: exit 1, REST clo
   await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve));
   t.teardown(() => new Promise((resolve) => taken.close(resolve)));
   const port = String((taken.address() as AddressInfo).port);
-  const run = await runCli(['serve', '--data-dir', join(dir, 'data'), '--http-port', '0', '--grpc-port', port, '--ready-file', join(dir, 'ready.json')]);
+  const run = await runCli(['serve', '--data-dir', join(dir, 'data'), '--http-port', '0', '--grpc-port', port, '--hdl-port', 'off', '--ready-file', join(dir, 'ready.json')]);
   t.equal(run.code, 1);
   t.match(run.stderr, new RegExp(`^error: idnode failed to start: CONFIG_INVALID: cannot listen for gRPC on 127\\.0\\.0\\.1:${port}`, 'm'));
   t.notOk(existsSync(join(dir, 'ready.json')));
@@ -103,7 +103,7 @@ t.test('a gRPC port in use fails the start after REST listened: exit 1, REST clo
 });
 
 t.test('every front end off is a configuration error', async (t) => {
-  const run = await runCli(['serve', '--data-dir', join(t.testdir(), 'data'), '--http-port', 'off', '--grpc-port', 'off']);
+  const run = await runCli(['serve', '--data-dir', join(t.testdir(), 'data'), '--http-port', 'off', '--grpc-port', 'off', '--hdl-port', 'off']);
   t.equal(run.code, 2);
-  t.match(run.stderr, 'invalid configuration: every front end is off (http-port (from --http-port), grpc-port (from --grpc-port)): the node would serve nothing; turn one on');
+  t.match(run.stderr, 'invalid configuration: every front end is off (http-port (from --http-port), grpc-port (from --grpc-port), hdl-port (from --hdl-port)): the node would serve nothing; turn one on');
 });

@@ -7,7 +7,9 @@ import { ManualScheduler } from '../../src/core/clock/manual-scheduler.js';
 import { firstRun, type FirstRunCredentials } from '../../src/core/first-run.js';
 import { IdNode, type CoreConfig } from '../../src/core/node.js';
 import type { Store } from '../../src/core/store/store.js';
+import type { FrontEnd } from '../../src/frontend/front-end.js';
 import { buildGrpcServer, type GrpcServer } from '../../src/grpc/grpc-server.js';
+import { hdlFrontEnd, type HdlOptions } from '../../src/hdl/hdl-front-end.js';
 import { NodeMetrics } from '../../src/metrics/node-metrics.js';
 import { buildRestServer } from '../../src/rest/server.js';
 import { openSqliteStore } from '../../src/store/sqlite/sqlite-store.js';
@@ -20,6 +22,10 @@ export interface BothNode {
   readonly url: string;
   /** gRPC address host:port. */
   readonly grpcAddress: string;
+  /** The Handle protocol's port (UDP and TCP) on 127.0.0.1. */
+  readonly hdlPort: number;
+  readonly hdl: FrontEnd;
+  readonly metrics: NodeMetrics;
   readonly node: IdNode;
   readonly store: Store;
   readonly app: FastifyInstance;
@@ -40,10 +46,12 @@ export interface BothNodeOptions {
   /** SQLite durability; 'normal' makes 100,000-item tests faster (they do not test power loss). */
   readonly synchronous?: 'full' | 'normal';
   readonly bodyLimitBytes?: number;
+  /** Options of the Handle protocol front end (site info, shorter limits). */
+  readonly hdl?: Pick<HdlOptions, 'siteInfo' | 'limits'>;
 }
 
 /**
- * A real node on a real SQLite file serving REST and gRPC on 127.0.0.1 (OS-chosen ports), logging at info
+ * A real node on a real SQLite file serving REST, gRPC and the Handle protocol on 127.0.0.1 (OS-chosen ports), logging at info
  * into `logs` so tests can see what the server acknowledged, with a gRPC client connected.
  */
 export async function startBothNode(options: BothNodeOptions): Promise<BothNode> {
@@ -70,9 +78,14 @@ export async function startBothNode(options: BothNodeOptions): Promise<BothNode>
   const port = await grpc.listen('127.0.0.1', 0);
   const grpcAddress = `127.0.0.1:${port}`;
   const clients = new IdnodeClients(grpcAddress);
+  const hdl = hdlFrontEnd(node, { logger, metrics, host: '127.0.0.1', port: 0, ...options.hdl });
+  const hdlPort = Number((await hdl.listen()).split(':')[1]);
   return {
     url,
     grpcAddress,
+    hdlPort,
+    hdl,
+    metrics,
     node,
     store,
     app,
@@ -83,6 +96,7 @@ export async function startBothNode(options: BothNodeOptions): Promise<BothNode>
     time,
     async close() {
       clients.close();
+      await hdl.close();
       await grpc.close();
       await app.close();
       await node.close();

@@ -41,8 +41,9 @@ export interface SpawnedNode {
 }
 
 /**
- * Starts `idnode serve` as a real child process on 127.0.0.1 with --http-port 0, --grpc-port off (pass
- * `--grpc-port 0` in args for gRPC: its default port would collide between parallel tests), --ready-file, and
+ * Starts `idnode serve` as a real child process on 127.0.0.1 with --http-port 0, --grpc-port off and
+ * --hdl-port off (pass `--grpc-port 0` or `--hdl-port 0` in args for those: their default ports would collide
+ * between parallel tests), --ready-file, and
  * resolves once the ready file appears. Rejects (after killing the process) when it exits first or the wait
  * times out; the message carries its stderr and stdout.
  */
@@ -60,6 +61,8 @@ export async function spawnNode(options: SpawnNodeOptions): Promise<SpawnedNode>
     '--http-port',
     '0',
     '--grpc-port',
+    'off',
+    '--hdl-port',
     'off',
     '--ready-file',
     readyFile,
