@@ -2,6 +2,7 @@ import { createSocket } from 'node:dgram';
 import { once } from 'node:events';
 import { createServer, type AddressInfo, type Socket } from 'node:net';
 import t from 'tap';
+import { startBothNode } from '../helpers/grpc-node.js';
 import { startHdlStub } from '../helpers/hdl-stub-node.js';
 import { send } from '../helpers/http.js';
 import { basic, startRestNode, type RestNode } from '../helpers/rest-node.js';
@@ -13,7 +14,7 @@ const SMALL = '88.999.DEMO/small';
 const LARGE = '88.999.DEMO/large';
 const SECRET_ONLY = '88.999.DEMO/private';
 
-async function register(node: RestNode, handle: string, values: unknown[]): Promise<void> {
+async function register(node: Pick<RestNode, 'url' | 'credentials'>, handle: string, values: unknown[]): Promise<void> {
   const { id, secret } = node.credentials.demoEnterprise;
   const sent = await send(`${node.url}/api/handles/${handle}`, { method: 'PUT', headers: { authorization: basic(id, secret) }, json: { values } });
   if (sent.status !== 201) throw new Error(`registering ${handle}: ${sent.status} ${JSON.stringify(sent.body)}`);
@@ -201,6 +202,37 @@ async function tcpServer(t: Tap.Test, onConnection: (socket: Socket) => void): P
   });
   return (server.address() as AddressInfo).port;
 }
+
+t.test("against a real node's Handle protocol front end: UDP, truncation to TCP, filters, errors", async (t) => {
+  const both = await startBothNode({ dir: t.testdir() });
+  t.teardown(() => both.close());
+  await register(both, SMALL, [{ index: 1, type: 'URL', data: 'https://example.com/small' }, { index: 2, type: 'EMAIL', data: 'ops@example.com' }]);
+  await register(both, LARGE, [{ index: 1, type: 'URL', data: `https://example.com/${'x'.repeat(600)}` }]);
+  const hdl = ['--hdl', `127.0.0.1:${both.hdlPort}`];
+  const rest = await send(`${both.url}/api/handles/${SMALL}`);
+
+  const small = await run(['resolve', ...hdl, '--json', SMALL]);
+  t.equal(small.code, 0, small.stderr);
+  t.same(JSON.parse(small.stdout), { ...rest.body, via: 'udp' }, 'what REST serves, over UDP');
+  const large = await run(['resolve', ...hdl, '--json', LARGE]);
+  t.equal(large.code, 0, large.stderr);
+  t.equal(JSON.parse(large.stdout).via, 'tcp', 'a truncated UDP answer asked again over TCP');
+  t.equal(JSON.parse(large.stdout).values[0].data.value.length, 620);
+  const filtered = await run(['resolve', ...hdl, '--type', 'EMAIL', SMALL]);
+  t.match(filtered.stdout, /^88\.999\.DEMO\/small: 1 value \(Handle protocol, UDP 127\.0\.0\.1:\d+\)\nindex.*\n2\s+EMAIL\s+ops@example\.com\s/);
+  const none = await run(['resolve', ...hdl, '--json', '--index', '9', SMALL]);
+  t.equal(none.code, 0, none.stderr);
+  t.same(JSON.parse(none.stdout), { responseCode: 200, handle: SMALL, values: [], via: 'udp' });
+
+  const missing = await run(['resolve', ...hdl, '88.999.DEMO/nope']);
+  t.equal(missing.code, 1);
+  t.match(missing.stderr, /^error: Handle response code 100 \(RC_HANDLE_NOT_FOUND: handle not found\): .*88\.999\.DEMO\/nope/);
+  const notHomed = await run(['resolve', ...hdl, '--json', '77.1/x']);
+  t.equal(notHomed.code, 1);
+  t.match(JSON.parse(notHomed.stdout), { responseCode: 301, via: 'udp' });
+  const invalid = await run(['resolve', ...hdl, 'no-slash']);
+  t.match(invalid.stderr, /^error: Handle response code 102 /);
+});
 
 t.test('usage errors exit 2', async (t) => {
   for (const args of [
