@@ -1,5 +1,6 @@
 import { IdnodeError } from '../../src/core/errors/catalogue.js';
 import { REQUEST_ID_OFFSET } from '../../src/hdl/client/envelope-fields.js';
+import { ENVELOPE_SIZE } from '../../src/hdl/codec/constants.js';
 import type { LoadRun } from './http-load.js';
 import type { LatencySummary } from './stats.js';
 
@@ -9,23 +10,38 @@ import type { LatencySummary } from './stats.js';
  * the generator process sends back to the bench.
  */
 
+/** Where the answer's expiration time (POSIX seconds, header field 6) lies: after the envelope, 16 bytes in. */
+const EXPIRATION_OFFSET = ENVELOPE_SIZE + 16;
+
 /**
  * Compares every answer, once, with the answer checked before the run (by decoding it): the same length and
- * the same bytes except the request id, which pairs it with its question and differs for each.
+ * the same bytes except the request id (it pairs the answer with its question, so it differs for each) and
+ * the header's expiration (the node stamps it from its clock, so it moves every second).
  */
 export class AnswerChecker {
-  private readonly idEnd = REQUEST_ID_OFFSET + 4;
+  /** [from, to) byte ranges compared. */
+  private readonly ranges: readonly (readonly [number, number])[];
 
-  constructor(private readonly expected: Buffer) {}
+  constructor(private readonly expected: Buffer) {
+    const length = expected.length;
+    const skipped = [
+      [REQUEST_ID_OFFSET, REQUEST_ID_OFFSET + 4],
+      [EXPIRATION_OFFSET, EXPIRATION_OFFSET + 4],
+    ].filter(([from]) => from! < length);
+    const ranges: [number, number][] = [];
+    let at = 0;
+    for (const [from, to] of skipped) {
+      ranges.push([at, from!]);
+      at = Math.min(to!, length);
+    }
+    ranges.push([at, length]);
+    this.ranges = ranges;
+  }
 
   matches(answer: Buffer): boolean {
-    const expected = this.expected;
-    const length = expected.length;
-    return (
-      answer.length === length &&
-      answer.compare(expected, 0, REQUEST_ID_OFFSET, 0, REQUEST_ID_OFFSET) === 0 &&
-      answer.compare(expected, this.idEnd, length, this.idEnd, length) === 0
-    );
+    if (answer.length !== this.expected.length) return false;
+    for (const [from, to] of this.ranges) if (answer.compare(this.expected, from, to, from, to) !== 0) return false;
+    return true;
   }
 }
 
