@@ -1,4 +1,5 @@
 import type { ChildProcess } from 'node:child_process';
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { IdnodeError } from '../../src/core/errors/catalogue.js';
@@ -120,6 +121,8 @@ export async function startBareHdl(env: BenchEnv, script: string, answer: Buffer
   const name = 'bare-hdl';
   const readyFile = join(env.workDir, `${name}.ready.json`);
   const logFile = join(env.workDir, `${name}.log`);
+  // Started once per Handle-protocol scenario: an earlier one's ready file would announce a stopped server.
+  rmSync(readyFile, { force: true });
   const child = spawnTracked(process.execPath, [script, '--answer', answer.toString('hex'), '--ready-file', readyFile], { pinning: env.pinning, logFile, env: cleanEnv({}) });
   return running(name, child, readyFile, logFile, 60_000);
 }

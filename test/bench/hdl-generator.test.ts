@@ -29,6 +29,12 @@ t.test('an answer matches the checked one whatever its request id, and only then
   const flagged = message(7, 40);
   flagged[2] = 0x20;
   t.notOk(checker.matches(flagged), 'an envelope byte before the request id differs');
+  const later = message(7, 40);
+  later.writeUInt32BE(1_800_000_000, 36);
+  t.ok(checker.matches(later), 'another expiration time (the header field at 36..40)');
+  later[40] = 0;
+  t.notOk(checker.matches(later), 'the byte after it is compared');
+  t.ok(new AnswerChecker(message(7, 0)).matches(message(9, 0)), 'an envelope alone');
 });
 
 t.test('in-flight slots pair answers with requests and tell late ones apart', async (t) => {
