@@ -76,7 +76,7 @@ interface LoopState {
   mayIssue(now: number): boolean;
 }
 
-/** Counts one answer to the request in `slot` (or a stray one); true when the slot is free for the next. */
+/** Counts one answer (or a stray one, -1); returns the slot it freed for the next request. */
 function take(state: LoopState, slots: InFlightSlots, answer: Buffer, now: number): number {
   const slot = answer.length >= REQUEST_ID_OFFSET + 4 ? slots.settle(answer.readUInt32BE(REQUEST_ID_OFFSET), now) : -1;
   if (slot < 0) {

@@ -198,3 +198,40 @@ t.test('TCP: a node that stops answering is timed out after the drain; one that 
   t.equal(run.statuses['timed out'], 8);
   await t.rejects(runHdlLoad(command('tcp', 1, { amount: 10 })), /ECONNREFUSED/);
 });
+
+t.test('duplicate answers are stray; a closed or garbled TCP stream ends the run', async (t) => {
+  // UDP: every answer sent twice: the second is to no request in flight.
+  const twice = createSocket('udp4');
+  twice.on('message', (request, from) => {
+    const out = Buffer.from(ANSWER);
+    request.copy(out, 8, 8, 12);
+    twice.send(out, from.port, from.address);
+    twice.send(out, from.port, from.address);
+  });
+  twice.bind(0, '127.0.0.1');
+  await once(twice, 'listening');
+  t.teardown(() => twice.close());
+  const doubled = parseGeneratorReport(JSON.stringify(await runHdlLoad(command('udp', twice.address().port, { amount: 100, inFlight: 4 }))));
+  t.equal(doubled.ops, 100);
+  t.ok(doubled.statuses['stray']! >= 1, `${doubled.statuses['stray']} stray answers`);
+
+  // TCP: the node closes every connection after reading: the run ends, what was in flight timed out.
+  const closing = createServer((socket) => socket.on('error', () => undefined).on('data', () => socket.destroy())).listen(0, '127.0.0.1');
+  await once(closing, 'listening');
+  t.teardown(() => closing.close());
+  const closed = parseGeneratorReport(JSON.stringify(await runHdlLoad(command('tcp', (closing.address() as AddressInfo).port, { amount: 100, inFlight: 4, connections: 2 }))));
+  t.equal(closed.ops, 0);
+  t.equal(closed.statuses['timed out'], 4);
+
+  // TCP: an answer announcing more than a message may hold.
+  const garbled = createServer((socket) => {
+    socket.on('error', () => undefined);
+    const huge = message(0, 0);
+    huge.writeUInt32BE(0x7fffffff, 16);
+    socket.write(huge);
+  }).listen(0, '127.0.0.1');
+  await once(garbled, 'listening');
+  t.teardown(() => garbled.close());
+  await t.rejects(runHdlLoad(command('tcp', (garbled.address() as AddressInfo).port, { amount: 10, connections: 1 })), /announces/);
+
+});
