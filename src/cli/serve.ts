@@ -80,7 +80,8 @@ async function start(config: Config, io: CliIo, logger: Logger, closers: Closer[
 
   // In order; each is closed (newest first) even when its own listen failed.
   const serving = new Map<string, string>();
-  for (const frontEnd of frontEndsOf(config, { node, logger, metrics, tls, serving })) {
+  const frontEnds = frontEndsOf(config, { node, logger, metrics, tls, serving });
+  for (const frontEnd of frontEnds) {
     closers.push({
       name: frontEnd.name,
       close: () => {
@@ -90,6 +91,8 @@ async function start(config: Config, io: CliIo, logger: Logger, closers: Closer[
     });
     serving.set(frontEnd.name, await frontEnd.listen());
   }
+  // The node's Handle site (HS_SITE of its prefix handles, the Handle protocol's opcode 2) names what is bound.
+  node.site.describe({ host: config.host, description: `idnode ${VERSION}`, contributions: frontEnds.map((frontEnd) => frontEnd.describe?.() ?? {}) });
   const addresses = Object.fromEntries(serving);
   const url = serving.get('http');
 

@@ -21,6 +21,9 @@ import { cacheStage } from './resolver/stages/cache-stage.js';
 import { meteringStage } from './resolver/stages/metering-stage.js';
 import { localStoreRoute } from './resolver/stages/local-store-route.js';
 import { routerStage } from './resolver/stages/router-stage.js';
+import { PREFIX_HANDLE_PREFIX, prefixHandleRoute } from './resolver/stages/prefix-handle-route.js';
+import { normalisePrefix } from './identifier/identifier.js';
+import { NodeSite } from './site/node-site.js';
 import type { Store } from './store/store.js';
 import { timedStore, type StoreObserver } from './store/timed-store.js';
 
@@ -81,6 +84,11 @@ export class IdNode {
     readonly eligibility: Eligibility,
     /** Registration of many identifiers at once (batch and streamed import), writing through `registry`. */
     readonly bulk: BulkRegistration,
+    /**
+     * This node as a Handle site (RFC 3651 §3.2.2): `site.current()` is what the Handle protocol's opcode 2
+     * answers and what the prefix handles' HS_SITE values hold; `serve` describes the listeners once bound.
+     */
+    readonly site: NodeSite,
   ) {}
 
   /**
@@ -100,17 +108,24 @@ export class IdNode {
     const meteringDay = new MeteringDay(config.timeZone);
     const homing = await HomedPrefixes.load(store, clock, config.nodePrefixes);
     const cache = new ResolutionCache({ ...config.cache, monotonic });
+    const site = new NodeSite(clock);
+    // Prefix handles carry the site's HS_SITE value: a changed site empties the cache (it changes at start).
+    site.onChange(() => cache.clear());
     const metering = new Metering(store, clock, meteringDay, logger, { flushIntervalMs: config.meteringFlushIntervalMs, monotonic, scheduler });
-    // The declared resolution order (docs/design.md §3): metering → cache → router. The router sends a lookup to the
-    // local store when its prefix is homed here and answers NOT_HOMED otherwise; another source (recursion
-    // through a top-level node) would be one more route. A cached answer is served before homing is looked
+    // The declared resolution order (docs/design.md §3): metering → cache → router. The router derives prefix
+    // handles (0.NA/…), sends a lookup to the local store when its prefix is homed here and answers NOT_HOMED
+    // otherwise; another source (recursion through a top-level node) would be one more route. A cached answer is served before homing is looked
     // at, so unhoming a prefix empties the cache.
-    const pipeline = composePipeline([meteringStage(metering), cacheStage(cache), routerStage([localStoreRoute(homing, store)])]);
+    // Prefix handles (0.NA/<prefix>) come first: they are derived, whatever is homed.
+    const prefixHandles = prefixHandleRoute({ homing, principals: store, site, operatorPrefix: normalisePrefix(config.nodePrefixes[0]!) });
+    const pipeline = composePipeline([meteringStage(metering), cacheStage(cache), routerStage([prefixHandles, localStoreRoute(homing, store)])]);
+    const forgetPrefixHandle = (prefix: string) => cache.invalidate(`${PREFIX_HANDLE_PREFIX}/${prefix}`);
     homing.onUnhomed(() => cache.clear());
+    homing.onHomed(forgetPrefixHandle);
     const resolver = new Resolver(pipeline);
     const registry = new Registry(store, homing, cache, metering, clock, random, meteringDay, config.limits, logger);
     const bulk = new BulkRegistration(registry, logger);
-    const principals = new PrincipalsAdmin(store, homing, clock, random);
+    const principals = new PrincipalsAdmin(store, homing, clock, random, forgetPrefixHandle);
     const unsubscribe = store.onForeignChange((handle) => (handle === undefined ? cache.clear() : cache.invalidate(handle)));
     const key = await NodeKey.load(store, random);
     const ledger = new Ledger(store, clock, meteringDay, metering, key, logger, { sealDelayMs: config.ledgerSealDelayMs ?? DEFAULT_LEDGER_SEAL_DELAY_MS, monotonic, scheduler });
@@ -134,6 +149,7 @@ export class IdNode {
       ledger,
       eligibility,
       bulk,
+      site,
     );
   }
 

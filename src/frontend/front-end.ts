@@ -1,5 +1,7 @@
+import type { SiteContribution } from '../core/site/node-site.js';
+
 /**
- * One way in to the node (REST, gRPC; later the Handle protocol and the SNMS-style API). `serve` builds the
+ * One way in to the node (REST, gRPC, the Handle protocol; later the SNMS-style API). `serve` builds the
  * list of those that are on, starts them in order and stops them in reverse; the ready file, the
  * "idnode ready" log line and /readyz name each by `name` with the address its listen() resolved with.
  */
@@ -20,6 +22,12 @@ export interface FrontEnd {
    * call when listen() failed or was never called.
    */
   close(): Promise<void>;
+  /**
+   * What this front end adds to the node's Handle site (HS_SITE, opcode 2) once listen() resolved: the
+   * Handle-protocol interfaces it serves (protocol, port, admin/query) and attributes. `serve` collects them
+   * from every front end and hands them to node.site.describe. Absent: it adds nothing.
+   */
+  describe?(): SiteContribution;
 }
 
 /** The front ends serving now, by name, with their addresses (filled as each listens, emptied as each closes). */

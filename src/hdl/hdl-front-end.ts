@@ -7,8 +7,15 @@ import { RequestHandler, type SiteInfoSource } from './request-handler.js';
 import { TcpListener } from './tcp-listener.js';
 import { UdpListener } from './udp-listener.js';
 
+export interface HdlLimits {
+  readonly maxRequestBytes: number;
+  readonly idleTimeoutMs: number;
+  readonly maxConnections: number;
+  readonly maxUdpInFlight: number;
+}
+
 /** The limits of the Handle protocol listeners (README, "Handle protocol"). */
-export const HDL_LIMITS = {
+export const HDL_LIMITS: HdlLimits = {
   /** The largest request (bytes after the envelope): resolution and site info requests are far smaller. */
   maxRequestBytes: 16 * 1024,
   /** A TCP connection without a request in progress is closed after this long. */
@@ -16,7 +23,7 @@ export const HDL_LIMITS = {
   maxConnections: 1024,
   /** Datagrams answered at once; more are dropped until some are answered. */
   maxUdpInFlight: 4096,
-} as const;
+};
 
 export interface HdlOptions {
   readonly logger: Logger;
@@ -24,9 +31,10 @@ export interface HdlOptions {
   readonly host: string;
   /** 0: a free port (the same for UDP and TCP). */
   readonly port: number;
+  /** What get site info (opcode 2) answers; default: the node's own site (node.site). */
   readonly siteInfo?: SiteInfoSource;
   /** Tests shorten the limits. */
-  readonly limits?: Partial<typeof HDL_LIMITS>;
+  readonly limits?: Partial<HdlLimits>;
 }
 
 /** Attempts at finding a port free for both UDP and TCP when the port is 0. */
@@ -35,7 +43,8 @@ const FREE_PORT_ATTEMPTS = 10;
 /**
  * The Handle binary protocol (RFC 3652) front end ("hdl"): UDP and TCP on one port. listen() binds TCP
  * first, then UDP on the port TCP got; with port 0, a port whose UDP side is taken is given up and another
- * tried. Resolves with host:port; rejects with CONFIG_INVALID when the port cannot be bound.
+ * tried. Resolves with host:port; rejects with CONFIG_INVALID when the port cannot be bound. Adds its UDP and
+ * TCP query interfaces to the node's site (describe), which get site info (opcode 2) answers with.
  */
 export function hdlFrontEnd(node: IdNode, options: HdlOptions): FrontEnd {
   const limits = { ...HDL_LIMITS, ...options.limits };
@@ -43,8 +52,9 @@ export function hdlFrontEnd(node: IdNode, options: HdlOptions): FrontEnd {
     logger: options.logger,
     metrics: options.metrics,
     maxRequestBytes: limits.maxRequestBytes,
-    ...(options.siteInfo === undefined ? {} : { siteInfo: options.siteInfo }),
+    siteInfo: options.siteInfo ?? { current: () => ({ bytes: node.site.currentBytes(), serialNumber: node.site.current().serialNumber }) },
   });
+  let boundPort: number | undefined;
   let tcp: TcpListener | undefined;
   let udp: UdpListener | undefined;
   const shared = { logger: options.logger, metrics: options.metrics };
@@ -63,6 +73,7 @@ export function hdlFrontEnd(node: IdNode, options: HdlOptions): FrontEnd {
         }
         try {
           await udp.bind(options.host, port);
+          boundPort = port;
           return `${host}:${port}`;
         } catch (error) {
           await tcp.close();
@@ -73,6 +84,11 @@ export function hdlFrontEnd(node: IdNode, options: HdlOptions): FrontEnd {
         }
       }
     },
+    // The site's Handle-protocol interfaces: resolution (query) over UDP and TCP, on the one port.
+    describe: () =>
+      boundPort === undefined
+        ? {}
+        : { interfaces: [{ type: 'query', protocol: 'udp', port: boundPort }, { type: 'query', protocol: 'tcp', port: boundPort }] },
     async close() {
       await Promise.all([tcp?.close(), udp?.close()]);
     },

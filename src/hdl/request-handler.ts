@@ -33,8 +33,7 @@ export interface RequestHandlerOptions {
   readonly metrics: NodeMetrics;
   /** The largest request accepted (bytes after the envelope); larger ones get a protocol error. */
   readonly maxRequestBytes: number;
-  /** Absent: get site info is answered "operation not supported". */
-  readonly siteInfo?: SiteInfoSource;
+  readonly siteInfo: SiteInfoSource;
 }
 
 /**
@@ -44,7 +43,8 @@ export interface RequestHandlerOptions {
  * - Resolution (opCode 1): the visible values through the index and type filters (responseCode 1); the
  *   identifier exists but no value passes → values not found (200); errors by the catalogue's Handle code
  *   (100 not found, 102 invalid handle, 301 not homed here, 3 store unavailable, …).
- * - Get site info (opCode 2): this node's HS_SITE record.
+ * - Get site info (opCode 2): this node's HS_SITE record (node.site: the listeners serve bound), its serial
+ *   number in the response header.
  * - Any other opCode, and compressed, encrypted or multi-packet requests: operation not supported (5).
  * - A request whose envelope is readable but whose message is not: protocol error (4). Anything shorter than
  *   an envelope is dropped unanswered.
@@ -153,7 +153,6 @@ export class RequestHandler {
       }
       case OpCode.GET_SITE_INFO: {
         decodeSiteInfoRequest(request.body);
-        if (this.options.siteInfo === undefined) throw new IdnodeError('OPERATION_NOT_SUPPORTED', 'this node has no site info to give');
         const site = await this.options.siteInfo.current();
         return { responseCode: ResponseCode.SUCCESS, body: Buffer.from(site.bytes.buffer, site.bytes.byteOffset, site.bytes.byteLength), serial: site.serialNumber };
       }

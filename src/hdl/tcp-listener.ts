@@ -23,7 +23,8 @@ export interface TcpOptions {
  */
 export class TcpListener {
   private readonly server: Server;
-  private readonly connections = new Set<Socket>();
+  /** Open connections, and whether each is answering a request now. */
+  private readonly connections = new Map<Socket, { busy: boolean }>();
   private closing = false;
 
   constructor(
@@ -52,26 +53,32 @@ export class TcpListener {
       socket.destroy();
       return;
     }
-    this.connections.add(socket);
+    const state = { busy: false };
+    this.connections.set(socket, state);
     socket.setNoDelay(true);
     socket.setTimeout(this.options.idleTimeoutMs, () => socket.destroy());
     socket.on('error', () => socket.destroy());
     socket.on('close', () => this.connections.delete(socket));
     const limit = this.options.maxRequestBytes;
     let pending: Buffer = Buffer.alloc(0);
-    let busy = false;
+    let ended = false;
+    /** Half-closes after the last answer and reads on (discarding) until the client closes its side. */
+    const finish = (last?: Buffer) => {
+      ended = true;
+      pending = Buffer.alloc(0);
+      if (last === undefined) socket.end();
+      else socket.end(last);
+      socket.resume();
+    };
 
     const next = async (): Promise<void> => {
-      busy = true;
+      state.busy = true;
       socket.pause();
       while (!socket.destroyed && pending.length >= ENVELOPE_SIZE) {
         const envelope = decodeEnvelope(pending, Number.MAX_SAFE_INTEGER);
         if (envelope.messageLength > limit) {
           // Answered (the envelope is readable), then closed: what follows cannot be skipped safely.
-          const refusal = await handler.answer(pending.subarray(0, ENVELOPE_SIZE), 'tcp');
-          if (refusal === undefined) socket.end();
-          else socket.end(refusal);
-          pending = Buffer.alloc(0);
+          finish(await handler.answer(pending.subarray(0, ENVELOPE_SIZE), 'tcp'));
           return;
         }
         const size = ENVELOPE_SIZE + envelope.messageLength;
@@ -82,17 +89,15 @@ export class TcpListener {
         if (socket.destroyed) return;
         if (answer !== undefined && !socket.write(answer)) await new Promise((resolve) => socket.once('drain', resolve));
       }
-      if (this.closing) {
-        socket.end();
-        return;
-      }
-      busy = false;
-      socket.resume();
+      state.busy = false;
+      if (this.closing) finish();
+      else socket.resume();
     };
 
     socket.on('data', (chunk: Buffer) => {
+      if (ended) return;
       pending = pending.length === 0 ? chunk : Buffer.concat([pending, chunk]);
-      if (!busy) void next();
+      if (!state.busy) void next();
     });
   }
 
@@ -100,7 +105,8 @@ export class TcpListener {
   async close(): Promise<void> {
     this.closing = true;
     const closed = new Promise<void>((resolve) => this.server.close(() => resolve()));
-    for (const socket of this.connections) socket.end();
+    // A busy connection ends itself once its answer is written (see next()).
+    for (const [socket, state] of this.connections) if (!state.busy) socket.destroy();
     await closed;
   }
 }

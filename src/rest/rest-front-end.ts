@@ -7,13 +7,18 @@ import { buildRestServer, type RestOptions } from './server.js';
 /** The REST front end as a list member ("http"): built and bound on listen(), resolving with its base URL. */
 export function restFrontEnd(node: IdNode, options: RestOptions & { readonly host: string; readonly port: number }): FrontEnd {
   let app: FastifyInstance | undefined;
+  let port = 0;
   return {
     name: 'http',
     async listen() {
       app = await buildRestServer(node, options);
       await app.listen({ host: options.host, port: options.port });
-      return listeningUrl(app.server.address(), options.tls !== undefined);
+      const url = listeningUrl(app.server.address(), options.tls !== undefined);
+      port = Number(new URL(url).port);
+      return url;
     },
+    // The REST API takes writes and resolutions: HANDLE.NET's HTTP(S) interface, both admin and query.
+    describe: () => ({ interfaces: [{ type: 'admin-and-query', protocol: options.tls === undefined ? 'http' : 'https', port }] }),
     close: async () => {
       await app?.close();
     },

@@ -2,6 +2,7 @@ import { Metadata, type ServiceError } from '@grpc/grpc-js';
 import { authMetadata, type IdnodeClients } from '../helpers/grpc-client.js';
 import type { BothNode } from '../helpers/grpc-node.js';
 import { send, type Json } from '../helpers/http.js';
+import { readAnswer, resolutionRequest, udpExchange, tcpExchange } from '../helpers/hdl-client.js';
 import { basic } from '../helpers/rest-node.js';
 
 /** Credentials of a scenario actor; undefined: anonymous. */
@@ -36,15 +37,16 @@ export interface Outcome {
 }
 
 export interface Driver {
-  readonly protocol: 'rest' | 'grpc';
-  create(who: Who, handle: string, values: ScenarioValue[]): Promise<Outcome>;
-  update(who: Who, handle: string, values: ScenarioValue[], indexes?: number[]): Promise<Outcome>;
-  remove(who: Who, handle: string): Promise<Outcome>;
+  readonly protocol: 'rest' | 'grpc' | 'hdl';
   resolve(who: Who, handle: string, filters?: { indexes?: number[]; types?: string[] }): Promise<Outcome>;
-  batch(who: Who, items: { handle: string; values: ScenarioValue[] }[]): Promise<Outcome>;
+  // The operations below are offered by some front ends only; a driver leaves out those its front end lacks
+  // (the Handle protocol front end resolves only).
+  create?(who: Who, handle: string, values: ScenarioValue[]): Promise<Outcome>;
+  update?(who: Who, handle: string, values: ScenarioValue[], indexes?: number[]): Promise<Outcome>;
+  remove?(who: Who, handle: string): Promise<Outcome>;
+  batch?(who: Who, items: { handle: string; values: ScenarioValue[] }[]): Promise<Outcome>;
   /** The streaming import (REST NDJSON, gRPC BulkRegister). */
-  stream(who: Who, items: { handle: string; values: ScenarioValue[] }[]): Promise<Outcome>;
-  // The operations below are offered by some front ends only; a driver leaves out those its front end lacks.
+  stream?(who: Who, items: { handle: string; values: ScenarioValue[] }[]): Promise<Outcome>;
   /** One lookup over the pipelined resolution stream. */
   resolveStream?(who: Who, handle: string): Promise<Outcome>;
   listHandles?(who: Who, prefix: string): Promise<Outcome>;
@@ -67,10 +69,13 @@ export interface Driver {
   dashboard?(who: Who, year: number): Promise<Outcome>;
 }
 
+/** A driver of a front end that writes too (REST, gRPC). */
+export type WritingDriver = Driver & Required<Pick<Driver, 'create' | 'update' | 'remove' | 'batch' | 'stream'>>;
+
 /** The operations a driver may lack (see Driver). */
 export type OptionalOperation = { [K in keyof Driver]-?: undefined extends Driver[K] ? K : never }[keyof Driver];
 
-export function restDriver(node: BothNode): Driver {
+export function restDriver(node: BothNode): WritingDriver {
   const headers = (who: Who): Record<string, string> => (who ? { authorization: basic(who.id, who.secret) } : {});
   const path = (handle: string) => `${node.url}/api/handles/${handle.split('/').map(encodeURIComponent).join('/')}`;
   const failure = (body: Json): Outcome => ({ ok: false, code: body.code, responseCode: body.responseCode });
@@ -144,7 +149,7 @@ export function restDriver(node: BothNode): Driver {
   };
 }
 
-export function grpcDriver(node: BothNode): Driver {
+export function grpcDriver(node: BothNode): WritingDriver {
   const clients: IdnodeClients = node.clients;
   const metadata = (who: Who) => (who ? authMetadata(who.id, who.secret) : new Metadata());
   const call = async (client: 'registry' | 'resolver' | 'metering', method: string, who: Who, request: object) => clients.unary(clients[client], method, request, metadata(who));
@@ -211,6 +216,35 @@ export function grpcDriver(node: BothNode): Driver {
       return { ok: true, results: outcome.value.failures.map(grpcResult), summary: counts(outcome.value) };
     },
   };
+}
+
+/**
+ * The Handle protocol (resolution only), over UDP, falling back to TCP when the answer comes back truncated.
+ * A caller with credentials signs nothing the node could check, so the request carries a credential section
+ * naming the identity: the node parses it and answers as to anyone (docs: README, "Handle protocol").
+ */
+export function hdlDriver(node: BothNode): Driver {
+  return {
+    protocol: 'hdl',
+    async resolve(who, handle, filters = {}) {
+      const credential = who
+        ? { version: 0, reserved: 0, options: 0, signerHandle: who.id.slice(who.id.indexOf(':') + 1), signerIndex: Number(who.id.slice(0, who.id.indexOf(':'))), type: 'HS_SIGNED', signedInfo: Buffer.from(who.secret) }
+        : undefined;
+      const bytes = resolutionRequest(handle, filters, credential ? { credential } : {});
+      let answer = readAnswer(await udpExchange(node.hdlPort, bytes));
+      if (answer.truncated) answer = readAnswer(await tcpExchange(node.hdlPort, bytes));
+      if (answer.responseCode === 1 || answer.responseCode === 200) {
+        return { ok: true, handle, responseCode: answer.responseCode, values: (answer.values ?? []).map(hdlValue), wireStatus: answer.responseCode };
+      }
+      // An error answer's message starts with the catalogue code ("NOT_HOMED: …").
+      return { ok: false, code: answer.error!.slice(0, answer.error!.indexOf(':')), responseCode: answer.responseCode, wireStatus: answer.responseCode };
+    },
+  };
+}
+
+function hdlValue(value: NonNullable<ReturnType<typeof readAnswer>['values']>[number]): NonNullable<Outcome['values']>[number] {
+  const data = value.data.format === 'admin' ? JSON.stringify(value.data.value) : value.data.value;
+  return { index: value.index, type: value.type, format: value.data.format, value: data, ttl: value.ttl, permissions: value.permissions };
 }
 
 function valueMessage(value: ScenarioValue): Json {

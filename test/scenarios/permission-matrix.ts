@@ -74,11 +74,13 @@ export interface MatrixOperation {
   /** How each front end offers it, for the table (none: not offered). */
   readonly rest?: string;
   readonly grpc?: string;
+  /** The Handle binary protocol. */
+  readonly hdl?: string;
   readonly cli?: string;
   /** The driver method that performs it; a front end whose driver lacks it does not offer it. */
   readonly driverMethod?: OptionalOperation | 'resolve' | 'create' | 'update' | 'remove' | 'batch' | 'stream';
   /** Performs it; `undefined` when the driver lacks the method. */
-  run?(driver: Driver, who: Who, target: Target): Promise<Outcome> | undefined;
+  run?(driver: Driver, who: Who, target: Target): Promise<Outcome | undefined> | undefined;
   /** Makes the cell's target before the store is looked at. */
   prepare?(setup: Setup, target: Target): Promise<void>;
   /** Operations not by prefix act on a fresh prefix: below the node prefix unless this says otherwise. */
@@ -108,14 +110,14 @@ function firstItem(outcome: Outcome): Outcome {
 }
 
 export const OPERATIONS: readonly MatrixOperation[] = [
-  { name: 'resolve an identifier', rule: 'resolve', byPrefix: true, rest: 'GET /api/handles/{handle}', grpc: 'Resolver.Resolve', driverMethod: 'resolve', prepare: seeded, run: (d, who, t) => d.resolve(who, t.handle) },
+  { name: 'resolve an identifier', rule: 'resolve', byPrefix: true, rest: 'GET /api/handles/{handle}', grpc: 'Resolver.Resolve', hdl: 'resolution (opCode 1), UDP and TCP', driverMethod: 'resolve', prepare: seeded, run: (d, who, t) => d.resolve(who, t.handle) },
   { name: 'resolve over a stream', rule: 'resolve', byPrefix: true, grpc: 'Resolver.ResolveStream', driverMethod: 'resolveStream', prepare: seeded, run: (d, who, t) => d.resolveStream?.(who, t.handle) },
-  { name: 'create an identifier', rule: 'owner', byPrefix: true, rest: 'PUT /api/handles/{handle}?overwrite=false', grpc: 'Registry.Create', driverMethod: 'create', changes: true, run: (d, who, t) => d.create(who, t.handle, URL_VALUE) },
-  { name: 'change an identifier', rule: 'owner', byPrefix: true, rest: 'PUT /api/handles/{handle}', grpc: 'Registry.Update', driverMethod: 'update', changes: true, prepare: seeded, run: (d, who, t) => d.update(who, t.handle, [{ ...URL_VALUE[0]!, data: 'https://example.org/changed' }]) },
-  { name: 'delete an identifier', rule: 'owner', byPrefix: true, rest: 'DELETE /api/handles/{handle}', grpc: 'Registry.Delete', driverMethod: 'remove', changes: true, prepare: seeded, run: (d, who, t) => d.remove(who, t.handle) },
+  { name: 'create an identifier', rule: 'owner', byPrefix: true, rest: 'PUT /api/handles/{handle}?overwrite=false', grpc: 'Registry.Create', driverMethod: 'create', changes: true, run: (d, who, t) => d.create?.(who, t.handle, URL_VALUE) },
+  { name: 'change an identifier', rule: 'owner', byPrefix: true, rest: 'PUT /api/handles/{handle}', grpc: 'Registry.Update', driverMethod: 'update', changes: true, prepare: seeded, run: (d, who, t) => d.update?.(who, t.handle, [{ ...URL_VALUE[0]!, data: 'https://example.org/changed' }]) },
+  { name: 'delete an identifier', rule: 'owner', byPrefix: true, rest: 'DELETE /api/handles/{handle}', grpc: 'Registry.Delete', driverMethod: 'remove', changes: true, prepare: seeded, run: (d, who, t) => d.remove?.(who, t.handle) },
   { name: 'list identifiers under a prefix', rule: 'owner', byPrefix: true, rest: 'GET /api/handles?prefix={prefix}', driverMethod: 'listHandles', prepare: seeded, run: (d, who, t) => d.listHandles?.(who, t.prefix) },
-  { name: 'register a batch', rule: 'bulk', byPrefix: true, rest: 'POST /api/v1/handles/batch', grpc: 'Registry.RegisterBatch', driverMethod: 'batch', changes: true, run: async (d, who, t) => firstItem(await d.batch(who, ITEM(t))) },
-  { name: 'import a stream', rule: 'bulk', byPrefix: true, rest: 'POST /api/v1/import', grpc: 'Registry.BulkRegister', cli: 'idnode import (over REST, with the credential given)', driverMethod: 'stream', changes: true, run: async (d, who, t) => firstItem(await d.stream(who, ITEM(t))) },
+  { name: 'register a batch', rule: 'bulk', byPrefix: true, rest: 'POST /api/v1/handles/batch', grpc: 'Registry.RegisterBatch', driverMethod: 'batch', changes: true, run: async (d, who, t) => (d.batch === undefined ? undefined : firstItem(await d.batch(who, ITEM(t)))) },
+  { name: 'import a stream', rule: 'bulk', byPrefix: true, rest: 'POST /api/v1/import', grpc: 'Registry.BulkRegister', cli: 'idnode import (over REST, with the credential given)', driverMethod: 'stream', changes: true, run: async (d, who, t) => (d.stream === undefined ? undefined : firstItem(await d.stream(who, ITEM(t)))) },
   { name: 'list homed prefixes', rule: 'public', byPrefix: false, rest: 'GET /api/prefixes', driverMethod: 'listPrefixes', run: (d, who) => d.listPrefixes?.(who) },
   { name: 'home a prefix', rule: 'operator', byPrefix: false, rest: 'POST /api/prefixes/{prefix}, POST /api/prefixes', driverMethod: 'homePrefix', changes: true, freshPrefix: (cell) => `77.${cell}`, run: (d, who, t) => d.homePrefix?.(who, t.prefix) },
   { name: 'unhome a prefix', rule: 'operator', byPrefix: false, rest: 'DELETE /api/prefixes/{prefix}', driverMethod: 'unhomePrefix', changes: true, freshPrefix: (cell) => `77.${cell}`, prepare: (s, t) => s.home(t.prefix), run: (d, who, t) => d.unhomePrefix?.(who, t.prefix) },
@@ -149,14 +151,14 @@ const ANSWER_TEXT: Record<Answer, string> = {
 /** The Markdown table of docs/permissions.md: a row per operation (per target prefix where that matters). */
 export function renderTable(): string {
   const lines = [
-    '| Operation | REST | gRPC | CLI | Target prefix | anonymous | enterprise | auditor | operator |',
-    '|---|---|---|---|---|---|---|---|---|',
+    '| Operation | REST | gRPC | Handle protocol | CLI | Target prefix | anonymous | enterprise | auditor | operator |',
+    '|---|---|---|---|---|---|---|---|---|---|',
   ];
   for (const operation of OPERATIONS) {
     const relations: readonly (Relation | undefined)[] = operation.byPrefix ? RELATIONS : [undefined];
     for (const relation of relations) {
       const answers = ROLES.map((role) => ANSWER_TEXT[answer(operation.rule, role, relation)]);
-      const where = [operation.rest, operation.grpc, operation.cli].map((text) => (text === undefined ? '—' : `\`${text}\``));
+      const where = [operation.rest, operation.grpc, operation.hdl, operation.cli].map((text) => (text === undefined ? '—' : `\`${text}\``));
       lines.push(`| ${operation.name} | ${where.join(' | ')} | ${relation === undefined ? 'any' : RELATION_TEXT[relation]} | ${answers.join(' | ')} |`);
     }
   }

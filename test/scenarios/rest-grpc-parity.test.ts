@@ -1,6 +1,6 @@
 import t from 'tap';
 import { startBothNode, type BothNode } from '../helpers/grpc-node.js';
-import { grpcDriver, restDriver, type Driver, type Outcome, type Who } from './drivers.js';
+import { grpcDriver, restDriver, type Outcome, type Who, type WritingDriver } from './drivers.js';
 import { LOCAL_OPERATOR } from '../../src/core/auth/principal.js';
 
 const DEMO = '88.999.DEMO';
@@ -18,7 +18,7 @@ interface Actors {
 
 interface Step {
   readonly name: string;
-  run(driver: Driver, actors: Actors): Promise<Outcome>;
+  run(driver: WritingDriver, actors: Actors): Promise<Outcome>;
   /** What both front ends must answer (matched as a pattern); beyond it, their answers must be identical. */
   readonly expect: Partial<Outcome> | Record<string, unknown>;
 }

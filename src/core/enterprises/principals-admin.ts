@@ -38,6 +38,8 @@ export class PrincipalsAdmin {
     private readonly homing: HomedPrefixes,
     private readonly clock: Clock,
     private readonly random: Random,
+    /** Told each enterprise prefix allocated or revoked (its prefix handle 0.NA/<prefix> changed). */
+    private readonly onEnterpriseChanged: (prefix: string) => void = () => {},
   ) {}
 
   /**
@@ -55,6 +57,7 @@ export class PrincipalsAdmin {
     const id = enterpriseIdentity(prefix);
     const issued = await this.insert({ id, role: 'enterprise', prefix, name });
     if (!issued) throw new IdnodeError('ENTERPRISE_PREFIX_TAKEN', `prefix ${prefix} is already allocated to an enterprise`);
+    this.onEnterpriseChanged(prefix);
     return { ...issued, prefix };
   }
 
@@ -67,7 +70,10 @@ export class PrincipalsAdmin {
   async revokeEnterprise(principal: Principal, prefixInput: string): Promise<PrincipalSummary> {
     assertOperator(principal, 'revoking an enterprise');
     const record = await this.enterprise(prefixInput);
-    if (record.revokedAtMs === undefined) await this.store.revokePrincipal(record.id, this.clock.now());
+    if (record.revokedAtMs === undefined) {
+      await this.store.revokePrincipal(record.id, this.clock.now());
+      this.onEnterpriseChanged(record.prefix!);
+    }
     return summarise((await this.store.getPrincipal(record.id))!);
   }
 

@@ -82,6 +82,11 @@ export const CATALOGUE = {
   ENTERPRISE_PREFIX_TAKEN: { summary: 'The enterprise prefix is already allocated.', class: 'client', handleCode: 101 },
   PRINCIPAL_REVOKED: { summary: 'The credential was revoked; it cannot be rotated.', class: 'client', handleCode: 400 },
   ENTERPRISE_NOT_FOUND: { summary: 'No enterprise holds that prefix.', class: 'client', handleCode: 100 },
+  PREFIX_HANDLE_DERIVED: {
+    summary: 'A prefix handle 0.NA/<prefix> is derived from the homed prefixes and the site info, never stored: it cannot be written.',
+    class: 'client',
+    handleCode: 401,
+  },
 
   // Authentication and authorisation.
   AUTHENTICATION_REQUIRED: { summary: 'The operation needs credentials.', class: 'client', handleCode: 402 },
@@ -104,6 +109,9 @@ export const CATALOGUE = {
     class: 'client',
     handleCode: 4,
   },
+
+  // The Handle protocol's site information (RFC 3651 §3.2.2).
+  SITE_INFO_MALFORMED: badRequest('Site information (HS_SITE data) is truncated, has trailing bytes, or a field out of its range.'),
 } as const satisfies Record<string, CatalogueEntry>;
 
 export type ErrorCode = keyof typeof CATALOGUE;

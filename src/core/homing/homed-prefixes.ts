@@ -14,6 +14,7 @@ import type { HomedPrefix, HomingStore } from '../store/store.js';
 export class HomedPrefixes {
   private prefixes: HomedPrefix[] = [];
   private readonly unhomedListeners: ((prefix: string) => void)[] = [];
+  private readonly homedListeners: ((prefix: string) => void)[] = [];
 
   private constructor(
     private readonly store: HomingStore,
@@ -58,6 +59,11 @@ export class HomedPrefixes {
     this.unhomedListeners.push(listener);
   }
 
+  /** Calls `listener` with each prefix homed at run time from now on, once the store holds it. */
+  onHomed(listener: (prefix: string) => void): void {
+    this.homedListeners.push(listener);
+  }
+
   /**
    * Homes `input` at run time, for the operator; listing the homed prefixes (list) is public. Throws
    * AUTHENTICATION_REQUIRED / PERMISSION_DENIED (anyone but the operator), then REQUEST_INVALID when `input`
@@ -71,6 +77,7 @@ export class HomedPrefixes {
     const added = await this.store.addHomedPrefix({ prefix, source: 'api', createdAtMs: this.clock.now() });
     if (!added) throw new IdnodeError('PREFIX_ALREADY_HOMED', `prefix ${prefix} is already homed on this node`);
     this.prefixes = await this.store.listHomedPrefixes();
+    for (const listener of this.homedListeners) listener(prefix);
     return prefix;
   }
 

@@ -1,3 +1,4 @@
+import { assertNotPrefixHandle } from '../resolver/stages/prefix-handle-route.js';
 import { assertCanList, assertCanWrite } from '../auth/access.js';
 import { principalId, type Principal } from '../auth/principal.js';
 import type { ResolutionCache } from '../cache/resolution-cache.js';
@@ -159,10 +160,12 @@ export class Registry {
   /**
    * Syntax and homing come before the caller: an identifier this node does not serve is NOT_HOMED for every
    * caller (as on the read path), and which prefixes are homed is public anyway (GET /api/prefixes).
-   * Throws IDENTIFIER_*, PREFIX_*, NOT_HOMED, then AUTHENTICATION_REQUIRED or PERMISSION_DENIED.
+   * Throws IDENTIFIER_*, PREFIX_*, PREFIX_HANDLE_DERIVED (0.NA/…, derived, never stored), NOT_HOMED, then
+   * AUTHENTICATION_REQUIRED or PERMISSION_DENIED.
    */
   private authorised(principal: Principal, raw: string): { handle: string; prefix: string } {
     const { handle, prefix } = parseIdentifier(raw);
+    assertNotPrefixHandle(prefix, handle);
     this.homing.assertHomed(prefix, handle);
     assertCanWrite(principal, prefix, handle);
     return { handle, prefix };

@@ -4,6 +4,7 @@ import type { CachedAnswer } from '../cache/resolution-cache.js';
 import { parseIdentifier } from '../identifier/identifier.js';
 import type { HandleValue } from '../values/handle-value.js';
 import type { Lookup, ResolveContext } from './pipeline.js';
+import { canonicalPrefixHandle } from './stages/prefix-handle-route.js';
 
 export interface ResolveQuery {
   /** As received; parsed and normalised here. */
@@ -43,7 +44,7 @@ export class Resolver {
    * NOT_HOMED when no source serves the prefix, STORE_UNAVAILABLE when the store fails.
    */
   async resolve(query: ResolveQuery): Promise<Resolution> {
-    const { handle, prefix } = parseIdentifier(query.handle);
+    const { handle, prefix } = canonicalPrefixHandle(parseIdentifier(query.handle));
     const lookup = await this.pipeline({ handle, prefix, protocol: query.protocol });
     const answer = lookup.answer;
     if (!answer.record) return { status: 'not-found', handle, values: [], answer, publicView: false };
