@@ -34,7 +34,7 @@ import { createBenchEnterprise, seedIdentifiers } from './lib/seed.js';
 import { startBareHttp, type BenchEnv } from './lib/servers.js';
 import { renderSummary } from './lib/summary.js';
 import { seededHandle } from './lib/workload.js';
-import { notYetBenchmarked, SCENARIOS } from './scenarios/index.js';
+import { SCENARIOS } from './scenarios/index.js';
 import { runPolicyYear } from './scenarios/policy-year.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -78,14 +78,14 @@ async function main(): Promise<void> {
   const env: BenchEnv = { root, workDir, pinning, profileDir };
   try {
     const references = new Map(
-      ['bare-http-server', 'raw-sqlite-insert', 'bare-grpc-server'].map((name) => [name, compileReference(root, join(root, 'bench/references', `${name}.ts`), join(resultsDir, '.references'))]),
+      ['bare-http-server', 'raw-sqlite-insert', 'bare-grpc-server', 'bare-hdl-server'].map((name) => [name, compileReference(root, join(root, 'bench/references', `${name}.ts`), join(resultsDir, '.references'))]),
     );
     const seeded = await seed(join(workDir, 'data'), settings.population);
     log(`reference: loading ${seeded.count.toLocaleString('en-US')} answers into the bare node:http server's Map`);
     const bareHttp = await startBareHttp(env, { script: references.get('bare-http-server')!, answersFrom: seeded.sqliteFile, writesTo: join(workDir, 'bare-writes.sqlite') });
 
     const results: ScenarioResult[] = [];
-    const notRun = notYetBenchmarked(root);
+    const notRun: { name: string; reason: string }[] = [];
     const context: BenchContext = { ...env, mode, settings, seeded, bareHttp, references, results, log };
     for (const scenario of SCENARIOS) {
       if (only && !only.includes(scenario.name)) continue;

@@ -1,6 +1,7 @@
 import type { ChildProcess } from 'node:child_process';
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { createInterface, type Interface } from 'node:readline';
+import { createInterface } from 'node:readline';
 import { IdnodeError } from '../../src/core/errors/catalogue.js';
 import type { Pinning } from './pinning.js';
 import { spawnTracked, stopChild, waitForReadyFile } from './processes.js';
@@ -21,6 +22,8 @@ export interface RunningServer {
   readonly url: string;
   /** host:port of the gRPC listener, when the server has one. */
   readonly grpc?: string;
+  /** host:port of the Handle protocol listeners (UDP and TCP), when the server has them. */
+  readonly hdl?: string;
   readonly logFile: string;
   /** Graceful stop (SIGTERM; idnode flushes metering); resolves with the exit code. */
   stop(): Promise<number | null>;
@@ -85,8 +88,16 @@ export async function startBareHttp(env: BenchEnv, options: BareHttpOptions): Pr
 
 async function running(name: string, child: ChildProcess, readyFile: string, logFile: string, timeoutMs: number): Promise<RunningServer> {
   try {
-    const ready = await waitForReadyFile<{ http?: string; grpc?: string }>(readyFile, child, timeoutMs, logFile);
-    return { name, pid: child.pid!, url: ready.http ?? '', ...(ready.grpc === undefined ? {} : { grpc: ready.grpc }), logFile, stop: () => stopChild(child) };
+    const ready = await waitForReadyFile<{ http?: string; grpc?: string; hdl?: string }>(readyFile, child, timeoutMs, logFile);
+    return {
+      name,
+      pid: child.pid!,
+      url: ready.http ?? '',
+      ...(ready.grpc === undefined ? {} : { grpc: ready.grpc }),
+      ...(ready.hdl === undefined ? {} : { hdl: ready.hdl }),
+      logFile,
+      stop: () => stopChild(child),
+    };
   } catch (error) {
     await stopChild(child, 2_000);
     throw error;
@@ -100,6 +111,20 @@ export async function startBareGrpc(env: BenchEnv, script: string, answersFrom: 
   const logFile = join(env.workDir, `${name}.log`);
   const child = spawnTracked(process.execPath, [script, '--answers-from', answersFrom, '--ready-file', readyFile], { pinning: env.pinning, logFile, env: cleanEnv({}) });
   return running(name, child, readyFile, logFile, 300_000);
+}
+
+/**
+ * The bare Handle-protocol reference (bench/references/bare-hdl-server.ts) on UDP and TCP, pinned like idnode,
+ * answering every request with `answer` (the bytes idnode gave, its request id replaced by the request's).
+ */
+export async function startBareHdl(env: BenchEnv, script: string, answer: Buffer): Promise<RunningServer> {
+  const name = 'bare-hdl';
+  const readyFile = join(env.workDir, `${name}.ready.json`);
+  const logFile = join(env.workDir, `${name}.log`);
+  // Started once per Handle-protocol scenario: an earlier one's ready file would announce a stopped server.
+  rmSync(readyFile, { force: true });
+  const child = spawnTracked(process.execPath, [script, '--answer', answer.toString('hex'), '--ready-file', readyFile], { pinning: env.pinning, logFile, env: cleanEnv({}) });
+  return running(name, child, readyFile, logFile, 60_000);
 }
 
 export interface RawInsertRun {
@@ -123,8 +148,7 @@ export async function startRawSqlite(env: BenchEnv, script: string, file: string
     env: cleanEnv({}),
     pipeStdout: true,
   });
-  const lines = createInterface({ input: child.stdout! });
-  const nextLine = lineReader(lines, child, logFile);
+  const nextLine = lineReader(child, `the raw SQLite reference; see ${logFile}`);
   try {
     if ((await nextLine()) !== 'ready') throw new IdnodeError('INTERNAL_ERROR', `the raw SQLite reference did not start; see ${logFile}`);
   } catch (error) {
@@ -144,8 +168,9 @@ export async function startRawSqlite(env: BenchEnv, script: string, file: string
   };
 }
 
-/** Reads the child's stdout line by line; rejects when the child exits with no line pending. */
-function lineReader(lines: Interface, child: ChildProcess, logFile: string): () => Promise<string> {
+/** Reads the child's stdout line by line; rejects, naming `what`, when the child exits with a line awaited. */
+export function lineReader(child: ChildProcess, what: string): () => Promise<string> {
+  const lines = createInterface({ input: child.stdout! });
   const queue: string[] = [];
   let waiting: { resolve: (line: string) => void; reject: (error: Error) => void } | undefined;
   lines.on('line', (line) => {
@@ -155,7 +180,7 @@ function lineReader(lines: Interface, child: ChildProcess, logFile: string): () 
     } else queue.push(line);
   });
   child.once('exit', (code) => {
-    waiting?.reject(new IdnodeError('INTERNAL_ERROR', `the raw SQLite reference exited (${code}); see ${logFile}`));
+    waiting?.reject(new IdnodeError('INTERNAL_ERROR', `${what} exited (${code})`));
     waiting = undefined;
   });
   return () =>

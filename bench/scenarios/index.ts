@@ -1,7 +1,6 @@
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
 import type { Scenario } from '../lib/scenario.js';
 import { grpcResolve } from './grpc-resolve.js';
+import { hdlResolveTcp, hdlResolveUdp } from './hdl-resolve.js';
 import { postgresUniform } from './postgres-uniform.js';
 import { restBatch } from './rest-batch.js';
 import { restImportNdjson } from './rest-import-ndjson.js';
@@ -23,22 +22,7 @@ export const SCENARIOS: readonly Scenario[] = [
   restImportNdjson,
   restReadWriteMix,
   grpcResolve,
+  hdlResolveUdp,
+  hdlResolveTcp,
   postgresUniform,
 ];
-
-/**
- * Scenarios the issue asks for that cannot be measured through the product yet: listed in the results as
- * not benchmarked, with what is missing, rather than measured against something else.
- */
-export function notYetBenchmarked(root: string): { name: string; reason: string }[] {
-  const notRun: { name: string; reason: string }[] = [];
-  const handleProtocol = ['src/handle-protocol', 'src/hdl', 'src/handle'].find((dir) => existsSync(join(root, dir)));
-  notRun.push({
-    name: 'handle-protocol-resolve',
-    reason:
-      handleProtocol === undefined
-        ? 'the Handle binary protocol front end does not exist yet (no src/handle-protocol, src/hdl or src/handle)'
-        : `${handleProtocol} exists, but its scenario (and a bare UDP/TCP reference) is not written yet`,
-  });
-  return notRun;
-}

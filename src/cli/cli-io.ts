@@ -21,3 +21,14 @@ export const processIo: CliIo = {
 export const EXIT_OK = 0;
 export const EXIT_FAILURE = 1;
 export const EXIT_CONFIG = 2;
+
+/**
+ * Thrown by a command that has already printed why it failed (in its own format, e.g. a remote node's Handle
+ * response code): runCli prints nothing more and returns `exitCode`.
+ */
+export class CommandFailed extends Error {
+  constructor(readonly exitCode: number) {
+    super(`the command failed (exit code ${exitCode}); it printed why`);
+    this.name = 'CommandFailed';
+  }
+}

@@ -1,11 +1,12 @@
 import { Command, CommanderError } from 'commander';
 import { isIdnodeError } from '../core/errors/catalogue.js';
-import { EXIT_CONFIG, EXIT_FAILURE, EXIT_OK, type CliIo } from './cli-io.js';
+import { CommandFailed, EXIT_CONFIG, EXIT_FAILURE, EXIT_OK, type CliIo } from './cli-io.js';
 import { auditorCommand } from './commands/auditor.js';
 import { enterpriseCommand } from './commands/enterprise.js';
 import { keyCommand } from './commands/key.js';
 import { ledgerCommand } from './commands/ledger.js';
 import { reportCommand } from './commands/report.js';
+import { resolveCommand } from './commands/resolve.js';
 import { importCommand } from './commands/import.js';
 import { operatorCommand } from './commands/operator.js';
 import { serveCommand } from './commands/serve.js';
@@ -15,7 +16,7 @@ export function buildProgram(io: CliIo): Command {
   const program = new Command('idnode')
     .description('idnode: a secondary identifier-resolution node (Handle-compatible)')
     .version(VERSION);
-  for (const command of [serveCommand(io), enterpriseCommand(io), operatorCommand(io), auditorCommand(io), importCommand(io), reportCommand(io), ledgerCommand(io), keyCommand(io)]) {
+  for (const command of [serveCommand(io), enterpriseCommand(io), operatorCommand(io), auditorCommand(io), importCommand(io), reportCommand(io), ledgerCommand(io), keyCommand(io), resolveCommand(io)]) {
     program.addCommand(command);
   }
   // Set on every command (addCommand does not propagate them): errors come back as exceptions, output goes through io.
@@ -31,7 +32,8 @@ export function buildProgram(io: CliIo): Command {
 /**
  * Runs one command line (without the node and script arguments) and resolves with the exit code:
  * 0 success; 1 an IdnodeError from the core (printed `error: CODE: message`) or an unexpected failure;
- * 2 a usage error or an invalid configuration (every problem printed, one per line). `idnode serve` does
+ * 2 a usage error or an invalid configuration (every problem printed, one per line); a command that printed its
+ * own failure (CommandFailed) sets the code itself. `idnode serve` does
  * not resolve: it ends the process through io.exit when it stops.
  */
 export async function runCli(args: readonly string[], io: CliIo): Promise<number> {
@@ -40,6 +42,7 @@ export async function runCli(args: readonly string[], io: CliIo): Promise<number
     await program.parseAsync([...args], { from: 'user' });
     return EXIT_OK;
   } catch (error) {
+    if (error instanceof CommandFailed) return error.exitCode;
     if (error instanceof CommanderError) return error.exitCode === 0 ? EXIT_OK : EXIT_CONFIG;
     if (isIdnodeError(error) && error.code === 'CONFIG_INVALID') {
       io.stderr(error.message.startsWith('invalid configuration:') ? `${error.message}\n` : `error: ${error.code}: ${error.message}\n`);

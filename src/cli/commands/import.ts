@@ -7,6 +7,7 @@ import { processIo, type CliIo } from '../cli-io.js';
 import { formatOf, type SourceFormat } from '../import/import-source.js';
 import { group } from '../import/progress.js';
 import { runImport, type ImportSummary } from '../import/run-import.js';
+import { integerIn } from './arguments.js';
 import { basicUser } from './output.js';
 
 /**
@@ -89,10 +90,3 @@ function parseFormat(value: string): SourceFormat {
   throw new InvalidArgumentError(`must be ndjson or csv, got ${JSON.stringify(value)}`);
 }
 
-function integerIn(min: number, max: number): (value: string) => number {
-  return (value) => {
-    const n = Number(value);
-    if (!/^[0-9]+$/.test(value) || n < min || n > max) throw new InvalidArgumentError(`must be an integer from ${min} to ${max}, got ${JSON.stringify(value)}`);
-    return n;
-  };
-}

@@ -96,7 +96,7 @@ export const CATALOGUE = {
   PERMISSION_DENIED: { summary: "The caller has no right to do that under this prefix.", class: 'client', handleCode: 401 },
 
   // The node itself.
-  NODE_UNREACHABLE: { summary: 'A client command (idnode import) could not reach the node: connection refused, timed out, or 502/503/504.', class: 'retry-later', handleCode: 3 },
+  NODE_UNREACHABLE: { summary: "A client command (idnode import, idnode resolve) could not reach the node: connection refused, timed out, 502/503/504, or an answer that is not the node's protocol.", class: 'retry-later', handleCode: 3 },
   STORE_UNAVAILABLE: { summary: 'The store could not be reached; retry later.', class: 'retry-later', handleCode: 3 },
   INTERNAL_ERROR: { summary: 'An unexpected error; the request changed nothing it had not committed.', class: 'server', handleCode: 2 },
   CONFIG_INVALID: { summary: 'A configuration setting is invalid (start-up only).', class: 'server', handleCode: 2 },
