@@ -1,3 +1,4 @@
+import { prng } from '../helpers/prng.js';
 import t from 'tap';
 import { CATALOGUE, IdnodeError, type ErrorCode } from '../../src/core/errors/catalogue.js';
 import { HTTP_STATUS } from '../../src/rest/http-status.js';
@@ -10,15 +11,6 @@ import {
 } from '../../src/core/identifier/identifier.js';
 
 // Deterministic PRNG (mulberry32): the same seed generates the same cases on every run and machine.
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let x = Math.imul(a ^ (a >>> 15), a | 1);
-    x ^= x + Math.imul(x ^ (x >>> 7), x | 61);
-    return ((x ^ (x >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** The catalogue code parseIdentifier/normalisePrefix throws, 'OK' when it returns, 'NOT_IDNODE' for any other throw. */
 function codeOf(fn: () => unknown): ErrorCode | 'OK' | 'NOT_IDNODE' {

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { isDeepStrictEqual } from 'node:util';
+import { prng } from '../helpers/prng.js';
 import t from 'tap';
 import type { HandleValue } from '../../src/core/values/handle-value.js';
 import { validateValues, type ValidateValuesOptions } from '../../src/core/values/validate-values.js';
@@ -11,15 +12,6 @@ const fixtures = JSON.parse(
   readFileSync(new URL('../fixtures/handle-rest-examples.json', import.meta.url), 'utf8'),
 ) as { resolve_ok: { body: { values: WireValue[] } } };
 
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let x = Math.imul(a ^ (a >>> 15), a | 1);
-    x ^= x + Math.imul(x ^ (x >>> 7), x | 61);
-    return ((x ^ (x >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 t.test('the fixture resolve_ok values come out exactly as HANDLE.NET serves them', async (t) => {
   const served = fixtures.resolve_ok.body.values;

@@ -1,6 +1,7 @@
 import { createSocket } from 'node:dgram';
 import { connect, type Socket } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { prng } from '../helpers/prng.js';
 import t from 'tap';
 import { startBothNode } from '../helpers/grpc-node.js';
 import { readAnswer, resolutionRequest, tcpExchange, udpExchange } from '../helpers/hdl-client.js';
@@ -14,15 +15,6 @@ const PACKETS = 20_000;
 const TIME_LIMIT_MS = 4_000;
 const HANDLE = '88.999.DEMO/FUZZ';
 
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let x = Math.imul(a ^ (a >>> 15), a | 1);
-    x ^= x + Math.imul(x ^ (x >>> 7), x | 61);
-    return ((x ^ (x >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 t.test('random and mutated packets at both listeners', async (t) => {
   const node = await startBothNode({ dir: t.testdir() });
