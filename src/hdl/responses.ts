@@ -8,6 +8,7 @@ import {
   ENVELOPE_SIZE,
   HEADER_SIZE,
   OpFlag,
+  plainEnvelope,
   PROTOCOL_MAJOR_VERSION,
   PROTOCOL_MINOR_VERSION,
   requestDigestBytes,
@@ -62,18 +63,13 @@ export function encodeResponse(frame: ResponseFrame, responseCode: number, body:
   const wantsDigest = (header.opFlags & OpFlag.REQUEST_DIGEST) !== 0;
   const pieces = wantsDigest ? [requestDigest(frame), body] : [body];
   return encodeMessage({
-    envelope: {
-      majorVersion: PROTOCOL_MAJOR_VERSION,
-      minorVersion: PROTOCOL_MINOR_VERSION,
-      compressed: false,
-      encrypted: false,
+    envelope: plainEnvelope({
       truncated,
       suggestedMajorVersion: PROTOCOL_MAJOR_VERSION,
       suggestedMinorVersion: PROTOCOL_MINOR_VERSION,
       sessionId: envelope.sessionId,
       requestId: envelope.requestId,
-      sequenceNumber: 0,
-    },
+    }),
     header: {
       opCode: header.opCode,
       responseCode,

@@ -1,7 +1,8 @@
 import { randomInt } from 'node:crypto';
 import { IdnodeError, isIdnodeError } from '../../core/errors/catalogue.js';
 import { toWireValue } from '../../core/values/wire-value.js';
-import { OpCode, OpFlag, PROTOCOL_MAJOR_VERSION, PROTOCOL_MINOR_VERSION, ResponseCode } from '../codec/constants.js';
+import { OpCode, OpFlag, ResponseCode } from '../codec/constants.js';
+import { plainEnvelope } from '../codec/envelope.js';
 import { decodeErrorBody } from '../codec/error-body.js';
 import { decodeMessage, encodeMessage } from '../codec/message.js';
 import { decodeResolutionResponse, encodeResolutionRequest } from '../codec/resolution.js';
@@ -18,18 +19,7 @@ const REQUEST_FLAGS = OpFlag.RECURSIVE | OpFlag.CACHE_CERTIFY | OpFlag.PUBLIC_ON
 /** A resolution request (opCode 1), envelope included, with the given request id. */
 export function resolutionRequest(query: Pick<ResolveQuery, 'handle' | 'indexes' | 'types'>, requestId: number): Buffer {
   return encodeMessage({
-    envelope: {
-      majorVersion: PROTOCOL_MAJOR_VERSION,
-      minorVersion: PROTOCOL_MINOR_VERSION,
-      compressed: false,
-      encrypted: false,
-      truncated: false,
-      suggestedMajorVersion: 0,
-      suggestedMinorVersion: 0,
-      sessionId: 0,
-      requestId,
-      sequenceNumber: 0,
-    },
+    envelope: plainEnvelope({ truncated: false, suggestedMajorVersion: 0, suggestedMinorVersion: 0, sessionId: 0, requestId }),
     header: { opCode: OpCode.RESOLUTION, responseCode: ResponseCode.RESERVED, opFlags: REQUEST_FLAGS, siteInfoSerial: -1, recursionCount: 0, expiration: 0 },
     body: encodeResolutionRequest({ handle: query.handle, indexes: query.indexes, types: query.types }),
   });

@@ -1,5 +1,5 @@
 import { ByteReader } from './byte-reader.js';
-import { ENVELOPE_SIZE, EnvelopeFlag, MAX_MESSAGE_LENGTH } from './constants.js';
+import { ENVELOPE_SIZE, EnvelopeFlag, MAX_MESSAGE_LENGTH, PROTOCOL_MAJOR_VERSION, PROTOCOL_MINOR_VERSION } from './constants.js';
 import { ProtocolError } from './protocol-error.js';
 
 /**
@@ -75,4 +75,12 @@ export function decodeEnvelope(bytes: Buffer, maxMessageLength = MAX_MESSAGE_LEN
     sequenceNumber,
     messageLength,
   };
+}
+
+/**
+ * The envelope of a single-packet, uncompressed, unencrypted message of this protocol version (what idnode
+ * sends, as a client and as a server): only the fields that differ from message to message are given.
+ */
+export function plainEnvelope(fields: Pick<Envelope, 'requestId' | 'sessionId' | 'truncated' | 'suggestedMajorVersion' | 'suggestedMinorVersion'>): Omit<Envelope, 'messageLength'> {
+  return { majorVersion: PROTOCOL_MAJOR_VERSION, minorVersion: PROTOCOL_MINOR_VERSION, compressed: false, encrypted: false, sequenceNumber: 0, ...fields };
 }
