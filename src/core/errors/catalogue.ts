@@ -110,6 +110,13 @@ export const CATALOGUE = {
     handleCode: 4,
   },
 
+  // Metadata templates (docs/design.md §1) and SNMS login tokens (§4).
+  TEMPLATE_INVALID: badRequest('A metadata template is malformed (version, industry classification, or an item); the message names every problem.'),
+  TEMPLATE_NOT_FOUND: { summary: 'The prefix has no metadata template of that version.', class: 'client', handleCode: 100 },
+  TEMPLATE_ALREADY_EXISTS: { summary: 'The prefix already has a metadata template of that version.', class: 'client', handleCode: 101 },
+  TEMPLATE_VIOLATED: invalidValue("The values break the identifier's metadata template; the message names every item violated."),
+  TOKEN_INVALID: { summary: 'The bearer token is unknown, expired (24 h), or its credential was revoked or given a new secret; log in again.', class: 'client', handleCode: 402 },
+
   // The Handle protocol's site information (RFC 3651 §3.2.2).
   SITE_INFO_MALFORMED: badRequest('Site information (HS_SITE data) is truncated, has trailing bytes, or a field out of its range.'),
 } as const satisfies Record<string, CatalogueEntry>;
