@@ -3,7 +3,7 @@ import type { Principal } from '../auth/principal.js';
 import type { Clock } from '../clock/clock.js';
 import { IdnodeError } from '../errors/catalogue.js';
 import type { HomedPrefixes } from '../homing/homed-prefixes.js';
-import { normalisePrefix } from '../identifier/identifier.js';
+import { normalisePrefix, parseIdentifier } from '../identifier/identifier.js';
 import type { TemplateRecord, TemplateStore } from '../store/store.js';
 import { checkVersion, parseTemplate, type MetadataTemplate } from './template.js';
 
@@ -68,6 +68,30 @@ export class Templates {
     const version = checkVersion(versionInput);
     this.assertMayManage(principal, prefix, version);
     if (!(await this.store.deleteTemplate(prefix, version))) throw notFound(prefix, version);
+  }
+
+  /**
+   * The template a write of `handle` names by `version` (docs/design.md §1: the identifier's own prefix's
+   * template of that version), for Registry's PutRequest.template. undefined when no version is named (null,
+   * "" or absent), or when `handle` does not parse (the write then fails on the identifier, as any write).
+   * `seen` caches lookups across the items of one batch. Throws TEMPLATE_INVALID (version), TEMPLATE_NOT_FOUND.
+   */
+  async forWrite(handle: unknown, version: unknown, seen?: Map<string, Promise<MetadataTemplate>>): Promise<MetadataTemplate | undefined> {
+    if (version === undefined || version === null || version === '') return undefined;
+    let prefix: string;
+    try {
+      prefix = parseIdentifier(handle as string).prefix;
+    } catch {
+      return undefined;
+    }
+    const checked = checkVersion(version);
+    const key = `${prefix}\u0000${checked}`;
+    let found = seen?.get(key);
+    if (found === undefined) {
+      found = this.get(prefix, checked);
+      seen?.set(key, found);
+    }
+    return found;
   }
 
   private authorised(principal: Principal, input: unknown): MetadataTemplate {
