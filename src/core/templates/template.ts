@@ -80,11 +80,12 @@ export function parseTemplate(input: unknown): MetadataTemplate {
     const seen = new Map<number, number>();
     rawItems.forEach((item, i) => {
       const parsed = parseItem(item, `items[${i}]`, problems);
-      if (parsed === undefined) return;
-      const earlier = seen.get(parsed.idIndex);
-      if (earlier !== undefined) problems.push(`items[${i}].idIndex ${parsed.idIndex} is already used by items[${earlier}]`);
-      seen.set(parsed.idIndex, i);
-      items.push(parsed);
+      // Duplicates are found among every item with a valid index, whatever else is wrong with it.
+      const index = parsed?.idIndex ?? itemIndex((item as Record<string, unknown> | null)?.['idIndex']);
+      const earlier = index === undefined ? undefined : seen.get(index);
+      if (earlier !== undefined) problems.push(`items[${i}].idIndex ${index} is already used by items[${earlier}]`);
+      if (index !== undefined && earlier === undefined) seen.set(index, i);
+      if (parsed !== undefined) items.push(parsed);
     });
   }
   if (problems.length > 0) throw new IdnodeError('TEMPLATE_INVALID', `template ${prefix} ${version} is invalid: ${problems.join('; ')}`);
@@ -115,15 +116,21 @@ function parseItem(input: unknown, at: string, problems: string[]): TemplateItem
   if (typeof idType !== 'string' || idType === '' || Buffer.byteLength(idType, 'utf8') > MAX_TYPE_BYTES || CONTROL_CHARACTER.test(idType) || idType === 'HS_ADMIN') {
     problems.push(`${at}.idType must be a value type (1 to ${MAX_TYPE_BYTES} bytes, no control characters, not HS_ADMIN), got ${describeInput(idType)}`);
   }
-  const idIndex = typeof raw['idIndex'] === 'string' && /^[0-9]{1,10}$/.test(raw['idIndex']) ? Number(raw['idIndex']) : raw['idIndex'];
-  if (typeof idIndex !== 'number' || !Number.isInteger(idIndex) || idIndex < MIN_ITEM_INDEX || idIndex > MAX_INDEX) {
+  const idIndex = itemIndex(raw['idIndex']);
+  if (idIndex === undefined) {
     problems.push(`${at}.idIndex must be an integer from ${MIN_ITEM_INDEX} to ${MAX_INDEX}, got ${describeInput(raw['idIndex'])}`);
   }
   const required = raw['required'] ?? false;
   if (typeof required !== 'boolean') problems.push(`${at}.required must be true or false, got ${describeInput(required)}`);
   const metadata = parseMetadata(raw['metadata'], `${at}.metadata`, problems);
   if (problems.length > before || metadata === undefined) return undefined;
-  return { name: (name as string).trim(), idType: idType as string, idIndex: idIndex as number, required: required as boolean, metadata };
+  return { name: (name as string).trim(), idType: idType as string, idIndex: idIndex!, required: required as boolean, metadata };
+}
+
+/** An item's index (a number, or digits as HANDLE.NET clients send indexes), or undefined when it is not one from 2000 up. */
+function itemIndex(input: unknown): number | undefined {
+  const index = typeof input === 'string' && /^[0-9]{1,10}$/.test(input) ? Number(input) : input;
+  return typeof index === 'number' && Number.isInteger(index) && index >= MIN_ITEM_INDEX && index <= MAX_INDEX ? index : undefined;
 }
 
 function parseMetadata(input: unknown, at: string, problems: string[]): TemplateItem['metadata'] | undefined {
