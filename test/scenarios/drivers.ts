@@ -4,6 +4,7 @@ import type { BothNode } from '../helpers/grpc-node.js';
 import { send, type Json } from '../helpers/http.js';
 import { readAnswer, resolutionRequest, udpExchange, tcpExchange } from '../helpers/hdl-client.js';
 import { basic } from '../helpers/rest-node.js';
+import { CATALOGUE, type ErrorCode } from '../../src/core/errors/catalogue.js';
 
 /** Credentials of a scenario actor; undefined: anonymous. */
 export type Who = { id: string; secret: string } | undefined;
@@ -37,7 +38,7 @@ export interface Outcome {
 }
 
 export interface Driver {
-  readonly protocol: 'rest' | 'grpc' | 'hdl';
+  readonly protocol: 'rest' | 'grpc' | 'hdl' | 'snms';
   resolve(who: Who, handle: string, filters?: { indexes?: number[]; types?: string[] }): Promise<Outcome>;
   // The operations below are offered by some front ends only; a driver leaves out those its front end lacks
   // (the Handle protocol front end resolves only).
@@ -284,4 +285,73 @@ function grpcResult(result: Json): NonNullable<Outcome['results']>[number] {
 function counts(summary: Json): NonNullable<Outcome['summary']> {
   const { received, created, alreadyExisted, updated, failed } = summary;
   return { received, created, alreadyExisted, updated, failed };
+}
+
+/**
+ * The SNMS-style API (src/snms) as a driver: a caller logs in at /identity/token once and sends the token as a
+ * bearer credential (an actor with a wrong secret fails at login, with the same catalogue error Basic gives).
+ * SNMS has no resolution filters, partial updates or streamed import: those operations are left out.
+ */
+export function snmsDriver(node: BothNode): Driver & Required<Pick<Driver, 'create' | 'update' | 'remove' | 'batch'>> {
+  const tokens = new Map<string, string>();
+  const failure = (body: Json): Outcome => ({ ok: false, code: body.code, responseCode: CATALOGUE[body.code as ErrorCode].handleCode });
+  /** The Authorization header of `who`, or the failed login's outcome. */
+  const authorise = async (who: Who): Promise<Record<string, string> | Outcome> => {
+    if (who === undefined) return {};
+    const key = `${who.id}\u0000${who.secret}`;
+    let token = tokens.get(key);
+    if (token === undefined) {
+      const login = await send(`${node.url}/identity/token`, { method: 'POST', json: { username: who.id, password: who.secret } });
+      if (login.body.status !== 1) return failure(login.body);
+      token = login.body.data.token as string;
+      tokens.set(key, token);
+    }
+    return { authorization: `Bearer ${token}` };
+  };
+  const call = async (method: string, path: string, who: Who, json?: unknown): Promise<{ outcome: Outcome } | { body: Json }> => {
+    const headers = await authorise(who);
+    if ('ok' in headers) return { outcome: headers as Outcome };
+    const reply = await send(`${node.url}${path}`, { method, headers: headers as Record<string, string>, ...(json === undefined ? {} : { json }) });
+    return reply.body.status === 1 ? { body: reply.body } : { outcome: failure(reply.body) };
+  };
+  // SNMS clients always send data as {format, value}.
+  const item = (handle: string, values: ScenarioValue[]) => ({ handle, value: values.map((value) => valueMessage(typeof value.data === 'string' ? { ...value, data: { format: 'string', value: value.data } } : value)) });
+  const write = async (method: string, who: Who, handle: string, values: ScenarioValue[]): Promise<Outcome> => {
+    const answer = await call(method, '/identityv2/data', who, item(handle, values));
+    return 'outcome' in answer ? answer.outcome : { ok: true, handle: answer.body.data.handle, created: answer.body.data.result === 'created' };
+  };
+  return {
+    protocol: 'snms',
+    async resolve(who, handle, filters = {}) {
+      if ((filters.indexes ?? []).length + (filters.types ?? []).length > 0) throw new Error('SNMS detail has no filters');
+      const answer = await call('GET', `/identityv2/data/detail?handle=${encodeURIComponent(handle)}`, who);
+      if ('outcome' in answer) return answer.outcome;
+      const values = answer.body.data.value.map(snmsValue);
+      return { ok: true, handle: answer.body.data.handle, responseCode: values.length > 0 ? 1 : 200, values };
+    },
+    create: (who, handle, values) => write('POST', who, handle, values),
+    update: (who, handle, values, indexes = []) => {
+      if (indexes.length > 0) throw new Error('SNMS updates every value');
+      return write('PUT', who, handle, values);
+    },
+    async remove(who, handle) {
+      const answer = await call('DELETE', `/identityv2/data?handle=${encodeURIComponent(handle)}`, who);
+      return 'outcome' in answer ? answer.outcome : { ok: true, handle: answer.body.data.handle };
+    },
+    async batch(who, items) {
+      const answer = await call('POST', '/identityv2/data/batchCreate', who, items.map((entry) => item(entry.handle, entry.values)));
+      if ('outcome' in answer) return answer.outcome;
+      const { total: received, created, alreadyExisted, updated, failed, results } = answer.body.data;
+      return {
+        ok: true,
+        results: results.map((result: Json, position: number) => ({ position, handle: result.handle, status: result.status, ...(result.code === undefined ? {} : { code: result.code }) })),
+        summary: { received, created, alreadyExisted, updated, failed },
+      };
+    },
+  };
+}
+
+function snmsValue(value: Json): NonNullable<Outcome['values']>[number] {
+  const data = value.data.format === 'admin' ? JSON.stringify(value.data.value) : value.data.value;
+  return { index: value.index, type: value.type, format: value.data.format, value: data, ttl: value.ttl, permissions: value.auth };
 }
