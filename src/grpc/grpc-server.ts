@@ -12,6 +12,7 @@ import { meteringService } from './metering-service.js';
 import { idnodePackageDefinition } from './proto-definition.js';
 import { registryService } from './registry-service.js';
 import { resolverService } from './resolver-service.js';
+import { templatesService } from './templates-service.js';
 
 export interface GrpcOptions {
   readonly logger: Logger;
@@ -64,6 +65,7 @@ export function buildGrpcServer(node: IdNode, options: GrpcOptions): GrpcServer 
   server.addService(service('idnode.v1.Resolver'), metered(resolverService(node, context)));
   server.addService(service('idnode.v1.Registry'), metered(registryService(node, context)));
   server.addService(service('idnode.v1.Metering'), metered(meteringService(node, context)));
+  server.addService(service('idnode.v1.Templates'), metered(templatesService(node, context)));
 
   const serving: ServingStatusMap = { '': 'SERVING' };
   for (const name of SERVICE_NAMES) serving[name] = 'SERVING';
