@@ -43,10 +43,10 @@ export interface GrpcServer {
 }
 
 /** The fully qualified names of the services served, as health checks and reflection know them. */
-export const SERVICE_NAMES = ['idnode.v1.Resolver', 'idnode.v1.Registry', 'idnode.v1.Metering'] as const;
+export const SERVICE_NAMES = ['idnode.v1.Resolver', 'idnode.v1.Registry', 'idnode.v1.Metering', 'idnode.v1.Templates'] as const;
 
 /**
- * The gRPC front end (docs/design.md §4): idnode.v1 Resolver, Registry and Metering, plus standard health checking
+ * The gRPC front end (docs/design.md §4): idnode.v1 Resolver, Registry, Metering and Templates, plus standard health checking
  * (grpc.health.v1) and server reflection (v1 and v1alpha), so generic tools (grpcurl, grpc_health_probe)
  * can discover and probe the API. Thin: each method decodes, calls the core, encodes; errors map from the
  * one catalogue. The caller listens and closes.
