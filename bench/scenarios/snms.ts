@@ -40,7 +40,7 @@ function loadTarget(name: string, server: RunningServer, context: BenchContext, 
       runHttpLoad({
         url: server.url,
         connections,
-        ...(phase === 'warmup' ? { amount: Math.max(2, Math.ceil(settings.warmupRequests / opsPerRequest)), maxSec: settings.warmupMaxSec } : { durationSec: settings.durationSec }),
+        ...(phase === 'warmup' ? { amount: Math.max(connections, Math.ceil(settings.warmupRequests / opsPerRequest)), maxSec: settings.warmupMaxSec } : { durationSec: settings.durationSec }),
         next,
         expected: [200],
         opsPerRequest,

@@ -56,13 +56,22 @@ export function snmsRoutes(app: FastifyInstance, node: IdNode, policy: Credentia
     });
 
     const write = (overwrite: boolean) => async (request: FastifyRequest<{ Body: unknown }>) => {
-      const item = decodeDataItem(request.body);
       const caller = await principal(request);
-      const template = await node.templates.forWrite(item.handle, item.templateVersion);
-      if (typeof item.handle !== 'string') throw new IdnodeError('REQUEST_INVALID', `handle must be the identifier, got ${describeInput(item.handle)}`);
+      const writer = { principal: caller, protocol: SNMS_PROTOCOL, log: request.log };
+      let item: SnmsDataItem;
+      let template: MetadataTemplate | undefined;
+      try {
+        item = decodeDataItem(request.body);
+        template = await node.templates.forWrite(item.handle, item.templateVersion);
+        if (typeof item.handle !== 'string') throw new IdnodeError('REQUEST_INVALID', `handle must be the identifier, got ${describeInput(item.handle)}`);
+      } catch (error) {
+        // Refused before the registry saw it: counted and logged as every refused write is.
+        if (isIdnodeError(error)) throw node.registry.refused(error, writer, error.handle ?? handleOf(request.body));
+        throw error;
+      }
       const result = await node.registry.put({
         principal: caller,
-        handle: item.handle,
+        handle: item.handle as string,
         values: item.values,
         overwrite,
         protocol: SNMS_PROTOCOL,
@@ -176,6 +185,12 @@ function assertLoginPolicy(request: FastifyRequest, policy: CredentialPolicy): v
 function bearerOrBasic(authorization: string | undefined): string | undefined {
   if (authorization === undefined || /\s/.test(authorization.trim())) return authorization;
   return `Bearer ${authorization.trim()}`;
+}
+
+/** The identifier a body names, for counting a refusal under its prefix ("" when it names none). */
+function handleOf(body: unknown): string | undefined {
+  const handle = (body as { handle?: unknown } | null | undefined)?.handle;
+  return typeof handle === 'string' ? handle : undefined;
 }
 
 function requiredText(input: unknown, name: string): string {

@@ -68,6 +68,14 @@ export interface Driver {
   ledgerSeal?(who: Who): Promise<Outcome>;
   nodeKey?(who: Who): Promise<Outcome>;
   dashboard?(who: Who, year: number): Promise<Outcome>;
+  /** Creates a metadata template version of `prefix` (a minimal one-item template). */
+  createTemplate?(who: Who, prefix: string, version: string): Promise<Outcome>;
+  listTemplates?(who: Who, prefix: string): Promise<Outcome>;
+}
+
+/** The smallest valid metadata template of `prefix`, for the scenarios. */
+export function minimalTemplate(prefix: string, version: string) {
+  return { prefix, version, industryCategory: 'C', items: [{ name: 'model', idType: 'product.model', idIndex: 2000, required: true, metadata: { type: 'string' } }] };
 }
 
 /** A driver of a front end that writes too (REST, gRPC). */
@@ -113,6 +121,8 @@ export function restDriver(node: BothNode): WritingDriver {
     ledgerSeal: (who) => request('POST', '/api/v1/ledger/seal', who),
     nodeKey: (who) => request('GET', '/api/v1/node-key', who),
     dashboard: (who, year) => request('GET', `/dashboard?year=${year}`, who),
+    createTemplate: (who, prefix, version) => request('POST', '/api/v1/templates', who, minimalTemplate(prefix, version)),
+    listTemplates: (who, prefix) => request('GET', `/api/v1/templates/${segment(prefix)}`, who),
     async create(who, handle, values) {
       const reply = await send(`${path(handle)}?overwrite=false`, { method: 'PUT', headers: headers(who), json: { values } });
       return reply.status < 300 ? { ok: true, handle: reply.body.handle, created: reply.status === 201 } : failure(reply.body);
@@ -153,14 +163,14 @@ export function restDriver(node: BothNode): WritingDriver {
 export function grpcDriver(node: BothNode): WritingDriver {
   const clients: IdnodeClients = node.clients;
   const metadata = (who: Who) => (who ? authMetadata(who.id, who.secret) : new Metadata());
-  const call = async (client: 'registry' | 'resolver' | 'metering', method: string, who: Who, request: object) => clients.unary(clients[client], method, request, metadata(who));
+  const call = async (client: 'registry' | 'resolver' | 'metering' | 'templates', method: string, who: Who, request: object) => clients.unary(clients[client], method, request, metadata(who));
   const failure = (outcome: { code: string | undefined; responseCode: string | undefined }): Outcome => ({
     ok: false,
     code: outcome.code,
     responseCode: Number(outcome.responseCode),
   });
   /** Any other unary call: ok, or the trailers' code with the gRPC status. */
-  const unary = async (client: 'metering', method: string, who: Who, request: object): Promise<Outcome> => {
+  const unary = async (client: 'metering' | 'templates', method: string, who: Who, request: object): Promise<Outcome> => {
     const reply = await call(client, method, who, request);
     return reply.ok ? { ok: true, wireStatus: 0 } : { ...failure(reply), wireStatus: reply.status };
   };
@@ -170,6 +180,8 @@ export function grpcDriver(node: BothNode): WritingDriver {
     protocol: 'grpc',
     dailyFigures: (who, from, to) => unary('metering', 'DailyFigures', who, { fromDay: from, toDay: to }),
     eligibility: (who, year) => unary('metering', 'Eligibility', who, { year }),
+    createTemplate: (who, prefix, version) => unary('templates', 'Create', who, minimalTemplate(prefix, version)),
+    listTemplates: (who, prefix) => unary('templates', 'List', who, { prefix }),
     async resolveStream(who, handle) {
       const reply = await new Promise<Json>((resolve, reject) => {
         const stream = clients.resolver['ResolveStream']!.call(clients.resolver, metadata(who));
