@@ -50,6 +50,7 @@ async function snapshot(store: Store, target: Target) {
     homed: await store.listHomedPrefixes(),
     principals: await store.listPrincipals(),
     ledger: await store.listLedgerEntries(),
+    templates: await store.listTemplates(target.prefix),
   };
 }
 
