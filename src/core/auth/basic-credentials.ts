@@ -37,7 +37,7 @@ export async function principalFromAuthorization(
 /** Splits a Basic header into identity and secret. Throws CREDENTIALS_MALFORMED. */
 export function parseBasic(header: string): { identity: string; secret: string } {
   const match = /^Basic\s+([A-Za-z0-9+/=_-]+)\s*$/i.exec(header);
-  if (!match) throw new IdnodeError('CREDENTIALS_MALFORMED', 'Authorization header must be "Basic <base64 of {index}:{handle}:{secret}>"');
+  if (!match) throw new IdnodeError('CREDENTIALS_MALFORMED', 'Authorization header must be "Basic <base64 of {index}:{handle}:{secret}>" or "Bearer <login token>"');
   const decoded = Buffer.from(match[1]!, 'base64').toString('utf8');
   // The identity itself holds a colon ({index}:{handle}) and a handle may hold more; secrets never do.
   // So: with a percent-encoded identity the first colon separates; otherwise the last one does.

@@ -90,7 +90,7 @@ export const CATALOGUE = {
 
   // Authentication and authorisation.
   AUTHENTICATION_REQUIRED: { summary: 'The operation needs credentials.', class: 'client', handleCode: 402 },
-  CREDENTIALS_MALFORMED: { summary: 'The credentials are not "Basic" with username {index}:{handle} and a secret.', class: 'client', handleCode: 402 },
+  CREDENTIALS_MALFORMED: { summary: 'The credentials are neither "Basic" with username {index}:{handle} and a secret nor "Bearer" with a login token.', class: 'client', handleCode: 402 },
   AUTHENTICATION_FAILED: { summary: 'Unknown identity, wrong secret, or revoked credential.', class: 'client', handleCode: 403 },
   CREDENTIALS_REQUIRE_TLS: { summary: 'Credentials over plain HTTP are accepted from loopback only; use TLS.', class: 'client', handleCode: 403 },
   PERMISSION_DENIED: { summary: "The caller has no right to do that under this prefix.", class: 'client', handleCode: 401 },
