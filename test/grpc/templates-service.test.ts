@@ -1,3 +1,4 @@
+import { Metadata } from '@grpc/grpc-js';
 import t from 'tap';
 import { LOCAL_OPERATOR } from '../../src/core/auth/principal.js';
 import { authMetadata } from '../helpers/grpc-client.js';
@@ -33,6 +34,11 @@ t.test('idnode.v1.Templates: create, get, list, update, delete; refusals with ca
   t.match(await call('Get', { prefix: PREFIX, version: '9' }), { ok: false, status: 5, code: 'TEMPLATE_NOT_FOUND' });
   t.match(await call('List', { prefix: PREFIX }), { ok: true, value: { templates: [{ version: '1.0' }] } });
   t.match(await call('Update', { ...fullTemplate('1.0', PREFIX), industryCategory: 'K', industrySpecific: '70', industryTrade: '', industrySubclass: '' }), { ok: true, value: { industryCategory: 'K', industryTrade: '' } });
+  // A login token is a credential of gRPC too (one authenticator, several schemes).
+  const login = await send(`${both.url}/identity/token`, { method: 'POST', json: { username: issued.id, password: issued.secret } });
+  const bearer = new Metadata();
+  bearer.set('authorization', `Bearer ${login.body.data.token}`);
+  t.match(await call('Create', fullTemplate('2.0', PREFIX), bearer), { ok: true, value: { version: '2.0' } });
   t.match(await call('Delete', { prefix: PREFIX, version: '1.0' }), { ok: true });
   t.match(await call('Delete', { prefix: PREFIX, version: '1.0' }), { ok: false, code: 'TEMPLATE_NOT_FOUND' });
 });
