@@ -10,6 +10,7 @@ import { restRegisterSingle } from './rest-register-single.js';
 import { restUniform } from './rest-uniform.js';
 import { restZipfHalfRate } from './rest-zipf-half-rate.js';
 import { restZipfWarm } from './rest-zipf-warm.js';
+import { snmsBatchCreate, snmsDetail } from './snms.js';
 
 /** Every scenario, in the order they run (the half-rate one reads rest-zipf-warm's result). */
 export const SCENARIOS: readonly Scenario[] = [
@@ -24,5 +25,7 @@ export const SCENARIOS: readonly Scenario[] = [
   grpcResolve,
   hdlResolveUdp,
   hdlResolveTcp,
+  snmsBatchCreate,
+  snmsDetail,
   postgresUniform,
 ];

@@ -1,4 +1,6 @@
 import { Authenticator } from './auth/authenticator.js';
+import { Tokens } from './auth/tokens.js';
+import { Templates } from './templates/templates.js';
 import { BulkRegistration } from './bulk/bulk-registration.js';
 import { ResolutionCache, type CacheOptions } from './cache/resolution-cache.js';
 import type { Clock, Random } from './clock/clock.js';
@@ -89,6 +91,10 @@ export class IdNode {
      * answers and what the prefix handles' HS_SITE values hold; `serve` describes the listeners once bound.
      */
     readonly site: NodeSite,
+    /** Login tokens (the bearer credential scheme beside Basic): login, hashed login, and what a token stands for. */
+    readonly tokens: Tokens,
+    /** The metadata templates of enterprise prefixes (docs/design.md §1). */
+    readonly templates: Templates,
   ) {}
 
   /**
@@ -125,7 +131,9 @@ export class IdNode {
     const resolver = new Resolver(pipeline);
     const registry = new Registry(store, homing, cache, metering, clock, random, meteringDay, config.limits, logger);
     const bulk = new BulkRegistration(registry, logger);
-    const principals = new PrincipalsAdmin(store, homing, clock, random, forgetPrefixHandle);
+    const tokens = new Tokens(store, clock, random);
+    const principals = new PrincipalsAdmin(store, homing, clock, random, forgetPrefixHandle, (id, secret, stored) => tokens.keepLoginDigest(id, secret, stored));
+    const templates = new Templates(store, homing, clock);
     const unsubscribe = store.onForeignChange((handle) => (handle === undefined ? cache.clear() : cache.invalidate(handle)));
     const key = await NodeKey.load(store, random);
     const ledger = new Ledger(store, clock, meteringDay, metering, key, logger, { sealDelayMs: config.ledgerSealDelayMs ?? DEFAULT_LEDGER_SEAL_DELAY_MS, monotonic, scheduler });
@@ -142,7 +150,7 @@ export class IdNode {
       resolver,
       registry,
       principals,
-      new Authenticator(store, homing),
+      new Authenticator(store, homing, tokens),
       unsubscribe,
       meteringDay,
       new MeteringReports(store, meteringDay),
@@ -150,6 +158,8 @@ export class IdNode {
       eligibility,
       bulk,
       site,
+      tokens,
+      templates,
     );
   }
 

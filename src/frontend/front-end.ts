@@ -1,7 +1,7 @@
 import type { SiteContribution } from '../core/site/node-site.js';
 
 /**
- * One way in to the node (REST, gRPC, the Handle protocol; later the SNMS-style API). `serve` builds the
+ * One way in to the node with a listener of its own (REST, gRPC, the Handle protocol; the SNMS-style API is routes of the REST listener). `serve` builds the
  * list of those that are on, starts them in order and stops them in reverse; the ready file, the
  * "idnode ready" log line and /readyz name each by `name` with the address its listen() resolved with.
  */

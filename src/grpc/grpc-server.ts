@@ -12,6 +12,7 @@ import { meteringService } from './metering-service.js';
 import { idnodePackageDefinition } from './proto-definition.js';
 import { registryService } from './registry-service.js';
 import { resolverService } from './resolver-service.js';
+import { templatesService } from './templates-service.js';
 
 export interface GrpcOptions {
   readonly logger: Logger;
@@ -42,10 +43,10 @@ export interface GrpcServer {
 }
 
 /** The fully qualified names of the services served, as health checks and reflection know them. */
-export const SERVICE_NAMES = ['idnode.v1.Resolver', 'idnode.v1.Registry', 'idnode.v1.Metering'] as const;
+export const SERVICE_NAMES = ['idnode.v1.Resolver', 'idnode.v1.Registry', 'idnode.v1.Metering', 'idnode.v1.Templates'] as const;
 
 /**
- * The gRPC front end (docs/design.md §4): idnode.v1 Resolver, Registry and Metering, plus standard health checking
+ * The gRPC front end (docs/design.md §4): idnode.v1 Resolver, Registry, Metering and Templates, plus standard health checking
  * (grpc.health.v1) and server reflection (v1 and v1alpha), so generic tools (grpcurl, grpc_health_probe)
  * can discover and probe the API. Thin: each method decodes, calls the core, encodes; errors map from the
  * one catalogue. The caller listens and closes.
@@ -64,6 +65,7 @@ export function buildGrpcServer(node: IdNode, options: GrpcOptions): GrpcServer 
   server.addService(service('idnode.v1.Resolver'), metered(resolverService(node, context)));
   server.addService(service('idnode.v1.Registry'), metered(registryService(node, context)));
   server.addService(service('idnode.v1.Metering'), metered(meteringService(node, context)));
+  server.addService(service('idnode.v1.Templates'), metered(templatesService(node, context)));
 
   const serving: ServingStatusMap = { '': 'SERVING' };
   for (const name of SERVICE_NAMES) serving[name] = 'SERVING';

@@ -5,7 +5,7 @@ import * as protoLoader from '@grpc/proto-loader';
 export const PROTO_ROOT = fileURLToPath(new URL('../../proto/', import.meta.url));
 
 /** The files of package idnode.v1, relative to PROTO_ROOT. */
-export const PROTO_FILES = ['idnode/v1/values.proto', 'idnode/v1/resolver.proto', 'idnode/v1/registry.proto', 'idnode/v1/metering.proto'];
+export const PROTO_FILES = ['idnode/v1/values.proto', 'idnode/v1/resolver.proto', 'idnode/v1/registry.proto', 'idnode/v1/metering.proto', 'idnode/v1/templates.proto'];
 
 /**
  * How messages look in JavaScript, for the server and for clients alike: camelCase fields, enums as their

@@ -8,8 +8,8 @@ export { isLoopback, parseBasic, type CredentialPolicy } from '../core/auth/basi
 
 /**
  * The caller of a REST request: anonymous without an Authorization header, otherwise the principal its
- * HTTP Basic credentials authenticate (see principalFromAuthorization). Throws CREDENTIALS_MALFORMED,
- * CREDENTIALS_REQUIRE_TLS or AUTHENTICATION_FAILED.
+ * credentials authenticate, HTTP Basic or a Bearer login token (see principalFromAuthorization). Throws
+ * CREDENTIALS_MALFORMED, CREDENTIALS_REQUIRE_TLS, AUTHENTICATION_FAILED or TOKEN_INVALID.
  */
 export async function principalOf(request: FastifyRequest, authenticator: Authenticator, policy: CredentialPolicy): Promise<Principal> {
   return principalFromAuthorization(request.headers.authorization, request.socket.remoteAddress, authenticator, policy);

@@ -42,6 +42,11 @@ export function sendError(request: FastifyRequest, reply: FastifyReply, raw: Fas
   return reply.code(failure.statusCode).type('application/json').send(failure.body);
 }
 
+/** Records the failure a reply answers (for a front end on this listener with its own error body, e.g. SNMS). */
+export function noteFailure(reply: FastifyReply, error: IdnodeError): void {
+  failures.set(reply, error);
+}
+
 /** The failure an error reply was sent for; `undefined` for a reply that is not one. */
 export function failureOf(reply: FastifyReply): IdnodeError | undefined {
   return failures.get(reply);

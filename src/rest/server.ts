@@ -21,6 +21,8 @@ import { enterpriseRoutes } from './routes/enterprises.js';
 import { handleRoutes } from './routes/handles.js';
 import { healthRoutes } from './routes/health.js';
 import { prefixRoutes } from './routes/prefixes.js';
+import { templateRoutes } from './routes/templates.js';
+import { snmsRoutes } from '../snms/snms-routes.js';
 import { ErrorSchema, WireValueSchema } from './schemas.js';
 import { validatorCompiler } from './validators.js';
 import { requestIdOf } from '../frontend/request-id.js';
@@ -84,7 +86,12 @@ export async function buildRestServer(node: IdNode, options: RestOptions): Promi
   await app.register(swagger, {
     openapi: {
       info: { title: 'idnode', description: 'Secondary identifier-resolution node: HANDLE.NET-compatible REST API', version: VERSION },
-      components: { securitySchemes: { basic: { type: 'http', scheme: 'basic', description: 'username {index}:{handle}, password the secret' } } },
+      components: {
+        securitySchemes: {
+          basic: { type: 'http', scheme: 'basic', description: 'username {index}:{handle}, password the secret' },
+          bearer: { type: 'http', scheme: 'bearer', description: 'a login token from POST /identity/token (24 h)' },
+        },
+      },
     },
   });
 
@@ -108,6 +115,8 @@ export async function buildRestServer(node: IdNode, options: RestOptions): Promi
   eligibilityRoutes(app, node, policy);
   ledgerRoutes(app, node, policy);
   dashboardRoutes(app, node, policy);
+  templateRoutes(app, node, policy);
+  snmsRoutes(app, node, policy);
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
   await app.ready();

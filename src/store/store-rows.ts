@@ -1,4 +1,4 @@
-import type { HandleRecord, PrincipalRecord, PrincipalRole } from '../core/store/store.js';
+import type { HandleRecord, PrincipalRecord, PrincipalRole, TemplateRecord, TokenRecord } from '../core/store/store.js';
 import type { HandleValue, ValueReference } from '../core/values/handle-value.js';
 
 /**
@@ -91,4 +91,30 @@ export function principalFromRow(row: PrincipalRow): PrincipalRecord {
     createdAtMs: Number(row.created_at_ms),
     revokedAtMs: row.revoked_at_ms === null ? undefined : Number(row.revoked_at_ms),
   };
+}
+
+/** A templates row, as both SQL stores return it (PostgreSQL's BIGINT arrives as a string). */
+export interface TemplateRow {
+  prefix: string;
+  version: string;
+  definition: string;
+  created_at_ms: number | string;
+  updated_at_ms: number | string;
+}
+
+export function templateFromRow(row: TemplateRow): TemplateRecord {
+  return { prefix: row.prefix, version: row.version, definition: row.definition, createdAtMs: Number(row.created_at_ms), updatedAtMs: Number(row.updated_at_ms) };
+}
+
+/** A tokens row, as both SQL stores return it. */
+export interface TokenRow {
+  hash: Buffer;
+  principal_id: string;
+  stamp: Buffer;
+  issued_at_ms: number | string;
+  expires_at_ms: number | string;
+}
+
+export function tokenFromRow(row: TokenRow): TokenRecord {
+  return { hash: row.hash, principalId: row.principal_id, stamp: row.stamp, issuedAtMs: Number(row.issued_at_ms), expiresAtMs: Number(row.expires_at_ms) };
 }

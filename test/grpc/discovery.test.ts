@@ -44,7 +44,7 @@ t.test('standard health checking: every service SERVING, NOT_SERVING once closin
   t.teardown(() => (closed ? undefined : both.close()));
   const health = standardClient(HEALTH_PROTO, 'grpc.health.v1.Health', both.grpcAddress);
   t.teardown(() => health.close());
-  for (const service of ['', 'idnode.v1.Resolver', 'idnode.v1.Registry', 'idnode.v1.Metering']) t.equal(await check(health, service), 'SERVING', service || '(server)');
+  for (const service of ['', 'idnode.v1.Resolver', 'idnode.v1.Registry', 'idnode.v1.Metering', 'idnode.v1.Templates']) t.equal(await check(health, service), 'SERVING', service || '(server)');
   await t.rejects(check(health, 'idnode.v1.Nothing'), { code: 5 });
 
   const watch = health['Watch']!.call(health, { service: '' });
@@ -65,7 +65,7 @@ t.test('server reflection lists the services and serves their descriptors', asyn
 
   const listed = await reflect(reflection, { list_services: '' });
   const names = listed.list_services_response.service.map((service: { name: string }) => service.name);
-  for (const name of ['idnode.v1.Resolver', 'idnode.v1.Registry', 'idnode.v1.Metering', 'grpc.health.v1.Health']) t.ok(names.includes(name), `${name} is listed`);
+  for (const name of ['idnode.v1.Resolver', 'idnode.v1.Registry', 'idnode.v1.Metering', 'idnode.v1.Templates', 'grpc.health.v1.Health']) t.ok(names.includes(name), `${name} is listed`);
 
   const files = await reflect(reflection, { file_containing_symbol: 'idnode.v1.Registry' });
   const protos = files.file_descriptor_response.file_descriptor_proto.map((bytes: Buffer) => (descriptor as Json).FileDescriptorProto.decode(bytes));

@@ -69,8 +69,11 @@ t.test('credentials travel in metadata and are checked as REST checks them', asy
   const wrong = await clients.unary(clients.resolver, 'Resolve', { handle: `${DEMO}/X` }, authMetadata(demo.id, 'not-the-secret'));
   t.match(wrong, { ok: false, status: status.UNAUTHENTICATED, code: 'AUTHENTICATION_FAILED', responseCode: '403' });
   const malformed = new Metadata();
-  malformed.set('authorization', 'Bearer abc');
+  malformed.set('authorization', 'Digest abc');
   t.match(await clients.unary(clients.resolver, 'Resolve', { handle: `${DEMO}/X` }, malformed), { ok: false, status: status.UNAUTHENTICATED, code: 'CREDENTIALS_MALFORMED' });
+  const unknownToken = new Metadata();
+  unknownToken.set('authorization', 'Bearer abc');
+  t.match(await clients.unary(clients.resolver, 'Resolve', { handle: `${DEMO}/X` }, unknownToken), { ok: false, status: status.UNAUTHENTICATED, code: 'TOKEN_INVALID', responseCode: '402' });
   const plainColon = await clients.unary(clients.resolver, 'Resolve', { handle: `${DEMO}/X` }, authMetadata(demo.id, demo.secret, false));
   t.match(plainColon, { ok: false, code: 'HANDLE_NOT_FOUND' }, 'an unencoded colon in the username works too');
 

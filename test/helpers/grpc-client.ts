@@ -7,11 +7,12 @@ type ServiceClientConstructor = new (address: string, creds: ReturnType<typeof c
 /** What a unary call ended with: the reply, or the status with the catalogue code from the trailers. */
 export type UnaryOutcome = { ok: true; value: Json } | { ok: false; status: number; details: string; code: string | undefined; responseCode: string | undefined };
 
-/** gRPC clients for the three idnode.v1 services on one channel each, with promise helpers. */
+/** gRPC clients for the idnode.v1 services on one channel each, with promise helpers. */
 export class IdnodeClients {
   readonly resolver: Client & Record<string, Function>;
   readonly registry: Client & Record<string, Function>;
   readonly metering: Client & Record<string, Function>;
+  readonly templates: Client & Record<string, Function>;
 
   constructor(address: string) {
     const loaded = loadPackageDefinition(idnodePackageDefinition()) as Json;
@@ -20,6 +21,7 @@ export class IdnodeClients {
     this.resolver = make(v1.Resolver);
     this.registry = make(v1.Registry);
     this.metering = make(v1.Metering);
+    this.templates = make(v1.Templates);
   }
 
   /** Calls a unary method; never rejects (a failed call is an outcome). */
@@ -36,6 +38,7 @@ export class IdnodeClients {
     this.resolver.close();
     this.registry.close();
     this.metering.close();
+    this.templates.close();
   }
 }
 

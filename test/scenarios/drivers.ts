@@ -4,6 +4,7 @@ import type { BothNode } from '../helpers/grpc-node.js';
 import { send, type Json } from '../helpers/http.js';
 import { readAnswer, resolutionRequest, udpExchange, tcpExchange } from '../helpers/hdl-client.js';
 import { basic } from '../helpers/rest-node.js';
+import { CATALOGUE, type ErrorCode } from '../../src/core/errors/catalogue.js';
 
 /** Credentials of a scenario actor; undefined: anonymous. */
 export type Who = { id: string; secret: string } | undefined;
@@ -37,7 +38,7 @@ export interface Outcome {
 }
 
 export interface Driver {
-  readonly protocol: 'rest' | 'grpc' | 'hdl';
+  readonly protocol: 'rest' | 'grpc' | 'hdl' | 'snms';
   resolve(who: Who, handle: string, filters?: { indexes?: number[]; types?: string[] }): Promise<Outcome>;
   // The operations below are offered by some front ends only; a driver leaves out those its front end lacks
   // (the Handle protocol front end resolves only).
@@ -67,6 +68,14 @@ export interface Driver {
   ledgerSeal?(who: Who): Promise<Outcome>;
   nodeKey?(who: Who): Promise<Outcome>;
   dashboard?(who: Who, year: number): Promise<Outcome>;
+  /** Creates a metadata template version of `prefix` (a minimal one-item template). */
+  createTemplate?(who: Who, prefix: string, version: string): Promise<Outcome>;
+  listTemplates?(who: Who, prefix: string): Promise<Outcome>;
+}
+
+/** The smallest valid metadata template of `prefix`, for the scenarios. */
+export function minimalTemplate(prefix: string, version: string) {
+  return { prefix, version, industryCategory: 'C', items: [{ name: 'model', idType: 'product.model', idIndex: 2000, required: true, metadata: { type: 'string' } }] };
 }
 
 /** A driver of a front end that writes too (REST, gRPC). */
@@ -112,6 +121,8 @@ export function restDriver(node: BothNode): WritingDriver {
     ledgerSeal: (who) => request('POST', '/api/v1/ledger/seal', who),
     nodeKey: (who) => request('GET', '/api/v1/node-key', who),
     dashboard: (who, year) => request('GET', `/dashboard?year=${year}`, who),
+    createTemplate: (who, prefix, version) => request('POST', '/api/v1/templates', who, minimalTemplate(prefix, version)),
+    listTemplates: (who, prefix) => request('GET', `/api/v1/templates/${segment(prefix)}`, who),
     async create(who, handle, values) {
       const reply = await send(`${path(handle)}?overwrite=false`, { method: 'PUT', headers: headers(who), json: { values } });
       return reply.status < 300 ? { ok: true, handle: reply.body.handle, created: reply.status === 201 } : failure(reply.body);
@@ -152,14 +163,14 @@ export function restDriver(node: BothNode): WritingDriver {
 export function grpcDriver(node: BothNode): WritingDriver {
   const clients: IdnodeClients = node.clients;
   const metadata = (who: Who) => (who ? authMetadata(who.id, who.secret) : new Metadata());
-  const call = async (client: 'registry' | 'resolver' | 'metering', method: string, who: Who, request: object) => clients.unary(clients[client], method, request, metadata(who));
+  const call = async (client: 'registry' | 'resolver' | 'metering' | 'templates', method: string, who: Who, request: object) => clients.unary(clients[client], method, request, metadata(who));
   const failure = (outcome: { code: string | undefined; responseCode: string | undefined }): Outcome => ({
     ok: false,
     code: outcome.code,
     responseCode: Number(outcome.responseCode),
   });
   /** Any other unary call: ok, or the trailers' code with the gRPC status. */
-  const unary = async (client: 'metering', method: string, who: Who, request: object): Promise<Outcome> => {
+  const unary = async (client: 'metering' | 'templates', method: string, who: Who, request: object): Promise<Outcome> => {
     const reply = await call(client, method, who, request);
     return reply.ok ? { ok: true, wireStatus: 0 } : { ...failure(reply), wireStatus: reply.status };
   };
@@ -169,6 +180,8 @@ export function grpcDriver(node: BothNode): WritingDriver {
     protocol: 'grpc',
     dailyFigures: (who, from, to) => unary('metering', 'DailyFigures', who, { fromDay: from, toDay: to }),
     eligibility: (who, year) => unary('metering', 'Eligibility', who, { year }),
+    createTemplate: (who, prefix, version) => unary('templates', 'Create', who, minimalTemplate(prefix, version)),
+    listTemplates: (who, prefix) => unary('templates', 'List', who, { prefix }),
     async resolveStream(who, handle) {
       const reply = await new Promise<Json>((resolve, reject) => {
         const stream = clients.resolver['ResolveStream']!.call(clients.resolver, metadata(who));
@@ -284,4 +297,73 @@ function grpcResult(result: Json): NonNullable<Outcome['results']>[number] {
 function counts(summary: Json): NonNullable<Outcome['summary']> {
   const { received, created, alreadyExisted, updated, failed } = summary;
   return { received, created, alreadyExisted, updated, failed };
+}
+
+/**
+ * The SNMS-style API (src/snms) as a driver: a caller logs in at /identity/token once and sends the token as a
+ * bearer credential (an actor with a wrong secret fails at login, with the same catalogue error Basic gives).
+ * SNMS has no resolution filters, partial updates or streamed import: those operations are left out.
+ */
+export function snmsDriver(node: BothNode): Driver & Required<Pick<Driver, 'create' | 'update' | 'remove' | 'batch'>> {
+  const tokens = new Map<string, string>();
+  const failure = (body: Json): Outcome => ({ ok: false, code: body.code, responseCode: CATALOGUE[body.code as ErrorCode].handleCode });
+  /** The Authorization header of `who`, or the failed login's outcome. */
+  const authorise = async (who: Who): Promise<Record<string, string> | Outcome> => {
+    if (who === undefined) return {};
+    const key = `${who.id}\u0000${who.secret}`;
+    let token = tokens.get(key);
+    if (token === undefined) {
+      const login = await send(`${node.url}/identity/token`, { method: 'POST', json: { username: who.id, password: who.secret } });
+      if (login.body.status !== 1) return failure(login.body);
+      token = login.body.data.token as string;
+      tokens.set(key, token);
+    }
+    return { authorization: `Bearer ${token}` };
+  };
+  const call = async (method: string, path: string, who: Who, json?: unknown): Promise<{ outcome: Outcome } | { body: Json }> => {
+    const headers = await authorise(who);
+    if ('ok' in headers) return { outcome: headers as Outcome };
+    const reply = await send(`${node.url}${path}`, { method, headers: headers as Record<string, string>, ...(json === undefined ? {} : { json }) });
+    return reply.body.status === 1 ? { body: reply.body } : { outcome: failure(reply.body) };
+  };
+  // SNMS clients always send data as {format, value}.
+  const item = (handle: string, values: ScenarioValue[]) => ({ handle, value: values.map((value) => valueMessage(typeof value.data === 'string' ? { ...value, data: { format: 'string', value: value.data } } : value)) });
+  const write = async (method: string, who: Who, handle: string, values: ScenarioValue[]): Promise<Outcome> => {
+    const answer = await call(method, '/identityv2/data', who, item(handle, values));
+    return 'outcome' in answer ? answer.outcome : { ok: true, handle: answer.body.data.handle, created: answer.body.data.result === 'created' };
+  };
+  return {
+    protocol: 'snms',
+    async resolve(who, handle, filters = {}) {
+      if ((filters.indexes ?? []).length + (filters.types ?? []).length > 0) throw new Error('SNMS detail has no filters');
+      const answer = await call('GET', `/identityv2/data/detail?handle=${encodeURIComponent(handle)}`, who);
+      if ('outcome' in answer) return answer.outcome;
+      const values = answer.body.data.value.map(snmsValue);
+      return { ok: true, handle: answer.body.data.handle, responseCode: values.length > 0 ? 1 : 200, values };
+    },
+    create: (who, handle, values) => write('POST', who, handle, values),
+    update: (who, handle, values, indexes = []) => {
+      if (indexes.length > 0) throw new Error('SNMS updates every value');
+      return write('PUT', who, handle, values);
+    },
+    async remove(who, handle) {
+      const answer = await call('DELETE', `/identityv2/data?handle=${encodeURIComponent(handle)}`, who);
+      return 'outcome' in answer ? answer.outcome : { ok: true, handle: answer.body.data.handle };
+    },
+    async batch(who, items) {
+      const answer = await call('POST', '/identityv2/data/batchCreate', who, items.map((entry) => item(entry.handle, entry.values)));
+      if ('outcome' in answer) return answer.outcome;
+      const { total: received, created, alreadyExisted, updated, failed, results } = answer.body.data;
+      return {
+        ok: true,
+        results: results.map((result: Json, position: number) => ({ position, handle: result.handle, status: result.status, ...(result.code === undefined ? {} : { code: result.code }) })),
+        summary: { received, created, alreadyExisted, updated, failed },
+      };
+    },
+  };
+}
+
+function snmsValue(value: Json): NonNullable<Outcome['values']>[number] {
+  const data = value.data.format === 'admin' ? JSON.stringify(value.data.value) : value.data.value;
+  return { index: value.index, type: value.type, format: value.data.format, value: data, ttl: value.ttl, permissions: value.auth };
 }

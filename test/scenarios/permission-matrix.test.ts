@@ -34,6 +34,8 @@ const WIRE_STATUS: Record<Driver['protocol'], Record<Exclude<Answer, 'allowed'>,
   grpc: { AUTHENTICATION_REQUIRED: 16, PERMISSION_DENIED: 7, NOT_HOMED: 9 },
   // The Handle protocol's status is its response code.
   hdl: { AUTHENTICATION_REQUIRED: 402, PERMISSION_DENIED: 401, NOT_HOMED: 301 },
+  // The SNMS status (src/snms/snms-status.ts). SNMS has no driver in the matrix: see the README's SNMS section.
+  snms: { AUTHENTICATION_REQUIRED: -1, PERMISSION_DENIED: -3, NOT_HOMED: -2 },
 };
 const URL_VALUE = [{ index: 1, type: 'URL', data: 'https://example.org/seed' }];
 const IDENTITY_HANDLE = `${OWN_PREFIX}/MATRIX-ID`;
@@ -48,6 +50,7 @@ async function snapshot(store: Store, target: Target) {
     homed: await store.listHomedPrefixes(),
     principals: await store.listPrincipals(),
     ledger: await store.listLedgerEntries(),
+    templates: await store.listTemplates(target.prefix),
   };
 }
 

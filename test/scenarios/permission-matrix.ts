@@ -106,6 +106,10 @@ const seeded = async (setup: Setup, target: Target) => {
   if (!target.prefix.startsWith(UNHOMED_PREFIX)) await setup.seed(target.handle);
 };
 
+/** A fresh template version for each cell that creates one (versions are per prefix; cells share prefixes). */
+let templateVersions = 0;
+const nextTemplateVersion = (): string => `m${++templateVersions}`;
+
 /** A one-item batch or stream as one answer: the call's refusal, else its item's. */
 function firstItem(outcome: Outcome): Outcome {
   if (!outcome.ok) return outcome;
@@ -122,6 +126,8 @@ export const OPERATIONS: readonly MatrixOperation[] = [
   { name: 'list identifiers under a prefix', rule: 'owner', byPrefix: true, rest: 'GET /api/handles?prefix={prefix}', driverMethod: 'listHandles', prepare: seeded, run: (d, who, t) => d.listHandles?.(who, t.prefix) },
   { name: 'register a batch', rule: 'bulk', byPrefix: true, rest: 'POST /api/v1/handles/batch', grpc: 'Registry.RegisterBatch', driverMethod: 'batch', changes: true, run: async (d, who, t) => (d.batch === undefined ? undefined : firstItem(await d.batch(who, ITEM(t)))) },
   { name: 'import a stream', rule: 'bulk', byPrefix: true, rest: 'POST /api/v1/import', grpc: 'Registry.BulkRegister', cli: 'idnode import (over REST, with the credential given)', driverMethod: 'stream', changes: true, run: async (d, who, t) => (d.stream === undefined ? undefined : firstItem(await d.stream(who, ITEM(t)))) },
+  { name: 'create a metadata template', rule: 'owner', byPrefix: true, rest: 'POST /api/v1/templates (also PUT, DELETE)', grpc: 'Templates.Create (also Update, Delete)', cli: 'idnode template add, update, delete', driverMethod: 'createTemplate', changes: true, run: (d, who, t) => d.createTemplate?.(who, t.prefix, nextTemplateVersion()) },
+  { name: 'read metadata templates', rule: 'public', byPrefix: false, rest: 'GET /api/v1/templates/{prefix}[/{version}]', grpc: 'Templates.List, Templates.Get', cli: 'idnode template list, show', driverMethod: 'listTemplates', run: (d, who) => d.listTemplates?.(who, OWN_PREFIX) },
   { name: 'list homed prefixes', rule: 'public', byPrefix: false, rest: 'GET /api/prefixes', driverMethod: 'listPrefixes', run: (d, who) => d.listPrefixes?.(who) },
   { name: 'home a prefix', rule: 'operator', byPrefix: false, rest: 'POST /api/prefixes/{prefix}, POST /api/prefixes', driverMethod: 'homePrefix', changes: true, freshPrefix: (cell) => `77.${cell}`, run: (d, who, t) => d.homePrefix?.(who, t.prefix) },
   { name: 'unhome a prefix', rule: 'operator', byPrefix: false, rest: 'DELETE /api/prefixes/{prefix}', driverMethod: 'unhomePrefix', changes: true, freshPrefix: (cell) => `77.${cell}`, prepare: (s, t) => s.home(t.prefix), run: (d, who, t) => d.unhomePrefix?.(who, t.prefix) },

@@ -104,6 +104,15 @@ export async function storeContractDetails(withStore: WithStore): Promise<void> 
       getMeta: () => store.getMeta('k'),
       initMeta: () => store.initMeta('k', 'v'),
       ping: () => store.ping(),
+      insertTemplate: () => store.insertTemplate({ prefix: PREFIX, version: '1', definition: '{}', createdAtMs: NOW, updatedAtMs: NOW }),
+      replaceTemplate: () => store.replaceTemplate({ prefix: PREFIX, version: '1', definition: '{}', createdAtMs: NOW, updatedAtMs: NOW }),
+      getTemplate: () => store.getTemplate(PREFIX, '1'),
+      listTemplates: () => store.listTemplates(PREFIX),
+      deleteTemplate: () => store.deleteTemplate(PREFIX, '1'),
+      insertToken: () => store.insertToken({ hash: Buffer.alloc(32), principalId: 'x', stamp: Buffer.alloc(16), issuedAtMs: NOW, expiresAtMs: NOW }, NOW),
+      getToken: () => store.getToken(Buffer.alloc(32)),
+      setLoginDigest: () => store.setLoginDigest('x', { stamp: Buffer.alloc(16), digest: Buffer.alloc(32) }),
+      getLoginDigest: () => store.getLoginDigest('x'),
     };
     for (const [name, call] of Object.entries(calls)) await t.rejects(call(), { code: 'STORE_UNAVAILABLE' }, name);
   });

@@ -6,9 +6,11 @@ import { identityGrants } from './access.js';
 import { enterpriseIdentity, normaliseIdentity, type Principal } from './principal.js';
 import { secretKeyMatches } from './secret-keys.js';
 import { verifySecret } from './secrets.js';
+import { principalOfRecord, type Tokens } from './tokens.js';
 
 /**
- * Turns presented credentials into a Principal. Two kinds of identity answer to `{index}:{handle}`:
+ * Turns presented credentials into a Principal, for every credential scheme: `authenticate` for an identity and
+ * its secret (HTTP Basic, gRPC metadata), `authenticateToken` for a bearer token issued at login. Two kinds of identity answer to `{index}:{handle}`:
  * - credentials this node issued (`idnode enterprise add`, the operator, auditors), kept in the principal store;
  * - identities held in handles: the HS_SECKEY value at `index` of `handle`, a handle under a prefix homed here
  *   (docs/permissions.md, "Identities held in handles"). Tried only when no issued credential has that id.
@@ -20,6 +22,7 @@ export class Authenticator {
   constructor(
     private readonly store: PrincipalStore & Pick<HandleStore, 'getHandle'>,
     private readonly homing: Pick<HomedPrefixes, 'homeOf'>,
+    private readonly tokens: Pick<Tokens, 'principalOf'>,
   ) {}
 
   /** Throws CREDENTIALS_MALFORMED for a malformed identity, AUTHENTICATION_FAILED for anything else. */
@@ -32,14 +35,12 @@ export class Authenticator {
     if (!record || record.revokedAtMs !== undefined || !verifySecret(secret, record.secret)) {
       throw new IdnodeError('AUTHENTICATION_FAILED', `authentication failed for "${id}": unknown identity, wrong secret or revoked credential`);
     }
-    switch (record.role) {
-      case 'enterprise':
-        return { kind: 'enterprise', id, prefix: record.prefix! };
-      case 'operator':
-        return { kind: 'operator', id };
-      case 'auditor':
-        return { kind: 'auditor', id };
-    }
+    return principalOfRecord(record);
+  }
+
+  /** The principal of a bearer token issued at login (see Tokens). Throws TOKEN_INVALID. */
+  async authenticateToken(token: string): Promise<Principal> {
+    return this.tokens.principalOf(token);
   }
 
   /**

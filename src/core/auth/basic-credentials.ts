@@ -12,10 +12,11 @@ export interface CredentialPolicy {
 
 /**
  * The caller behind an `authorization` value (HTTP header or gRPC metadata): anonymous when there is none,
- * otherwise the principal its Basic credentials authenticate. Username `{index}:{handle}` (the colon may be
+ * otherwise the principal its credentials authenticate: `Bearer <token>` (a login token, see Tokens) or Basic,
+ * username `{index}:{handle}` (the colon may be
  * percent-encoded as %3A), password the secret. `remoteAddress` is the peer's IP address (undefined when
  * unknown, which counts as not loopback). Throws CREDENTIALS_MALFORMED, CREDENTIALS_REQUIRE_TLS or
- * AUTHENTICATION_FAILED.
+ * AUTHENTICATION_FAILED, or TOKEN_INVALID for a bearer token.
  */
 export async function principalFromAuthorization(
   authorization: string | undefined,
@@ -27,6 +28,8 @@ export async function principalFromAuthorization(
   if (!policy.tls && !policy.allowRemoteCredentialsOverHttp && !isLoopback(remoteAddress)) {
     throw new IdnodeError('CREDENTIALS_REQUIRE_TLS', 'credentials over a plain (non-TLS) connection are accepted from loopback only; connect over TLS');
   }
+  const bearer = /^Bearer\s+([A-Za-z0-9._~+/=-]+)\s*$/i.exec(authorization);
+  if (bearer) return authenticator.authenticateToken(bearer[1]!);
   const { identity, secret } = parseBasic(authorization);
   return authenticator.authenticate(identity, secret);
 }
@@ -34,7 +37,7 @@ export async function principalFromAuthorization(
 /** Splits a Basic header into identity and secret. Throws CREDENTIALS_MALFORMED. */
 export function parseBasic(header: string): { identity: string; secret: string } {
   const match = /^Basic\s+([A-Za-z0-9+/=_-]+)\s*$/i.exec(header);
-  if (!match) throw new IdnodeError('CREDENTIALS_MALFORMED', 'Authorization header must be "Basic <base64 of {index}:{handle}:{secret}>"');
+  if (!match) throw new IdnodeError('CREDENTIALS_MALFORMED', 'Authorization header must be "Basic <base64 of {index}:{handle}:{secret}>" or "Bearer <login token>"');
   const decoded = Buffer.from(match[1]!, 'base64').toString('utf8');
   // The identity itself holds a colon ({index}:{handle}) and a handle may hold more; secrets never do.
   // So: with a percent-encoded identity the first colon separates; otherwise the last one does.

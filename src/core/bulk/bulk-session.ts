@@ -191,7 +191,7 @@ export class BulkSession {
     const slots: number[] = [];
     const firstSlot = new Map<string, number>();
     for (let slot = 0; slot < items.length; slot++) {
-      const { handle, values, problem } = items[slot]!;
+      const { handle, values, problem, template } = items[slot]!;
       // How a refusal names an item whose identifier did not parse: as received, or "" for a non-string.
       const rawHandle = typeof handle === 'string' ? handle : '';
       if (problem !== undefined) {
@@ -202,7 +202,7 @@ export class BulkSession {
       try {
         if (typeof handle !== 'string') throw new IdnodeError('REQUEST_INVALID', `handle must be a string, got ${describeInput(handle)}`);
         write = this.registry.preparePut(
-          { principal: this.principal, handle, values, overwrite: false, protocol: this.options.protocol, log: this.log },
+          { principal: this.principal, handle, values, overwrite: false, protocol: this.options.protocol, log: this.log, ...(template === undefined ? {} : { template }) },
           context.nowMs,
         );
       } catch (error) {

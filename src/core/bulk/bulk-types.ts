@@ -1,4 +1,5 @@
 import type { ErrorCode, IdnodeError } from '../errors/catalogue.js';
+import type { MetadataTemplate } from '../templates/template.js';
 
 /** One identifier to register, as decoded from the wire; validated by the session, never before. */
 export interface BulkItem {
@@ -8,6 +9,8 @@ export interface BulkItem {
   readonly values: unknown;
   /** Set when the front end could not decode the item (a line that is not JSON, say): it fails with this error. */
   readonly problem?: IdnodeError;
+  /** The metadata template the item is registered against (see PutRequest.template), already resolved. */
+  readonly template?: MetadataTemplate;
 }
 
 /**

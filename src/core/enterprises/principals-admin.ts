@@ -2,7 +2,7 @@ import { IdnodeError } from '../errors/catalogue.js';
 import { normalisePrefix } from '../identifier/identifier.js';
 import type { Clock, Random } from '../clock/clock.js';
 import type { HomedPrefixes } from '../homing/homed-prefixes.js';
-import type { PrincipalRecord, PrincipalRole, PrincipalStore } from '../store/store.js';
+import type { PrincipalRecord, PrincipalRole, PrincipalStore, StoredSecret } from '../store/store.js';
 import { assertOperator } from '../auth/access.js';
 import { enterpriseIdentity, IDENTITY_INDEX, type Principal } from '../auth/principal.js';
 import { generateSecret, storeSecret } from '../auth/secrets.js';
@@ -40,6 +40,11 @@ export class PrincipalsAdmin {
     private readonly random: Random,
     /** Told each enterprise prefix allocated or revoked (its prefix handle 0.NA/<prefix> changed). */
     private readonly onEnterpriseChanged: (prefix: string) => void = () => {},
+    /**
+     * Told each secret issued, once stored (Tokens.keepLoginDigest keeps what verifies hashed logins). Its
+     * failure fails the call after the secret was stored; the new secret then works for every other login.
+     */
+    private readonly onSecretIssued: (id: string, secret: string, stored: StoredSecret) => Promise<void> = async () => {},
   ) {}
 
   /**
@@ -116,13 +121,11 @@ export class PrincipalsAdmin {
 
   private async insert(fields: Pick<PrincipalRecord, 'id' | 'role' | 'prefix' | 'name'>): Promise<IssuedCredential | undefined> {
     const secret = generateSecret(this.random);
-    const inserted = await this.store.insertPrincipal({
-      ...fields,
-      secret: storeSecret(secret, this.random),
-      createdAtMs: this.clock.now(),
-      revokedAtMs: undefined,
-    });
-    return inserted ? { id: fields.id, secret } : undefined;
+    const stored = storeSecret(secret, this.random);
+    const inserted = await this.store.insertPrincipal({ ...fields, secret: stored, createdAtMs: this.clock.now(), revokedAtMs: undefined });
+    if (!inserted) return undefined;
+    await this.onSecretIssued(fields.id, secret, stored);
+    return { id: fields.id, secret };
   }
 
   private async rotate(record: PrincipalRecord): Promise<IssuedCredential> {
@@ -130,7 +133,9 @@ export class PrincipalsAdmin {
       throw new IdnodeError('PRINCIPAL_REVOKED', `${record.id} was revoked; allocate a new credential instead of rotating a revoked one`);
     }
     const secret = generateSecret(this.random);
-    await this.store.updatePrincipalSecret(record.id, storeSecret(secret, this.random));
+    const stored = storeSecret(secret, this.random);
+    await this.store.updatePrincipalSecret(record.id, stored);
+    await this.onSecretIssued(record.id, secret, stored);
     return { id: record.id, secret };
   }
 

@@ -90,7 +90,7 @@ export const CATALOGUE = {
 
   // Authentication and authorisation.
   AUTHENTICATION_REQUIRED: { summary: 'The operation needs credentials.', class: 'client', handleCode: 402 },
-  CREDENTIALS_MALFORMED: { summary: 'The credentials are not "Basic" with username {index}:{handle} and a secret.', class: 'client', handleCode: 402 },
+  CREDENTIALS_MALFORMED: { summary: 'The credentials are neither "Basic" with username {index}:{handle} and a secret nor "Bearer" with a login token.', class: 'client', handleCode: 402 },
   AUTHENTICATION_FAILED: { summary: 'Unknown identity, wrong secret, or revoked credential.', class: 'client', handleCode: 403 },
   CREDENTIALS_REQUIRE_TLS: { summary: 'Credentials over plain HTTP are accepted from loopback only; use TLS.', class: 'client', handleCode: 403 },
   PERMISSION_DENIED: { summary: "The caller has no right to do that under this prefix.", class: 'client', handleCode: 401 },
@@ -109,6 +109,13 @@ export const CATALOGUE = {
     class: 'client',
     handleCode: 4,
   },
+
+  // Metadata templates (docs/design.md §1) and SNMS login tokens (§4).
+  TEMPLATE_INVALID: badRequest('A metadata template is malformed (version, industry classification, or an item); the message names every problem.'),
+  TEMPLATE_NOT_FOUND: { summary: 'The prefix has no metadata template of that version.', class: 'client', handleCode: 100 },
+  TEMPLATE_ALREADY_EXISTS: { summary: 'The prefix already has a metadata template of that version.', class: 'client', handleCode: 101 },
+  TEMPLATE_VIOLATED: invalidValue("The values break the identifier's metadata template; the message names every item violated."),
+  TOKEN_INVALID: { summary: 'The bearer token is unknown, expired (24 h), or its credential was revoked or given a new secret; log in again.', class: 'client', handleCode: 402 },
 
   // The Handle protocol's site information (RFC 3651 §3.2.2).
   SITE_INFO_MALFORMED: badRequest('Site information (HS_SITE data) is truncated, has trailing bytes, or a field out of its range.'),

@@ -13,6 +13,8 @@ import type { Metering } from '../metering/metering.js';
 import type { HandleStore, HandleWrite, WriteContext, WriteOutcome, WriteStatus } from '../store/store.js';
 import { DEFAULT_ADMIN_PERMISSIONS, DEFAULT_PERMISSIONS, DEFAULT_TTL_SECONDS, INDEX_HS_ADMIN, wireTimestamp, type HandleValue } from '../values/handle-value.js';
 import { validateValues } from '../values/validate-values.js';
+import type { MetadataTemplate } from '../templates/template.js';
+import { assertFollowsTemplate, templateReference } from '../templates/template-check.js';
 
 export interface RegistryLimits {
   /** Values one identifier may hold. */
@@ -48,6 +50,12 @@ export interface PutRequest extends Writer {
   /** When given, only the values at these indexes are written and the identifier's other values are kept. */
   readonly indexes?: readonly number[];
   readonly mintSuffix?: boolean;
+  /**
+   * The metadata template the identifier is registered against (resolved by the caller through node.templates):
+   * the values are checked against it (TEMPLATE_VIOLATED naming every violated item) and the reference to its
+   * version is written at index 1001. It must be a template of the identifier's own prefix. Not with `indexes`.
+   */
+  readonly template?: MetadataTemplate;
 }
 
 export interface DeleteRequest extends Writer {
@@ -126,6 +134,14 @@ export class Registry {
     const { handle, prefix } = this.authorised(request.principal, raw);
     // Secret keys are hashed here, on the one write path, so no secret ever reaches the store.
     let values = withSecretKeysHashed(validateValues(request.values, { nowMs, maxValues: this.limits.maxValues, maxDataBytes: this.limits.maxDataBytes }), this.random);
+    if (request.template !== undefined) {
+      if (request.indexes?.length) throw new IdnodeError('REQUEST_INVALID', 'a write naming a template writes every value; it cannot be limited to some indexes', { handle });
+      if (request.template.prefix !== prefix) {
+        throw new IdnodeError('TEMPLATE_NOT_FOUND', `template ${request.template.prefix} ${request.template.version} is not a template of prefix ${prefix}`, { handle });
+      }
+      assertFollowsTemplate(handle, values, request.template);
+      insertInIndexOrder(values, templateReference(request.template.version, nowMs));
+    }
     if (request.indexes?.length) {
       const wanted = new Set(request.indexes);
       values = values.filter((value) => wanted.has(value.index));

@@ -28,12 +28,24 @@ import type { HandleValue } from '../values/handle-value.js';
  * - CounterStore: the metering counters (additive deltas, raw rows, grouped sums).
  * - LedgerStore: the append-only sealed ledger.
  * - MetaStore: small node-wide settings, set once.
+ * - TemplateStore: the metadata templates of enterprise prefixes, one record per (prefix, version).
+ * - TokenStore: bearer tokens issued by login (kept as hashes) and the login digests that verify hashed logins.
  * - ChangeFeed: word of changes made by other processes sharing the data (for cache invalidation).
  * - StoreLifecycle: which backend it is, readiness, and closing, after which every role's calls reject with
  *   STORE_UNAVAILABLE.
  * The statements above (async, atomic writes, errors) hold for every role.
  */
-export interface Store extends HandleStore, HomingStore, PrincipalStore, CounterStore, LedgerStore, MetaStore, ChangeFeed, StoreLifecycle {}
+export interface Store
+  extends HandleStore,
+    HomingStore,
+    PrincipalStore,
+    CounterStore,
+    LedgerStore,
+    MetaStore,
+    TemplateStore,
+    TokenStore,
+    ChangeFeed,
+    StoreLifecycle {}
 
 /** Which backend a store is: 'memory' keeps everything in this process and loses it on exit. */
 export type StoreKind = 'sqlite' | 'postgres' | 'memory';
@@ -111,6 +123,34 @@ export interface MetaStore {
   getMeta(key: string): Promise<string | undefined>;
   /** Sets the key only if it is unset; returns the value now stored (the existing one if it was set). */
   initMeta(key: string, value: string): Promise<string>;
+}
+
+export interface TemplateStore {
+  /** false when the prefix already has a template of that version (nothing changed). */
+  insertTemplate(template: TemplateRecord): Promise<boolean>;
+  /** Replaces the definition and updatedAtMs (createdAtMs is kept); false when there is no such template. */
+  replaceTemplate(template: TemplateRecord): Promise<boolean>;
+  /** `undefined` means no such template. `prefix` is normalised. */
+  getTemplate(prefix: string, version: string): Promise<TemplateRecord | undefined>;
+  /** The templates of exactly `prefix`, ordered by version in UTF-8 byte order. */
+  listTemplates(prefix: string): Promise<TemplateRecord[]>;
+  /** false when there is no such template. */
+  deleteTemplate(prefix: string, version: string): Promise<boolean>;
+}
+
+export interface TokenStore {
+  /**
+   * Keeps a token issued at login, and in the same transaction drops every token whose expiresAtMs ≤ nowMs
+   * (so the table holds at most a day of logins). The hash is unique: a second token with the same hash is
+   * ignored (256 random bits never collide).
+   */
+  insertToken(token: TokenRecord, nowMs: number): Promise<void>;
+  /** `undefined` means no such token (never issued, or dropped once expired). */
+  getToken(hash: Buffer): Promise<TokenRecord | undefined>;
+  /** Sets (inserting or replacing) the login digest of a principal. */
+  setLoginDigest(principalId: string, digest: LoginDigest): Promise<void>;
+  /** `undefined` means the principal has none (issued before hashed logins existed). */
+  getLoginDigest(principalId: string): Promise<LoginDigest | undefined>;
 }
 
 export interface ChangeFeed {
@@ -274,4 +314,37 @@ export interface PrincipalRecord {
   readonly createdAtMs: number;
   /** `undefined` while the principal is active. */
   readonly revokedAtMs: number | undefined;
+}
+
+/**
+ * A metadata template version of an enterprise prefix (docs/design.md §1). `definition` is the validated
+ * template's JSON text (src/core/templates/template.ts), which the store keeps byte for byte.
+ */
+export interface TemplateRecord {
+  readonly prefix: string;
+  readonly version: string;
+  readonly definition: string;
+  readonly createdAtMs: number;
+  readonly updatedAtMs: number;
+}
+
+/**
+ * A login token: `hash` is SHA-256 of the token (the token itself is never stored); `stamp` is the salt of the
+ * principal's secret when the token was issued, so a new secret (or a revocation) ends the token.
+ */
+export interface TokenRecord {
+  readonly hash: Buffer;
+  readonly principalId: string;
+  readonly stamp: Buffer;
+  readonly issuedAtMs: number;
+  readonly expiresAtMs: number;
+}
+
+/**
+ * What verifies a hashed login (SNMS /identity/token/v1): `digest` is SHA-256 of the secret, hex-encoded as
+ * UTF-8 bytes of lower-case hex; `stamp` is the salt of the secret it was made from (stale once they differ).
+ */
+export interface LoginDigest {
+  readonly stamp: Buffer;
+  readonly digest: Buffer;
 }

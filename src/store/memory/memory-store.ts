@@ -7,10 +7,13 @@ import type {
   HandleWrite,
   HomedPrefix,
   LedgerRow,
+  LoginDigest,
   PrincipalRecord,
   PrincipalRole,
   Store,
   StoredSecret,
+  TemplateRecord,
+  TokenRecord,
   WriteContext,
   WriteOutcome,
 } from '../../core/store/store.js';
@@ -19,6 +22,7 @@ import { MemoryCounters } from './memory-counters.js';
 import { MemoryHandles } from './memory-handles.js';
 import { MemoryLedger } from './memory-ledger.js';
 import { MemoryPrincipals } from './memory-principals.js';
+import { MemoryTemplatesTokens } from './memory-templates-tokens.js';
 import { compareUtf8 } from './utf8-order.js';
 
 export interface MemoryStoreOptions {
@@ -49,6 +53,7 @@ interface Tables {
   readonly counters: MemoryCounters;
   readonly ledger: MemoryLedger;
   readonly meta: Map<string, string>;
+  readonly templatesTokens: MemoryTemplatesTokens;
 }
 
 class MemoryStoreImpl implements MemoryStore {
@@ -61,6 +66,7 @@ class MemoryStoreImpl implements MemoryStore {
     counters: new MemoryCounters(),
     ledger: new MemoryLedger(),
     meta: new Map(),
+    templatesTokens: new MemoryTemplatesTokens(),
   };
 
   constructor(description: string) {
@@ -159,6 +165,42 @@ class MemoryStoreImpl implements MemoryStore {
     if (existing !== undefined) return existing;
     meta.set(key, value);
     return value;
+  }
+
+  async insertTemplate(template: TemplateRecord): Promise<boolean> {
+    return this.#open().templatesTokens.insertTemplate(template);
+  }
+
+  async replaceTemplate(template: TemplateRecord): Promise<boolean> {
+    return this.#open().templatesTokens.replaceTemplate(template);
+  }
+
+  async getTemplate(prefix: string, version: string): Promise<TemplateRecord | undefined> {
+    return this.#open().templatesTokens.getTemplate(prefix, version);
+  }
+
+  async listTemplates(prefix: string): Promise<TemplateRecord[]> {
+    return this.#open().templatesTokens.listTemplates(prefix);
+  }
+
+  async deleteTemplate(prefix: string, version: string): Promise<boolean> {
+    return this.#open().templatesTokens.deleteTemplate(prefix, version);
+  }
+
+  async insertToken(token: TokenRecord, nowMs: number): Promise<void> {
+    this.#open().templatesTokens.insertToken(token, nowMs);
+  }
+
+  async getToken(hash: Buffer): Promise<TokenRecord | undefined> {
+    return this.#open().templatesTokens.getToken(hash);
+  }
+
+  async setLoginDigest(principalId: string, digest: LoginDigest): Promise<void> {
+    this.#open().templatesTokens.setLoginDigest(principalId, digest);
+  }
+
+  async getLoginDigest(principalId: string): Promise<LoginDigest | undefined> {
+    return this.#open().templatesTokens.getLoginDigest(principalId);
   }
 
   /** Never calls `listener`: only this process can write the store. */

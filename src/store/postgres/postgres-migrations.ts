@@ -74,6 +74,36 @@ export const POSTGRES_MIGRATIONS: readonly Migration[] = [
       CREATE TRIGGER ledger_no_truncate BEFORE TRUNCATE ON ledger FOR EACH STATEMENT EXECUTE FUNCTION ledger_append_only();
     `,
   },
+  {
+    // Metadata templates, login tokens and login digests, as in SQLite's version 4. (Number 7 is reserved for
+    // this entry across branches: renumber at merge.)
+    version: 3,
+    sql: `
+      CREATE TABLE templates (
+        prefix TEXT COLLATE "C" NOT NULL,
+        version TEXT COLLATE "C" NOT NULL,
+        definition TEXT NOT NULL,
+        created_at_ms BIGINT NOT NULL,
+        updated_at_ms BIGINT NOT NULL,
+        PRIMARY KEY (prefix, version)
+      );
+
+      CREATE TABLE tokens (
+        hash BYTEA PRIMARY KEY,
+        principal_id TEXT COLLATE "C" NOT NULL,
+        stamp BYTEA NOT NULL,
+        issued_at_ms BIGINT NOT NULL,
+        expires_at_ms BIGINT NOT NULL
+      );
+      CREATE INDEX tokens_by_expiry ON tokens (expires_at_ms);
+
+      CREATE TABLE login_digests (
+        principal_id TEXT COLLATE "C" PRIMARY KEY,
+        stamp BYTEA NOT NULL,
+        digest BYTEA NOT NULL
+      );
+    `,
+  },
 ];
 
 /**

@@ -79,6 +79,28 @@ export function postgresStatements(schema: string) {
     getMeta: statement('get_meta', `SELECT value FROM ${s}.meta WHERE key = $1`),
     initMeta: statement('init_meta', `INSERT INTO ${s}.meta (key, value) VALUES ($1, $2) ON CONFLICT (key) DO NOTHING`),
 
+    insertTemplate: statement(
+      'insert_template',
+      `INSERT INTO ${s}.templates (prefix, version, definition, created_at_ms, updated_at_ms) VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING`,
+    ),
+    replaceTemplate: statement('replace_template', `UPDATE ${s}.templates SET definition = $1, updated_at_ms = $2 WHERE prefix = $3 AND version = $4`),
+    getTemplate: statement('get_template', `SELECT * FROM ${s}.templates WHERE prefix = $1 AND version = $2`),
+    listTemplates: statement('list_templates', `SELECT * FROM ${s}.templates WHERE prefix = $1 ORDER BY version`),
+    deleteTemplate: statement('delete_template', `DELETE FROM ${s}.templates WHERE prefix = $1 AND version = $2`),
+    // One statement: the expired tokens go in the same transaction as the new one is kept.
+    insertToken: statement(
+      'insert_token',
+      `WITH dropped AS (DELETE FROM ${s}.tokens WHERE expires_at_ms <= $6)
+       INSERT INTO ${s}.tokens (hash, principal_id, stamp, issued_at_ms, expires_at_ms) VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING`,
+    ),
+    getToken: statement('get_token', `SELECT * FROM ${s}.tokens WHERE hash = $1`),
+    setLoginDigest: statement(
+      'set_login_digest',
+      `INSERT INTO ${s}.login_digests (principal_id, stamp, digest) VALUES ($1, $2, $3)
+       ON CONFLICT (principal_id) DO UPDATE SET stamp = excluded.stamp, digest = excluded.digest`,
+    ),
+    getLoginDigest: statement('get_login_digest', `SELECT stamp, digest FROM ${s}.login_digests WHERE principal_id = $1`),
+
     notify: statement('notify', 'SELECT pg_notify($1, payload) FROM unnest($2::text[]) AS payload'),
   };
 }

@@ -10,8 +10,11 @@ import type {
   HandleWrite,
   HomedPrefix,
   LedgerRow,
+  LoginDigest,
   PrincipalRecord,
   PrincipalRole,
+  TemplateRecord,
+  TokenRecord,
   Store,
   StoredSecret,
   WriteContext,
@@ -21,7 +24,7 @@ import { aggregateCounters } from '../counter-deltas.js';
 import { groupedDimensions, sumCountersSql, toCounterSum } from '../counter-sums.js';
 import type { Migration } from '../migration.js';
 import { storeClosed, storeFailure } from '../store-error.js';
-import { principalFromRow, recordFromRow, type HandleRow, type PrincipalRow } from '../store-rows.js';
+import { principalFromRow, recordFromRow, templateFromRow, tokenFromRow, type HandleRow, type PrincipalRow, type TemplateRow, type TokenRow } from '../store-rows.js';
 import { planWrites } from '../write-plan.js';
 import { isRetryable, isUnavailable } from './postgres-failure.js';
 import { migratePostgres, POSTGRES_MIGRATIONS } from './postgres-migrations.js';
@@ -270,6 +273,48 @@ class PostgresStoreImpl implements PostgresStore {
 
   async revokePrincipal(id: string, revokedAtMs: number): Promise<boolean> {
     return (await this.#query(`revoking principal "${id}"`, this.#sql.revokePrincipal, [revokedAtMs, id])).rowCount === 1;
+  }
+
+  async insertTemplate(t: TemplateRecord): Promise<boolean> {
+    const values = [t.prefix, t.version, t.definition, t.createdAtMs, t.updatedAtMs];
+    return (await this.#query(`inserting template ${t.prefix} ${t.version}`, this.#sql.insertTemplate, values)).rowCount === 1;
+  }
+
+  async replaceTemplate(t: TemplateRecord): Promise<boolean> {
+    return (await this.#query(`replacing template ${t.prefix} ${t.version}`, this.#sql.replaceTemplate, [t.definition, t.updatedAtMs, t.prefix, t.version])).rowCount === 1;
+  }
+
+  async getTemplate(prefix: string, version: string): Promise<TemplateRecord | undefined> {
+    const { rows } = await this.#query<TemplateRow>(`reading template ${prefix} ${version}`, this.#sql.getTemplate, [prefix, version]);
+    return rows[0] === undefined ? undefined : templateFromRow(rows[0]);
+  }
+
+  async listTemplates(prefix: string): Promise<TemplateRecord[]> {
+    const { rows } = await this.#query<TemplateRow>(`listing the templates of ${prefix}`, this.#sql.listTemplates, [prefix]);
+    return rows.map(templateFromRow);
+  }
+
+  async deleteTemplate(prefix: string, version: string): Promise<boolean> {
+    return (await this.#query(`deleting template ${prefix} ${version}`, this.#sql.deleteTemplate, [prefix, version])).rowCount === 1;
+  }
+
+  async insertToken(token: TokenRecord, nowMs: number): Promise<void> {
+    const values = [token.hash, token.principalId, token.stamp, token.issuedAtMs, token.expiresAtMs, nowMs];
+    await this.#query(`keeping a login token of "${token.principalId}"`, this.#sql.insertToken, values);
+  }
+
+  async getToken(hash: Buffer): Promise<TokenRecord | undefined> {
+    const { rows } = await this.#query<TokenRow>('reading a login token', this.#sql.getToken, [hash]);
+    return rows[0] === undefined ? undefined : tokenFromRow(rows[0]);
+  }
+
+  async setLoginDigest(principalId: string, digest: LoginDigest): Promise<void> {
+    await this.#query(`setting the login digest of "${principalId}"`, this.#sql.setLoginDigest, [principalId, digest.stamp, digest.digest]);
+  }
+
+  async getLoginDigest(principalId: string): Promise<LoginDigest | undefined> {
+    const { rows } = await this.#query<LoginDigest>(`reading the login digest of "${principalId}"`, this.#sql.getLoginDigest, [principalId]);
+    return rows[0];
   }
 
   async addCounters(deltas: readonly CounterDelta[]): Promise<void> {

@@ -78,6 +78,37 @@ export const SQLITE_MIGRATIONS: readonly Migration[] = [
     version: 3,
     sql: `DROP INDEX handles_by_prefix;`,
   },
+  {
+    // Metadata templates (one row per prefix and version, the validated definition as JSON text) and login
+    // tokens (SHA-256 of the token only) with the digests that verify hashed logins. (Number 8 is reserved for
+    // this entry across branches: renumber at merge.)
+    version: 4,
+    sql: `
+      CREATE TABLE templates (
+        prefix TEXT NOT NULL,
+        version TEXT NOT NULL,
+        definition TEXT NOT NULL,
+        created_at_ms INTEGER NOT NULL,
+        updated_at_ms INTEGER NOT NULL,
+        PRIMARY KEY (prefix, version)
+      ) STRICT, WITHOUT ROWID;
+
+      CREATE TABLE tokens (
+        hash BLOB PRIMARY KEY,
+        principal_id TEXT NOT NULL,
+        stamp BLOB NOT NULL,
+        issued_at_ms INTEGER NOT NULL,
+        expires_at_ms INTEGER NOT NULL
+      ) STRICT;
+      CREATE INDEX tokens_by_expiry ON tokens (expires_at_ms);
+
+      CREATE TABLE login_digests (
+        principal_id TEXT PRIMARY KEY,
+        stamp BLOB NOT NULL,
+        digest BLOB NOT NULL
+      ) STRICT;
+    `,
+  },
 ];
 
 /**

@@ -1,7 +1,7 @@
 import Database from 'better-sqlite3';
 import { IdnodeError } from '../../core/errors/catalogue.js';
 import type { CounterRow, LedgerRow } from '../../core/store/store.js';
-import type { HandleRow, PrincipalRow } from '../store-rows.js';
+import type { HandleRow, PrincipalRow, TemplateRow, TokenRow } from '../store-rows.js';
 
 /** How a connection to the store's file is opened: the reading one on the main thread and the writer's alike. */
 export interface ConnectionOptions {
@@ -69,6 +69,10 @@ export function readStatements(db: Database.Database) {
     listLedger: db.prepare<[], LedgerRow>('SELECT seq, day, entry FROM ledger ORDER BY seq'),
     getMeta: db.prepare<[string], string>('SELECT value FROM meta WHERE key = ?').pluck(),
     ping: db.prepare<[], number>('SELECT 1').pluck(),
+    getTemplate: db.prepare<[string, string], TemplateRow>('SELECT * FROM templates WHERE prefix = ? AND version = ?'),
+    listTemplates: db.prepare<[string], TemplateRow>('SELECT * FROM templates WHERE prefix = ? ORDER BY version'),
+    getToken: db.prepare<[Buffer], TokenRow>('SELECT * FROM tokens WHERE hash = ?'),
+    getLoginDigest: db.prepare<[string], { stamp: Buffer; digest: Buffer }>('SELECT stamp, digest FROM login_digests WHERE principal_id = ?'),
   };
 }
 
@@ -117,5 +121,17 @@ export function writeStatements(db: Database.Database) {
     appendLedger: db.prepare<[number, string, string]>('INSERT INTO ledger (seq, day, entry) VALUES (?, ?, ?) ON CONFLICT DO NOTHING'),
     getMeta: db.prepare<[string], string>('SELECT value FROM meta WHERE key = ?').pluck(),
     initMeta: db.prepare<[string, string]>('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO NOTHING'),
+    insertTemplate: db.prepare<[string, string, string, number, number]>(
+      'INSERT INTO templates (prefix, version, definition, created_at_ms, updated_at_ms) VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING',
+    ),
+    replaceTemplate: db.prepare<[string, number, string, string]>('UPDATE templates SET definition = ?, updated_at_ms = ? WHERE prefix = ? AND version = ?'),
+    deleteTemplate: db.prepare<[string, string]>('DELETE FROM templates WHERE prefix = ? AND version = ?'),
+    dropExpiredTokens: db.prepare<[number]>('DELETE FROM tokens WHERE expires_at_ms <= ?'),
+    insertToken: db.prepare<[Buffer, string, Buffer, number, number]>(
+      'INSERT INTO tokens (hash, principal_id, stamp, issued_at_ms, expires_at_ms) VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING',
+    ),
+    setLoginDigest: db.prepare<[string, Buffer, Buffer]>(
+      'INSERT INTO login_digests (principal_id, stamp, digest) VALUES (?, ?, ?) ON CONFLICT (principal_id) DO UPDATE SET stamp = excluded.stamp, digest = excluded.digest',
+    ),
   };
 }

@@ -12,16 +12,19 @@ import type {
   HandleWrite,
   HomedPrefix,
   LedgerRow,
+  LoginDigest,
   PrincipalRecord,
   PrincipalRole,
   Store,
   StoredSecret,
+  TemplateRecord,
+  TokenRecord,
   WriteContext,
   WriteOutcome,
 } from '../../core/store/store.js';
 import { groupedDimensions, sumCountersSql, toCounterSum } from '../counter-sums.js';
 import { storeClosed, storeFailure } from '../store-error.js';
-import { principalFromRow, recordFromRow, valuesJsonOf } from '../store-rows.js';
+import { principalFromRow, recordFromRow, templateFromRow, tokenFromRow, valuesJsonOf } from '../store-rows.js';
 import { createdValues, isDistinctCreates } from '../write-plan.js';
 import type { Migration } from '../migration.js';
 import { migrateSqlite, SQLITE_MIGRATIONS } from './sqlite-migrations.js';
@@ -245,6 +248,48 @@ class SqliteStoreImpl implements SqliteStore {
 
   async initMeta(key: string, value: string): Promise<string> {
     return this.#write('initMeta', [key, value], `initialising setting "${key}"`);
+  }
+
+  async insertTemplate(template: TemplateRecord): Promise<boolean> {
+    return this.#write('insertTemplate', [template], `inserting template ${template.prefix} ${template.version}`);
+  }
+
+  async replaceTemplate(template: TemplateRecord): Promise<boolean> {
+    return this.#write('replaceTemplate', [template], `replacing template ${template.prefix} ${template.version}`);
+  }
+
+  async getTemplate(prefix: string, version: string): Promise<TemplateRecord | undefined> {
+    return this.#run(`reading template ${prefix} ${version}`, () => {
+      const row = this.#sql.getTemplate.get(prefix, version);
+      return row === undefined ? undefined : templateFromRow(row);
+    });
+  }
+
+  async listTemplates(prefix: string): Promise<TemplateRecord[]> {
+    return this.#run(`listing the templates of ${prefix}`, () => this.#sql.listTemplates.all(prefix).map(templateFromRow));
+  }
+
+  async deleteTemplate(prefix: string, version: string): Promise<boolean> {
+    return this.#write('deleteTemplate', [prefix, version], `deleting template ${prefix} ${version}`);
+  }
+
+  async insertToken(token: TokenRecord, nowMs: number): Promise<void> {
+    return this.#write('insertToken', [token, nowMs], `keeping a login token of "${token.principalId}"`);
+  }
+
+  async getToken(hash: Buffer): Promise<TokenRecord | undefined> {
+    return this.#run('reading a login token', () => {
+      const row = this.#sql.getToken.get(hash);
+      return row === undefined ? undefined : tokenFromRow(row);
+    });
+  }
+
+  async setLoginDigest(principalId: string, digest: LoginDigest): Promise<void> {
+    return this.#write('setLoginDigest', [principalId, digest], `setting the login digest of "${principalId}"`);
+  }
+
+  async getLoginDigest(principalId: string): Promise<LoginDigest | undefined> {
+    return this.#run(`reading the login digest of "${principalId}"`, () => this.#sql.getLoginDigest.get(principalId));
   }
 
   /** Never calls `listener`: only this process writes handles to the file. */

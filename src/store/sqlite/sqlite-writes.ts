@@ -1,5 +1,19 @@
 import type Database from 'better-sqlite3';
-import type { CounterDelta, HandleRecord, HandleWrite, HomedPrefix, LedgerRow, PrincipalRecord, StoredSecret, WriteContext, WriteOutcome, WriteStatus } from '../../core/store/store.js';
+import type {
+  CounterDelta,
+  HandleRecord,
+  HandleWrite,
+  HomedPrefix,
+  LedgerRow,
+  LoginDigest,
+  PrincipalRecord,
+  StoredSecret,
+  TemplateRecord,
+  TokenRecord,
+  WriteContext,
+  WriteOutcome,
+  WriteStatus,
+} from '../../core/store/store.js';
 import { aggregateCounters } from '../counter-deltas.js';
 import { recordFromRow, valuesJsonOf, type HandleRow } from '../store-rows.js';
 import { countersFor, planWrites } from '../write-plan.js';
@@ -83,6 +97,11 @@ export function sqliteWrites(db: Database.Database) {
     return plan.outcomes;
   });
 
+  const insertToken = db.transaction((token: TokenRecord, nowMs: number) => {
+    sql.dropExpiredTokens.run(nowMs);
+    sql.insertToken.run(asBuffer(token.hash), token.principalId, asBuffer(token.stamp), token.issuedAtMs, token.expiresAtMs);
+  });
+
   const addCounters = db.transaction((deltas: readonly CounterDelta[]) => upsertCounters(aggregateCounters(deltas)));
 
   return {
@@ -100,6 +119,13 @@ export function sqliteWrites(db: Database.Database) {
     updatePrincipalSecret: (id: string, secret: StoredSecret): boolean => sql.updateSecret.run(asBuffer(secret.hash), asBuffer(secret.salt), id).changes === 1,
     revokePrincipal: (id: string, revokedAtMs: number): boolean => sql.revokePrincipal.run(revokedAtMs, id).changes === 1,
     appendLedgerEntry: (entry: LedgerRow): boolean => sql.appendLedger.run(entry.seq, entry.day, entry.entry).changes === 1,
+    insertTemplate: (t: TemplateRecord): boolean => sql.insertTemplate.run(t.prefix, t.version, t.definition, t.createdAtMs, t.updatedAtMs).changes === 1,
+    replaceTemplate: (t: TemplateRecord): boolean => sql.replaceTemplate.run(t.definition, t.updatedAtMs, t.prefix, t.version).changes === 1,
+    deleteTemplate: (prefix: string, version: string): boolean => sql.deleteTemplate.run(prefix, version).changes === 1,
+    insertToken: (token: TokenRecord, nowMs: number): void => insertToken.immediate(token, nowMs),
+    setLoginDigest: (principalId: string, digest: LoginDigest): void => {
+      sql.setLoginDigest.run(principalId, asBuffer(digest.stamp), asBuffer(digest.digest));
+    },
     initMeta: (key: string, value: string): string => {
       sql.initMeta.run(key, value);
       return sql.getMeta.get(key) as string;
