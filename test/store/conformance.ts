@@ -2,6 +2,7 @@ import type { Test } from 'tap';
 import type { CounterDelta, HandleRecord, HandleWrite, Store } from '../../src/core/store/store.js';
 import type { HandleValue } from '../../src/core/values/handle-value.js';
 import { storeContractDetails } from './conformance-details.js';
+import { searchStoreConformance } from './conformance-search.js';
 import { at, byteOrder, CONTEXT, create, handle, NOW, type OpenStore, PREFIX, principal, value, type WithStore } from './conformance-fixtures.js';
 
 export type { OpenStore } from './conformance-fixtures.js';
@@ -427,5 +428,6 @@ export function storeConformance(t: Test, name: string, open: OpenStore): Promis
     });
 
     await storeContractDetails(withStore);
+    await searchStoreConformance(withStore);
   });
 }

@@ -9,6 +9,8 @@ import type {
   LedgerRow,
   PrincipalRecord,
   PrincipalRole,
+  SearchHit,
+  SearchScan,
   Store,
   StoredSecret,
   WriteContext,
@@ -87,6 +89,10 @@ class MemoryStoreImpl implements MemoryStore {
 
   async listHandles(prefix: string, offset: number, limit: number): Promise<{ total: number; handles: string[] }> {
     return this.#open().handles.list(prefix, offset, limit);
+  }
+
+  async scanSearchIndex(scan: SearchScan): Promise<SearchHit[]> {
+    return this.#open().handles.search.scan(scan);
   }
 
   async listHomedPrefixes(): Promise<HomedPrefix[]> {

@@ -2,6 +2,7 @@ import type pg from 'pg';
 import { IdnodeError } from '../../core/errors/catalogue.js';
 import { checkMigrationOrder, type Migration } from '../migration.js';
 import { quoteIdentifier } from './postgres-sql.js';
+import { buildSearchIndexSql } from '../search-index-sql.js';
 
 /**
  * The PostgreSQL schema: the same tables as SQLite's (src/store/sqlite/sqlite-migrations.ts).
@@ -72,6 +73,25 @@ export const POSTGRES_MIGRATIONS: readonly Migration[] = [
       $$;
       CREATE TRIGGER ledger_no_change BEFORE UPDATE OR DELETE ON ledger FOR EACH ROW EXECUTE FUNCTION ledger_append_only();
       CREATE TRIGGER ledger_no_truncate BEFORE TRUNCATE ON ledger FOR EACH STATEMENT EXECUTE FUNCTION ledger_append_only();
+    `,
+  },
+  {
+    // The reverse-lookup index, as in SQLite's version 4: one B-tree (the primary key) per entry, filled here
+    // for the handles already stored.
+    version: 3,
+    sql: `
+      CREATE TABLE search_index (
+        type TEXT COLLATE "C" NOT NULL,
+        key TEXT COLLATE "C" NOT NULL,
+        handle TEXT COLLATE "C" NOT NULL,
+        PRIMARY KEY (type, key, handle)
+      );
+      ${buildSearchIndexSql({
+        field: (path) => `jsonb_extract_path_text(v, ${path.split('.').map((step) => `'${step}'`).join(', ')})`,
+        values: 'jsonb_array_elements(h.values_json::jsonb) AS v',
+        insert: 'INSERT',
+        onConflict: 'ON CONFLICT DO NOTHING',
+      })}
     `,
   },
 ];

@@ -1,0 +1,39 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { openSqliteStore } from '../../src/store/sqlite/sqlite-store.js';
+import { seedIdentifiers } from './seed.js';
+
+/** One measured registration run: identifiers per second through Store.applyWrites into a fresh SQLite file. */
+export interface WriteCostRun {
+  readonly index: 'with' | 'without';
+  readonly idsPerSecond: number;
+}
+
+/**
+ * What the reverse-lookup index costs registration on SQLite, in one run: `count` identifiers (the bench's
+ * URL, product model and HS_ADMIN values) created through Store.applyWrites in chunks of 2,000 (the import's
+ * chunk) into a fresh file, alternately with the index kept (the node as it runs) and with creates skipping it
+ * (skipSearchIndexOnCreate: registration as it was before the index), `rounds` times each, so noise on the
+ * shared machine falls on both alike.
+ */
+export async function measureSqliteWriteCost(count: number, rounds: number): Promise<WriteCostRun[]> {
+  const runs: WriteCostRun[] = [];
+  for (let round = 0; round < rounds; round++) {
+    for (const index of round % 2 === 0 ? (['without', 'with'] as const) : (['with', 'without'] as const)) {
+      const dir = mkdtempSync(join(tmpdir(), 'idnode-search-cost-'));
+      try {
+        const store = openSqliteStore({ file: join(dir, 'idnode.sqlite'), skipSearchIndexOnCreate: index === 'without' });
+        try {
+          const seconds = await seedIdentifiers(store, count, '300:0.NA/88.999.1', { chunk: 2000 });
+          runs.push({ index, idsPerSecond: count / seconds });
+        } finally {
+          await store.close();
+        }
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    }
+  }
+  return runs;
+}
