@@ -24,6 +24,7 @@ import { routerStage } from './resolver/stages/router-stage.js';
 import { PREFIX_HANDLE_PREFIX, prefixHandleRoute } from './resolver/stages/prefix-handle-route.js';
 import { normalisePrefix } from './identifier/identifier.js';
 import { NodeSite } from './site/node-site.js';
+import { Search } from './search/search.js';
 import type { Store } from './store/store.js';
 import { timedStore, type StoreObserver } from './store/timed-store.js';
 
@@ -89,6 +90,8 @@ export class IdNode {
      * answers and what the prefix handles' HS_SITE values hold; `serve` describes the listeners once bound.
      */
     readonly site: NodeSite,
+    /** Reverse lookup: handles by value type and pattern, from the store's index, as the caller may read them. */
+    readonly search: Search,
   ) {}
 
   /**
@@ -150,6 +153,7 @@ export class IdNode {
       eligibility,
       bulk,
       site,
+      new Search(store),
     );
   }
 

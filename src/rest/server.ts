@@ -21,6 +21,7 @@ import { enterpriseRoutes } from './routes/enterprises.js';
 import { handleRoutes } from './routes/handles.js';
 import { healthRoutes } from './routes/health.js';
 import { prefixRoutes } from './routes/prefixes.js';
+import { searchRoutes } from './routes/search.js';
 import { ErrorSchema, WireValueSchema } from './schemas.js';
 import { validatorCompiler } from './validators.js';
 import { requestIdOf } from '../frontend/request-id.js';
@@ -100,6 +101,7 @@ export async function buildRestServer(node: IdNode, options: RestOptions): Promi
   instrumentRoutes(app, metrics);
   handleRoutes(app, node, policy, resolve);
   prefixRoutes(app, node, policy);
+  searchRoutes(app, node, policy);
   enterpriseRoutes(app, node, policy);
   bulkRoutes(app, node, policy);
   healthRoutes(app, node, options.frontEnds);

@@ -2,7 +2,7 @@ import type { CounterDelta, CreateWrite, HandleRecord, HandleWrite, WriteContext
 import { countersFor, createdValues, isDistinctCreates, planWrites } from '../write-plan.js';
 import { RecordFreezer } from './frozen-records.js';
 import { MemorySearchIndex } from './memory-search-index.js';
-import { compareUtf8 } from './utf8-order.js';
+import { compareUtf8 } from '../../core/store/utf8-order.js';
 
 /** The outcome of applying writes: what the caller gets, and the counter deltas still to be added with them. */
 export interface AppliedWrites {

@@ -1,7 +1,7 @@
 import type { SearchHit, SearchScan } from '../../core/store/store.js';
 import { searchEntryChanges } from '../../core/search/search-keys.js';
 import type { HandleValue } from '../../core/values/handle-value.js';
-import { compareUtf8 } from './utf8-order.js';
+import { compareUtf8 } from '../../core/store/utf8-order.js';
 
 /** The entries of one type: a set for writes, and its sorted copy, dropped when the set changes and rebuilt by the next scan. */
 interface TypeEntries {

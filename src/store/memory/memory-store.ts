@@ -21,7 +21,7 @@ import { MemoryCounters } from './memory-counters.js';
 import { MemoryHandles } from './memory-handles.js';
 import { MemoryLedger } from './memory-ledger.js';
 import { MemoryPrincipals } from './memory-principals.js';
-import { compareUtf8 } from './utf8-order.js';
+import { compareUtf8 } from '../../core/store/utf8-order.js';
 
 export interface MemoryStoreOptions {
   /** Names the store in error messages, e.g. the simulated node it belongs to. */
