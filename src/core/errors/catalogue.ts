@@ -116,7 +116,7 @@ export const CATALOGUE = {
   SEARCH_UNBOUNDED: badRequest('Every pattern of a search starts with "*"; at least one must start with some text, which bounds the index range read.'),
   SEARCH_LIMIT_INVALID: badRequest('A search limit is not from 1 to 1000, or a page lies beyond the first 10,000 results (page with the cursor instead).'),
   SEARCH_CURSOR_INVALID: badRequest('A search cursor is malformed or belongs to another query.'),
-  SEARCH_TOO_BROAD: badRequest('A search paged by number read 20,000 index entries without reaching its page; narrow the patterns or page with the cursor.'),
+  SEARCH_TOO_BROAD: badRequest('A search paged by number read 20,000 index entries without completing its page; narrow the patterns or page with the cursor.'),
 
   // The Handle protocol's site information (RFC 3651 §3.2.2).
   SITE_INFO_MALFORMED: badRequest('Site information (HS_SITE data) is truncated, has trailing bytes, or a field out of its range.'),

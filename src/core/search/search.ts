@@ -28,7 +28,11 @@ export interface SearchQuery {
   readonly limit: number;
   /** Resume where a previous page of the same query ended (SearchPage.cursor). */
   readonly cursor?: string;
-  /** Skip this many results first (hrls' page × limit); not with a cursor. */
+  /**
+   * Paged by number (hrls): skip this many results first (page × limit), and the page must be whole, since
+   * no cursor can resume it: a search that reads SCAN_BUDGET entries first is refused (SEARCH_TOO_BROAD).
+   * Not with a cursor.
+   */
   readonly skip?: number;
 }
 
@@ -80,12 +84,13 @@ export class Search {
 
   /**
    * One page. Throws IdnodeError SEARCH_LIMIT_INVALID (limit outside 1..MAX_SEARCH_LIMIT, skip beyond
-   * MAX_PAGED_RESULTS), SEARCH_CURSOR_INVALID (a cursor not issued for this query), SEARCH_TOO_BROAD (a paged
-   * search that read SCAN_BUDGET entries before reaching its page), or the store's errors.
+   * MAX_PAGED_RESULTS), SEARCH_CURSOR_INVALID (a cursor not issued for this query), SEARCH_TOO_BROAD (a search
+   * paged by number that read SCAN_BUDGET entries before completing its page), or the store's errors.
    */
   async search(principal: Principal, query: SearchQuery): Promise<SearchPage> {
     const { conditions, limit } = query;
     const skip = query.skip ?? 0;
+    const numbered = query.skip !== undefined;
     if (!Number.isInteger(limit) || limit < 1 || limit > MAX_SEARCH_LIMIT) {
       throw new IdnodeError('SEARCH_LIMIT_INVALID', `limit must be an integer from 1 to ${MAX_SEARCH_LIMIT}, got ${limit}`);
     }
@@ -125,10 +130,10 @@ export class Search {
         }
         if (hits.length < batch && scanned < SCAN_BUDGET) break; // the range is read to its end
         if (scanned >= SCAN_BUDGET) {
-          if (toSkip > 0 || (skip > 0 && handles.length < limit)) {
+          if (numbered) {
             throw new IdnodeError(
               'SEARCH_TOO_BROAD',
-              `the search read ${SCAN_BUDGET} index entries without reaching page ${skip / limit}; make the patterns more specific, or page with GET /api/v1/search and its cursor`,
+              `the search read ${SCAN_BUDGET} index entries without completing page ${skip / limit}; make the patterns more specific (a longer text before the first "*"), or page with GET /api/v1/search and its cursor`,
             );
           }
           cursor = encodeCursor({ driver: start.driver, after: after! });
