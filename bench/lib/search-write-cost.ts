@@ -1,6 +1,9 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import pg from 'pg';
+import type { Store } from '../../src/core/store/store.js';
+import { openPostgresStore } from '../../src/store/postgres/postgres-store.js';
 import { openSqliteStore } from '../../src/store/sqlite/sqlite-store.js';
 import { seedIdentifiers } from './seed.js';
 
@@ -18,21 +21,56 @@ export interface WriteCostRun {
  * shared machine falls on both alike.
  */
 export async function measureSqliteWriteCost(count: number, rounds: number): Promise<WriteCostRun[]> {
+  return alternate(count, rounds, async (index, body) => {
+    const dir = mkdtempSync(join(tmpdir(), 'idnode-search-cost-'));
+    try {
+      const store = openSqliteStore({ file: join(dir, 'idnode.sqlite'), skipSearchIndexOnCreate: index === 'without' });
+      try {
+        return await body(store);
+      } finally {
+        await store.close();
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+}
+
+/** The same on PostgreSQL at `adminUrl`'s server, each run in a schema of its own (dropped after). */
+export async function measurePostgresWriteCost(adminUrl: string, count: number, rounds: number): Promise<WriteCostRun[]> {
+  return alternate(count, rounds, async (index, body) => {
+    const schema = `idnode_bench_cost_${process.pid}_${index}`;
+    const drop = async () => {
+      const client = new pg.Client({ connectionString: adminUrl });
+      await client.connect();
+      await client.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`).finally(() => client.end());
+    };
+    await drop();
+    try {
+      const store = await openPostgresStore({ url: adminUrl, schema, skipSearchIndexOnCreate: index === 'without' });
+      try {
+        return await body(store);
+      } finally {
+        await store.close();
+      }
+    } finally {
+      await drop();
+    }
+  });
+}
+
+type WithStore = (index: 'with' | 'without', body: (store: Store) => Promise<WriteCostRun>) => Promise<WriteCostRun>;
+
+async function alternate(count: number, rounds: number, withStore: WithStore): Promise<WriteCostRun[]> {
   const runs: WriteCostRun[] = [];
   for (let round = 0; round < rounds; round++) {
     for (const index of round % 2 === 0 ? (['without', 'with'] as const) : (['with', 'without'] as const)) {
-      const dir = mkdtempSync(join(tmpdir(), 'idnode-search-cost-'));
-      try {
-        const store = openSqliteStore({ file: join(dir, 'idnode.sqlite'), skipSearchIndexOnCreate: index === 'without' });
-        try {
+      runs.push(
+        await withStore(index, async (store) => {
           const seconds = await seedIdentifiers(store, count, '300:0.NA/88.999.1', { chunk: 2000 });
-          runs.push({ index, idsPerSecond: count / seconds });
-        } finally {
-          await store.close();
-        }
-      } finally {
-        rmSync(dir, { recursive: true, force: true });
-      }
+          return { index, idsPerSecond: count / seconds };
+        }),
+      );
     }
   }
   return runs;
