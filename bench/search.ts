@@ -42,9 +42,12 @@ const rounds = Number(flags.rounds);
 const log = (message: string) => process.stderr.write(`[bench:search] ${message}\n`);
 
 function costRow(label: string, runs: readonly WriteCostRun[]): string[] {
-  const side = (index: 'with' | 'without') => median(runs.filter((run) => run.index === index).map((run) => run.idsPerSecond));
-  const all = (index: 'with' | 'without') => runs.filter((run) => run.index === index).map((run) => Math.round(run.idsPerSecond).toLocaleString('en-US')).join(', ');
-  return [label, `${Math.round(side('without')).toLocaleString('en-US')} (${all('without')})`, `${Math.round(side('with')).toLocaleString('en-US')} (${all('with')})`, `${((side('with') / side('without')) * 100).toFixed(0)} %`];
+  const of = (index: 'with' | 'without') => runs.filter((run) => run.index === index);
+  const rate = (index: 'with' | 'without') => median(of(index).map((run) => run.idsPerSecond));
+  const cpu = (index: 'with' | 'without') => median(of(index).map((run) => run.cpuMicrosPerId));
+  const all = (index: 'with' | 'without') => of(index).map((run) => Math.round(run.idsPerSecond).toLocaleString('en-US')).join(', ');
+  const side = (index: 'with' | 'without') => `${Math.round(rate(index)).toLocaleString('en-US')} (${all(index)}); ${cpu(index).toFixed(1)} µs`;
+  return [label, side('without'), side('with'), `${((rate('with') / rate('without')) * 100).toFixed(0)} %`, `${((cpu('without') / cpu('with')) * 100).toFixed(0)} %`];
 }
 
 async function postgresAnswers(): Promise<boolean> {
@@ -133,9 +136,9 @@ async function main(): Promise<void> {
     const summary = [
       `# Reverse lookup (${new Date(started).toISOString()}, ${cpus().length} cores, ${process.version})`,
       '',
-      `Registration through Store.applyWrites (2,000 a transaction), identifiers/s, median (runs):`,
+      `Registration through Store.applyWrites (2,000 a transaction): identifiers/s, median (runs); CPU µs per identifier of this process, median:`,
       '',
-      markdownTable(['store', 'without the index', 'with the index', 'with ÷ without'], [
+      markdownTable(['store', 'without the index', 'with the index', 'rate with ÷ without', 'CPU without ÷ with'], [
         costRow(`SQLite, ${costSize.toLocaleString('en-US')} ids`, sqliteCost),
         ...(pgCost ? [costRow(`PostgreSQL, ${Math.max(1000, Math.floor(costSize / 10)).toLocaleString('en-US')} ids`, pgCost)] : []),
       ]),

@@ -11,6 +11,11 @@ import { seedIdentifiers } from './seed.js';
 export interface WriteCostRun {
   readonly index: 'with' | 'without';
   readonly idsPerSecond: number;
+  /**
+   * CPU time of this process (every thread: SQLite's writer included; for PostgreSQL the client side only) per
+   * identifier: on a shared machine, steadier than the wall-clock rate.
+   */
+  readonly cpuMicrosPerId: number;
 }
 
 /**
@@ -67,8 +72,10 @@ async function alternate(count: number, rounds: number, withStore: WithStore): P
     for (const index of round % 2 === 0 ? (['without', 'with'] as const) : (['with', 'without'] as const)) {
       runs.push(
         await withStore(index, async (store) => {
+          const cpu = process.cpuUsage();
           const seconds = await seedIdentifiers(store, count, '300:0.NA/88.999.1', { chunk: 2000 });
-          return { index, idsPerSecond: count / seconds };
+          const used = process.cpuUsage(cpu);
+          return { index, idsPerSecond: count / seconds, cpuMicrosPerId: (used.user + used.system) / count };
         }),
       );
     }
