@@ -18,13 +18,18 @@ export interface SearchCondition {
   readonly head: string;
   /** The pattern split at its "*"s. */
   readonly parts: readonly string[];
+  /**
+   * True when its index range can drive a search: a pattern starting with text (the range of that text), or
+   * "*" alone (every value of the type matches, so every entry read is an answer).
+   */
+  readonly bounded: boolean;
 }
 
 /**
  * Validates the conditions of a search, in the caller's order. Throws IdnodeError:
  * SEARCH_QUERY_INVALID (no condition, more than MAX_CONDITIONS, an empty or over-long pattern, a pattern with
  * control characters), SEARCH_TYPE_NOT_INDEXED (a type whose values are not indexed), SEARCH_UNBOUNDED (every
- * pattern starts with "*": nothing bounds the index range to read).
+ * pattern starts with "*" and has more after it: no condition can drive, see SearchCondition.bounded).
  */
 export function parseConditions(pairs: readonly (readonly [type: string, pattern: string])[]): SearchCondition[] {
   if (pairs.length === 0) {
@@ -40,12 +45,12 @@ export function parseConditions(pairs: readonly (readonly [type: string, pattern
     // eslint-disable-next-line no-control-regex
     if (/[\u0000-\u001f\u007f]/.test(pattern)) throw new IdnodeError('SEARCH_QUERY_INVALID', `the pattern for ${type} contains a control character`);
     const parts = pattern.split('*');
-    return { type, pattern, head: parts[0]!, parts };
+    return { type, pattern, head: parts[0]!, parts, bounded: parts[0] !== '' || pattern === '*' };
   });
-  if (conditions.every((condition) => condition.head === '')) {
+  if (conditions.every((condition) => !condition.bounded)) {
     throw new IdnodeError(
       'SEARCH_UNBOUNDED',
-      `every pattern starts with "*" (${conditions.map((c) => `${c.type}=${c.pattern}`).join(', ')}): the index is read by the text before the first "*", so at least one pattern must start with some text (e.g. URL=https://example.com/*)`,
+      `every pattern starts with "*" followed by more (${conditions.map((c) => `${c.type}=${c.pattern}`).join(', ')}): the index is read by the text before the first "*", so at least one pattern must start with some text (e.g. URL=https://example.com/*) or be "*" alone`,
     );
   }
   return conditions;

@@ -58,8 +58,9 @@ interface Position {
  * pattern that the caller may read (public values for everyone; every value but secret keys for whoever
  * canReadPrivate under the handle's prefix). Answered from the store's index (SearchStore), never by reading
  * every record:
- * - one condition drives: its index range (the pattern's text before the first "*") is read in order; of the
- *   conditions with such a text, the one whose range holds the fewest entries (counted up to ESTIMATE_SCAN);
+ * - one condition drives: its index range (the pattern's text before the first "*"; the whole type for "*"
+ *   alone) is read in order; of the bounded conditions, the one whose range holds the fewest entries (counted
+ *   up to ESTIMATE_SCAN);
  * - each entry's key is checked against that pattern when it is the whole value (shorter than KEY_MAX_CHARS),
  *   then the handle's record is read and every condition checked on the values the caller may read, so an
  *   entry of a value since changed, deleted or private to the caller finds nothing;
@@ -147,13 +148,13 @@ export class Search {
     return cursor === undefined ? { handles, scanned, recordsRead } : { handles, cursor, scanned, recordsRead };
   }
 
-  /** The bounded condition whose range holds the fewest entries (counted up to ESTIMATE_SCAN); the first on a tie. */
+  /** The bounded condition (SearchCondition.bounded) whose range holds the fewest entries (counted up to ESTIMATE_SCAN); the first on a tie. */
   async #chooseDriver(conditions: readonly SearchCondition[]): Promise<number> {
     let best = -1;
     let fewest = Infinity;
     for (let k = 0; k < conditions.length; k++) {
       const condition = conditions[k]!;
-      if (condition.head === '') continue;
+      if (!condition.bounded) continue;
       const { from, to } = keyRange(condition);
       const count = (await this.#store.scanSearchIndex({ type: condition.type, from, to, limit: ESTIMATE_SCAN })).length;
       if (count < fewest) {
@@ -212,7 +213,7 @@ function decodeCursor(cursor: string, conditions: readonly SearchCondition[]): P
   }
   const [driver, key, handle] = parsed as [number, string, string];
   const condition = conditions[driver];
-  if (condition === undefined || condition.head === '') throw refuse('belongs to another query');
+  if (condition === undefined || !condition.bounded) throw refuse('belongs to another query');
   const { from, to } = keyRange(condition);
   if (compareUtf8(key, from) < 0 || (to !== undefined && compareUtf8(key, to) >= 0)) throw refuse('belongs to another query');
   return { driver, after: { key, handle } };
