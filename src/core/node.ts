@@ -26,6 +26,7 @@ import { routerStage } from './resolver/stages/router-stage.js';
 import { PREFIX_HANDLE_PREFIX, prefixHandleRoute } from './resolver/stages/prefix-handle-route.js';
 import { normalisePrefix } from './identifier/identifier.js';
 import { NodeSite } from './site/node-site.js';
+import { Search } from './search/search.js';
 import type { Store } from './store/store.js';
 import { timedStore, type StoreObserver } from './store/timed-store.js';
 
@@ -95,6 +96,8 @@ export class IdNode {
     readonly tokens: Tokens,
     /** The metadata templates of enterprise prefixes (docs/design.md §1). */
     readonly templates: Templates,
+    /** Reverse lookup: handles by value type and pattern, from the store's index, as the caller may read them. */
+    readonly search: Search,
   ) {}
 
   /**
@@ -160,6 +163,7 @@ export class IdNode {
       site,
       tokens,
       templates,
+      new Search(store),
     );
   }
 

@@ -77,6 +77,10 @@ export class NodeMetrics {
     monotonic(registers, 'idnode_metering_flushes_total', 'Metering flushes written to the store.', () => meteringStats()?.flushes);
     monotonic(registers, 'idnode_metering_flush_failures_total', 'Metering flushes that failed (their counts were kept for the next one).', () => meteringStats()?.failedFlushes);
 
+    const searchTotals = () => node()?.search.totals;
+    monotonic(registers, 'idnode_search_index_entries_read_total', 'Reverse-lookup index entries read by searches.', () => searchTotals()?.scanned);
+    monotonic(registers, 'idnode_search_records_read_total', 'Handle records read by searches to check their candidates.', () => searchTotals()?.recordsRead);
+
     new Gauge({
       name: 'idnode_clock_info',
       help: 'The node clock (value 1): mode "simulated" means a set clock (serve --clock-start), not production time.',

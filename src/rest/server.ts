@@ -23,6 +23,7 @@ import { healthRoutes } from './routes/health.js';
 import { prefixRoutes } from './routes/prefixes.js';
 import { templateRoutes } from './routes/templates.js';
 import { snmsRoutes } from '../snms/snms-routes.js';
+import { searchRoutes } from './routes/search.js';
 import { ErrorSchema, WireValueSchema } from './schemas.js';
 import { validatorCompiler } from './validators.js';
 import { requestIdOf } from '../frontend/request-id.js';
@@ -107,6 +108,7 @@ export async function buildRestServer(node: IdNode, options: RestOptions): Promi
   instrumentRoutes(app, metrics);
   handleRoutes(app, node, policy, resolve);
   prefixRoutes(app, node, policy);
+  searchRoutes(app, node, policy);
   enterpriseRoutes(app, node, policy);
   bulkRoutes(app, node, policy);
   healthRoutes(app, node, options.frontEnds);

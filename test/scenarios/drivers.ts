@@ -51,6 +51,11 @@ export interface Driver {
   /** One lookup over the pipelined resolution stream. */
   resolveStream?(who: Who, handle: string): Promise<Outcome>;
   listHandles?(who: Who, prefix: string): Promise<Outcome>;
+  /**
+   * Reverse lookup of `type`=`value` (REST: hrls and the native search, which must agree): ok when `handle` is
+   * among the results, else `{ok: false, code: 'NOT_FOUND'}` (not a refusal: the search answered without it).
+   */
+  searchByValue?(who: Who, handle: string, type: string, value: string): Promise<Outcome>;
   listPrefixes?(who: Who): Promise<Outcome>;
   homePrefix?(who: Who, prefix: string): Promise<Outcome>;
   unhomePrefix?(who: Who, prefix: string): Promise<Outcome>;
@@ -106,6 +111,19 @@ export function restDriver(node: BothNode): WritingDriver {
     protocol: 'rest',
     listHandles: (who, prefix) => request('GET', `/api/handles?prefix=${segment(prefix)}`, who),
     listPrefixes: (who) => request('GET', '/api/prefixes', who),
+    searchByValue: async (who, handle, type, value) => {
+      const query = new URLSearchParams({ [type]: value, limit: '1000' });
+      const [hrls, native] = await Promise.all(
+        [`/hrls/handles?${query}`, `/api/v1/search?${query}`].map(async (route) => {
+          const response = await fetch(`${node.url}${route}`, { headers: headers(who) });
+          const body: Json = await response.json();
+          if (response.status !== 200) throw new Error(`${route}: HTTP ${response.status} ${JSON.stringify(body)}`);
+          return (Array.isArray(body) ? body : body.handles) as string[];
+        }),
+      );
+      if (JSON.stringify(hrls) !== JSON.stringify(native)) throw new Error(`hrls answered ${JSON.stringify(hrls)}, the native search ${JSON.stringify(native)}`);
+      return hrls!.includes(handle) ? { ok: true } : { ok: false, code: 'NOT_FOUND' };
+    },
     homePrefix: (who, prefix) => request('POST', `/api/prefixes/${segment(prefix)}`, who),
     unhomePrefix: (who, prefix) => request('DELETE', `/api/prefixes/${segment(prefix)}`, who),
     listEnterprises: (who) => request('GET', '/api/v1/enterprises', who),

@@ -13,6 +13,7 @@ import {
   OWN_PREFIX,
   PREFIX_OF,
   RELATIONS,
+  privateEmailOf,
   renderTable,
   ROLES,
   type Answer,
@@ -28,8 +29,9 @@ import {
 
 /** Every count lands on one metering day that never closes, so the ledger never seals by itself mid-test. */
 const NOW = Date.UTC(2025, 2, 1, 2, 0, 0);
-const HANDLE_CODE: Record<Exclude<Answer, 'allowed'>, number> = { AUTHENTICATION_REQUIRED: 402, PERMISSION_DENIED: 401, NOT_HOMED: 301 };
-const WIRE_STATUS: Record<Driver['protocol'], Record<Exclude<Answer, 'allowed'>, number>> = {
+type Refusal = Exclude<Answer, 'allowed' | 'NOT_FOUND'>;
+const HANDLE_CODE: Record<Refusal, number> = { AUTHENTICATION_REQUIRED: 402, PERMISSION_DENIED: 401, NOT_HOMED: 301 };
+const WIRE_STATUS: Record<Driver['protocol'], Record<Refusal, number>> = {
   rest: { AUTHENTICATION_REQUIRED: 401, PERMISSION_DENIED: 403, NOT_HOMED: 400 },
   grpc: { AUTHENTICATION_REQUIRED: 16, PERMISSION_DENIED: 7, NOT_HOMED: 9 },
   // The Handle protocol's status is its response code.
@@ -96,6 +98,11 @@ for (const { name, makeDriver } of FRONT_ENDS) {
         const seeded = await (driver.update ?? restDriver(node).update)(callers.operator, handle, URL_VALUE);
         if (!seeded.ok) throw new Error(`seeding ${handle}: ${seeded.code}`);
       },
+      async seedPrivate(handle) {
+        const values = [...URL_VALUE, { index: 2, type: 'EMAIL', data: privateEmailOf(handle), permissions: '1100' }];
+        const seeded = await (driver.update ?? restDriver(node).update)(callers.operator, handle, values);
+        if (!seeded.ok) throw new Error(`seeding ${handle}: ${seeded.code}`);
+      },
       home: async (prefix) => void (await node.node.homing.add(LOCAL_OPERATOR, prefix)),
       addEnterprise: async (prefix) => void (await node.node.principals.addEnterprise(LOCAL_OPERATOR, { prefix, name: 'Matrix target' })),
     };
@@ -125,6 +132,10 @@ for (const { name, makeDriver } of FRONT_ENDS) {
             continue;
           }
           t.equal(got.code, want, `${label}: ${want}`);
+          if (want === 'NOT_FOUND') {
+            t.same(after, before, `${label}: the store is as it was`);
+            continue;
+          }
           if (got.responseCode !== undefined) t.equal(got.responseCode, HANDLE_CODE[want], `${label}: response code ${HANDLE_CODE[want]}`);
           if (got.wireStatus !== undefined) t.equal(got.wireStatus, WIRE_STATUS[driver.protocol][want], `${label}: status ${WIRE_STATUS[driver.protocol][want]}`);
           if (got.wireStatus === 401) t.equal(got.challenge, 'Basic realm="handle"', `${label}: the challenge`);

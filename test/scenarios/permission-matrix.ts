@@ -18,15 +18,19 @@ export const ROLES: readonly Role[] = ['anonymous', 'enterprise', 'identity', 'a
 export type Relation = 'own' | 'another' | 'not-homed';
 export const RELATIONS: readonly Relation[] = ['own', 'another', 'not-homed'];
 
-export type Answer = 'allowed' | 'AUTHENTICATION_REQUIRED' | 'PERMISSION_DENIED' | 'NOT_HOMED';
+/** NOT_FOUND: no refusal, but the search answers without the handle (the value is not readable to the caller, or not stored). */
+export type Answer = 'allowed' | 'AUTHENTICATION_REQUIRED' | 'PERMISSION_DENIED' | 'NOT_HOMED' | 'NOT_FOUND';
 
 /**
  * public: anyone. resolve: anyone, for a homed prefix. owner: the operator, or the enterprise holding the
  * prefix (or an identity of that prefix granted the right), for a homed prefix (homing is checked before the
  * caller). bulk: as owner, per item, but anonymous callers and auditors are refused the whole request first.
- * audit: auditors and the operator. operator: the operator only.
+ * audit: auditors and the operator. operator: the operator only. read-private: a search finds a handle by a
+ * value that is not public for whoever canReadPrivate under its prefix (the operator, the enterprise holding it,
+ * an identity of it granted reading), and answers everyone else without it; nothing is stored under a prefix
+ * not homed, so nothing is found there.
  */
-export type Rule = 'public' | 'resolve' | 'owner' | 'bulk' | 'audit' | 'operator';
+export type Rule = 'public' | 'resolve' | 'owner' | 'bulk' | 'audit' | 'operator' | 'read-private';
 
 export function answer(rule: Rule, role: Role, relation: Relation | undefined): Answer {
   const notHomed = relation === 'not-homed';
@@ -51,6 +55,8 @@ export function answer(rule: Rule, role: Role, relation: Relation | undefined): 
     case 'operator':
       if (role === 'anonymous') return 'AUTHENTICATION_REQUIRED';
       return role === 'operator' ? 'allowed' : 'PERMISSION_DENIED';
+    case 'read-private':
+      return !notHomed && owns ? 'allowed' : 'NOT_FOUND';
   }
 }
 
@@ -66,6 +72,8 @@ export interface Target {
 export interface Setup {
   /** Stores `handle` with one URL value. */
   seed(handle: string): Promise<void>;
+  /** Stores `handle` with one URL value and a private EMAIL value (permissions 1100) naming the handle. */
+  seedPrivate(handle: string): Promise<void>;
   home(prefix: string): Promise<void>;
   addEnterprise(prefix: string): Promise<void>;
 }
@@ -105,6 +113,11 @@ const YEAR = 2025;
 const seeded = async (setup: Setup, target: Target) => {
   if (!target.prefix.startsWith(UNHOMED_PREFIX)) await setup.seed(target.handle);
 };
+const seededPrivate = async (setup: Setup, target: Target) => {
+  if (!target.prefix.startsWith(UNHOMED_PREFIX)) await setup.seedPrivate(target.handle);
+};
+/** The private EMAIL value seedPrivate stores for `handle`. */
+export const privateEmailOf = (handle: string) => `${handle.replace('/', '.')}@matrix.example`;
 
 /** A fresh template version for each cell that creates one (versions are per prefix; cells share prefixes). */
 let templateVersions = 0;
@@ -128,6 +141,8 @@ export const OPERATIONS: readonly MatrixOperation[] = [
   { name: 'import a stream', rule: 'bulk', byPrefix: true, rest: 'POST /api/v1/import', grpc: 'Registry.BulkRegister', cli: 'idnode import (over REST, with the credential given)', driverMethod: 'stream', changes: true, run: async (d, who, t) => (d.stream === undefined ? undefined : firstItem(await d.stream(who, ITEM(t)))) },
   { name: 'create a metadata template', rule: 'owner', byPrefix: true, rest: 'POST /api/v1/templates (also PUT, DELETE)', grpc: 'Templates.Create (also Update, Delete)', cli: 'idnode template add, update, delete', driverMethod: 'createTemplate', changes: true, run: (d, who, t) => d.createTemplate?.(who, t.prefix, nextTemplateVersion()) },
   { name: 'read metadata templates', rule: 'public', byPrefix: false, rest: 'GET /api/v1/templates/{prefix}[/{version}]', grpc: 'Templates.List, Templates.Get', cli: 'idnode template list, show', driverMethod: 'listTemplates', run: (d, who) => d.listTemplates?.(who, OWN_PREFIX) },
+  { name: 'search by a public value', rule: 'public', byPrefix: false, rest: 'GET /hrls/handles, GET /api/v1/search', driverMethod: 'searchByValue', prepare: seeded, run: (d, who, t) => d.searchByValue?.(who, t.handle, 'URL', 'https://example.org/seed') },
+  { name: 'search by a value that is not public', rule: 'read-private', byPrefix: true, rest: 'GET /hrls/handles, GET /api/v1/search', driverMethod: 'searchByValue', prepare: seededPrivate, run: (d, who, t) => d.searchByValue?.(who, t.handle, 'EMAIL', privateEmailOf(t.handle)) },
   { name: 'list homed prefixes', rule: 'public', byPrefix: false, rest: 'GET /api/prefixes', driverMethod: 'listPrefixes', run: (d, who) => d.listPrefixes?.(who) },
   { name: 'home a prefix', rule: 'operator', byPrefix: false, rest: 'POST /api/prefixes/{prefix}, POST /api/prefixes', driverMethod: 'homePrefix', changes: true, freshPrefix: (cell) => `77.${cell}`, run: (d, who, t) => d.homePrefix?.(who, t.prefix) },
   { name: 'unhome a prefix', rule: 'operator', byPrefix: false, rest: 'DELETE /api/prefixes/{prefix}', driverMethod: 'unhomePrefix', changes: true, freshPrefix: (cell) => `77.${cell}`, prepare: (s, t) => s.home(t.prefix), run: (d, who, t) => d.unhomePrefix?.(who, t.prefix) },
@@ -156,6 +171,7 @@ const ANSWER_TEXT: Record<Answer, string> = {
   AUTHENTICATION_REQUIRED: 'AUTHENTICATION_REQUIRED',
   PERMISSION_DENIED: 'PERMISSION_DENIED',
   NOT_HOMED: 'NOT_HOMED',
+  NOT_FOUND: 'not found',
 };
 
 /** The Markdown table of docs/permissions.md: a row per operation (per target prefix where that matters). */

@@ -88,6 +88,7 @@ export async function storeContractDetails(withStore: WithStore): Promise<void> 
       getHandle: () => store.getHandle(handle('x')),
       applyWrites: () => store.applyWrites([create(handle('x'), [value(1, 'a')])], CONTEXT),
       listHandles: () => store.listHandles(PREFIX, 0, 10),
+      scanSearchIndex: () => store.scanSearchIndex({ type: 'URL', from: '', to: undefined, limit: 1 }),
       listHomedPrefixes: () => store.listHomedPrefixes(),
       addHomedPrefix: () => store.addHomedPrefix({ prefix: '88.1', source: 'api', createdAtMs: NOW }),
       removeHomedPrefix: () => store.removeHomedPrefix('88.1'),

@@ -3,6 +3,7 @@ import type { CounterDelta, HandleRecord, HandleWrite, Store } from '../../src/c
 import type { HandleValue } from '../../src/core/values/handle-value.js';
 import { storeContractDetails } from './conformance-details.js';
 import { templatesAndTokensConformance } from './conformance-templates-tokens.js';
+import { searchStoreConformance } from './conformance-search.js';
 import { at, byteOrder, CONTEXT, create, handle, NOW, type OpenStore, PREFIX, principal, value, type WithStore } from './conformance-fixtures.js';
 
 export type { OpenStore } from './conformance-fixtures.js';
@@ -429,5 +430,6 @@ export function storeConformance(t: Test, name: string, open: OpenStore): Promis
 
     await storeContractDetails(withStore);
     await templatesAndTokensConformance(withStore);
+    await searchStoreConformance(withStore);
   });
 }

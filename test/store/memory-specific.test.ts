@@ -2,7 +2,7 @@ import t from 'tap';
 import { isIdnodeError } from '../../src/core/errors/catalogue.js';
 import type { HandleValue } from '../../src/core/values/handle-value.js';
 import { openMemoryStore } from '../../src/store/memory/memory-store.js';
-import { compareUtf8 } from '../../src/store/memory/utf8-order.js';
+import { compareUtf8 } from '../../src/core/store/utf8-order.js';
 import { byteOrder, CONTEXT, create, handle, PREFIX, principal, value } from './conformance-fixtures.js';
 
 // What the conformance suite cannot ask of every backend: the in-memory store's own promises.

@@ -8,6 +8,7 @@ import { changeChannel, changePayloads, parseChangePayload } from '../../src/sto
 import { POSTGRES_MIGRATIONS } from '../../src/store/postgres/postgres-migrations.js';
 import { openPostgresStore, type PostgresStoreOptions } from '../../src/store/postgres/postgres-store.js';
 import { withDefaultUser } from '../../src/store/postgres/postgres-url.js';
+import { valuesJsonOf } from '../../src/store/store-rows.js';
 import { eventually } from '../helpers/eventually.js';
 import { storeConformance } from './conformance.js';
 
@@ -248,4 +249,33 @@ t.test('change payloads stay under 8000 bytes and round-trip', async (t) => {
   t.same(changePayloads('id', []), [], 'nothing to announce, no payload');
   t.equal(changeChannel('idnode_test_abc'), 'idnode.changes:idnode_test_abc');
   t.ok(Buffer.byteLength(changeChannel('长'.repeat(21))) <= 63, 'long schema names are hashed into a valid channel name');
+});
+
+t.test('migration 4 builds the reverse-lookup index of the handles stored before it; skipSearchIndexOnCreate skips creates only', async (t) => {
+  const schema = freshSchema(t);
+  const before = await openPostgresStore({ url: URL, schema, poolSize: 2, migrations: POSTGRES_MIGRATIONS.slice(0, 2) });
+  await before.close();
+  // Rows as version 2's store wrote them (its writes touch no index; this code's writes need the table).
+  const rows = [
+    ['88.999.1/a', [value(1, 'https://a/'), value(2, 'https://a/')]],
+    ['88.999.1/b', [value(1, 'https://b/'), { ...value(2), type: 'DESC', data: { format: 'string' as const, value: 'd'.repeat(300) } }]],
+  ] as const;
+  await admin(async (client) => {
+    for (const [handle, values] of rows) {
+      await client.query(`INSERT INTO "${schema}".handles (handle, prefix, values_json, created_at_ms, updated_at_ms) VALUES ($1, '88.999.1', $2, 0, 0)`, [handle, valuesJsonOf(values)]);
+    }
+  });
+  const store = await open(t, schema);
+  t.equal(store.schemaVersion, POSTGRES_MIGRATIONS.length);
+  t.strictSame(await store.scanSearchIndex({ type: 'URL', from: '', to: undefined, limit: 10 }), [
+    { key: 'https://a/', handle: '88.999.1/a' },
+    { key: 'https://b/', handle: '88.999.1/b' },
+  ]);
+  t.strictSame(await store.scanSearchIndex({ type: 'DESC', from: '', to: undefined, limit: 10 }), [{ key: 'd'.repeat(256), handle: '88.999.1/b' }]);
+
+  const skipping = await open(t, schema, { skipSearchIndexOnCreate: true });
+  await skipping.applyWrites([create('88.999.1/c', [value(1, 'https://c/')])], CONTEXT);
+  t.equal((await skipping.scanSearchIndex({ type: 'URL', from: 'https://c/', to: undefined, limit: 10 })).length, 0);
+  await skipping.applyWrites([{ op: 'replace', handle: '88.999.1/c', prefix: '88.999.1', values: [value(1, 'https://c2/')] }], CONTEXT);
+  t.strictSame(await skipping.scanSearchIndex({ type: 'URL', from: 'https://c', to: undefined, limit: 10 }), [{ key: 'https://c2/', handle: '88.999.1/c' }]);
 });

@@ -6,12 +6,14 @@ import Database from 'better-sqlite3';
 import t from 'tap';
 import { IdnodeError } from '../../src/core/errors/catalogue.js';
 import type { HandleWrite, WriteContext } from '../../src/core/store/store.js';
-import { SQLITE_MIGRATIONS } from '../../src/store/sqlite/sqlite-migrations.js';
+import { migrateSqlite, SQLITE_MIGRATIONS } from '../../src/store/sqlite/sqlite-migrations.js';
+import { valuesJsonOf } from '../../src/store/store-rows.js';
+import { KEY_MAX_CHARS } from '../../src/core/search/search-keys.js';
 import { openSqliteStore } from '../../src/store/sqlite/sqlite-store.js';
 import { childEnv, childNodeArgs } from '../helpers/child-node.js';
 
 const CONTEXT: WriteContext = { nowMs: 1_700_000_000_000, day: '2024-05-01', protocol: 'cli' };
-const write = (handle: string): HandleWrite => ({
+const write = (handle: string): Extract<HandleWrite, { op: 'create' }> => ({
   op: 'create',
   handle,
   prefix: '88.999.1',
@@ -126,4 +128,33 @@ t.test('a second process on the same file: writes are seen, a held lock times ou
   locker.exec('ROLLBACK');
   locker.close();
   t.same(await server.applyWrites([write('88.999.1/blocked')], CONTEXT), [{ handle: '88.999.1/blocked', status: 'created' }], 'works once the lock is released');
+});
+
+t.test('migration 5 builds the reverse-lookup index of the handles stored before it', async (t) => {
+  const file = join(t.testdir(), 'idnode.sqlite');
+  const db = new Database(file);
+  migrateSqlite(db, file, SQLITE_MIGRATIONS.slice(0, 3));
+  const insert = db.prepare('INSERT INTO handles (handle, prefix, values_json, created_at_ms, updated_at_ms) VALUES (?, ?, ?, 0, 0)');
+  const url = (index: number, text: string, type = 'URL') => ({ index, type, data: { format: 'string' as const, value: text }, ttl: 86400, timestamp: '2024-05-01T00:00:00Z', permissions: '1110', references: [] });
+  insert.run('88.999.1/a', '88.999.1', valuesJsonOf([url(1, 'https://a/'), url(2, 'https://a/'), url(3, 'IM-1', 'product.model'), url(4, 'd'.repeat(300), 'DESC')]));
+  insert.run('88.999.1/b', '88.999.1', valuesJsonOf([url(1, 'https://b/'), { ...url(2, 'AA==', 'URL'), data: { format: 'base64' as const, value: 'AA==' } }]));
+  db.close();
+  const store = openSqliteStore({ file });
+  t.teardown(() => store.close());
+  t.equal(store.settings.schemaVersion, SQLITE_MIGRATIONS.length);
+  t.strictSame(await store.scanSearchIndex({ type: 'URL', from: '', to: undefined, limit: 10 }), [
+    { key: 'https://a/', handle: '88.999.1/a' },
+    { key: 'https://b/', handle: '88.999.1/b' },
+  ]);
+  t.strictSame(await store.scanSearchIndex({ type: 'DESC', from: '', to: undefined, limit: 10 }), [{ key: 'd'.repeat(KEY_MAX_CHARS), handle: '88.999.1/a' }]);
+  t.strictSame(await store.scanSearchIndex({ type: 'product.model', from: '', to: undefined, limit: 10 }), []);
+});
+
+t.test('skipSearchIndexOnCreate (the bench\'s comparison): created handles are not indexed, other writes still are', async (t) => {
+  const store = openSqliteStore({ file: join(t.testdir(), 'idnode.sqlite'), skipSearchIndexOnCreate: true });
+  t.teardown(() => store.close());
+  await store.applyWrites([write('88.999.1/skipped')], CONTEXT);
+  t.strictSame(await store.scanSearchIndex({ type: 'URL', from: '', to: undefined, limit: 10 }), []);
+  await store.applyWrites([{ op: 'replace', handle: '88.999.1/skipped', prefix: '88.999.1', values: [{ ...write('x').values[0]!, data: { format: 'string', value: 'y' } }] }], CONTEXT);
+  t.strictSame(await store.scanSearchIndex({ type: 'URL', from: '', to: undefined, limit: 10 }), [{ key: 'y', handle: '88.999.1/skipped' }]);
 });

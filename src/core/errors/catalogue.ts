@@ -116,6 +116,13 @@ export const CATALOGUE = {
   TEMPLATE_ALREADY_EXISTS: { summary: 'The prefix already has a metadata template of that version.', class: 'client', handleCode: 101 },
   TEMPLATE_VIOLATED: invalidValue("The values break the identifier's metadata template; the message names every item violated."),
   TOKEN_INVALID: { summary: 'The bearer token is unknown, expired (24 h), or its credential was revoked or given a new secret; log in again.', class: 'client', handleCode: 402 },
+  // Reverse lookup (docs/design.md §4).
+  SEARCH_QUERY_INVALID: badRequest('A search has no condition, too many, or an empty, over-long or control-character pattern.'),
+  SEARCH_TYPE_NOT_INDEXED: badRequest('A search names a value type whose values are not indexed (the message lists the searchable types).'),
+  SEARCH_UNBOUNDED: badRequest('Every pattern of a search starts with "*" followed by more; at least one must start with some text (or be "*" alone), which bounds the index range read.'),
+  SEARCH_LIMIT_INVALID: badRequest('A search limit is not from 1 to 1000, or a page lies beyond the first 10,000 results (page with the cursor instead).'),
+  SEARCH_CURSOR_INVALID: badRequest('A search cursor is malformed or belongs to another query.'),
+  SEARCH_TOO_BROAD: badRequest('A search paged by number read 20,000 index entries without completing its page; narrow the patterns or page with the cursor.'),
 
   // The Handle protocol's site information (RFC 3651 §3.2.2).
   SITE_INFO_MALFORMED: badRequest('Site information (HS_SITE data) is truncated, has trailing bytes, or a field out of its range.'),

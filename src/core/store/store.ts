@@ -1,4 +1,5 @@
 import type { HandleValue } from '../values/handle-value.js';
+import type { SearchEntry } from '../search/search-keys.js';
 
 /**
  * The one storage contract. SQLite (embedded), PostgreSQL (replicas) and the in-memory store (tests, demos,
@@ -21,6 +22,8 @@ import type { HandleValue } from '../values/handle-value.js';
  * touches and a test double implements only that part:
  * - HandleStore: the identifiers (point reads, atomic batches of writes with their registration counters,
  *   listing under a prefix). The resolution and registration paths.
+ * - SearchStore: the reverse-lookup index of the handles' searchable values (src/core/search/search-keys.ts),
+ *   kept by HandleStore's writes in their own transactions; range scans by type and key.
  * - HomingStore: the prefixes this node serves. A role of its own, not part of HandleStore: homing is node
  *   configuration, changed by operators and loaded into memory at start (HomedPrefixes); no handle call of
  *   the store reads it.
@@ -37,6 +40,7 @@ import type { HandleValue } from '../values/handle-value.js';
  */
 export interface Store
   extends HandleStore,
+    SearchStore,
     HomingStore,
     PrincipalStore,
     CounterStore,
@@ -68,6 +72,33 @@ export interface HandleStore {
    */
   listHandles(prefix: string, offset: number, limit: number): Promise<{ total: number; handles: string[] }>;
 }
+
+/**
+ * The reverse-lookup index: one entry (type, key, handle) per distinct searchable value of every committed
+ * handle, exactly as searchEntriesOf derives them. applyWrites keeps it in the same transaction as the handle
+ * rows (an entry is added with its value, removed with it or its handle), so a scan never shows an entry of
+ * an uncommitted or deleted value; a caller still checks each hit against the handle it reads afterwards,
+ * which may have changed since the scan.
+ */
+export interface SearchStore {
+  /**
+   * Entries of `scan.type` with from <= key < to (no upper bound when `to` is undefined) and (key, handle)
+   * strictly after `scan.after` when it is given, in (key, handle) UTF-8 byte order, at most `scan.limit`
+   * (a positive integer). Only `key` and `handle` are returned (the type is the scan's).
+   */
+  scanSearchIndex(scan: SearchScan): Promise<SearchHit[]>;
+}
+
+export interface SearchScan {
+  readonly type: string;
+  readonly from: string;
+  readonly to: string | undefined;
+  /** Resume after this entry (a previous scan's last hit); it must not lie before `from`. */
+  readonly after?: SearchHit;
+  readonly limit: number;
+}
+
+export type SearchHit = Omit<SearchEntry, 'type'>;
 
 export interface HomingStore {
   /** Ordered by prefix. */

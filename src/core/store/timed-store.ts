@@ -9,6 +9,7 @@ export const TIMED_OPERATIONS = [
   'getHandle',
   'applyWrites',
   'listHandles',
+  'scanSearchIndex',
   'getPrincipal',
   'addCounters',
   'listCounters',

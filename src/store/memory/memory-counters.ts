@@ -1,7 +1,7 @@
 import type { CounterDelta, CounterDimension, CounterKind, CounterQuery, CounterRow, CounterSum } from '../../core/store/store.js';
 import { aggregateCounters } from '../counter-deltas.js';
 import { groupedDimensions } from '../counter-sums.js';
-import { compareUtf8 } from './utf8-order.js';
+import { compareUtf8 } from '../../core/store/utf8-order.js';
 
 interface Counter {
   readonly prefix: string;

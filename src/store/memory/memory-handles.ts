@@ -1,7 +1,8 @@
 import type { CounterDelta, CreateWrite, HandleRecord, HandleWrite, WriteContext, WriteOutcome, WriteStatus } from '../../core/store/store.js';
 import { countersFor, createdValues, isDistinctCreates, planWrites } from '../write-plan.js';
 import { RecordFreezer } from './frozen-records.js';
-import { compareUtf8 } from './utf8-order.js';
+import { MemorySearchIndex } from './memory-search-index.js';
+import { compareUtf8 } from '../../core/store/utf8-order.js';
 
 /** The outcome of applying writes: what the caller gets, and the counter deltas still to be added with them. */
 export interface AppliedWrites {
@@ -23,6 +24,8 @@ interface PrefixHandles {
 export class MemoryHandles {
   readonly #records = new Map<string, HandleRecord>();
   readonly #byPrefix = new Map<string, PrefixHandles>();
+  /** Kept by #put and #delete, the only changes of #records. */
+  readonly search = new MemorySearchIndex();
 
   get(handle: string): HandleRecord | undefined {
     return this.#records.get(handle);
@@ -81,8 +84,10 @@ export class MemoryHandles {
   }
 
   #put(record: HandleRecord): void {
-    const isNew = !this.#records.has(record.handle);
+    const before = this.#records.get(record.handle);
+    const isNew = before === undefined;
     this.#records.set(record.handle, record);
+    this.search.change(record.handle, before?.values, record.values);
     const prefix = prefixOf(record.handle);
     if (!isNew || prefix === undefined) return;
     let under = this.#byPrefix.get(prefix);
@@ -93,7 +98,10 @@ export class MemoryHandles {
 
   #delete(handle: string): void {
     const prefix = prefixOf(handle);
-    if (!this.#records.delete(handle) || prefix === undefined) return;
+    const before = this.#records.get(handle);
+    if (!this.#records.delete(handle)) return;
+    this.search.change(handle, before!.values, undefined);
+    if (prefix === undefined) return;
     const under = this.#byPrefix.get(prefix)!;
     under.handles.delete(handle);
     under.sorted = undefined;

@@ -1,5 +1,5 @@
 import type { PrincipalRecord, PrincipalRole, StoredSecret } from '../../core/store/store.js';
-import { compareUtf8 } from './utf8-order.js';
+import { compareUtf8 } from '../../core/store/utf8-order.js';
 
 /**
  * The principals of the in-memory store. Records are kept frozen, with their own copies of the secret's bytes

@@ -10,6 +10,8 @@ import type {
   LoginDigest,
   PrincipalRecord,
   PrincipalRole,
+  SearchHit,
+  SearchScan,
   Store,
   StoredSecret,
   TemplateRecord,
@@ -23,7 +25,7 @@ import { MemoryHandles } from './memory-handles.js';
 import { MemoryLedger } from './memory-ledger.js';
 import { MemoryPrincipals } from './memory-principals.js';
 import { MemoryTemplatesTokens } from './memory-templates-tokens.js';
-import { compareUtf8 } from './utf8-order.js';
+import { compareUtf8 } from '../../core/store/utf8-order.js';
 
 export interface MemoryStoreOptions {
   /** Names the store in error messages, e.g. the simulated node it belongs to. */
@@ -93,6 +95,10 @@ class MemoryStoreImpl implements MemoryStore {
 
   async listHandles(prefix: string, offset: number, limit: number): Promise<{ total: number; handles: string[] }> {
     return this.#open().handles.list(prefix, offset, limit);
+  }
+
+  async scanSearchIndex(scan: SearchScan): Promise<SearchHit[]> {
+    return this.#open().handles.search.scan(scan);
   }
 
   async listHomedPrefixes(): Promise<HomedPrefix[]> {

@@ -1,5 +1,5 @@
 import type { LoginDigest, TemplateRecord, TokenRecord } from '../../core/store/store.js';
-import { compareUtf8 } from './utf8-order.js';
+import { compareUtf8 } from '../../core/store/utf8-order.js';
 
 /**
  * The metadata templates and login tokens of the in-memory store (TemplateStore, TokenStore). Records are kept

@@ -2,6 +2,7 @@ import type pg from 'pg';
 import { IdnodeError } from '../../core/errors/catalogue.js';
 import { checkMigrationOrder, type Migration } from '../migration.js';
 import { quoteIdentifier } from './postgres-sql.js';
+import { buildSearchIndexSql } from '../search-index-sql.js';
 
 /**
  * The PostgreSQL schema: the same tables as SQLite's (src/store/sqlite/sqlite-migrations.ts).
@@ -75,8 +76,7 @@ export const POSTGRES_MIGRATIONS: readonly Migration[] = [
     `,
   },
   {
-    // Metadata templates, login tokens and login digests, as in SQLite's version 4. (Number 7 is reserved for
-    // this entry across branches: renumber at merge.)
+    // Metadata templates, login tokens and login digests, as in SQLite's version 4.
     version: 3,
     sql: `
       CREATE TABLE templates (
@@ -102,6 +102,25 @@ export const POSTGRES_MIGRATIONS: readonly Migration[] = [
         stamp BYTEA NOT NULL,
         digest BYTEA NOT NULL
       );
+    `,
+  },
+  {
+    // The reverse-lookup index, as in SQLite's version 5: one B-tree (the primary key) per entry, filled here
+    // for the handles already stored.
+    version: 4,
+    sql: `
+      CREATE TABLE search_index (
+        type TEXT COLLATE "C" NOT NULL,
+        key TEXT COLLATE "C" NOT NULL,
+        handle TEXT COLLATE "C" NOT NULL,
+        PRIMARY KEY (type, key, handle)
+      );
+      ${buildSearchIndexSql({
+        field: (path) => `jsonb_extract_path_text(v, ${path.split('.').map((step) => `'${step}'`).join(', ')})`,
+        values: 'jsonb_array_elements(h.values_json::jsonb) AS v',
+        insert: 'INSERT',
+        onConflict: 'ON CONFLICT DO NOTHING',
+      })}
     `,
   },
 ];

@@ -1,5 +1,6 @@
 import type { CounterDelta, HandleRecord } from '../../core/store/store.js';
 import { valuesJsonOf } from '../store-rows.js';
+import type { SearchEntry } from '../../core/search/search-keys.js';
 
 /** A PostgreSQL identifier in double quotes, with embedded quotes doubled: safe for any schema name. */
 export function quoteIdentifier(name: string): string {
@@ -41,6 +42,27 @@ export function postgresStatements(schema: string) {
       'list_handles',
       `SELECT (SELECT count(*) FROM ${s}.handles WHERE prefix = $1) AS total,
               ARRAY(SELECT handle FROM ${s}.handles WHERE prefix = $1 ORDER BY handle LIMIT $2 OFFSET $3) AS handles`,
+    ),
+
+    // Entries as parallel arrays (type, key, handle), sorted by key so concurrent writers lock in one order.
+    addSearchEntries: statement(
+      'add_search_entries',
+      `INSERT INTO ${s}.search_index (type, key, handle) SELECT * FROM unnest($1::text[], $2::text[], $3::text[]) ON CONFLICT DO NOTHING`,
+    ),
+    removeSearchEntries: statement(
+      'remove_search_entries',
+      `DELETE FROM ${s}.search_index AS i USING unnest($1::text[], $2::text[], $3::text[]) AS d (type, key, handle)
+       WHERE i.type = d.type AND i.key = d.key AND i.handle = d.handle`,
+    ),
+    // Two statements rather than an optional bound: a generic plan would not use "$4 IS NULL OR key < $4" as
+    // an index bound, and an unbounded scan would read the rest of the type.
+    scanSearch: statement(
+      'scan_search',
+      `SELECT key, handle FROM ${s}.search_index WHERE type = $1 AND (key, handle) > ($2, $3) AND key < $4 ORDER BY key, handle LIMIT $5`,
+    ),
+    scanSearchUnbounded: statement(
+      'scan_search_unbounded',
+      `SELECT key, handle FROM ${s}.search_index WHERE type = $1 AND (key, handle) > ($2, $3) ORDER BY key, handle LIMIT $4`,
     ),
 
     listHomed: statement('list_homed', `SELECT prefix, source, created_at_ms FROM ${s}.homed_prefixes ORDER BY prefix`),
@@ -116,6 +138,16 @@ export function recordColumns(records: readonly HandleRecord[]): unknown[] {
     records.map((r) => r.createdAtMs),
     records.map((r) => r.updatedAtMs),
   ];
+}
+
+/** The column arrays of index entries, sorted by (type, key, handle) in byte order, for the entry statements. */
+export function searchEntryColumns(entries: readonly SearchEntry[]): unknown[] {
+  const sorted = [...entries].sort((a, b) => byteOrder(a.type, b.type) || byteOrder(a.key, b.key) || byteOrder(a.handle, b.handle));
+  return [sorted.map((e) => e.type), sorted.map((e) => e.key), sorted.map((e) => e.handle)];
+}
+
+function byteOrder(a: string, b: string): number {
+  return Buffer.compare(Buffer.from(a), Buffer.from(b));
 }
 
 export function counterColumns(deltas: readonly CounterDelta[]): unknown[] {

@@ -15,6 +15,8 @@ import type {
   PrincipalRole,
   TemplateRecord,
   TokenRecord,
+  SearchHit,
+  SearchScan,
   Store,
   StoredSecret,
   WriteContext,
@@ -25,11 +27,12 @@ import { groupedDimensions, sumCountersSql, toCounterSum } from '../counter-sums
 import type { Migration } from '../migration.js';
 import { storeClosed, storeFailure } from '../store-error.js';
 import { principalFromRow, recordFromRow, templateFromRow, tokenFromRow, type HandleRow, type PrincipalRow, type TemplateRow, type TokenRow } from '../store-rows.js';
-import { planWrites } from '../write-plan.js';
+import { planWrites, type HandleChange } from '../write-plan.js';
+import { searchEntryChanges, type SearchEntry } from '../../core/search/search-keys.js';
 import { isRetryable, isUnavailable } from './postgres-failure.js';
 import { migratePostgres, POSTGRES_MIGRATIONS } from './postgres-migrations.js';
 import { ChangeListener, changeChannel, changePayloads } from './postgres-notify.js';
-import { counterColumns, postgresStatements, quoteIdentifier, recordColumns, type PostgresStatements } from './postgres-sql.js';
+import { counterColumns, postgresStatements, quoteIdentifier, recordColumns, searchEntryColumns, type PostgresStatements } from './postgres-sql.js';
 import { redactUrl, withDefaultUser } from './postgres-url.js';
 
 export interface PostgresStoreOptions {
@@ -46,6 +49,8 @@ export interface PostgresStoreOptions {
    * not reported through onForeignChange, so a cache should drop everything (entries also expire by TTL).
    */
   readonly onListenGap?: () => void;
+  /** For the bench only, as SqliteStoreOptions.skipSearchIndexOnCreate: created handles skip the reverse-lookup index. */
+  readonly skipSearchIndexOnCreate?: boolean;
   /** For tests of the migration mechanism only. */
   readonly migrations?: readonly Migration[];
 }
@@ -99,7 +104,7 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
     } finally {
       client.release();
     }
-    const store = new PostgresStoreImpl(pool, schema, schemaVersion, where);
+    const store = new PostgresStoreImpl(pool, schema, schemaVersion, where, options.skipSearchIndexOnCreate === true);
     listener = await ChangeListener.start({
       connection,
       channel: changeChannel(schema),
@@ -146,6 +151,7 @@ class PostgresStoreImpl implements PostgresStore {
     readonly schema: string,
     readonly schemaVersion: number,
     private readonly where: string,
+    private readonly skipSearchIndexOnCreate: boolean,
   ) {
     this.#pool = pool;
     this.#sql = postgresStatements(schema);
@@ -215,12 +221,36 @@ class PostgresStoreImpl implements PostgresStore {
         }
         if (updates.length > 0) await client.query({ ...this.#sql.updateHandles, values: recordColumns(updates) });
         if (deletes.length > 0) await client.query({ ...this.#sql.deleteHandles, values: [deletes] });
+        await this.#changeSearchIndex(client, plan.changes);
         if (plan.counters.length > 0) await client.query({ ...this.#sql.addCounters, values: counterColumns(plan.counters) });
         // Delivered to listeners only if and when the transaction commits.
         if (plan.changes.size > 0) await client.query({ ...this.#sql.notify, values: [this.#channel, changePayloads(this.instanceId, plan.changes.keys())] });
         return plan.outcomes;
       }
     });
+  }
+
+  /** Removes and adds the index entries of the changed handles (one statement each), inside the write's transaction. */
+  async #changeSearchIndex(client: pg.PoolClient, changes: ReadonlyMap<string, HandleChange>): Promise<void> {
+    const removed: SearchEntry[] = [];
+    const added: SearchEntry[] = [];
+    for (const [handle, { before, after }] of changes) {
+      const change = searchEntryChanges(handle, before?.values, after?.values);
+      removed.push(...change.removed);
+      if (!this.skipSearchIndexOnCreate || before !== undefined) added.push(...change.added);
+    }
+    if (removed.length > 0) await client.query({ ...this.#sql.removeSearchEntries, values: searchEntryColumns(removed) });
+    if (added.length > 0) await client.query({ ...this.#sql.addSearchEntries, values: searchEntryColumns(added) });
+  }
+
+  async scanSearchIndex(scan: SearchScan): Promise<SearchHit[]> {
+    const after = scan.after ?? { key: scan.from, handle: '' };
+    const what = `scanning the search index for ${scan.type}`;
+    const { rows } =
+      scan.to === undefined
+        ? await this.#query<SearchHit>(what, this.#sql.scanSearchUnbounded, [scan.type, after.key, after.handle, scan.limit])
+        : await this.#query<SearchHit>(what, this.#sql.scanSearch, [scan.type, after.key, after.handle, scan.to, scan.limit]);
+    return rows;
   }
 
   /** Locks the rows of `handles` that exist and records their state in `loaded` (absent ones as undefined). */

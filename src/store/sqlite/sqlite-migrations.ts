@@ -1,6 +1,7 @@
 import type Database from 'better-sqlite3';
 import { IdnodeError } from '../../core/errors/catalogue.js';
 import { checkMigrationOrder, type Migration } from '../migration.js';
+import { buildSearchIndexSql } from '../search-index-sql.js';
 
 /**
  * The SQLite schema, as an ordered list of migrations. One row per handle with its values as the JSON array
@@ -80,8 +81,7 @@ export const SQLITE_MIGRATIONS: readonly Migration[] = [
   },
   {
     // Metadata templates (one row per prefix and version, the validated definition as JSON text) and login
-    // tokens (SHA-256 of the token only) with the digests that verify hashed logins. (Number 8 is reserved for
-    // this entry across branches: renumber at merge.)
+    // tokens (SHA-256 of the token only) with the digests that verify hashed logins.
     version: 4,
     sql: `
       CREATE TABLE templates (
@@ -107,6 +107,22 @@ export const SQLITE_MIGRATIONS: readonly Migration[] = [
         stamp BLOB NOT NULL,
         digest BLOB NOT NULL
       ) STRICT;
+    `,
+  },
+  {
+    // The reverse-lookup index (src/core/search/search-keys.ts): one WITHOUT ROWID B-tree keyed (type, key,
+    // handle), so an entry costs one B-tree insert and a search is a range scan of it; no reversed-key index
+    // (measured: it was most of the write cost; a leading "*" is bounded by another condition instead). The
+    // handles already stored get their entries here.
+    version: 5,
+    sql: `
+      CREATE TABLE search_index (
+        type TEXT NOT NULL,
+        key TEXT NOT NULL,
+        handle TEXT NOT NULL,
+        PRIMARY KEY (type, key, handle)
+      ) STRICT, WITHOUT ROWID;
+      ${buildSearchIndexSql({ field: (path) => `v.value ->> '$.${path}'`, values: 'json_each(h.values_json) AS v', insert: 'INSERT OR IGNORE', onConflict: '' })}
     `,
   },
 ];

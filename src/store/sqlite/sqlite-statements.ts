@@ -73,8 +73,16 @@ export function readStatements(db: Database.Database) {
     listTemplates: db.prepare<[string], TemplateRow>('SELECT * FROM templates WHERE prefix = ? ORDER BY version'),
     getToken: db.prepare<[Buffer], TokenRow>('SELECT * FROM tokens WHERE hash = ?'),
     getLoginDigest: db.prepare<[string], { stamp: Buffer; digest: Buffer }>('SELECT stamp, digest FROM login_digests WHERE principal_id = ?'),
+    // A range of the index's primary key: (key, handle) after the bound pair, key below the upper bound
+    // (NO_UPPER_BOUND: every TEXT sorts before a BLOB), in key order.
+    scanSearch: db.prepare<[string, string, string, string | Buffer, number], { key: string; handle: string }>(
+      'SELECT key, handle FROM search_index WHERE type = ? AND (key, handle) > (?, ?) AND key < ? ORDER BY key, handle LIMIT ?',
+    ),
   };
 }
+
+/** An upper bound above every TEXT key (SQLite orders every TEXT before every BLOB). */
+export const NO_UPPER_BOUND = Buffer.from([0xff]);
 
 /**
  * Rows one statement of a bulk create inserts: one statement of ten rows costs less CPU a row than ten
@@ -104,6 +112,9 @@ export function writeStatements(db: Database.Database) {
       'UPDATE handles SET prefix = ?, values_json = ?, created_at_ms = ?, updated_at_ms = ? WHERE handle = ?',
     ),
     deleteHandle: db.prepare<[string]>('DELETE FROM handles WHERE handle = ?'),
+    addSearchEntry: db.prepare<[string, string, string]>('INSERT OR IGNORE INTO search_index (type, key, handle) VALUES (?, ?, ?)'),
+    addSearchGroup: db.prepare<unknown[]>(`INSERT OR IGNORE INTO search_index (type, key, handle) VALUES ${new Array(INSERT_GROUP).fill('(?, ?, ?)').join(', ')}`),
+    removeSearchEntry: db.prepare<[string, string, string]>('DELETE FROM search_index WHERE type = ? AND key = ? AND handle = ?'),
     addHomed: db.prepare<[string, string, number]>(
       'INSERT INTO homed_prefixes (prefix, source, created_at_ms) VALUES (?, ?, ?) ON CONFLICT (prefix) DO NOTHING',
     ),

@@ -15,6 +15,8 @@ import type {
   LoginDigest,
   PrincipalRecord,
   PrincipalRole,
+  SearchHit,
+  SearchScan,
   Store,
   StoredSecret,
   TemplateRecord,
@@ -28,7 +30,8 @@ import { principalFromRow, recordFromRow, templateFromRow, tokenFromRow, valuesJ
 import { createdValues, isDistinctCreates } from '../write-plan.js';
 import type { Migration } from '../migration.js';
 import { migrateSqlite, SQLITE_MIGRATIONS } from './sqlite-migrations.js';
-import { isUnavailable, openConnection, prefixRange, readStatements } from './sqlite-statements.js';
+import { isUnavailable, NO_UPPER_BOUND, openConnection, prefixRange, readStatements } from './sqlite-statements.js';
+import { searchEntriesOf } from '../../core/search/search-keys.js';
 import { SqliteWriter } from './sqlite-writer.js';
 import type { SqliteWrites } from './sqlite-writes.js';
 
@@ -48,6 +51,12 @@ export interface SqliteStoreOptions {
    * process's event loop (better-sqlite3 is synchronous), so keep it short.
    */
   readonly busyTimeoutMs?: number;
+  /**
+   * For the bench only (bench/lib/search-write-cost.ts): creates of new handles skip the reverse-lookup index,
+   * so one run can measure what the index costs the registration path. Searches then miss those handles;
+   * never set in a node.
+   */
+  readonly skipSearchIndexOnCreate?: boolean;
   /** For tests of the migration mechanism only. */
   readonly migrations?: readonly Migration[];
 }
@@ -87,7 +96,7 @@ export function openSqliteStore(options: SqliteStoreOptions): SqliteStore {
     };
     // Opened once the schema is in place: the writer prepares its statements against it.
     const writer = new SqliteWriter(connection, `the SQLite store ${options.file}`);
-    return new SqliteStoreImpl(db, writer, options.file, settings);
+    return new SqliteStoreImpl(db, writer, options.file, settings, options.skipSearchIndexOnCreate === true);
   } catch (error) {
     db?.close();
     if (error instanceof IdnodeError) throw error;
@@ -115,6 +124,7 @@ class SqliteStoreImpl implements SqliteStore {
     writer: SqliteWriter,
     readonly file: string,
     readonly settings: SqliteSettings,
+    private readonly skipSearchIndexOnCreate: boolean,
   ) {
     this.#db = db;
     this.#writer = writer;
@@ -152,15 +162,26 @@ class SqliteStoreImpl implements SqliteStore {
     const handles: string[] = new Array(writes.length);
     const prefixes: string[] = new Array(writes.length);
     const valuesJson: string[] = new Array(writes.length);
+    const entryOwners: number[] = [];
+    const entryTypes: string[] = [];
+    const entryKeys: string[] = [];
     this.#run(what, () => {
       for (let k = 0; k < writes.length; k++) {
         const write = writes[k]!;
         handles[k] = write.handle;
         prefixes[k] = write.prefix;
-        valuesJson[k] = valuesJsonOf(createdValues(write));
+        const values = createdValues(write);
+        valuesJson[k] = valuesJsonOf(values);
+        if (this.skipSearchIndexOnCreate) continue;
+        for (const entry of searchEntriesOf(write.handle, values)) {
+          entryOwners.push(k);
+          entryTypes.push(entry.type);
+          entryKeys.push(entry.key);
+        }
       }
     });
-    const existing = await this.#write('createEncoded', [{ handles, prefixes, valuesJson }, context], what);
+    const encoded = { handles, prefixes, valuesJson, entryOwners, entryTypes, entryKeys };
+    const existing = await this.#write('createEncoded', [encoded, context], what);
     const outcomes: WriteOutcome[] = new Array(existing.length);
     for (let k = 0; k < existing.length; k++) {
       const row = existing[k];
@@ -171,6 +192,13 @@ class SqliteStoreImpl implements SqliteStore {
 
   async listHandles(prefix: string, offset: number, limit: number): Promise<{ total: number; handles: string[] }> {
     return this.#run(`listing handles under prefix "${prefix}"`, () => this.#listHandles(prefix, offset, limit));
+  }
+
+  async scanSearchIndex(scan: SearchScan): Promise<SearchHit[]> {
+    return this.#run(`scanning the search index for ${scan.type}`, () => {
+      const after = scan.after ?? { key: scan.from, handle: '' };
+      return this.#sql.scanSearch.all(scan.type, after.key, after.handle, scan.to ?? NO_UPPER_BOUND, scan.limit);
+    });
   }
 
   async listHomedPrefixes(): Promise<HomedPrefix[]> {

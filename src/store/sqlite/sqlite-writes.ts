@@ -15,6 +15,7 @@ import type {
   WriteStatus,
 } from '../../core/store/store.js';
 import { aggregateCounters } from '../counter-deltas.js';
+import { searchEntryChanges } from '../../core/search/search-keys.js';
 import { recordFromRow, valuesJsonOf, type HandleRow } from '../store-rows.js';
 import { countersFor, planWrites } from '../write-plan.js';
 import { INSERT_GROUP, writeStatements } from './sqlite-statements.js';
@@ -27,6 +28,13 @@ export interface EncodedCreates {
   readonly handles: readonly string[];
   readonly prefixes: readonly string[];
   readonly valuesJson: readonly string[];
+  /**
+   * The creates' reverse-lookup entries (searchEntriesOf), as parallel arrays: the position of the create an
+   * entry belongs to (ascending), its type and key. Written only for the creates that create.
+   */
+  readonly entryOwners: readonly number[];
+  readonly entryTypes: readonly string[];
+  readonly entryKeys: readonly string[];
 }
 
 /** The writes of the SQLite store, as the writer thread runs them. */
@@ -78,9 +86,29 @@ export function sqliteWrites(db: Database.Database) {
     for (let k = grouped; k < handles.length; k++) {
       settle(k, sql.insertHandleIfAbsent.run(handles[k]!, prefixes[k]!, valuesJson[k]!, nowMs, nowMs).changes === 1);
     }
+    addCreatedEntries(creates, existing);
     upsertCounters(countersFor(prefixes, statuses, context));
     return existing;
   });
+
+  // The entries of the creates that created, INSERT_GROUP a statement.
+  const entryArgs: unknown[] = new Array(INSERT_GROUP * 3);
+  const addCreatedEntries = (creates: EncodedCreates, existing: readonly (HandleRow | null)[]): void => {
+    const { handles, entryOwners, entryTypes, entryKeys } = creates;
+    let grouped = 0;
+    for (let e = 0; e < entryOwners.length; e++) {
+      const k = entryOwners[e]!;
+      if (existing[k] !== null) continue;
+      entryArgs[grouped * 3] = entryTypes[e];
+      entryArgs[grouped * 3 + 1] = entryKeys[e];
+      entryArgs[grouped * 3 + 2] = handles[k];
+      if (++grouped === INSERT_GROUP) {
+        sql.addSearchGroup.run(entryArgs);
+        grouped = 0;
+      }
+    }
+    for (let r = 0; r < grouped; r++) sql.addSearchEntry.run(entryArgs[r * 3] as string, entryArgs[r * 3 + 1] as string, entryArgs[r * 3 + 2] as string);
+  };
 
   const applyWrites = db.transaction((writes: readonly HandleWrite[], context: WriteContext): WriteOutcome[] => {
     const loaded = new Map<string, HandleRecord | undefined>();
@@ -92,6 +120,9 @@ export function sqliteWrites(db: Database.Database) {
       if (after === undefined) sql.deleteHandle.run(handle);
       else if (before === undefined) sql.insertHandle.run(handle, after.prefix, valuesJsonOf(after.values), after.createdAtMs, after.updatedAtMs);
       else sql.updateHandle.run(after.prefix, valuesJsonOf(after.values), after.createdAtMs, after.updatedAtMs, handle);
+      const { removed, added } = searchEntryChanges(handle, before?.values, after?.values);
+      for (const entry of removed) sql.removeSearchEntry.run(entry.type, entry.key, handle);
+      for (const entry of added) sql.addSearchEntry.run(entry.type, entry.key, handle);
     }
     upsertCounters(plan.counters);
     return plan.outcomes;
