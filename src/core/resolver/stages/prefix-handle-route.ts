@@ -87,26 +87,48 @@ export function prefixHandleRoute(sources: PrefixHandleSources): Route {
 }
 
 function found(sources: PrefixHandleSources, handle: string, createdAtMs: number, extraAdmins: HandleValue[]): Lookup {
-  const describedAtMs = sources.site.describedAt();
+  const record = prefixHandleRecord({
+    handle,
+    siteBase64: sources.site.currentBytes().toString('base64'),
+    siteDescribedAtMs: sources.site.describedAt(),
+    operatorPrefix: sources.operatorPrefix,
+    createdAtMs,
+    extraAdmins,
+  });
+  return { answer: answerFor(record), source: 'store' };
+}
+
+/**
+ * The record of a prefix handle as every node that answers one builds it (this node for its own prefixes, the
+ * top-level node for every homed one): HS_SITE (index 1) holding the serving site's info, HS_ADMIN (index 100)
+ * naming the operator identity 300:0.NA/<operatorPrefix>, then `extraAdmins`.
+ */
+export function prefixHandleRecord(parts: {
+  readonly handle: string;
+  readonly siteBase64: string;
+  readonly siteDescribedAtMs: number;
+  readonly operatorPrefix: string;
+  readonly createdAtMs: number;
+  readonly extraAdmins?: readonly HandleValue[];
+}): HandleRecord {
   const site: HandleValue = {
     index: INDEX_HS_SITE,
     type: 'HS_SITE',
     // The site info's bytes, which the Handle protocol carries as the value's data; REST shows them as base64.
-    data: { format: 'base64', value: sources.site.currentBytes().toString('base64') },
+    data: { format: 'base64', value: parts.siteBase64 },
     ttl: DEFAULT_TTL_SECONDS,
-    timestamp: wireTimestamp(describedAtMs),
+    timestamp: wireTimestamp(parts.siteDescribedAtMs),
     permissions: DEFAULT_PERMISSIONS,
     references: [],
   };
-  const operator = adminValue(INDEX_HS_ADMIN, `${PREFIX_HANDLE_PREFIX}/${sources.operatorPrefix}`, OPERATOR_PREFIX_PERMISSIONS, createdAtMs);
-  const record: HandleRecord = {
-    handle,
+  const operator = adminValue(INDEX_HS_ADMIN, `${PREFIX_HANDLE_PREFIX}/${parts.operatorPrefix}`, OPERATOR_PREFIX_PERMISSIONS, parts.createdAtMs);
+  return {
+    handle: parts.handle,
     prefix: PREFIX_HANDLE_PREFIX,
-    values: [site, operator, ...extraAdmins],
-    createdAtMs,
-    updatedAtMs: Math.max(createdAtMs, describedAtMs),
+    values: [site, operator, ...(parts.extraAdmins ?? [])],
+    createdAtMs: parts.createdAtMs,
+    updatedAtMs: Math.max(parts.createdAtMs, parts.siteDescribedAtMs),
   };
-  return { answer: answerFor(record), source: 'store' };
 }
 
 function adminValue(index: number, adminHandle: string, permissions: string, timestampMs: number): HandleValue {
