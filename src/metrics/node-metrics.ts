@@ -77,6 +77,21 @@ export class NodeMetrics {
     monotonic(registers, 'idnode_metering_flushes_total', 'Metering flushes written to the store.', () => meteringStats()?.flushes);
     monotonic(registers, 'idnode_metering_flush_failures_total', 'Metering flushes that failed (their counts were kept for the next one).', () => meteringStats()?.failedFlushes);
 
+    const connection = () => node()?.connection?.status();
+    new Gauge({
+      name: 'idnode_top_level_connected',
+      help: 'The connection with the national top-level node: 1 when the last exchange succeeded, 0 otherwise (absent when none is configured).',
+      registers,
+      collect() {
+        this.reset();
+        const status = connection();
+        if (status !== undefined) this.set(status.state === 'connected' ? 1 : 0);
+      },
+    });
+    new Gauge({ name: 'idnode_top_level_backlog_days', help: 'Sealed days not yet acknowledged by the top-level node.', registers, collect() { this.reset(); const status = connection(); if (status !== undefined) this.set(status.backlog); } });
+    new Gauge({ name: 'idnode_top_level_prefixes_homed', help: 'Prefixes the top-level node holds for this node.', registers, collect() { this.reset(); const status = connection(); if (status !== undefined) this.set(status.prefixesHomed.length); } });
+    new Gauge({ name: 'idnode_top_level_last_seq_acknowledged', help: 'The ledger seq of the last day the top-level node acknowledged.', registers, collect() { this.reset(); const status = connection(); if (status !== undefined) this.set(status.lastSeqAcknowledged); } });
+    new Gauge({ name: 'idnode_top_level_failures_in_a_row', help: 'Failed exchanges with the top-level node since the last success.', registers, collect() { this.reset(); const status = connection(); if (status !== undefined) this.set(status.failuresInARow); } });
     new Gauge({
       name: 'idnode_clock_info',
       help: 'The node clock (value 1): mode "simulated" means a set clock (serve --clock-start), not production time.',
