@@ -113,6 +113,9 @@ export class TopLevelConnection {
 
   private async round(): Promise<void> {
     try {
+      // Read first, so that the backlog is known (and shown) while the top-level node cannot be reached.
+      const entries: LedgerEntry[] = await this.ledger.entries(LOCAL_OPERATOR);
+      this.sealedSeq = entries.at(-1)?.seq ?? 0;
       if (!this.connected) {
         const state = await this.link.connect(this.ledger.publicKeyPem);
         this.contact();
@@ -124,7 +127,7 @@ export class TopLevelConnection {
         if (state.lastReportAt !== undefined) this.lastAckAtMs = Date.parse(state.lastReportAt);
       }
       await this.homePrefixes();
-      await this.reportDays();
+      await this.reportDays(entries);
       this.failures = 0;
       this.lastError = undefined;
       this.exchanged = true;
@@ -165,9 +168,7 @@ export class TopLevelConnection {
     }
   }
 
-  private async reportDays(): Promise<void> {
-    const entries: LedgerEntry[] = await this.ledger.entries(LOCAL_OPERATOR);
-    this.sealedSeq = entries.at(-1)?.seq ?? 0;
+  private async reportDays(entries: readonly LedgerEntry[]): Promise<void> {
     const due = entries.filter((entry) => entry.seq > this.lastSeq);
     this.backlog = due.length;
     for (const entry of due) {
