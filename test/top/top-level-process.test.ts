@@ -42,6 +42,8 @@ t.test('a top-level node and two secondary nodes: homing, reports, the criterion
   const secondary = (prefix: string, account: { id: string; secret: string }) =>
     spawnNode({ dataDir: `${topDir}-${prefix}`, t, readyTimeoutMs: 120_000, env: FAST, args: ['--node-prefix', prefix, '--hdl-port', '0', ...CLOCK, '--top-level', top.url, '--top-level-id', account.id, '--top-level-secret', account.secret] });
   const [a, b] = await Promise.all([secondary('88.123', accountA), secondary('88.200', accountB)]);
+  // stderr is a pipe of its own: the first-run block may arrive after the ready file appeared.
+  await eventually(() => firstRunCredentials(a.stderr()) !== undefined && firstRunCredentials(b.stderr()) !== undefined, 'the first-run credentials', 10_000, 50);
   const operator = (node: SpawnedNode) => {
     const credentials = firstRunCredentials(node.stderr())!;
     return { authorization: basic(credentials.operator.id, credentials.operator.secret) };
