@@ -11,6 +11,8 @@ import { firstRunCredentials, spawnNode, type SpawnedNode } from '../helpers/spa
 
 // One simulated day every two real seconds, the same start for every process.
 const CLOCK = ['--clock-start', '2024-03-01T00:00:00+08:00', '--clock-rate', '43200'];
+/** Each child compiles the sources on its start: on a busy machine that takes a while. */
+const SLOW = { timeoutMs: 120_000 };
 const FAST = { IDNODE_LEDGER_SEAL_DELAY_MS: '200', IDNODE_TOP_LEVEL_RETRY_MAX_MS: '500' };
 
 async function freePort(): Promise<number> {
@@ -25,15 +27,15 @@ const nodeBasic = (id: string, secret: string) => ({ authorization: `Basic ${Buf
 
 t.test('a top-level node and two secondary nodes: homing, reports, the criterion, an outage, and refused reports', async (t) => {
   const topDir = t.testdir();
-  const addA = await runCli(['top', 'node', 'add', '--data-dir', topDir, '--name', 'Node A', '--prefix', '88.123', '--json']);
-  const addB = await runCli(['top', 'node', 'add', '--data-dir', topDir, '--name', 'Node B', '--prefix', '88.200', '--json']);
+  const addA = await runCli(['top', 'node', 'add', '--data-dir', topDir, '--name', 'Node A', '--prefix', '88.123', '--json'], SLOW);
+  const addB = await runCli(['top', 'node', 'add', '--data-dir', topDir, '--name', 'Node B', '--prefix', '88.200', '--json'], SLOW);
   t.equal(addA.code, 0, addA.stderr);
   const accountA = JSON.parse(addA.stdout) as { id: string; secret: string };
   const accountB = JSON.parse(addB.stdout) as { id: string; secret: string };
   t.same([accountA.id, accountB.id], ['node-1', 'node-2']);
-  const overlap = await runCli(['top', 'node', 'add', '--data-dir', topDir, '--name', 'Squatter', '--prefix', '88.123.X']);
+  const overlap = await runCli(['top', 'node', 'add', '--data-dir', topDir, '--name', 'Squatter', '--prefix', '88.123.X'], SLOW);
   t.match(overlap.stderr, /PREFIX_CLAIMED: prefix 88\.123\.X overlaps the prefixes of node node-1/);
-  const listed = await runCli(['top', 'node', 'list', '--data-dir', topDir]);
+  const listed = await runCli(['top', 'node', 'list', '--data-dir', topDir], SLOW);
   t.match(listed.stdout, /node-1\tNode A\t88\.123\tnever connected/);
 
   const topPort = String(await freePort());
