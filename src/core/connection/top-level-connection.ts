@@ -21,6 +21,9 @@ export interface ConnectionOptions {
   readonly scheduler: Scheduler;
 }
 
+/** How often a round runs while the connection is healthy (monotonic ms). */
+const STEADY_ROUND_MS = 1000;
+
 /** The connection's state, for /readyz, /metrics, the dashboard and the eligibility report. */
 export interface ConnectionStatus {
   readonly url: string;
@@ -73,6 +76,8 @@ export class TopLevelConnection {
   private lastContactAtMs: number | undefined;
   private sealedSeq = 0;
   private exchanged = false;
+  private lastRoundAt = 0;
+  private nudged = false;
 
   constructor(
     private readonly link: TopLevelLink,
@@ -101,12 +106,18 @@ export class TopLevelConnection {
 
   /** Runs a round now unless one is running or a retry is waiting (a prefix was allocated, a day sealed). */
   nudge(): void {
+    this.nudged = true;
     void this.tick();
   }
 
   /** One round, for the scheduler: never rejects. Resolves when the round (if any) ended. */
   tick(): Promise<void> {
-    if (this.running !== undefined || this.options.monotonic.now() < this.nextAttemptAt) return this.running ?? Promise.resolve();
+    const now = this.options.monotonic.now();
+    if (this.running !== undefined || now < this.nextAttemptAt) return this.running ?? Promise.resolve();
+    // While all is well, a round a second is enough (a new day is sealed at most that often); a nudge runs one at once.
+    if (this.failures === 0 && this.exchanged && !this.nudged && now - this.lastRoundAt < STEADY_ROUND_MS) return Promise.resolve();
+    this.nudged = false;
+    this.lastRoundAt = now;
     this.running = this.round().finally(() => (this.running = undefined));
     return this.running;
   }
