@@ -1,4 +1,5 @@
 import { createServer } from 'node:net';
+import { join } from 'node:path';
 import { generateKeyPairSync, sign } from 'node:crypto';
 import t from 'tap';
 import { canonicalBody, sha256Hex, type LedgerEntry } from '../../src/core/ledger/ledger-entry.js';
@@ -26,7 +27,8 @@ async function freePort(): Promise<number> {
 const nodeBasic = (id: string, secret: string) => ({ authorization: `Basic ${Buffer.from(`${id}:${secret}`).toString('base64')}` });
 
 t.test('a top-level node and two secondary nodes: homing, reports, the criterion, an outage, and refused reports', async (t) => {
-  const topDir = t.testdir();
+  const root = t.testdir();
+  const topDir = join(root, 'top');
   const addA = await runCli(['top', 'node', 'add', '--data-dir', topDir, '--name', 'Node A', '--prefix', '88.123', '--json'], SLOW);
   const addB = await runCli(['top', 'node', 'add', '--data-dir', topDir, '--name', 'Node B', '--prefix', '88.200', '--json'], SLOW);
   t.equal(addA.code, 0, addA.stderr);
@@ -42,7 +44,7 @@ t.test('a top-level node and two secondary nodes: homing, reports, the criterion
   const startTop = () => spawnNode({ command: 'top', dataDir: topDir, t, readyTimeoutMs: 120_000, args: ['--http-port', topPort, ...CLOCK] });
   let top = await startTop();
   const secondary = (prefix: string, account: { id: string; secret: string }) =>
-    spawnNode({ dataDir: `${topDir}-${prefix}`, t, readyTimeoutMs: 120_000, env: FAST, args: ['--node-prefix', prefix, '--hdl-port', '0', ...CLOCK, '--top-level', top.url, '--top-level-id', account.id, '--top-level-secret', account.secret] });
+    spawnNode({ dataDir: join(root, prefix), t, readyTimeoutMs: 120_000, env: FAST, args: ['--node-prefix', prefix, '--hdl-port', '0', ...CLOCK, '--top-level', top.url, '--top-level-id', account.id, '--top-level-secret', account.secret] });
   const [a, b] = await Promise.all([secondary('88.123', accountA), secondary('88.200', accountB)]);
   // stderr is a pipe of its own: the first-run block may arrive after the ready file appeared.
   await eventually(() => firstRunCredentials(a.stderr()) !== undefined && firstRunCredentials(b.stderr()) !== undefined, 'the first-run credentials', 10_000, 50);
