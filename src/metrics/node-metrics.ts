@@ -1,4 +1,5 @@
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import type { ConnectionStatus } from '../core/connection/top-level-connection.js';
 import type { IdNode } from '../core/node.js';
 import { TIMED_OPERATIONS, type StoreObserver, type TimedOperation } from '../core/store/timed-store.js';
 import { VERSION } from '../version.js';
@@ -78,20 +79,33 @@ export class NodeMetrics {
     monotonic(registers, 'idnode_metering_flush_failures_total', 'Metering flushes that failed (their counts were kept for the next one).', () => meteringStats()?.failedFlushes);
 
     const connection = () => node()?.connection?.status();
+    // Absent (no sample) when no top-level node is configured.
     new Gauge({
-      name: 'idnode_top_level_connected',
-      help: 'The connection with the national top-level node: 1 when the last exchange succeeded, 0 otherwise (absent when none is configured).',
+      name: 'idnode_top_level_connection_info',
+      help: 'The connection with the national top-level node (value 1): state connected (the last exchange succeeded), connecting or retrying.',
+      labelNames: ['state', 'node_id'],
       registers,
       collect() {
         this.reset();
         const status = connection();
-        if (status !== undefined) this.set(status.state === 'connected' ? 1 : 0);
+        if (status !== undefined) this.set({ state: status.state, node_id: status.nodeId }, 1);
       },
     });
-    new Gauge({ name: 'idnode_top_level_backlog_days', help: 'Sealed days not yet acknowledged by the top-level node.', registers, collect() { this.reset(); const status = connection(); if (status !== undefined) this.set(status.backlog); } });
-    new Gauge({ name: 'idnode_top_level_prefixes_homed', help: 'Prefixes the top-level node holds for this node.', registers, collect() { this.reset(); const status = connection(); if (status !== undefined) this.set(status.prefixesHomed.length); } });
-    new Gauge({ name: 'idnode_top_level_last_seq_acknowledged', help: 'The ledger seq of the last day the top-level node acknowledged.', registers, collect() { this.reset(); const status = connection(); if (status !== undefined) this.set(status.lastSeqAcknowledged); } });
-    new Gauge({ name: 'idnode_top_level_failures_in_a_row', help: 'Failed exchanges with the top-level node since the last success.', registers, collect() { this.reset(); const status = connection(); if (status !== undefined) this.set(status.failuresInARow); } });
+    const connectionGauge = (name: string, help: string, read: (status: ConnectionStatus) => number) =>
+      new Gauge({
+        name,
+        help,
+        registers,
+        collect() {
+          this.reset();
+          const status = connection();
+          if (status !== undefined) this.set(read(status));
+        },
+      });
+    connectionGauge('idnode_top_level_backlog_entries', 'Sealed days (ledger entries) not yet acknowledged by the top-level node.', (status) => status.backlog);
+    connectionGauge('idnode_top_level_acknowledged_entries', 'Sealed days the top-level node has acknowledged (the seq of the last one).', (status) => status.lastSeqAcknowledged);
+    connectionGauge('idnode_top_level_homed_prefixes_entries', 'Prefixes the top-level node holds for this node.', (status) => status.prefixesHomed.length);
+    connectionGauge('idnode_top_level_failures_counts', 'Failed exchanges with the top-level node since the last success.', (status) => status.failuresInARow);
     new Gauge({
       name: 'idnode_clock_info',
       help: 'The node clock (value 1): mode "simulated" means a set clock (serve --clock-start), not production time.',

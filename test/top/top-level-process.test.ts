@@ -86,7 +86,7 @@ t.test('a top-level node and two secondary nodes: homing, reports, the criterion
     }, 'the connection criterion is met', 15_000, 200);
   }
   t.match((await send(`${a.url}/readyz`)).body.topLevel, { state: 'connected', nodeId: 'node-1', prefixesHomed: ['88.123', '88.123.DEMO'] });
-  t.match(await (await fetch(`${a.url}/metrics`)).text(), /idnode_top_level_connected 1/);
+  t.match(await (await fetch(`${a.url}/metrics`)).text(), /idnode_top_level_connection_info\{state="connected",node_id="node-1"\} 1/);
   t.match(await (await fetch(`${a.url}/dashboard`, { headers: operator(a) })).text(), /data-figure="top-level-prefixes">88\.123, 88\.123\.DEMO/);
   const html = await fetch(`${top.url}/api/v1/nodes`, { headers: { accept: 'text/html' } });
   t.match(await html.text(), /<tr data-node="node-1">/);
