@@ -16,7 +16,7 @@ export interface HttpLinkOptions {
   readonly now: () => number;
 }
 
-/** The answer to a top-level node request: its JSON body, or the catalogue error it carried. */
+/** Bounds on the values of a prefix handle read from the top-level node (it holds two or three). */
 const MAX_VALUES = 100;
 const MAX_DATA_BYTES = 65_536;
 
