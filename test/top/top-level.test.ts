@@ -122,3 +122,20 @@ t.test('the top-level node: accounts, keys, prefixes, reports and the connection
   t.match((await top.connectionReport()).nodes[1], { revokedAt: '2024-02-01T00:00:01.000Z' });
   t.equal((await top.listNodes()).length, 2);
 });
+
+t.test('an account id taken already is skipped, and a day appended by a concurrent request is refused as replayed', async (t) => {
+  const store = openMemoryTopStore();
+  const clock = new ManualClock(0);
+  const top = new TopLevel(store, clock, systemRandom, []);
+  // Another writer took node-2 while the store held one account.
+  await store.insertNode({ id: 'node-2', name: 'Other', prefixes: ['88.9'], secret: { hash: Buffer.alloc(32), salt: Buffer.alloc(16) }, createdAtMs: 0, revokedAtMs: undefined, publicKeyPem: undefined, keyId: undefined, firstConnectedAtMs: undefined });
+  t.equal((await top.addNode('Second', ['88.2'])).id, 'node-3', 'the next free id');
+
+  const key = signer();
+  const racing = { ...store, appendReport: async () => false };
+  const raced = new TopLevel(racing, clock, systemRandom, []);
+  const account = await raced.addNode('Racer', ['88.5']);
+  const node = await raced.authenticate(account.id, account.secret);
+  await raced.connect(node, publicKeyPem(key.publicKey));
+  await t.rejects(raced.report(node, chain(key, 1)[0]), { code: 'REPORT_REFUSED', message: /^replayed: day 2024-01-01/ });
+});

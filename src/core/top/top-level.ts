@@ -252,11 +252,8 @@ export class TopLevel {
 }
 
 
+/** The refused report as text: it came as JSON, so it stringifies (undefined, a missing body, as "null"). */
 function safeJson(raw: unknown): string {
-  try {
-    return JSON.stringify(raw) ?? 'null';
-  } catch {
-    return String(raw);
-  }
+  return JSON.stringify(raw) ?? 'null';
 }
 
