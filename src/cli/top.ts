@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import type { EventEmitter } from 'node:events';
 import type { Config } from '../config/config.js';
 import { systemRandom } from '../core/clock/clock.js';
+import { IdnodeError } from '../core/errors/catalogue.js';
 import { TopLevel } from '../core/top/top-level.js';
 import { loadConfiguredPolicies } from '../policies/load-policies.js';
 import { listeningUrl } from '../rest/listening-url.js';
@@ -26,6 +27,9 @@ export function openTopLevel(config: Config, clock = configuredClock(config.cloc
  */
 export function top(config: Config, io: CliIo, signals: EventEmitter = process): Promise<number> {
   return runServer('idnode top', config, io, signals, async (logger, closers) => {
+    if (config.httpPort === 'off' && config.grpcPort === 'off') {
+      throw new IdnodeError('CONFIG_INVALID', 'http-port and grpc-port are both off: the top-level node would serve nothing; turn one on');
+    }
     const tls = config.tls === undefined ? undefined : { cert: readFileSync(config.tls.certFile), key: readFileSync(config.tls.keyFile) };
     const clock = configuredClock(config.clock);
     if (clock.simulation) logger.warn({ clockStart: new Date(clock.simulation.startMs).toISOString(), clockRate: clock.simulation.rate }, 'the top-level node runs on a SET CLOCK (simulation)');

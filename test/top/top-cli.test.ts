@@ -28,3 +28,35 @@ t.test('idnode top refuses a bad setting before it opens anything', async (t) =>
   t.equal(run.code, 2);
   t.match(run.stderr, /invalid configuration: http-port \(from --http-port\)/);
 });
+
+t.test('idnode top with every listener off fails to start, naming both settings', async (t) => {
+  const { top } = await import('../../src/cli/top.js');
+  const { loadConfig } = await import('../../src/config/load-config.js');
+  const { EventEmitter } = await import('node:events');
+  const cwd = t.testdir();
+  let stderr = '';
+  const io = { env: {}, cwd, stdout: () => {}, stderr: (text: string) => void (stderr += text), exit: () => {} };
+  const config = loadConfig({ cwd, flags: { dataDir: 'top', httpPort: 'off', grpcPort: 'off', logLevel: 'silent' } });
+  t.equal(await top(config, io, new EventEmitter()), 1);
+  t.match(stderr, /idnode top failed to start: CONFIG_INVALID: http-port and grpc-port are both off/);
+});
+
+t.test('idnode top in process: serves REST and gRPC, writes the ready file, stops cleanly on SIGTERM', async (t) => {
+  const { top } = await import('../../src/cli/top.js');
+  const { loadConfig } = await import('../../src/config/load-config.js');
+  const { EventEmitter } = await import('node:events');
+  const { existsSync, readFileSync } = await import('node:fs');
+  const { eventually } = await import('../helpers/eventually.js');
+  const cwd = t.testdir();
+  const io = { env: {}, cwd, stdout: () => {}, stderr: () => {}, exit: () => {} };
+  const config = loadConfig({ cwd, flags: { dataDir: 'top', httpPort: '0', grpcPort: '0', readyFile: 'ready.json', logLevel: 'silent', clockStart: '2024-03-01T00:00:00+08:00', clockRate: '10' } });
+  const signals = new EventEmitter();
+  const running = top(config, io, signals);
+  await eventually(() => existsSync(`${cwd}/ready.json`), 'the ready file', 20_000, 20);
+  const ready = JSON.parse(readFileSync(`${cwd}/ready.json`, 'utf8')) as { http: string; grpc: string };
+  t.match(ready, { http: /^http:\/\/127\.0\.0\.1:\d+$/, grpc: /^127\.0\.0\.1:\d+$/ });
+  t.match(await (await fetch(`${ready.http}/readyz`)).json(), { status: 'ready', clock: { mode: 'simulated' } });
+  signals.emit('SIGTERM', 'SIGTERM');
+  t.equal(await running, 0);
+  t.notOk(existsSync(`${cwd}/ready.json`), 'the ready file is removed');
+});
