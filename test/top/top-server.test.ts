@@ -67,6 +67,7 @@ t.test('the top-level node over REST and gRPC, and the node\'s HTTP link to it',
   // The link's failures: an answer that is no JSON, a 5xx, nothing listening.
   const odd = createServer((request, response) => {
     if (request.url!.startsWith('/text')) response.writeHead(200, { 'content-type': 'text/plain' }).end('hello');
+    else if (request.url!.startsWith('/bad')) response.writeHead(200, { 'content-type': 'application/json' }).end('{"responseCode":1,"values":[{"index":"x"}]}');
     else if (request.url!.startsWith('/fail')) response.writeHead(500, { 'content-type': 'application/json' }).end('{"message":"boom"}');
     else response.writeHead(418, { 'content-type': 'application/json' }).end('{"responseCode":2,"code":"NOT_A_CODE"}');
   });
@@ -78,6 +79,7 @@ t.test('the top-level node over REST and gRPC, and the node\'s HTTP link to it',
   await t.rejects(linkTo('/fail').report({} as never), { code: 'TOP_LEVEL_UNREACHABLE', message: /failed with HTTP 500: boom/ });
   await t.rejects(linkTo('/teapot').homePrefix('88.1', 'AA=='), { code: 'TOP_LEVEL_UNREACHABLE', message: /refused/ });
   await t.rejects(linkTo('/teapot').resolvePrefixHandle('88.1'), { code: 'TOP_LEVEL_UNREACHABLE' });
+  await t.rejects(linkTo('/bad').resolvePrefixHandle('88.1'), { code: 'TOP_LEVEL_UNREACHABLE', message: /values this node cannot read/ });
   const wrong = httpTopLevelLink({ url, id: 'node-1', secret: 'wrong', now: () => 0 });
   await t.rejects(wrong.homePrefix('88.1', 'AA=='), { code: 'AUTHENTICATION_FAILED' });
   await app.close();
