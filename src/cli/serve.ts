@@ -1,73 +1,35 @@
 import { readFileSync } from 'node:fs';
 import type { EventEmitter } from 'node:events';
 import type { Logger } from 'pino';
-import { describeConfig, type Config } from '../config/config.js';
-import { isIdnodeError } from '../core/errors/catalogue.js';
+import type { Config } from '../config/config.js';
+import { httpTopLevelLink } from '../connect/http-top-level-link.js';
 import { firstRun } from '../core/first-run.js';
 import { IdNode } from '../core/node.js';
-import { createLogger } from '../logging/create-logger.js';
 import { NodeMetrics } from '../metrics/node-metrics.js';
 import { configuredClock, systemRuntime } from '../runtime/system-runtime.js';
 import { openStore } from '../store/open-store.js';
-import { EXIT_FAILURE, EXIT_OK, type CliIo } from './cli-io.js';
+import type { CliIo } from './cli-io.js';
 import { firstRunBanner } from './first-run-banner.js';
 import { frontEndsOf } from './front-ends.js';
-import { removeReadyFile, writeReadyFile } from './ready-file.js';
+import { runServer, type Closer } from './run-server.js';
 import { storeOptions } from './store-options.js';
 import { VERSION } from '../version.js';
 
-/** Something started that must be stopped on the way out, in reverse order of starting. */
-interface Closer {
-  readonly name: string;
-  close(): Promise<void>;
-}
+/** The first retry's delay after a failed exchange with the top-level node (doubling up to top-level-retry-max-ms). */
+export const TOP_LEVEL_RETRY_BASE_MS = 250;
 
 /**
- * Runs the node until SIGTERM or SIGINT. Start: open the store, wire the core, start each front end that is
- * on (frontEndsOf) in order, issue the first-run credentials (printed once, on stderr: stdout carries only
- * JSON log lines), then write the ready file (one key per front end). Stop: close the front ends newest
- * first (each stops accepting and drains its in-flight requests), flush metering, close the store, remove
- * the ready file.
- *
- * Resolves with the exit code: 0 after a clean stop, 1 after a failed start or a failed stop. A second
- * signal, or a stop that takes longer than shutdownTimeoutMs, ends the process at once with 1 (io.exit).
+ * Runs the node until SIGTERM or SIGINT (runServer). Start: open the store, wire the core, start each front end
+ * that is on (frontEndsOf) in order, issue the first-run credentials (printed once, on stderr: stdout carries
+ * only JSON log lines), start the connection with the top-level node when one is configured, then write the
+ * ready file (one key per front end). Stop: the front ends newest first (each stops accepting and drains its
+ * in-flight requests), then the node (connection, ledger, metering flush), then the store.
  */
-export async function serve(config: Config, io: CliIo, signals: EventEmitter = process): Promise<number> {
-  // On a set clock (--clock-start/--clock-rate) every log line says so: never mistaken for production figures.
-  const rootLogger = createLogger({ level: config.logLevel });
-  const logger = config.clock === undefined ? rootLogger : rootLogger.child({ clock: 'simulated' });
-  const stopRequested = watchStopSignals(signals, logger, io);
-  signals.on('uncaughtException', (error: unknown) => {
-    logger.fatal({ err: error }, 'uncaught exception; exiting');
-    io.exit(EXIT_FAILURE);
-  });
-  signals.on('unhandledRejection', (error: unknown) => {
-    logger.fatal({ err: error }, 'unhandled promise rejection; exiting');
-    io.exit(EXIT_FAILURE);
-  });
-  logger.info({ version: VERSION, config: describeConfig(config) }, 'idnode starting');
-
-  const closers: Closer[] = [];
-  try {
-    await start(config, io, logger, closers);
-  } catch (error) {
-    const described = isIdnodeError(error) ? `${error.code}: ${error.message}` : error instanceof Error ? error.message : String(error);
-    logger.fatal({ err: error }, `idnode failed to start: ${described}`);
-    io.stderr(`error: idnode failed to start: ${described}\n`);
-    await stop(closers, config, logger, io);
-    return EXIT_FAILURE;
-  }
-
-  const signal = await stopRequested;
-  logger.info({ signal }, 'stopping: no new connections; draining in-flight requests');
-  const clean = await stop(closers, config, logger, io);
-  if (clean && config.readyFile !== undefined) await removeReadyFile(config.readyFile);
-  logger.info({ clean }, 'idnode stopped');
-  return clean ? EXIT_OK : EXIT_FAILURE;
+export function serve(config: Config, io: CliIo, signals: EventEmitter = process): Promise<number> {
+  return runServer('idnode', config, io, signals, (logger, closers) => start(config, io, logger, closers));
 }
 
-async function start(config: Config, io: CliIo, logger: Logger, closers: Closer[]): Promise<void> {
-  if (config.readyFile !== undefined) await removeReadyFile(config.readyFile);
+async function start(config: Config, io: CliIo, logger: Logger, closers: Closer[]): Promise<Readonly<Record<string, string>>> {
   // Read before anything opens, so an unreadable certificate fails the start without touching the store.
   const tls = config.tls === undefined ? undefined : { cert: readFileSync(config.tls.certFile), key: readFileSync(config.tls.keyFile) };
 
@@ -75,7 +37,11 @@ async function start(config: Config, io: CliIo, logger: Logger, closers: Closer[
   closers.push({ name: 'store', close: () => store.close() });
   // Created before the node, so that its store calls are timed.
   const metrics = new NodeMetrics();
-  const node = await IdNode.create(config, { ...systemRuntime(config, configuredClock(config.clock)), store, logger, storeObserver: metrics.storeObserver });
+  const runtime = systemRuntime(config, configuredClock(config.clock));
+  const topLevel = config.topLevel === undefined
+    ? undefined
+    : { link: httpTopLevelLink({ ...config.topLevel, now: () => runtime.clock.now() }), retryBaseMs: TOP_LEVEL_RETRY_BASE_MS, retryMaxMs: config.topLevelRetryMaxMs };
+  const node = await IdNode.create(config, { ...runtime, store, logger, storeObserver: metrics.storeObserver, ...(topLevel === undefined ? {} : { topLevel }) });
   closers.push({ name: 'node (metering flush)', close: () => node.close() });
 
   // In order; each is closed (newest first) even when its own listen failed.
@@ -105,47 +71,7 @@ async function start(config: Config, io: CliIo, logger: Logger, closers: Closer[
       'first run: operator and demo enterprise credentials issued; their secrets were printed once on stderr',
     );
   }
-  // Logged first, so that whoever sees the ready file finds the line already written. `url`: the REST one.
-  logger.info({ url, frontEnds: addresses, readyFile: config.readyFile }, 'idnode ready');
-  if (config.readyFile !== undefined) await writeReadyFile(config.readyFile, addresses);
-}
-
-/** Resolves with the first SIGTERM/SIGINT; a second one ends the process at once with code 1. */
-function watchStopSignals(signals: EventEmitter, logger: Logger, io: CliIo): Promise<NodeJS.Signals> {
-  return new Promise((resolve) => {
-    let received = false;
-    const onSignal = (signal: NodeJS.Signals) => {
-      if (received) {
-        logger.error({ signal }, 'second stop signal: exiting at once without finishing the shutdown');
-        io.exit(EXIT_FAILURE);
-        return;
-      }
-      received = true;
-      resolve(signal);
-    };
-    signals.on('SIGTERM', onSignal);
-    signals.on('SIGINT', onSignal);
-  });
-}
-
-/**
- * Closes everything started, newest first, each even if an earlier one failed. Resolves with true when all
- * closed cleanly; past shutdownTimeoutMs it ends the process with code 1.
- */
-async function stop(closers: Closer[], config: Config, logger: Logger, io: CliIo): Promise<boolean> {
-  const timer = setTimeout(() => {
-    logger.error({ shutdownTimeoutMs: config.shutdownTimeoutMs }, 'shutdown took longer than shutdownTimeoutMs: exiting at once');
-    io.exit(EXIT_FAILURE);
-  }, config.shutdownTimeoutMs);
-  let clean = true;
-  for (const closer of closers.reverse()) {
-    try {
-      await closer.close();
-    } catch (error) {
-      clean = false;
-      logger.error({ err: error }, `closing the ${closer.name} failed`);
-    }
-  }
-  clearTimeout(timer);
-  return clean;
+  // Once the site names the bound listeners: the prefixes are homed at the top-level node with that HS_SITE.
+  node.connection?.start();
+  return addresses;
 }

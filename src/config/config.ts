@@ -57,6 +57,12 @@ export interface Config extends CoreConfig {
    * runs `rate` times faster than real time (1 when absent). `undefined`: the system clock.
    */
   readonly clock?: { readonly start?: number; readonly rate?: number };
+  /** Real ms a closed day waits before it is sealed by itself (default 10 000). */
+  readonly ledgerSealDelayMs: number;
+  /** The national top-level node to connect with; all three set or none (loadConfig checks). `secret` is never logged. */
+  readonly topLevel?: { readonly url: string; readonly id: string; readonly secret: string };
+  /** Longest wait between retries while the top-level node is unreachable. */
+  readonly topLevelRetryMaxMs: number;
 }
 
 /** The URL with any password replaced by "***" (for logs and error messages); `undefined` if it does not parse. */
@@ -89,6 +95,7 @@ export function describeConfig(config: Config): Record<string, unknown> {
     allowRemoteCredentialsOverHttp: config.allowRemoteCredentialsOverHttp,
     ...(config.policyDir === undefined ? {} : { policyDir: config.policyDir }),
     ...(config.defaultPolicy === undefined ? {} : { defaultPolicy: config.defaultPolicy }),
+    ...(config.topLevel === undefined ? {} : { topLevel: { url: config.topLevel.url, id: config.topLevel.id } }),
     ...(config.clock === undefined
       ? {}
       : { clock: { simulated: true, ...(config.clock.start === undefined ? {} : { start: new Date(config.clock.start).toISOString() }), rate: config.clock.rate ?? 1 } }),

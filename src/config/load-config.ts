@@ -112,6 +112,11 @@ function crossCheck(values: ReadonlyMap<SettingKey, unknown>, origins: ReadonlyM
   if (ports.every((setting) => values.get(setting.key) === PORT_OFF)) {
     problems.push(`every front end is off (${ports.map((setting) => describe(setting.key)).join(', ')}): the node would serve nothing; turn one on`);
   }
+  const topLevel = (['topLevel.url', 'topLevel.id', 'topLevel.secret'] as const).filter((key) => values.has(key));
+  if (topLevel.length > 0 && topLevel.length < 3) {
+    const missing = (['topLevel.url', 'topLevel.id', 'topLevel.secret'] as const).filter((key) => !values.has(key)).map((key) => byKey(key).name);
+    problems.push(`${topLevel.map(describe).join(', ')} ${topLevel.length === 1 ? 'is' : 'are'} set but ${missing.join(' and ')} ${missing.length === 1 ? 'is' : 'are'} not: set top-level, top-level-id and top-level-secret together, or none`);
+  }
   const store = values.get('store');
   if (store === 'postgres' && !values.has('databaseUrl')) {
     problems.push(`database-url must be set when ${describe('store')} is "postgres"`);

@@ -20,7 +20,11 @@ export type SettingKind =
   | { readonly type: 'database-url' }
   | { readonly type: 'instant' }
   | { readonly type: 'rate'; readonly max: number }
-  | { readonly type: 'policy-id' };
+  | { readonly type: 'policy-id' }
+  /** An http:// or https:// URL (a base URL: no query or fragment). */
+  | { readonly type: 'url' }
+  /** Non-empty text without control characters. */
+  | { readonly type: 'text' };
 
 /**
  * A setting as one source gave it: text (an environment variable or a flag), a JSON value (the config
@@ -76,6 +80,22 @@ export function parseValue(kind: SettingKind, raw: RawValue, baseDir: string): P
       const rate = text !== undefined && /^[0-9]+(\.[0-9]+)?$/.test(text) ? Number(text) : Number.NaN;
       if (rate > 0 && rate <= kind.max) return ok(rate);
       return fail(`must be a number above 0 and at most ${kind.max} (how many times faster than real time)`, raw);
+    }
+    case 'url': {
+      const text = scalarText(raw);
+      let url: URL | undefined;
+      try {
+        url = text === undefined ? undefined : new URL(text);
+      } catch {
+        url = undefined;
+      }
+      if (url !== undefined && (url.protocol === 'http:' || url.protocol === 'https:') && url.search === '' && url.hash === '') return ok(text!.replace(/\/+$/, ''));
+      return fail('must be an http:// or https:// base URL such as "http://127.0.0.1:9000"', raw);
+    }
+    case 'text': {
+      const text = scalarText(raw);
+      if (text !== undefined && text.length > 0 && !/[\u0000-\u001f\u007f]/.test(text)) return ok(text);
+      return fail('must be non-empty text without control characters', raw);
     }
     case 'policy-id': {
       const text = scalarText(raw);

@@ -30,7 +30,12 @@ export type SettingKey =
   | 'policyDir'
   | 'defaultPolicy'
   | 'clock.start'
-  | 'clock.rate';
+  | 'clock.rate'
+  | 'ledgerSealDelayMs'
+  | 'topLevel.url'
+  | 'topLevel.id'
+  | 'topLevel.secret'
+  | 'topLevelRetryMaxMs';
 
 export interface Setting {
   readonly key: SettingKey;
@@ -298,5 +303,45 @@ export const SETTINGS: readonly Setting[] = [
     flag: '--clock-rate',
     kind: { type: 'rate', max: 1_000_000 },
     description: 'Tests, demos and simulations only: run the node clock this many times faster than real time (from clock-start, or from now).',
+  },
+  {
+    key: 'ledgerSealDelayMs',
+    name: 'ledger-seal-delay-ms',
+    env: 'IDNODE_LEDGER_SEAL_DELAY_MS',
+    defaultValue: 10_000,
+    kind: { type: 'integer', min: 10, max: 86_400_000 },
+    description: 'How long (real ms) a closed day waits before the ledger seals it by itself: time for in-flight writes and every replica’s metering flush to land.',
+  },
+  {
+    key: 'topLevel.url',
+    name: 'top-level',
+    env: 'IDNODE_TOP_LEVEL',
+    flag: '--top-level',
+    kind: { type: 'url' },
+    description: 'Base URL of the national top-level node to connect with (`idnode top`), e.g. http://127.0.0.1:9000; with top-level-id and top-level-secret. Unset: not connected.',
+  },
+  {
+    key: 'topLevel.id',
+    name: 'top-level-id',
+    env: 'IDNODE_TOP_LEVEL_ID',
+    flag: '--top-level-id',
+    kind: { type: 'text' },
+    description: 'This node’s account id at the top-level node (`idnode top node add` prints it).',
+  },
+  {
+    key: 'topLevel.secret',
+    name: 'top-level-secret',
+    env: 'IDNODE_TOP_LEVEL_SECRET',
+    flag: '--top-level-secret',
+    kind: { type: 'text' },
+    description: 'The secret of that account (never logged).',
+  },
+  {
+    key: 'topLevelRetryMaxMs',
+    name: 'top-level-retry-max-ms',
+    env: 'IDNODE_TOP_LEVEL_RETRY_MAX_MS',
+    defaultValue: 60_000,
+    kind: { type: 'integer', min: 100, max: 3_600_000 },
+    description: 'Longest wait (real ms) between retries while the top-level node is unreachable; retries start at 250 ms and double up to it.',
   },
 ];

@@ -1,6 +1,8 @@
 import { Authenticator } from './auth/authenticator.js';
 import { Tokens } from './auth/tokens.js';
 import { Templates } from './templates/templates.js';
+import { TopLevelConnection } from './connection/top-level-connection.js';
+import type { TopLevelLink } from './connection/top-level-link.js';
 import { BulkRegistration } from './bulk/bulk-registration.js';
 import { ResolutionCache, type CacheOptions } from './cache/resolution-cache.js';
 import type { Clock, Random } from './clock/clock.js';
@@ -62,6 +64,12 @@ export interface NodeDependencies {
   readonly policies: PolicyCatalogue;
   /** Told the duration of every store call (for /metrics); the node then uses a timed view of the store. */
   readonly storeObserver?: StoreObserver;
+  /**
+   * The national top-level node this node connects with (serve --top-level): the link to it (src/connect) and
+   * the retry backoff. Absent: not connected (the eligibility criterion says so; other nodes' prefix handles
+   * are not found here).
+   */
+  readonly topLevel?: { readonly link: TopLevelLink; readonly retryBaseMs: number; readonly retryMaxMs: number };
 }
 
 /**
@@ -98,6 +106,11 @@ export class IdNode {
     readonly templates: Templates,
     /** Reverse lookup: handles by value type and pattern, from the store's index, as the caller may read them. */
     readonly search: Search,
+    /**
+     * The connection with the national top-level node, when one is configured; `serve` starts it once the
+     * site describes the bound listeners (the HS_SITE it homes prefixes with).
+     */
+    readonly connection: TopLevelConnection | undefined,
   ) {}
 
   /**
@@ -126,9 +139,21 @@ export class IdNode {
     // otherwise; another source (recursion through a top-level node) would be one more route. A cached answer is served before homing is looked
     // at, so unhoming a prefix empties the cache.
     // Prefix handles (0.NA/<prefix>) come first: they are derived, whatever is homed.
-    const prefixHandles = prefixHandleRoute({ homing, principals: store, site, operatorPrefix: normalisePrefix(config.nodePrefixes[0]!) });
+    const link = deps.topLevel?.link;
+    const prefixHandles = prefixHandleRoute({
+      homing,
+      principals: store,
+      site,
+      operatorPrefix: normalisePrefix(config.nodePrefixes[0]!),
+      ...(link === undefined ? {} : { elsewhere: (prefix: string) => link.resolvePrefixHandle(prefix) }),
+    });
     const pipeline = composePipeline([meteringStage(metering), cacheStage(cache), routerStage([prefixHandles, localStoreRoute(homing, store)])]);
-    const forgetPrefixHandle = (prefix: string) => cache.invalidate(`${PREFIX_HANDLE_PREFIX}/${prefix}`);
+    // A prefix homed or allocated here is homed at the top-level node at once (the connection's next round).
+    let connection: TopLevelConnection | undefined;
+    const forgetPrefixHandle = (prefix: string) => {
+      cache.invalidate(`${PREFIX_HANDLE_PREFIX}/${prefix}`);
+      connection?.nudge();
+    };
     homing.onUnhomed(() => cache.clear());
     homing.onHomed(forgetPrefixHandle);
     const resolver = new Resolver(pipeline);
@@ -141,6 +166,12 @@ export class IdNode {
     const key = await NodeKey.load(store, random);
     const ledger = new Ledger(store, clock, meteringDay, metering, key, logger, { sealDelayMs: config.ledgerSealDelayMs ?? DEFAULT_LEDGER_SEAL_DELAY_MS, monotonic, scheduler });
     const eligibility = new Eligibility(store, meteringDay, clock, policies);
+    if (deps.topLevel !== undefined) {
+      const { retryBaseMs, retryMaxMs } = deps.topLevel;
+      connection = new TopLevelConnection(deps.topLevel.link, ledger, homing, store, site, clock, logger, { retryBaseMs, retryMaxMs, monotonic, scheduler });
+      const established = connection;
+      eligibility.setConnectionProbe(() => established.fact());
+    }
     metering.start();
     ledger.start();
     return new IdNode(
@@ -164,12 +195,14 @@ export class IdNode {
       tokens,
       templates,
       new Search(store),
+      connection,
     );
   }
 
   /** Flushes metering and stops listening; the store is closed by whoever opened it. */
   async close(): Promise<void> {
     this.unsubscribe();
+    await this.connection?.stop();
     await this.ledger.stop();
     await this.metering.close();
   }

@@ -1,4 +1,5 @@
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import type { ConnectionStatus } from '../core/connection/top-level-connection.js';
 import type { IdNode } from '../core/node.js';
 import { TIMED_OPERATIONS, type StoreObserver, type TimedOperation } from '../core/store/timed-store.js';
 import { VERSION } from '../version.js';
@@ -81,6 +82,34 @@ export class NodeMetrics {
     monotonic(registers, 'idnode_search_index_entries_read_total', 'Reverse-lookup index entries read by searches.', () => searchTotals()?.scanned);
     monotonic(registers, 'idnode_search_records_read_total', 'Handle records read by searches to check their candidates.', () => searchTotals()?.recordsRead);
 
+    const connection = () => node()?.connection?.status();
+    // Absent (no sample) when no top-level node is configured.
+    new Gauge({
+      name: 'idnode_top_level_connection_info',
+      help: 'The connection with the national top-level node (value 1): state connected (the last exchange succeeded), connecting or retrying.',
+      labelNames: ['state', 'node_id'],
+      registers,
+      collect() {
+        this.reset();
+        const status = connection();
+        if (status !== undefined) this.set({ state: status.state, node_id: status.nodeId }, 1);
+      },
+    });
+    const connectionGauge = (name: string, help: string, read: (status: ConnectionStatus) => number) =>
+      new Gauge({
+        name,
+        help,
+        registers,
+        collect() {
+          this.reset();
+          const status = connection();
+          if (status !== undefined) this.set(read(status));
+        },
+      });
+    connectionGauge('idnode_top_level_backlog_entries', 'Sealed days (ledger entries) not yet acknowledged by the top-level node.', (status) => status.backlog);
+    connectionGauge('idnode_top_level_acknowledged_entries', 'Sealed days the top-level node has acknowledged (the seq of the last one).', (status) => status.lastSeqAcknowledged);
+    connectionGauge('idnode_top_level_homed_prefixes_entries', 'Prefixes the top-level node holds for this node.', (status) => status.prefixesHomed.length);
+    connectionGauge('idnode_top_level_failures_counts', 'Failed exchanges with the top-level node since the last success.', (status) => status.failuresInARow);
     new Gauge({
       name: 'idnode_clock_info',
       help: 'The node clock (value 1): mode "simulated" means a set clock (serve --clock-start), not production time.',

@@ -42,6 +42,8 @@ t.test('defaults', async (t) => {
     meteringFlushIntervalMs: 1000,
     allowRemoteCredentialsOverHttp: false,
     shutdownTimeoutMs: 10000,
+    ledgerSealDelayMs: 10000,
+    topLevelRetryMaxMs: 60000,
   };
   t.same(config, expected);
   t.notOk('readyFile' in config, 'no ready file unless configured');
@@ -263,4 +265,18 @@ t.test('every problem is reported at once, one per line', async (t) => {
   t.equal(lines.length, 3);
   for (const line of lines) t.match(line, /^invalid configuration: /);
   t.match(message, 'http-port (from IDNODE_HTTP_PORT)', 'a bad value is reported even when a flag overrides it');
+});
+
+t.test('top-level settings: all three or none, a base URL, text without control characters', async (t) => {
+  const cwd = t.testdir();
+  const config = loadConfig({ cwd, flags: { topLevel: 'http://127.0.0.1:9000/', topLevelId: 'node-1', topLevelSecret: 's3cret' } });
+  t.same(config.topLevel, { url: 'http://127.0.0.1:9000', id: 'node-1', secret: 's3cret' });
+  const described = JSON.stringify((await import('../../src/config/config.js')).describeConfig(config));
+  t.notMatch(described, /s3cret/, 'the secret is never described');
+  t.throws(() => loadConfig({ cwd, flags: { topLevel: 'http://127.0.0.1:9000' } }), /top-level \(from --top-level\) is set but top-level-id and top-level-secret are not/);
+  t.throws(() => loadConfig({ cwd, env: { IDNODE_TOP_LEVEL_ID: 'a', IDNODE_TOP_LEVEL_SECRET: 'b' } }), /are set but top-level is not/);
+  t.throws(() => loadConfig({ cwd, flags: { topLevel: 'ftp://x', topLevelId: 'a', topLevelSecret: 'b' } }), /top-level \(from --top-level\) must be an http:\/\/ or https:\/\/ base URL/);
+  t.throws(() => loadConfig({ cwd, flags: { topLevel: 'not a url', topLevelId: 'a', topLevelSecret: 'b' } }), /must be an http/);
+  t.throws(() => loadConfig({ cwd, flags: { topLevel: 'http://x', topLevelId: 'a\u0001', topLevelSecret: 'b' } }), /top-level-id .* must be non-empty text/);
+  t.equal(loadConfig({ cwd, env: { IDNODE_LEDGER_SEAL_DELAY_MS: '200', IDNODE_TOP_LEVEL_RETRY_MAX_MS: '500' } }).ledgerSealDelayMs, 200);
 });

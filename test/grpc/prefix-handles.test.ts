@@ -40,12 +40,12 @@ t.test('the Handle client flow over gRPC and REST: resolve the identity\'s prefi
   t.equal(viaRest.status, 201);
 });
 
-t.test('over gRPC too: another node\'s prefix is not homed, an unknown one not found, and writes to 0.NA/… are refused', async (t) => {
+t.test('over gRPC too: another node\'s prefix handle and an unknown one are not found (no top-level node), and writes to 0.NA/… are refused', async (t) => {
   const both = await startBothNode({ dir: t.testdir() });
   t.teardown(() => both.close());
   const { clients } = both;
   const operator = both.credentials.operator;
-  t.match(await clients.unary(clients.resolver, 'Resolve', { handle: '0.NA/99.1' }), { status: status.FAILED_PRECONDITION, code: 'NOT_HOMED' });
+  t.match(await clients.unary(clients.resolver, 'Resolve', { handle: '0.NA/99.1' }), { status: status.NOT_FOUND, code: 'HANDLE_NOT_FOUND' });
   t.match(await clients.unary(clients.resolver, 'Resolve', { handle: '0.NA/88.999.NONE' }), { status: status.NOT_FOUND, code: 'HANDLE_NOT_FOUND' });
   t.match(await clients.unary(clients.registry, 'Create', { handle: '0.NA/88.999', values: [valueMessage(1, 'URL', 'x')] }, authMetadata(operator.id, operator.secret)), {
     status: status.PERMISSION_DENIED,

@@ -22,6 +22,8 @@ export interface SpawnNodeOptions {
   readonly logLevel?: string;
   /** How long to wait for the ready file (default 30 s). */
   readonly readyTimeoutMs?: number;
+  /** 'top' starts `idnode top` (no --hdl-port: it has no Handle protocol listener); default 'serve'. */
+  readonly command?: 'serve' | 'top';
   /** When given, a still-running process is killed (SIGKILL) at teardown of this test. */
   readonly t?: { teardown(fn: () => unknown): void };
 }
@@ -53,7 +55,7 @@ export async function spawnNode(options: SpawnNodeOptions): Promise<SpawnedNode>
   rmSync(readyFile, { force: true });
   const args = [
     ...NODE_CLI_ARGS,
-    'serve',
+    options.command ?? 'serve',
     '--data-dir',
     options.dataDir,
     '--host',
@@ -62,8 +64,7 @@ export async function spawnNode(options: SpawnNodeOptions): Promise<SpawnedNode>
     '0',
     '--grpc-port',
     'off',
-    '--hdl-port',
-    'off',
+    ...(options.command === 'top' ? [] : ['--hdl-port', 'off']),
     '--ready-file',
     readyFile,
     '--log-level',

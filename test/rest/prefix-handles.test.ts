@@ -46,11 +46,10 @@ t.test('an enterprise prefix allocated here answers too, with HS_ADMIN naming th
   t.same(filtered.body.values.map((value: { index: number }) => value.index), [1], 'filters apply as to any handle');
 });
 
-t.test('an unknown prefix below a homed one is not found; another node\'s prefix is not homed; a non-prefix is invalid', async (t) => {
+t.test('an unknown prefix below a homed one is not found; so is another node\'s prefix handle without a top-level node; a non-prefix is invalid', async (t) => {
   assertError(t, await send(fx.handleUrl('0.NA/88.999.NOBODY')), 404, 100, 'HANDLE_NOT_FOUND');
   const other = await send(fx.handleUrl(`0.NA/${UNHOMED}`));
-  assertError(t, other, 400, 301, 'NOT_HOMED');
-  t.match(other.body.message, `prefix ${UNHOMED} is not homed on this node`);
+  assertError(t, other, 404, 100, 'HANDLE_NOT_FOUND', 'HANDLE.NET\'s not-found: no top-level node is configured to ask');
   assertError(t, await send(fx.handleUrl('0.NA/88.999%2Fx')), 400, 102, 'PREFIX_INVALID_CHARACTER');
 });
 
@@ -118,10 +117,10 @@ t.test('prefix-handle resolutions are metered like any other, under the prefix 0
   await send(fx.handleUrl('0.NA/88.999')); // a store read (derived on the miss)
   await send(fx.handleUrl('0.NA/88.999')); // a cache hit
   await send(fx.handleUrl('0.NA/88.999.NOBODY2')); // not found
-  await send(fx.handleUrl(`0.NA/${UNHOMED}`)); // NOT_HOMED: not an answer, counts nothing
+  await send(fx.handleUrl(`0.NA/${UNHOMED}`)); // another node's: not found here (no top-level node)
   const after = await counted();
   const delta = (kind: string) => (after[kind] ?? 0) - (before[kind] ?? 0);
   t.equal(delta('resolution.store-read'), 1);
   t.equal(delta('resolution.cache-hit'), 1);
-  t.equal(delta('resolution.not-found'), 1);
+  t.equal(delta('resolution.not-found'), 2);
 });

@@ -123,6 +123,15 @@ export const CATALOGUE = {
   SEARCH_LIMIT_INVALID: badRequest('A search limit is not from 1 to 1000, or a page lies beyond the first 10,000 results (page with the cursor instead).'),
   SEARCH_CURSOR_INVALID: badRequest('A search cursor is malformed or belongs to another query.'),
   SEARCH_TOO_BROAD: badRequest('A search paged by number read 20,000 index entries without completing its page; narrow the patterns or page with the cursor.'),
+  // The national top-level node and the connection with it (docs/design.md §5, "Top-level node").
+  PREFIX_CLAIMED: { summary: 'The top-level node refuses a prefix that belongs to another node (homed by it, or under its account prefixes).', class: 'client', handleCode: 101 },
+  REPORT_REFUSED: {
+    summary: 'The top-level node refused a sealed daily report (malformed, tampered, forged, replayed, a second version of a held day, a gap, or a broken chain); the message names the reason, and the refusal is kept in the connection report.',
+    class: 'client',
+    handleCode: 4,
+  },
+  NODE_KEY_MISMATCH: { summary: 'The node connected with another signing key than the one the top-level node registered on its first connection.', class: 'client', handleCode: 403 },
+  TOP_LEVEL_UNREACHABLE: { summary: 'The national top-level node could not be reached or answered with an error; retry later.', class: 'retry-later', handleCode: 3 },
 
   // The Handle protocol's site information (RFC 3651 §3.2.2).
   SITE_INFO_MALFORMED: badRequest('Site information (HS_SITE data) is truncated, has trailing bytes, or a field out of its range.'),

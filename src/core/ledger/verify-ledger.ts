@@ -119,7 +119,8 @@ function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-function entryShapeError(raw: unknown): string | undefined {
+/** Why `raw` is not a well-formed ledger entry, or `undefined` when it is one (shape only: no hash or signature check). */
+export function entryShapeError(raw: unknown): string | undefined {
   if (!isObject(raw)) return 'not an object';
   if (raw['format'] !== ENTRY_FORMAT) return `format is not "${ENTRY_FORMAT}"`;
   if (!Number.isSafeInteger(raw['seq']) || (raw['seq'] as number) < 1) return 'seq is not a positive integer';

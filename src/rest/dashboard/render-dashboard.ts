@@ -2,6 +2,7 @@ import { daysInYear, eachDay, firstDayOfYear, lastDayOfYear } from '../../core/c
 import { formatNumber } from '../../reports/format.js';
 import { awardSectionHtml, badge, escapeHtml, REPORT_CSS } from '../../reports/render-html.js';
 import type { CriterionResult, EligibilityReport } from '../../core/eligibility/report.js';
+import type { ConnectionStatus } from '../../core/connection/top-level-connection.js';
 import type { LedgerStatus } from '../../core/ledger/ledger.js';
 import { FIELD_OF_KIND, zeroFigures, type Figures } from '../../core/metering/figures.js';
 import type { DayTotals } from '../../core/metering/metering-reports.js';
@@ -15,6 +16,8 @@ export interface DashboardInput {
   readonly ledger: LedgerStatus;
   readonly nodePrefixes: readonly string[];
   readonly policies: readonly { id: string; title: string }[];
+  /** The connection with the national top-level node; `undefined` when none is configured. */
+  readonly connection?: ConnectionStatus;
 }
 
 const RECENT_DAYS = 14;
@@ -133,6 +136,8 @@ export function renderDashboard(input: DashboardInput): string {
     ${ledgerProblems ? `<ul class="method" data-figure="ledger-problems">${ledgerProblems}</ul>` : ''}
   </section>
 
+  ${connectionSection(input.connection)}
+
   <section class="card" id="recent"><h2>Recent days</h2>
     <table class="wide"><thead><tr><th>Day</th><th class="num">Registrations</th><th class="num">Counted resolutions</th><th class="num">All resolutions</th><th class="num">Not found</th><th class="num">Refused writes</th></tr></thead>
     <tbody>${recentRows || '<tr><td colspan="6" class="muted">No day of this year has happened yet.</td></tr>'}</tbody></table>
@@ -156,4 +161,21 @@ function registrationProjection(criterion: CriterionResult | undefined, yearDays
   const fromValue = cumulative[fromIndex];
   if (fromIndex < 0 || fromValue === undefined) return undefined;
   return { fromIndex, fromValue, toValue: projection.value };
+}
+
+/** The connection with the top-level node: the evidence behind the connection criterion. */
+function connectionSection(connection: ConnectionStatus | undefined): string {
+  if (connection === undefined) {
+    return '<section class="card" id="top-level"><h2>National top-level node</h2><p class="muted" data-figure="top-level-state">not configured (serve --top-level)</p></section>';
+  }
+  const row = (label: string, figure: string, value: string) => `<tr><th>${label}</th><td class="num" data-figure="${figure}">${escapeHtml(value)}</td></tr>`;
+  return `<section class="card" id="top-level"><h2>National top-level node ${badge(connection.state === 'connected' ? 'met' : 'pending', ' data-field="top-level-badge"', connection.state)}</h2>
+    <table><tbody>
+      ${row('Top-level node', 'top-level-url', `${connection.url} (account ${connection.nodeId})`)}
+      ${row('Connected since', 'top-level-since', connection.connectedSince ?? '—')}
+      ${row('Prefixes homed there', 'top-level-prefixes', connection.prefixesHomed.join(', ') || '—')}
+      ${row('Last day acknowledged', 'top-level-last-day', connection.lastDayAcknowledged ?? '—')}
+      ${row('Backlog (sealed days not acknowledged)', 'top-level-backlog', String(connection.backlog))}
+      ${connection.lastError === undefined ? '' : row('Last error', 'top-level-error', connection.lastError)}
+    </tbody></table></section>`;
 }

@@ -35,6 +35,7 @@ export function dashboardRoutes(app: FastifyInstance, node: IdNode, policy: Cred
         ledger,
         nodePrefixes: node.homing.list().map((homed) => homed.prefix),
         policies: node.eligibility.policyList(principal).policies.map((known) => ({ id: known.id, title: known.title })),
+        ...(node.connection === undefined ? {} : { connection: node.connection.status() }),
       });
       return reply.type('text/html; charset=utf-8').header('cache-control', 'no-store').send(html);
     },

@@ -14,6 +14,27 @@ const Ready = Type.Object({
     { mode: Type.String({ enum: ['system', 'simulated'] }), start: Type.Optional(Type.String()), rate: Type.Optional(Type.Number()), warning: Type.Optional(Type.String()) },
     { description: 'simulated: the node runs on a set clock (serve --clock-start); its figures are not production figures' },
   ),
+  topLevel: Type.Optional(
+    Type.Object(
+      {
+        url: Type.String(),
+        nodeId: Type.String(),
+        state: Type.String({ enum: ['connecting', 'connected', 'retrying'] }),
+        connectedSince: Type.Optional(Type.String()),
+        prefixesHomed: Type.Array(Type.String()),
+        prefixesPending: Type.Array(Type.String()),
+        lastDayAcknowledged: Type.Optional(Type.String()),
+        lastSeqAcknowledged: Type.Integer(),
+        lastAcknowledgedAt: Type.Optional(Type.String()),
+        backlog: Type.Integer(),
+        daysReported: Type.Integer(),
+        failuresInARow: Type.Integer(),
+        lastError: Type.Optional(Type.String()),
+        lastContactAt: Type.Optional(Type.String()),
+      },
+      { description: 'The connection with the national top-level node (serve --top-level); absent when none is configured. A node whose top-level node is down stays ready: it keeps serving and reports the backlog later.' },
+    ),
+  ),
   frontEnds: Type.Optional(
     Type.Record(Type.String(), Type.String(), {
       description: 'The front ends serving, by name (the ready file\'s keys), with their addresses, e.g. {"http": "http://127.0.0.1:8000", "grpc": "127.0.0.1:8001"}',
@@ -41,6 +62,7 @@ export function healthRoutes(app: FastifyInstance, node: IdNode, frontEnds?: Ser
         status: 'ready' as const,
         store: node.store.kind,
         clock: clock.mode === 'simulated' ? { ...clock, warning: 'simulated clock: these are not production figures' } : clock,
+        ...(node.connection === undefined ? {} : { topLevel: node.connection.status() }),
         ...(frontEnds === undefined ? {} : { frontEnds: Object.fromEntries(frontEnds) }),
       };
     },

@@ -1,7 +1,7 @@
 import { enterpriseIdentity, IDENTITY_INDEX } from '../../auth/principal.js';
 import { answerFor } from '../../cache/resolution-cache.js';
 import { IdnodeError } from '../../errors/catalogue.js';
-import { notHomedError, type HomedPrefixes } from '../../homing/homed-prefixes.js';
+import type { HomedPrefixes } from '../../homing/homed-prefixes.js';
 import { normalisePrefix, type Identifier } from '../../identifier/identifier.js';
 import type { NodeSite } from '../../site/node-site.js';
 import type { HandleRecord, PrincipalStore } from '../../store/store.js';
@@ -52,6 +52,12 @@ export interface PrefixHandleSources {
   readonly site: Pick<NodeSite, 'currentBytes' | 'describedAt'>;
   /** The node prefix whose prefix handle holds the operator identity (`300:0.NA/<it>`). */
   readonly operatorPrefix: string;
+  /**
+   * Where the prefix handle of a prefix outside every homed one is looked up (the top-level node, when one is
+   * configured: its answers have source 'federation' and are cached by TTL like any). Absent: such a prefix
+   * handle is not found here (HANDLE_NOT_FOUND, HANDLE.NET's answer for it).
+   */
+  readonly elsewhere?: (prefix: string) => Promise<HandleRecord | undefined>;
 }
 
 /**
@@ -62,8 +68,8 @@ export interface PrefixHandleSources {
  * - an enterprise prefix allocated here: the same, plus HS_ADMIN (index 101) naming the enterprise's identity
  *   300:0.NA/<its prefix> while its credential is not revoked;
  * - any other prefix below a homed one: not found (HANDLE_NOT_FOUND);
- * - a prefix outside every homed one: NOT_HOMED (another node's; recursion through the top-level node will
- *   answer those);
+ * - a prefix outside every homed one: the top-level node's answer when `elsewhere` is given (source
+ *   'federation'), otherwise not found (HANDLE_NOT_FOUND, as HANDLE.NET answers a prefix it does not hold);
  * - a suffix that is no prefix: the PREFIX_* code naming the rule broken.
  * Answers have source 'store' (the node's own data), so they are metered as store reads and cache hits under
  * the prefix 0.NA (docs/auditing.md).
@@ -77,7 +83,10 @@ export function prefixHandleRoute(sources: PrefixHandleSources): Route {
       const handle = `${PREFIX_HANDLE_PREFIX}/${prefix}`;
       const homed = sources.homing.list().find((candidate) => candidate.prefix === prefix);
       if (homed !== undefined) return found(sources, handle, homed.createdAtMs, []);
-      if (sources.homing.homeOf(prefix) === undefined) throw notHomedError(prefix, handle);
+      if (sources.homing.homeOf(prefix) === undefined) {
+        if (sources.elsewhere === undefined) return { answer: answerFor(undefined), source: 'store' };
+        return { answer: answerFor(await sources.elsewhere(prefix)), source: 'federation' };
+      }
       const enterprise = await sources.principals.getPrincipal(enterpriseIdentity(prefix));
       if (enterprise?.role !== 'enterprise') return { answer: answerFor(undefined), source: 'store' };
       const admins = enterprise.revokedAtMs === undefined ? [adminValue(INDEX_ENTERPRISE_ADMIN, handle, ENTERPRISE_PREFIX_PERMISSIONS, enterprise.createdAtMs)] : [];
@@ -87,26 +96,48 @@ export function prefixHandleRoute(sources: PrefixHandleSources): Route {
 }
 
 function found(sources: PrefixHandleSources, handle: string, createdAtMs: number, extraAdmins: HandleValue[]): Lookup {
-  const describedAtMs = sources.site.describedAt();
+  const record = prefixHandleRecord({
+    handle,
+    siteBase64: sources.site.currentBytes().toString('base64'),
+    siteDescribedAtMs: sources.site.describedAt(),
+    operatorPrefix: sources.operatorPrefix,
+    createdAtMs,
+    extraAdmins,
+  });
+  return { answer: answerFor(record), source: 'store' };
+}
+
+/**
+ * The record of a prefix handle as every node that answers one builds it (this node for its own prefixes, the
+ * top-level node for every homed one): HS_SITE (index 1) holding the serving site's info, HS_ADMIN (index 100)
+ * naming the operator identity 300:0.NA/<operatorPrefix>, then `extraAdmins`.
+ */
+export function prefixHandleRecord(parts: {
+  readonly handle: string;
+  readonly siteBase64: string;
+  readonly siteDescribedAtMs: number;
+  readonly operatorPrefix: string;
+  readonly createdAtMs: number;
+  readonly extraAdmins?: readonly HandleValue[];
+}): HandleRecord {
   const site: HandleValue = {
     index: INDEX_HS_SITE,
     type: 'HS_SITE',
     // The site info's bytes, which the Handle protocol carries as the value's data; REST shows them as base64.
-    data: { format: 'base64', value: sources.site.currentBytes().toString('base64') },
+    data: { format: 'base64', value: parts.siteBase64 },
     ttl: DEFAULT_TTL_SECONDS,
-    timestamp: wireTimestamp(describedAtMs),
+    timestamp: wireTimestamp(parts.siteDescribedAtMs),
     permissions: DEFAULT_PERMISSIONS,
     references: [],
   };
-  const operator = adminValue(INDEX_HS_ADMIN, `${PREFIX_HANDLE_PREFIX}/${sources.operatorPrefix}`, OPERATOR_PREFIX_PERMISSIONS, createdAtMs);
-  const record: HandleRecord = {
-    handle,
+  const operator = adminValue(INDEX_HS_ADMIN, `${PREFIX_HANDLE_PREFIX}/${parts.operatorPrefix}`, OPERATOR_PREFIX_PERMISSIONS, parts.createdAtMs);
+  return {
+    handle: parts.handle,
     prefix: PREFIX_HANDLE_PREFIX,
-    values: [site, operator, ...extraAdmins],
-    createdAtMs,
-    updatedAtMs: Math.max(createdAtMs, describedAtMs),
+    values: [site, operator, ...(parts.extraAdmins ?? [])],
+    createdAtMs: parts.createdAtMs,
+    updatedAtMs: Math.max(parts.createdAtMs, parts.siteDescribedAtMs),
   };
-  return { answer: answerFor(record), source: 'store' };
 }
 
 function adminValue(index: number, adminHandle: string, permissions: string, timestampMs: number): HandleValue {
