@@ -74,7 +74,7 @@ async function start(config: Config, io: CliIo, logger: Logger, closers: Closer[
   const store = await openStore(storeOptions(config));
   closers.push({ name: 'store', close: () => store.close() });
   // Created before the node, so that its store calls are timed.
-  const metrics = new NodeMetrics();
+  const metrics = new NodeMetrics({ expositionCacheMs: config.metricsCacheMs });
   const node = await IdNode.create(config, { ...systemRuntime(config, configuredClock(config.clock)), store, logger, storeObserver: metrics.storeObserver });
   closers.push({ name: 'node (metering flush)', close: () => node.close() });
 

@@ -63,6 +63,7 @@ export const GRPC_STATUS: Readonly<Record<ErrorCode, status>> = {
 
   NODE_UNREACHABLE: status.UNAVAILABLE,
   STORE_UNAVAILABLE: status.UNAVAILABLE,
+  NODE_BUSY: status.UNAVAILABLE,
   INTERNAL_ERROR: status.INTERNAL,
   CONFIG_INVALID: status.INTERNAL,
 

@@ -62,6 +62,7 @@ export const HTTP_STATUS: Readonly<Record<ErrorCode, number>> = {
 
   NODE_UNREACHABLE: 503,
   STORE_UNAVAILABLE: 503,
+  NODE_BUSY: 503,
   INTERNAL_ERROR: 500,
   CONFIG_INVALID: 500,
 

@@ -1,0 +1,57 @@
+import { IdnodeError } from '../core/errors/catalogue.js';
+
+/** What a shed request is told: retry after this many seconds (REST Retry-After; the message says it too). */
+export const RETRY_AFTER_SECONDS = 1;
+
+/**
+ * Load shedding shared by every front end (REST, gRPC, the Handle protocol): at most `maxInFlight` requests
+ * are served at once, whichever front end they came through. One more is refused at once, before its body
+ * is read or its message decoded, with NODE_BUSY (a retry-later error: 503 + Retry-After, gRPC UNAVAILABLE,
+ * Handle response code 3), so admitted requests are not queued behind an unbounded backlog and keep their
+ * latency. Health and readiness probes and /metrics are not counted (the front ends do not ask).
+ *
+ * A request holds its slot from admission until its answer is sent or its caller goes away; the front end
+ * calls the release function it was given exactly once (a second call is a no-op, so a front end may call it
+ * from every path that ends a request).
+ */
+export class Admission {
+  private inFlight = 0;
+  private shedCount = 0;
+
+  constructor(readonly maxInFlight: number) {}
+
+  /** A release function when the request is admitted; `undefined` when it is to be shed (counted in `shed`). */
+  tryAdmit(): (() => void) | undefined {
+    if (this.inFlight >= this.maxInFlight) {
+      this.shedCount++;
+      return undefined;
+    }
+    this.inFlight++;
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      this.inFlight--;
+    };
+  }
+
+  /** Requests being served now. */
+  get current(): number {
+    return this.inFlight;
+  }
+
+  /** Requests shed since start. */
+  get shed(): number {
+    return this.shedCount;
+  }
+}
+
+/** The error a shed request is answered with. */
+export function nodeBusy(maxInFlight: number): IdnodeError {
+  return new IdnodeError('NODE_BUSY', `the node is serving its limit of ${maxInFlight} requests at once; retry in ${RETRY_AFTER_SECONDS} s`);
+}
+
+/** An admission that never sheds: front ends built on their own (tests, benches) without a shared one. */
+export function unlimitedAdmission(): Admission {
+  return new Admission(Number.POSITIVE_INFINITY);
+}
