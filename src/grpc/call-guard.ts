@@ -96,7 +96,8 @@ function asStatus(response: ServerErrorResponse): PartialStatusObject {
 }
 
 /**
- * grpc-js's own refusals of a message it could not read (too large, not decompressible), with a catalogue
+ * grpc-js's own refusals of a message it could not read (too large, not decompressible, none or two on a
+ * unary call), with a catalogue
  * code; every other status (OK, a cancellation, a catalogue status, another service's answer) unchanged.
  */
 function catalogued(raw: PartialStatusObject, maxMessageBytes: number): PartialStatusObject {
@@ -104,6 +105,9 @@ function catalogued(raw: PartialStatusObject, maxMessageBytes: number): PartialS
   const details = raw.details ?? '';
   if (raw.code === status.RESOURCE_EXHAUSTED && details.startsWith('Received message larger than max')) {
     return asStatus(catalogueStatus(new IdnodeError('BODY_TOO_LARGE', `the message is larger than this node's grpc-max-message-bytes (${maxMessageBytes}); it was refused unread`)));
+  }
+  if (/^Received (no|a second) request message/.test(details)) {
+    return asStatus(catalogueStatus(new IdnodeError('REQUEST_INVALID', `a unary call carries exactly one request message (${details})`)));
   }
   if (/decompress|compressed message/i.test(details)) {
     return asStatus(catalogueStatus(new IdnodeError('BODY_UNSUPPORTED_MEDIA_TYPE', `the message could not be decompressed (${details}); send it uncompressed`)));
