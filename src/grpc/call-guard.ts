@@ -118,7 +118,8 @@ function catalogued(raw: PartialStatusObject, maxMessageBytes: number): PartialS
 
 /**
  * The service definition with deserializers that never throw: a message that does not decode becomes an
- * UndecodableMessage with PROTOCOL_MESSAGE_MALFORMED (answered INVALID_ARGUMENT by callGuard). Messages with
+ * UndecodableMessage with PROTOCOL_MESSAGE_MALFORMED (answered INVALID_ARGUMENT by callGuard); its top-level
+ * fields are walked first (countField), since protobufjs accepts a length that runs past the end. Messages with
  * a repeated `items` field (RegisterBatch, BulkRegister) are counted first, from the wire, and refused
  * with REQUEST_INVALID before decoding when they hold more than MAX_BATCH_ITEMS.
  */
@@ -130,11 +131,10 @@ export function guardedDefinition(definition: ServiceDefinition): ServiceDefinit
       ...method,
       requestDeserialize: (bytes: Buffer) => {
         try {
-          if (counted) {
-            const items = countField(bytes, 1);
-            if (items > MAX_BATCH_ITEMS) {
-              return new UndecodableMessage(new IdnodeError('REQUEST_INVALID', `the message holds ${items} items; at most ${MAX_BATCH_ITEMS} per message (stream more with BulkRegister)`));
-            }
+          // Every message's top level is walked first: protobufjs reads a length past the end without complaint.
+          const items = countField(bytes, 1);
+          if (counted && items > MAX_BATCH_ITEMS) {
+            return new UndecodableMessage(new IdnodeError('REQUEST_INVALID', `the message holds ${items} items; at most ${MAX_BATCH_ITEMS} per message (stream more with BulkRegister)`));
           }
           return method.requestDeserialize(bytes);
         } catch (error) {
