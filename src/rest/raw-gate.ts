@@ -24,6 +24,7 @@ const NEVER_SHED = new Set(['/healthz', '/readyz', '/metrics']);
  */
 export function rawRequestGate(admission: Admission, logger: Logger): (request: IncomingMessage, response: ServerResponse) => boolean {
   return (request, response) => {
+    answering(request.socket, response);
     const url = request.url ?? '';
     if (!url.startsWith('/')) {
       refuse(request, response, logger, new IdnodeError('REQUEST_INVALID', `the request target "${url.slice(0, 64)}" is not a path: send the path (origin-form, "/api/…"), not a full URL`));
@@ -71,11 +72,21 @@ export function hasBody(request: IncomingMessage): boolean {
   return request.headers['transfer-encoding'] !== undefined || (length !== undefined && length !== '0');
 }
 
+/** Responses not yet finished, per connection: a parse error behind them must not answer in their place. */
+const pending = new WeakMap<Socket, number>();
+
+function answering(socket: Socket, response: ServerResponse): void {
+  pending.set(socket, (pending.get(socket) ?? 0) + 1);
+  response.once('close', () => pending.set(socket, (pending.get(socket) ?? 1) - 1));
+}
+
 /**
  * Node's 'clientError' (a request it could not parse: malformed HTTP, headers over the size limit, a request
  * or headers timeout) answered with a catalogue body (REQUEST_INVALID, 400) instead of Node's or fastify's
  * own, then the connection closed. Logged at info: it is the client's fault. A reset connection is just
- * closed.
+ * closed. As Node does, the answer is written only on a connection nothing was written to, and (unlike
+ * Node) only when no earlier request on it is still being answered: a malformed request pipelined behind a
+ * valid one must not be taken for that one's answer; the connection is closed without one.
  */
 export function clientErrorHandler(logger: Logger): (error: NodeJS.ErrnoException, socket: Socket) => void {
   return (error, socket) => {
@@ -85,7 +96,7 @@ export function clientErrorHandler(logger: Logger): (error: NodeJS.ErrnoExceptio
     }
     const refusal = new IdnodeError('REQUEST_INVALID', clientErrorMessage(error));
     logger.info({ code: refusal.code, reason: error.code }, `refused: ${refusal.message}`);
-    if (socket.writable) {
+    if (socket.writable && socket.bytesWritten === 0 && (pending.get(socket) ?? 0) === 0) {
       const json = JSON.stringify(errorBody(refusal));
       const status = HTTP_STATUS[refusal.code];
       socket.write(`HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nContent-Type: ${JSON_CONTENT_TYPE}\r\nContent-Length: ${Buffer.byteLength(json)}\r\nConnection: close\r\n\r\n${json}`);
