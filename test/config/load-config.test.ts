@@ -266,3 +266,10 @@ t.test('every problem is reported at once, one per line', async (t) => {
   for (const line of lines) t.match(line, /^invalid configuration: /);
   t.match(message, 'http-port (from IDNODE_HTTP_PORT)', 'a bad value is reported even when a flag overrides it');
 });
+
+t.test('headers-timeout-ms may not exceed request-timeout-ms', async (t) => {
+  t.throws(() => loadConfig({ env: { IDNODE_HEADERS_TIMEOUT_MS: '20000', IDNODE_REQUEST_TIMEOUT_MS: '10000' } }), {
+    code: 'CONFIG_INVALID',
+    message: /headers-timeout-ms \(from IDNODE_HEADERS_TIMEOUT_MS\) is 20000 but request-timeout-ms \(from IDNODE_REQUEST_TIMEOUT_MS\) is 10000/,
+  });
+});
