@@ -63,7 +63,10 @@ t.test(`${CALLS} mutated gRPC messages (seed ${SEED})`, async (t) => {
   await pool(CALLS, CONCURRENCY, async (i) => {
     const { token, seed, frame } = calls[i]!;
     const outcome = await rawCall(sessions[i % SESSIONS]!, seed.path, frame, seed.auth ? { authorization } : {});
-    if (outcome.grpcStatus === undefined) return problems.push(`#${i}: no status`);
+    if (outcome.grpcStatus === undefined) {
+      problems.push(`#${i}: no status`);
+      return;
+    }
     if (outcome.grpcStatus === 0) return;
     refused.push(token);
     const code = outcome.code as ErrorCode | undefined;
