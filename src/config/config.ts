@@ -45,6 +45,7 @@ export interface Config extends CoreConfig {
     readonly bodyLimitBytes: number;
     readonly grpcMaxMessageBytes: number;
     readonly maxInFlight: number;
+    readonly maxEventLoopDelayMs: number;
     /** Per listener: HTTP, gRPC, Handle protocol TCP. */
     readonly maxConnections: number;
     readonly maxConcurrentStreams: number;

@@ -26,6 +26,7 @@ export type SettingKey =
   | 'limits.bodyLimitBytes'
   | 'limits.grpcMaxMessageBytes'
   | 'limits.maxInFlight'
+  | 'limits.maxEventLoopDelayMs'
   | 'limits.maxConnections'
   | 'limits.maxConcurrentStreams'
   | 'timeouts.idleMs'
@@ -271,6 +272,15 @@ export const SETTINGS: readonly Setting[] = [
     kind: { type: 'integer', min: 1, max: 1_000_000 },
     description:
       'Requests and calls being served at once, REST, gRPC and Handle protocol together; one more is shed at once unread: 503 NODE_BUSY with Retry-After, gRPC UNAVAILABLE, Handle response code 3. /healthz, /readyz and /metrics are never shed.',
+  },
+  {
+    key: 'limits.maxEventLoopDelayMs',
+    name: 'max-event-loop-delay-ms',
+    env: 'IDNODE_MAX_EVENT_LOOP_DELAY_MS',
+    defaultValue: 100,
+    kind: { type: 'integer', min: 1, max: 60_000 },
+    description:
+      'Requests are also shed (as for max-in-flight) while the event loop runs this far behind: fast requests (cache hits) queue in front of the node, not in flight, and only the loop\'s delay shows it.',
   },
   {
     key: 'limits.maxConnections',

@@ -18,11 +18,19 @@ export class Admission {
   private inFlight = 0;
   private shedCount = 0;
 
-  constructor(readonly maxInFlight: number) {}
+  /**
+   * `lag`: when given, a request is also shed while the event loop is more than its bound behind: requests
+   * answered in microseconds (cache hits) never pile up in flight, their queue is in front of the node (socket
+   * buffers, the event loop's backlog), and only the loop's delay shows it.
+   */
+  constructor(
+    readonly maxInFlight: number,
+    private readonly lag?: Pick<EventLoopLag, 'behind'>,
+  ) {}
 
   /** A release function when the request is admitted; `undefined` when it is to be shed (counted in `shed`). */
   tryAdmit(): (() => void) | undefined {
-    if (this.inFlight >= this.maxInFlight) {
+    if (this.inFlight >= this.maxInFlight || this.lag?.behind() === true) {
       this.shedCount++;
       return undefined;
     }
@@ -48,7 +56,52 @@ export class Admission {
 
 /** The error a shed request is answered with. */
 export function nodeBusy(maxInFlight: number): IdnodeError {
-  return new IdnodeError('NODE_BUSY', `the node is serving its limit of ${maxInFlight} requests at once; retry in ${RETRY_AFTER_SECONDS} s`);
+  return new IdnodeError(
+    'NODE_BUSY',
+    `the node is at its limit (${maxInFlight} requests at once, or its event loop past max-event-loop-delay-ms behind); retry in ${RETRY_AFTER_SECONDS} s`,
+  );
+}
+
+/**
+ * How far behind the event loop runs: a timer due every `intervalMs` notes by how much it fired late, and a
+ * timer that is overdue right now counts too (a loop busy with a backlog of requests runs its timers late,
+ * and the requests in that backlog see it). behind() is true when either is over `maxDelayMs`. start() arms
+ * the timer (unref'd: it keeps no process alive); stop() disarms it. `now` is a monotonic clock in ms.
+ */
+export class EventLoopLag {
+  private lastDelayMs = 0;
+  private nextDueMs: number;
+  private timer: ReturnType<typeof setInterval> | undefined;
+
+  constructor(
+    readonly maxDelayMs: number,
+    private readonly now: () => number = () => performance.now(),
+    private readonly intervalMs = 20,
+  ) {
+    this.nextDueMs = now() + intervalMs;
+  }
+
+  start(): void {
+    this.nextDueMs = this.now() + this.intervalMs;
+    this.timer ??= setInterval(() => this.tick(), this.intervalMs);
+    this.timer.unref();
+  }
+
+  stop(): void {
+    clearInterval(this.timer);
+    this.timer = undefined;
+  }
+
+  /** What the timer does (exposed for tests driving `now` themselves). */
+  tick(): void {
+    const now = this.now();
+    this.lastDelayMs = Math.max(0, now - this.nextDueMs);
+    this.nextDueMs = now + this.intervalMs;
+  }
+
+  behind(): boolean {
+    return Math.max(this.lastDelayMs, this.now() - this.nextDueMs) > this.maxDelayMs;
+  }
 }
 
 /** An admission that never sheds: front ends built on their own (tests, benches) without a shared one. */

@@ -1,5 +1,5 @@
 import t from 'tap';
-import { Admission, nodeBusy, RETRY_AFTER_SECONDS, unlimitedAdmission } from '../../src/frontend/admission.js';
+import { Admission, EventLoopLag, nodeBusy, RETRY_AFTER_SECONDS, unlimitedAdmission } from '../../src/frontend/admission.js';
 import { NodeMetrics } from '../../src/metrics/node-metrics.js';
 
 t.test('admission: at most maxInFlight at once, one more shed and counted; a release frees one slot, once', async (t) => {
@@ -22,7 +22,7 @@ t.test('NODE_BUSY: retry-later, Handle code 3, names the limit and the wait', as
   t.equal(error.code, 'NODE_BUSY');
   t.equal(error.class, 'retry-later');
   t.equal(error.handleCode, 3);
-  t.match(error.message, `limit of 7 requests`);
+  t.match(error.message, '7 requests at once');
   t.match(error.message, `retry in ${RETRY_AFTER_SECONDS} s`);
 });
 
@@ -50,4 +50,23 @@ t.test('/metrics: a failed rendering is not kept', async (t) => {
   await t.rejects(metrics.exposition(0), /boom/);
   metrics.registry.metrics = original;
   t.match((await metrics.exposition(1)).body, /idnode_build_info/, 'the next scrape renders afresh');
+});
+
+t.test('event loop lag: a late timer, or one overdue now, past the bound sheds; on time admits', async (t) => {
+  let now = 0;
+  const lag = new EventLoopLag(100, () => now, 20);
+  const admission = new Admission(10, lag);
+  t.ok(admission.tryAdmit(), 'on time');
+  now = 150;
+  t.equal(admission.tryAdmit(), undefined, 'the timer is 130 ms overdue now: shed');
+  lag.tick();
+  t.equal(admission.tryAdmit(), undefined, 'it fired 130 ms late: still shed until it fires on time');
+  now = 170;
+  lag.tick();
+  t.ok(admission.tryAdmit(), 'fired on time again: admitted');
+  const real = new EventLoopLag(1000);
+  real.start();
+  real.start();
+  t.equal(real.behind(), false);
+  real.stop();
 });
