@@ -277,7 +277,7 @@ export const SETTINGS: readonly Setting[] = [
     key: 'limits.maxEventLoopDelayMs',
     name: 'max-event-loop-delay-ms',
     env: 'IDNODE_MAX_EVENT_LOOP_DELAY_MS',
-    defaultValue: 100,
+    defaultValue: 500,
     kind: { type: 'integer', min: 1, max: 60_000 },
     description:
       'Requests are also shed (as for max-in-flight) while the event loop runs this far behind: fast requests (cache hits) queue in front of the node, not in flight, and only the loop\'s delay shows it.',
