@@ -1,6 +1,7 @@
 import type { Logger as PinoLogger } from 'pino';
 import type { Config } from '../config/config.js';
 import type { IdNode } from '../core/node.js';
+import { Admission, EventLoopLag } from '../frontend/admission.js';
 import type { FrontEnd, ServingFrontEnds } from '../frontend/front-end.js';
 import { grpcFrontEnd } from '../grpc/grpc-front-end.js';
 import { hdlFrontEnd } from '../hdl/hdl-front-end.js';
@@ -26,17 +27,44 @@ export interface FrontEndParts {
  */
 export function frontEndsOf(config: Config, parts: FrontEndParts): FrontEnd[] {
   const { node, logger, metrics, tls, serving } = parts;
-  const shared = { logger, metrics, allowRemoteCredentialsOverHttp: config.allowRemoteCredentialsOverHttp, ...(tls === undefined ? {} : { tls }) };
+  // One admission for every front end: max-in-flight bounds the node's work, whichever way it came in.
+  const lag = new EventLoopLag(config.limits.maxEventLoopDelayMs);
+  // Measured for the life of the process (the timer is unref'd: it keeps nothing alive).
+  lag.start();
+  const admission = new Admission(config.limits.maxInFlight, lag);
+  metrics.attachAdmission(admission);
+  const { maxConnections } = config.limits;
+  const shared = { logger, metrics, admission, allowRemoteCredentialsOverHttp: config.allowRemoteCredentialsOverHttp, ...(tls === undefined ? {} : { tls }) };
   const list: FrontEnd[] = [];
   if (config.httpPort !== 'off') {
-    list.push(restFrontEnd(node, { ...shared, host: config.host, port: config.httpPort, bodyLimitBytes: config.limits.bodyLimitBytes, frontEnds: serving }));
+    list.push(
+      restFrontEnd(node, {
+        ...shared,
+        host: config.host,
+        port: config.httpPort,
+        bodyLimitBytes: config.limits.bodyLimitBytes,
+        frontEnds: serving,
+        connections: { maxConnections, ...config.timeouts },
+      }),
+    );
   }
   if (config.grpcPort !== 'off') {
     // Long streams are cancelled half-way through the shutdown budget, so the rest of the stop still fits.
-    list.push(grpcFrontEnd(node, { ...shared, host: config.host, port: config.grpcPort, shutdownGraceMs: Math.floor(config.shutdownTimeoutMs / 2) }));
+    list.push(
+      grpcFrontEnd(node, {
+        ...shared,
+        host: config.host,
+        port: config.grpcPort,
+        shutdownGraceMs: Math.floor(config.shutdownTimeoutMs / 2),
+        maxReceiveMessageBytes: config.limits.grpcMaxMessageBytes,
+        maxConcurrentStreams: config.limits.maxConcurrentStreams,
+        maxConnections,
+        idleTimeoutMs: config.timeouts.idleMs,
+      }),
+    );
   }
   if (config.hdlPort !== 'off') {
-    list.push(hdlFrontEnd(node, { logger, metrics, host: config.host, port: config.hdlPort }));
+    list.push(hdlFrontEnd(node, { logger, metrics, admission, host: config.host, port: config.hdlPort, limits: { maxConnections, idleTimeoutMs: config.timeouts.idleMs } }));
   }
   return list;
 }

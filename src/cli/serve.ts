@@ -36,7 +36,7 @@ async function start(config: Config, io: CliIo, logger: Logger, closers: Closer[
   const store = await openStore(storeOptions(config));
   closers.push({ name: 'store', close: () => store.close() });
   // Created before the node, so that its store calls are timed.
-  const metrics = new NodeMetrics();
+  const metrics = new NodeMetrics({ expositionCacheMs: config.metricsCacheMs });
   const runtime = systemRuntime(config, configuredClock(config.clock));
   const topLevel = config.topLevel === undefined
     ? undefined

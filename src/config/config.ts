@@ -43,8 +43,24 @@ export interface Config extends CoreConfig {
     readonly maxValues: number;
     readonly maxDataBytes: number;
     readonly bodyLimitBytes: number;
+    readonly grpcMaxMessageBytes: number;
+    readonly maxInFlight: number;
+    readonly maxEventLoopDelayMs: number;
+    /** Per listener: HTTP, gRPC, Handle protocol TCP. */
+    readonly maxConnections: number;
+    readonly maxConcurrentStreams: number;
+  };
+  /** Connection and request timeouts of the front ends (README, "Overload and limits"). */
+  readonly timeouts: {
+    readonly idleMs: number;
+    /** At most requestMs (checked at load). */
+    readonly headersMs: number;
+    readonly requestMs: number;
+    readonly keepAliveMs: number;
   };
   readonly meteringFlushIntervalMs: number;
+  /** How long one /metrics rendering is served (0: every scrape renders). */
+  readonly metricsCacheMs: number;
   /** A directory of further award policy files, read after the bundled policies/ (default none). */
   readonly policyDir?: string;
   /** The policy of a report that names none (default zibo-2020-11-measure-2). */
@@ -91,6 +107,7 @@ export function describeConfig(config: Config): Record<string, unknown> {
     timeZone: config.timeZone,
     cache: config.cache,
     limits: config.limits,
+    timeouts: config.timeouts,
     meteringFlushIntervalMs: config.meteringFlushIntervalMs,
     allowRemoteCredentialsOverHttp: config.allowRemoteCredentialsOverHttp,
     ...(config.policyDir === undefined ? {} : { policyDir: config.policyDir }),

@@ -124,6 +124,11 @@ function crossCheck(values: ReadonlyMap<SettingKey, unknown>, origins: ReadonlyM
   if (store !== 'postgres' && values.has('databaseUrl')) {
     problems.push(`${describe('databaseUrl')} is set but ${describe('store')} is "${String(store)}": set store to "postgres" or remove database-url`);
   }
+  const headers = values.get('timeouts.headersMs') as number;
+  const request = values.get('timeouts.requestMs') as number;
+  if (headers > request) {
+    problems.push(`${describe('timeouts.headersMs')} is ${headers} but ${describe('timeouts.requestMs')} is ${request}: the headers are part of the request; make headers-timeout-ms at most request-timeout-ms`);
+  }
   return problems;
 }
 

@@ -24,6 +24,16 @@ export type SettingKey =
   | 'limits.maxValues'
   | 'limits.maxDataBytes'
   | 'limits.bodyLimitBytes'
+  | 'limits.grpcMaxMessageBytes'
+  | 'limits.maxInFlight'
+  | 'limits.maxEventLoopDelayMs'
+  | 'limits.maxConnections'
+  | 'limits.maxConcurrentStreams'
+  | 'timeouts.idleMs'
+  | 'timeouts.headersMs'
+  | 'timeouts.requestMs'
+  | 'timeouts.keepAliveMs'
+  | 'metricsCacheMs'
   | 'meteringFlushIntervalMs'
   | 'allowRemoteCredentialsOverHttp'
   | 'shutdownTimeoutMs'
@@ -246,7 +256,85 @@ export const SETTINGS: readonly Setting[] = [
     env: 'IDNODE_BODY_LIMIT_BYTES',
     defaultValue: 1_048_576,
     kind: { type: 'integer', min: 1024, max: 1_073_741_824 },
-    description: 'Largest HTTP request body.',
+    description:
+      'Largest HTTP request body, enforced while it is read (413 BODY_TOO_LARGE), batches included; the NDJSON import is read a line at a time and this bounds one line, not the import.',
+  },
+  {
+    key: 'limits.grpcMaxMessageBytes',
+    name: 'grpc-max-message-bytes',
+    env: 'IDNODE_GRPC_MAX_MESSAGE_BYTES',
+    defaultValue: 1_048_576,
+    kind: { type: 'integer', min: 1024, max: 1_073_741_824 },
+    description:
+      'Largest gRPC message received, refused from its length prefix before it is buffered (BODY_TOO_LARGE); a RegisterBatch is also refused before decoding when it holds more than 2,000 items. BulkRegister streams, so imports need no larger limit.',
+  },
+  {
+    key: 'limits.maxInFlight',
+    name: 'max-in-flight',
+    env: 'IDNODE_MAX_IN_FLIGHT',
+    flag: '--max-in-flight',
+    defaultValue: 256,
+    kind: { type: 'integer', min: 1, max: 1_000_000 },
+    description:
+      'Requests and calls being served at once, REST, gRPC and Handle protocol together; one more is shed at once unread: 503 NODE_BUSY with Retry-After, gRPC UNAVAILABLE, Handle response code 3. /healthz, /readyz and /metrics are never shed.',
+  },
+  {
+    key: 'limits.maxEventLoopDelayMs',
+    name: 'max-event-loop-delay-ms',
+    env: 'IDNODE_MAX_EVENT_LOOP_DELAY_MS',
+    defaultValue: 500,
+    kind: { type: 'integer', min: 1, max: 60_000 },
+    description:
+      'Requests are also shed (as for max-in-flight) while the event loop runs this far behind: fast requests (cache hits) queue in front of the node, not in flight, and only the loop\'s delay shows it.',
+  },
+  {
+    key: 'limits.maxConnections',
+    name: 'max-connections',
+    env: 'IDNODE_MAX_CONNECTIONS',
+    defaultValue: 4096,
+    kind: { type: 'integer', min: 1, max: 1_000_000 },
+    description: 'Open connections per listener (HTTP, gRPC, Handle protocol TCP); a connection over the cap is closed at once.',
+  },
+  {
+    key: 'limits.maxConcurrentStreams',
+    name: 'max-concurrent-streams',
+    env: 'IDNODE_MAX_CONCURRENT_STREAMS',
+    defaultValue: 100,
+    kind: { type: 'integer', min: 1, max: 1_000_000 },
+    description: 'HTTP/2 streams (gRPC calls) open at once on one gRPC connection (SETTINGS_MAX_CONCURRENT_STREAMS).',
+  },
+  {
+    key: 'timeouts.idleMs',
+    name: 'idle-timeout-ms',
+    env: 'IDNODE_IDLE_TIMEOUT_MS',
+    defaultValue: 30_000,
+    kind: { type: 'integer', min: 100, max: 3_600_000 },
+    description: 'A connection on which nothing is sent or received for this long is closed (HTTP socket inactivity, gRPC max connection idle, Handle protocol TCP).',
+  },
+  {
+    key: 'timeouts.headersMs',
+    name: 'headers-timeout-ms',
+    env: 'IDNODE_HEADERS_TIMEOUT_MS',
+    defaultValue: 10_000,
+    kind: { type: 'integer', min: 100, max: 3_600_000 },
+    description: 'HTTP: time to receive a request\'s headers; at most request-timeout-ms.',
+  },
+  {
+    key: 'timeouts.requestMs',
+    name: 'request-timeout-ms',
+    env: 'IDNODE_REQUEST_TIMEOUT_MS',
+    defaultValue: 120_000,
+    kind: { type: 'integer', min: 100, max: 3_600_000 },
+    description:
+      'HTTP: time to receive a whole request, body included (a slow body is cut off after it). An NDJSON import that takes longer to upload needs it raised, or splitting (idnode import sends batches and is not affected).',
+  },
+  {
+    key: 'timeouts.keepAliveMs',
+    name: 'keep-alive-timeout-ms',
+    env: 'IDNODE_KEEP_ALIVE_TIMEOUT_MS',
+    defaultValue: 5_000,
+    kind: { type: 'integer', min: 100, max: 3_600_000 },
+    description: 'HTTP: how long a kept-alive connection waits for its next request before it is closed.',
   },
   {
     key: 'meteringFlushIntervalMs',
@@ -255,6 +343,14 @@ export const SETTINGS: readonly Setting[] = [
     defaultValue: 1000,
     kind: { type: 'integer', min: 10, max: 1000 },
     description: 'How often resolution counts are flushed to the store; a crash loses at most one interval (docs/design.md §2: at most 1 s).',
+  },
+  {
+    key: 'metricsCacheMs',
+    name: 'metrics-cache-ms',
+    env: 'IDNODE_METRICS_CACHE_MS',
+    defaultValue: 1000,
+    kind: { type: 'integer', min: 0, max: 60_000 },
+    description: '/metrics is rendered at most once per this many ms and that rendering served to every scraper, so scraping cannot slow resolution; 0 renders at every scrape.',
   },
   {
     key: 'allowRemoteCredentialsOverHttp',

@@ -9,12 +9,22 @@ export interface CallLike {
   getPeer(): string;
 }
 
+/** The principal a call was authenticated as before its message was read (callGuard), by its metadata object. */
+const authenticated = new WeakMap<Metadata, Principal>();
+
+/** Keeps the principal callGuard authenticated `metadata`'s call as, so the handler does not authenticate again. */
+export function rememberPrincipal(metadata: Metadata, principal: Principal): void {
+  authenticated.set(metadata, principal);
+}
+
 /**
  * The caller of a gRPC call, from its `authorization` metadata entry exactly as REST reads the header
- * (anonymous without one). The plain-connection rule uses the peer's address. Throws
+ * (anonymous without one), authenticated once per call. The plain-connection rule uses the peer's address. Throws
  * CREDENTIALS_MALFORMED, CREDENTIALS_REQUIRE_TLS or AUTHENTICATION_FAILED.
  */
 export async function principalOfCall(call: CallLike, authenticator: Authenticator, policy: CredentialPolicy): Promise<Principal> {
+  const known = authenticated.get(call.metadata);
+  if (known !== undefined) return known;
   const entries = call.metadata.get('authorization');
   if (entries.length > 1) throw new IdnodeError('CREDENTIALS_MALFORMED', 'the call carries more than one authorization metadata entry');
   const authorization = entries[0];

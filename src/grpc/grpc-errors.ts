@@ -16,6 +16,11 @@ export const RESPONSE_CODE_KEY = 'idnode-response-code';
 export function statusOf(raw: unknown, log: Logger): ServerErrorResponse {
   const error = asIdnodeError(raw);
   logFailure(log, error, raw);
+  return catalogueStatus(error);
+}
+
+/** The gRPC status of a catalogue error, not logged (statusOf logs; a shed call is only counted). */
+export function catalogueStatus(error: IdnodeError): ServerErrorResponse {
   const metadata = new Metadata();
   metadata.set(ERROR_CODE_KEY, error.code);
   metadata.set(RESPONSE_CODE_KEY, String(error.handleCode));

@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import { IdnodeError } from '../core/errors/catalogue.js';
 import type { IdNode } from '../core/node.js';
+import { unlimitedAdmission, type Admission } from '../frontend/admission.js';
 import type { FrontEnd } from '../frontend/front-end.js';
 import type { NodeMetrics } from '../metrics/node-metrics.js';
 import { RequestHandler, type SiteInfoSource } from './request-handler.js';
@@ -33,7 +34,9 @@ export interface HdlOptions {
   readonly port: number;
   /** What get site info (opcode 2) answers; default: the node's own site (node.site). */
   readonly siteInfo?: SiteInfoSource;
-  /** Tests shorten the limits. */
+  /** Load shedding shared with the other front ends. Absent: an admission of its own that never sheds. */
+  readonly admission?: Admission;
+  /** Tests shorten the limits; serve sets maxConnections and idleTimeoutMs from max-connections and idle-timeout-ms. */
   readonly limits?: Partial<HdlLimits>;
 }
 
@@ -52,6 +55,7 @@ export function hdlFrontEnd(node: IdNode, options: HdlOptions): FrontEnd {
     logger: options.logger,
     metrics: options.metrics,
     maxRequestBytes: limits.maxRequestBytes,
+    admission: options.admission ?? unlimitedAdmission(),
     siteInfo: options.siteInfo ?? { current: () => ({ bytes: node.site.currentBytes(), serialNumber: node.site.current().serialNumber }) },
   });
   let boundPort: number | undefined;

@@ -3,6 +3,7 @@ import { ANONYMOUS } from '../core/auth/principal.js';
 import { IdnodeError } from '../core/errors/catalogue.js';
 import type { IdNode } from '../core/node.js';
 import { encodeAnswer } from '../core/resolver/resolution-answer.js';
+import { nodeBusy, type Admission } from '../frontend/admission.js';
 import { asIdnodeError, logFailure, outcomeOf } from '../frontend/failure.js';
 import type { HdlOutcome, HdlTransport, NodeMetrics, RequestRecorder } from '../metrics/node-metrics.js';
 import {
@@ -34,6 +35,8 @@ export interface RequestHandlerOptions {
   /** The largest request accepted (bytes after the envelope); larger ones get a protocol error. */
   readonly maxRequestBytes: number;
   readonly siteInfo: SiteInfoSource;
+  /** Load shedding shared with the other front ends: beyond it a request is answered "server too busy" (3). */
+  readonly admission: Admission;
 }
 
 /**
@@ -93,9 +96,25 @@ export class RequestHandler {
       metrics.hdlMessages.record(transport, outcome);
       return encodeErrorResponse(this.fallbackFrame(envelope, bytes), refusal.handleCode, `${refusal.code}: ${refusal.message}`);
     }
+    const release = this.options.admission.tryAdmit();
+    if (release === undefined) {
+      // Shed unlogged (idnode_requests_shed_total counts it): an overload must not flood the log.
+      metrics.hdlMessages.record(transport, 'server_error');
+      const busy = nodeBusy(this.options.admission.maxInFlight);
+      return encodeErrorResponse(this.frameOf(request, bytes), busy.handleCode, `${busy.code}: ${busy.message}`);
+    }
+    try {
+      return await this.answerAdmitted(request, bytes, transport, envelope);
+    } finally {
+      release();
+    }
+  }
+
+  private async answerAdmitted(request: Message, bytes: Buffer, transport: HdlTransport, envelope: Envelope): Promise<Buffer> {
+    const { metrics } = this.options;
     const started = performance.now();
     const stats = request.header.opCode === OpCode.RESOLUTION ? this.resolveStats : request.header.opCode === OpCode.GET_SITE_INFO ? this.siteInfoStats : this.otherStats;
-    let frame: ResponseFrame = { request, requestBytes: bytes, nowSeconds: this.nowSeconds(), siteInfoSerial: -1 };
+    let frame = this.frameOf(request, bytes);
     let answer: Buffer;
     let outcome: HdlOutcome = 'ok';
     try {
@@ -159,6 +178,10 @@ export class RequestHandler {
       default:
         throw new IdnodeError('OPERATION_NOT_SUPPORTED', `opCode ${request.header.opCode} is not served here (only resolution, 1, and get site info, 2)`);
     }
+  }
+
+  private frameOf(request: Message, bytes: Buffer): ResponseFrame {
+    return { request, requestBytes: bytes, nowSeconds: this.nowSeconds(), siteInfoSerial: -1 };
   }
 
   /** For a message whose header could not be read: what the envelope gives, and the opCode if present. */

@@ -3,6 +3,7 @@ import type { ConnectionStatus } from '../core/connection/top-level-connection.j
 import type { IdNode } from '../core/node.js';
 import { TIMED_OPERATIONS, type StoreObserver, type TimedOperation } from '../core/store/timed-store.js';
 import { VERSION } from '../version.js';
+import type { Admission } from '../frontend/admission.js';
 
 import { HdlMessageStats } from './hdl-message-stats.js';
 import { LATENCY_BUCKETS, RequestStats, type RequestRecorder } from './request-stats.js';
@@ -22,8 +23,15 @@ export class NodeMetrics {
   readonly hdlMessages: HdlMessageStats;
   private readonly requests: RequestStats;
   private node: IdNode | undefined;
+  private admission: Admission | undefined;
+  /** The last exposition and when it was rendered (monotonic ms): scrapes within expositionCacheMs share it. */
+  private cached: { readonly at: number; readonly body: Promise<string> } | undefined;
 
-  constructor() {
+  /**
+   * `expositionCacheMs`: how long one rendering of the exposition is served to every scraper (serve passes
+   * the metrics-cache-ms setting; default 0, render at every scrape, as tests built on their own want).
+   */
+  constructor(private readonly options: { readonly expositionCacheMs?: number } = {}) {
     const registers = [this.registry];
     collectDefaultMetrics({ register: this.registry, prefix: 'idnode_' });
     new Gauge({ name: 'idnode_build_info', help: 'idnode version (value 1).', labelNames: ['version'], registers }).set({ version: VERSION }, 1);
@@ -110,6 +118,9 @@ export class NodeMetrics {
     connectionGauge('idnode_top_level_acknowledged_entries', 'Sealed days the top-level node has acknowledged (the seq of the last one).', (status) => status.lastSeqAcknowledged);
     connectionGauge('idnode_top_level_homed_prefixes_entries', 'Prefixes the top-level node holds for this node.', (status) => status.prefixesHomed.length);
     connectionGauge('idnode_top_level_failures_counts', 'Failed exchanges with the top-level node since the last success.', (status) => status.failuresInARow);
+    const admission = () => this.admission;
+    new Gauge({ name: 'idnode_requests_in_flight_counts', help: 'Requests and calls being served now (all front ends; see max-in-flight).', registers, collect() { this.set(admission()?.current ?? 0); } });
+    monotonic(registers, 'idnode_requests_shed_total', 'Requests and calls shed with NODE_BUSY because max-in-flight were being served.', () => admission()?.shed);
     new Gauge({
       name: 'idnode_clock_info',
       help: 'The node clock (value 1): mode "simulated" means a set clock (serve --clock-start), not production time.',
@@ -121,6 +132,11 @@ export class NodeMetrics {
         this.set({ mode: simulation ? 'simulated' : 'system', rate: String(simulation?.rate ?? 1) }, 1);
       },
     });
+  }
+
+  /** Reads the admission's requests in flight and shed at each scrape (idnode_requests_in_flight, idnode_requests_shed_total). */
+  attachAdmission(admission: Admission): void {
+    this.admission = admission;
   }
 
   /** Reads the node's cache, metering and clock at each scrape. */
@@ -136,9 +152,22 @@ export class NodeMetrics {
     return this.requests.recorder(frontend, operation);
   }
 
-  /** The Prometheus text exposition. */
-  async exposition(): Promise<{ contentType: string; body: string }> {
-    return { contentType: this.registry.contentType, body: await this.registry.metrics() };
+  /**
+   * The Prometheus text exposition, rendered at most once per expositionCacheMs: scrapers (however many)
+   * share one rendering, so scraping cannot take the event loop from resolution. `nowMs` is a monotonic
+   * time in ms (the caller's clock: performance.now()).
+   */
+  async exposition(nowMs: number = performance.now()): Promise<{ contentType: string; body: string }> {
+    const ttl = this.options.expositionCacheMs ?? 0;
+    if (this.cached === undefined || nowMs - this.cached.at >= ttl || nowMs < this.cached.at) {
+      const body = this.registry.metrics();
+      this.cached = { at: nowMs, body };
+      // A failed rendering is not kept: the next scrape tries again.
+      body.catch(() => {
+        if (this.cached?.body === body) this.cached = undefined;
+      });
+    }
+    return { contentType: this.registry.contentType, body: await this.cached.body };
   }
 }
 

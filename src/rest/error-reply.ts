@@ -22,6 +22,9 @@ export function toIdnodeError(error: FastifyError | Error): IdnodeError {
       return new IdnodeError('REQUEST_INVALID', 'Content-Length does not match the body received');
     case 'FST_ERR_BAD_URL':
       return new IdnodeError('IDENTIFIER_NOT_UTF8', 'the URL path is not valid percent-encoded UTF-8');
+    case 'ECONNRESET':
+      // The client went away mid-upload: its fault, logged at info like any refusal (nobody reads the answer).
+      return new IdnodeError('REQUEST_INVALID', 'the request body ended before it was complete (the client went away)');
     case 'FST_ERR_MAX_PARAM_LENGTH':
       return new IdnodeError('IDENTIFIER_TOO_LONG', 'the URL path parameter is too long to be an identifier');
   }

@@ -1,4 +1,4 @@
-import { createServer as createHttpServer, type IncomingMessage, type RequestListener, type ServerResponse } from 'node:http';
+import { createServer as createHttpServer, type IncomingMessage, type RequestListener, type Server as HttpServer, type ServerResponse } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import Fastify, { LogController, type FastifyInstance } from 'fastify';
 import swagger from '@fastify/swagger';
@@ -6,7 +6,9 @@ import type { Logger as PinoLogger } from 'pino';
 import { IdnodeError } from '../core/errors/catalogue.js';
 import type { IdNode } from '../core/node.js';
 import type { ServingFrontEnds } from '../frontend/front-end.js';
-import type { CredentialPolicy } from './credentials.js';
+import { credentialsFirst, type CredentialPolicy } from './credentials.js';
+import { clientErrorHandler, rawRequestGate } from './raw-gate.js';
+import { unlimitedAdmission, type Admission } from '../frontend/admission.js';
 import { installBodyParsers } from './body-parsers.js';
 import { sendError } from './error-reply.js';
 import { NodeMetrics } from '../metrics/node-metrics.js';
@@ -46,7 +48,23 @@ export interface RestOptions {
    * own, as in tests): /readyz has no `frontEnds` field.
    */
   readonly frontEnds?: ServingFrontEnds;
+  /** Load shedding shared with the other front ends (see Admission). Absent: an admission of its own that never sheds. */
+  readonly admission?: Admission;
+  /** Connection cap and timeouts (README, "Overload and limits"). Absent: DEFAULT_CONNECTIONS. */
+  readonly connections?: ConnectionLimits;
 }
+
+/** The HTTP server's connection cap and timeouts (settings max-connections, idle-, headers-, request-, keep-alive-timeout-ms). */
+export interface ConnectionLimits {
+  readonly maxConnections: number;
+  readonly idleMs: number;
+  readonly headersMs: number;
+  readonly requestMs: number;
+  readonly keepAliveMs: number;
+}
+
+/** The settings' defaults, for a server built without configuration (tests). */
+export const DEFAULT_CONNECTIONS: ConnectionLimits = { maxConnections: 4096, idleMs: 30_000, headersMs: 10_000, requestMs: 120_000, keepAliveMs: 5_000 };
 
 /** A percent-encoded 255-byte identifier is at most 765 characters; leave room for the prefix of the path. */
 const MAX_PATH_PARAM_LENGTH = 1024;
@@ -61,8 +79,28 @@ export async function buildRestServer(node: IdNode, options: RestOptions): Promi
   metrics.attach(node);
   const resolve = resolveHandler(node);
   const warm = warmResolutionPath(resolve, metrics, options.logger, MAX_PATH_PARAM_LENGTH);
+  const gate = rawRequestGate(options.admission ?? unlimitedAdmission(), options.logger);
   const listener = (handler: RequestListener) => (request: IncomingMessage, response: ServerResponse) => {
-    if (!warm(request, response)) handler(request, response);
+    if (!gate(request, response) && !warm(request, response)) handler(request, response);
+  };
+  const limits = options.connections ?? DEFAULT_CONNECTIONS;
+  const createServer = (handler: RequestListener): HttpServer => {
+    const serverOptions = {
+      headersTimeout: limits.headersMs,
+      requestTimeout: limits.requestMs,
+      keepAliveTimeout: limits.keepAliveMs,
+      // Checked here (raw-gate), answered with a catalogue body instead of Node's empty 400.
+      requireHostHeader: false,
+      // Timeouts are checked this often (Node's default is 30 s, too coarse for a 10 s headers timeout).
+      connectionsCheckingInterval: Math.min(1000, limits.headersMs),
+    };
+    const server = options.tls
+      ? createHttpsServer({ ...serverOptions, cert: options.tls.cert, key: options.tls.key }, listener(handler))
+      : createHttpServer(serverOptions, listener(handler));
+    server.maxConnections = limits.maxConnections;
+    // A socket with nothing sent or received for idleMs is destroyed (no 'timeout' listener: Node destroys it).
+    server.setTimeout(limits.idleMs);
+    return server;
   };
   const app = Fastify({
     loggerInstance: options.logger,
@@ -70,8 +108,8 @@ export async function buildRestServer(node: IdNode, options: RestOptions): Promi
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: options.bodyLimitBytes,
     // The server fastify listens with: the warm resolution path first, fastify for everything else.
-    serverFactory: (handler: RequestListener) =>
-      options.tls ? createHttpsServer({ cert: options.tls.cert, key: options.tls.key }, listener(handler)) : createHttpServer(listener(handler)),
+    serverFactory: createServer,
+    clientErrorHandler: clientErrorHandler(options.logger),
     routerOptions: { maxParamLength: MAX_PATH_PARAM_LENGTH },
     genReqId: (request) => requestIdOf(request.headers['x-request-id']),
     frameworkErrors: (error, request, reply) => sendError(request, reply, error),
@@ -104,6 +142,8 @@ export async function buildRestServer(node: IdNode, options: RestOptions): Promi
     sendError(request, reply, new IdnodeError('ROUTE_NOT_FOUND', `no endpoint ${request.method} ${request.url.split('?')[0]}`)),
   );
 
+  // Before any route is declared: writes are authenticated before their bodies are read.
+  credentialsFirst(app, node.authenticator, policy);
   // Before any route is declared: it times the routes declared after it.
   instrumentRoutes(app, metrics);
   handleRoutes(app, node, policy, resolve);

@@ -9,7 +9,6 @@ import { describeInput } from '../core/values/describe-input.js';
 import { logFailure } from '../frontend/failure.js';
 import { isLoopback, principalFromAuthorization, type CredentialPolicy } from '../core/auth/basic-credentials.js';
 import { TOKEN_LIFETIME_MS } from '../core/auth/tokens.js';
-import { BATCH_BODY_LIMIT_BYTES } from '../rest/routes/bulk.js';
 import { noteFailure, toIdnodeError } from '../rest/error-reply.js';
 import { SNMS_STATUS } from './snms-status.js';
 import { batchItems, decodeDataItem, detailOf, ok, type SnmsDataItem } from './snms-wire.js';
@@ -32,16 +31,17 @@ export function snmsRoutes(app: FastifyInstance, node: IdNode, policy: Credentia
   void app.register(async (scope) => {
     scope.setErrorHandler((error, request, reply) => sendSnmsError(request, reply, error as Error));
     const principal = (request: FastifyRequest): Promise<Principal> => principalFromAuthorization(bearerOrBasic(request.headers.authorization), request.socket.remoteAddress, node.authenticator, policy);
-    const common = { schema: { hide: false, tags: ['snms'] } };
+    const common = { schema: { hide: false, tags: ['snms'] }, config: { credentials: bearerOrBasic } };
+    const login = { ...common, config: { credentials: 'in-body' as const } };
 
-    scope.post<{ Body: { username?: unknown; password?: unknown } | undefined }>('/identity/token', { ...common, schema: { ...common.schema, summary: 'SNMS login: {username, password} → a bearer token valid 24 h' } }, async (request) => {
+    scope.post<{ Body: { username?: unknown; password?: unknown } | undefined }>('/identity/token', { ...login, schema: { ...common.schema, summary: 'SNMS login: {username, password} → a bearer token valid 24 h' } }, async (request) => {
       assertLoginPolicy(request, policy);
       return ok(tokenAnswer(await node.tokens.login(request.body?.username, request.body?.password)));
     });
 
     scope.post<{ Body: { username?: unknown; password?: unknown } | undefined }>(
       '/identity/token/v1',
-      { ...common, schema: { ...common.schema, summary: 'SNMS hashed login: password = sha256(sha256(secret) + yyyy-MM-dd, China Standard Time)' } },
+      { ...login, schema: { ...common.schema, summary: 'SNMS hashed login: password = sha256(sha256(secret) + yyyy-MM-dd, China Standard Time)' } },
       async (request) => {
         assertLoginPolicy(request, policy);
         return ok(tokenAnswer(await node.tokens.loginHashed(request.body?.username, request.body?.password)));
@@ -97,7 +97,7 @@ export function snmsRoutes(app: FastifyInstance, node: IdNode, policy: Credentia
       const { received, created, alreadyExisted, updated, failed } = summary;
       return ok({ total: received, created, alreadyExisted, updated, failed, results: results.map(snmsResult) });
     };
-    const batchOptions = (summary: string) => ({ ...common, bodyLimit: BATCH_BODY_LIMIT_BYTES, schema: { ...common.schema, summary } });
+    const batchOptions = (summary: string) => ({ ...common, schema: { ...common.schema, summary } });
     scope.post<{ Body: unknown }>('/identityv2/data/batchCreate', batchOptions(`SNMS: register up to ${MAX_BATCH_ITEMS} identifiers, a result per item`), batch(false));
     scope.post<{ Body: unknown }>('/identityv2/data/batchUpdate', batchOptions(`SNMS: register or replace up to ${MAX_BATCH_ITEMS} identifiers, a result per item`), batch(true));
     scope.post<{ Body: unknown }>('/identityv2/data/batchDelete', batchOptions(`SNMS: delete up to ${MAX_BATCH_ITEMS} identifiers, a result per item`), async (request) => {

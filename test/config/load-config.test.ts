@@ -38,8 +38,10 @@ t.test('defaults', async (t) => {
     sqliteSynchronous: 'full',
     timeZone: 'Asia/Shanghai',
     cache: { maxEntries: 100000, maxBytes: 268435456, maxTtlSeconds: 86400, notFoundTtlSeconds: 5 },
-    limits: { maxValues: 1000, maxDataBytes: 65536, bodyLimitBytes: 1048576 },
+    limits: { maxValues: 1000, maxDataBytes: 65536, bodyLimitBytes: 1048576, grpcMaxMessageBytes: 1048576, maxInFlight: 256, maxEventLoopDelayMs: 500, maxConnections: 4096, maxConcurrentStreams: 100 },
+    timeouts: { idleMs: 30000, headersMs: 10000, requestMs: 120000, keepAliveMs: 5000 },
     meteringFlushIntervalMs: 1000,
+    metricsCacheMs: 1000,
     allowRemoteCredentialsOverHttp: false,
     shutdownTimeoutMs: 10000,
     ledgerSealDelayMs: 10000,
@@ -279,4 +281,11 @@ t.test('top-level settings: all three or none, a base URL, text without control 
   t.throws(() => loadConfig({ cwd, flags: { topLevel: 'not a url', topLevelId: 'a', topLevelSecret: 'b' } }), /must be an http/);
   t.throws(() => loadConfig({ cwd, flags: { topLevel: 'http://x', topLevelId: 'a\u0001', topLevelSecret: 'b' } }), /top-level-id .* must be non-empty text/);
   t.equal(loadConfig({ cwd, env: { IDNODE_LEDGER_SEAL_DELAY_MS: '200', IDNODE_TOP_LEVEL_RETRY_MAX_MS: '500' } }).ledgerSealDelayMs, 200);
+});
+
+t.test('headers-timeout-ms may not exceed request-timeout-ms', async (t) => {
+  t.throws(() => loadConfig({ env: { IDNODE_HEADERS_TIMEOUT_MS: '20000', IDNODE_REQUEST_TIMEOUT_MS: '10000' } }), {
+    code: 'CONFIG_INVALID',
+    message: /headers-timeout-ms \(from IDNODE_HEADERS_TIMEOUT_MS\) is 20000 but request-timeout-ms \(from IDNODE_REQUEST_TIMEOUT_MS\) is 10000/,
+  });
 });

@@ -11,7 +11,8 @@ import type { FrontEnd } from '../../src/frontend/front-end.js';
 import { buildGrpcServer, type GrpcServer } from '../../src/grpc/grpc-server.js';
 import { hdlFrontEnd, type HdlOptions } from '../../src/hdl/hdl-front-end.js';
 import { NodeMetrics } from '../../src/metrics/node-metrics.js';
-import { buildRestServer } from '../../src/rest/server.js';
+import { buildRestServer, type ConnectionLimits } from '../../src/rest/server.js';
+import type { Admission } from '../../src/frontend/admission.js';
 import { openSqliteStore } from '../../src/store/sqlite/sqlite-store.js';
 import { IdnodeClients } from './grpc-client.js';
 import { TEST_CORE_CONFIG } from './rest-node.js';
@@ -48,6 +49,12 @@ export interface BothNodeOptions {
   readonly bodyLimitBytes?: number;
   /** Options of the Handle protocol front end (site info, shorter limits). */
   readonly hdl?: Pick<HdlOptions, 'siteInfo' | 'limits'>;
+  /** Shared by the three front ends, as serve wires it (default: none sheds). */
+  readonly admission?: Admission;
+  /** The REST server's connection cap and timeouts (default DEFAULT_CONNECTIONS). */
+  readonly connections?: ConnectionLimits;
+  /** gRPC: largest message received (default 1 MiB). */
+  readonly grpcMaxMessageBytes?: number;
 }
 
 /**
@@ -72,13 +79,28 @@ export async function startBothNode(options: BothNodeOptions): Promise<BothNode>
     { store, clock: options.clock ?? systemClock, random: systemRandom, logger, storeObserver: metrics.storeObserver, ...virtualRuntime(time) },
   );
   const credentials = (await firstRun(node))!;
-  const app = await buildRestServer(node, { logger, bodyLimitBytes: options.bodyLimitBytes ?? 1024 * 1024, allowRemoteCredentialsOverHttp: false, metrics });
+  const admission = options.admission === undefined ? {} : { admission: options.admission };
+  const app = await buildRestServer(node, {
+    logger,
+    bodyLimitBytes: options.bodyLimitBytes ?? 1024 * 1024,
+    allowRemoteCredentialsOverHttp: false,
+    metrics,
+    ...admission,
+    ...(options.connections === undefined ? {} : { connections: options.connections }),
+  });
   const url = await app.listen({ host: '127.0.0.1', port: 0 });
-  const grpc = buildGrpcServer(node, { logger, allowRemoteCredentialsOverHttp: false, shutdownGraceMs: 1000, metrics });
+  const grpc = buildGrpcServer(node, {
+    logger,
+    allowRemoteCredentialsOverHttp: false,
+    shutdownGraceMs: 1000,
+    metrics,
+    ...admission,
+    ...(options.grpcMaxMessageBytes === undefined ? {} : { maxReceiveMessageBytes: options.grpcMaxMessageBytes }),
+  });
   const port = await grpc.listen('127.0.0.1', 0);
   const grpcAddress = `127.0.0.1:${port}`;
   const clients = new IdnodeClients(grpcAddress);
-  const hdl = hdlFrontEnd(node, { logger, metrics, host: '127.0.0.1', port: 0, ...options.hdl });
+  const hdl = hdlFrontEnd(node, { logger, metrics, host: '127.0.0.1', port: 0, ...admission, ...options.hdl });
   const hdlPort = Number((await hdl.listen()).split(':')[1]);
   return {
     url,

@@ -153,14 +153,17 @@ t.test('timestamps are set by the server, ISO-8601 UTC without milliseconds', as
   );
 });
 
-t.test('writes to an unhomed prefix: 400 responseCode 301 for every caller, nothing stored', async (t) => {
-  for (const [who, authorization] of [['operator', auth.operator], ['enterprise', auth.a], ['anonymous', undefined]] as const) {
+t.test('writes to an unhomed prefix: 400 responseCode 301 for every authenticated caller, 401 before anything for anonymous ones, nothing stored', async (t) => {
+  for (const [who, authorization] of [['operator', auth.operator], ['enterprise', auth.a]] as const) {
     const put = await fx.put('99.999/x', [url1('x')], authorization);
     assertError(t, put, 400, 301, 'NOT_HOMED', who);
     t.equal(put.body.handle, '99.999/x', who);
-    const del = await send(fx.handleUrl('99.999/x'), { method: 'DELETE', ...(authorization ? { headers: { authorization } } : {}) });
+    const del = await send(fx.handleUrl('99.999/x'), { method: 'DELETE', headers: { authorization } });
     assertError(t, del, 400, 301, 'NOT_HOMED', `${who} delete`);
   }
+  // Credentials are checked before anything else (the body is not even read): no write is anonymous.
+  assertError(t, await fx.put('99.999/x', [url1('x')], undefined), 401, 402, 'AUTHENTICATION_REQUIRED', 'anonymous');
+  assertError(t, await send(fx.handleUrl('99.999/x'), { method: 'DELETE' }), 401, 402, 'AUTHENTICATION_REQUIRED', 'anonymous delete');
   t.equal(await fx.stored('99.999/x'), undefined);
 });
 

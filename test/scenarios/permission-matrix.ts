@@ -24,13 +24,15 @@ export type Answer = 'allowed' | 'AUTHENTICATION_REQUIRED' | 'PERMISSION_DENIED'
 /**
  * public: anyone. resolve: anyone, for a homed prefix. owner: the operator, or the enterprise holding the
  * prefix (or an identity of that prefix granted the right), for a homed prefix (homing is checked before the
- * caller). bulk: as owner, per item, but anonymous callers and auditors are refused the whole request first.
+ * caller). write: as owner, but an anonymous caller is refused first, from its headers or metadata, before
+ * its body is read (docs/design.md §4, "Hardening"). bulk: as owner, per item, but anonymous callers and
+ * auditors are refused the whole request first.
  * audit: auditors and the operator. operator: the operator only. read-private: a search finds a handle by a
  * value that is not public for whoever canReadPrivate under its prefix (the operator, the enterprise holding it,
  * an identity of it granted reading), and answers everyone else without it; nothing is stored under a prefix
  * not homed, so nothing is found there.
  */
-export type Rule = 'public' | 'resolve' | 'owner' | 'bulk' | 'audit' | 'operator' | 'read-private';
+export type Rule = 'public' | 'resolve' | 'owner' | 'write' | 'bulk' | 'audit' | 'operator' | 'read-private';
 
 export function answer(rule: Rule, role: Role, relation: Relation | undefined): Answer {
   const notHomed = relation === 'not-homed';
@@ -44,6 +46,9 @@ export function answer(rule: Rule, role: Role, relation: Relation | undefined): 
       if (notHomed) return 'NOT_HOMED';
       if (role === 'anonymous') return 'AUTHENTICATION_REQUIRED';
       return owns ? 'allowed' : 'PERMISSION_DENIED';
+    case 'write':
+      if (role === 'anonymous') return 'AUTHENTICATION_REQUIRED';
+      return answer('owner', role, relation);
     case 'bulk':
       if (role === 'anonymous') return 'AUTHENTICATION_REQUIRED';
       if (role === 'auditor') return 'PERMISSION_DENIED';
@@ -133,9 +138,9 @@ function firstItem(outcome: Outcome): Outcome {
 export const OPERATIONS: readonly MatrixOperation[] = [
   { name: 'resolve an identifier', rule: 'resolve', byPrefix: true, rest: 'GET /api/handles/{handle}', grpc: 'Resolver.Resolve', hdl: 'resolution (opCode 1), UDP and TCP', driverMethod: 'resolve', prepare: seeded, run: (d, who, t) => d.resolve(who, t.handle) },
   { name: 'resolve over a stream', rule: 'resolve', byPrefix: true, grpc: 'Resolver.ResolveStream', driverMethod: 'resolveStream', prepare: seeded, run: (d, who, t) => d.resolveStream?.(who, t.handle) },
-  { name: 'create an identifier', rule: 'owner', byPrefix: true, rest: 'PUT /api/handles/{handle}?overwrite=false', grpc: 'Registry.Create', driverMethod: 'create', changes: true, run: (d, who, t) => d.create?.(who, t.handle, URL_VALUE) },
-  { name: 'change an identifier', rule: 'owner', byPrefix: true, rest: 'PUT /api/handles/{handle}', grpc: 'Registry.Update', driverMethod: 'update', changes: true, prepare: seeded, run: (d, who, t) => d.update?.(who, t.handle, [{ ...URL_VALUE[0]!, data: 'https://example.org/changed' }]) },
-  { name: 'delete an identifier', rule: 'owner', byPrefix: true, rest: 'DELETE /api/handles/{handle}', grpc: 'Registry.Delete', driverMethod: 'remove', changes: true, prepare: seeded, run: (d, who, t) => d.remove?.(who, t.handle) },
+  { name: 'create an identifier', rule: 'write', byPrefix: true, rest: 'PUT /api/handles/{handle}?overwrite=false', grpc: 'Registry.Create', driverMethod: 'create', changes: true, run: (d, who, t) => d.create?.(who, t.handle, URL_VALUE) },
+  { name: 'change an identifier', rule: 'write', byPrefix: true, rest: 'PUT /api/handles/{handle}', grpc: 'Registry.Update', driverMethod: 'update', changes: true, prepare: seeded, run: (d, who, t) => d.update?.(who, t.handle, [{ ...URL_VALUE[0]!, data: 'https://example.org/changed' }]) },
+  { name: 'delete an identifier', rule: 'write', byPrefix: true, rest: 'DELETE /api/handles/{handle}', grpc: 'Registry.Delete', driverMethod: 'remove', changes: true, prepare: seeded, run: (d, who, t) => d.remove?.(who, t.handle) },
   { name: 'list identifiers under a prefix', rule: 'owner', byPrefix: true, rest: 'GET /api/handles?prefix={prefix}', driverMethod: 'listHandles', prepare: seeded, run: (d, who, t) => d.listHandles?.(who, t.prefix) },
   { name: 'register a batch', rule: 'bulk', byPrefix: true, rest: 'POST /api/v1/handles/batch', grpc: 'Registry.RegisterBatch', driverMethod: 'batch', changes: true, run: async (d, who, t) => (d.batch === undefined ? undefined : firstItem(await d.batch(who, ITEM(t)))) },
   { name: 'import a stream', rule: 'bulk', byPrefix: true, rest: 'POST /api/v1/import', grpc: 'Registry.BulkRegister', cli: 'idnode import (over REST, with the credential given)', driverMethod: 'stream', changes: true, run: async (d, who, t) => (d.stream === undefined ? undefined : firstItem(await d.stream(who, ITEM(t)))) },

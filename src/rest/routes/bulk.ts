@@ -12,8 +12,6 @@ import { errorResponses } from '../schemas.js';
 
 const PROTOCOL = 'rest';
 export const NDJSON = 'application/x-ndjson';
-/** A batch of 2,000 identifiers needs more room than one PUT; the node's bodyLimitBytes applies if larger. */
-export const BATCH_BODY_LIMIT_BYTES = 32 * 1024 * 1024;
 
 const ItemResultSchema = Type.Object({
   position: Type.Integer({ description: '0-based position of the item in the batch or import' }),
@@ -60,7 +58,6 @@ export function bulkRoutes(app: FastifyInstance, node: IdNode, policy: Credentia
     scope.post<{ Querystring: Static<typeof BulkQuerySchema>; Body: Static<typeof BatchBodySchema> }>(
       '/api/v1/handles/batch',
       {
-        bodyLimit: Math.max(BATCH_BODY_LIMIT_BYTES, maxLineBytes),
         schema: {
           summary: `Register up to ${MAX_BATCH_ITEMS} identifiers in one transaction, with a result per item`,
           querystring: BulkQuerySchema,

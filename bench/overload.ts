@@ -1,0 +1,207 @@
+/**
+ * The overload bench (issue 17): what an idnode node does beyond its capacity, and what /metrics costs.
+ *
+ *   npm run bench:overload [-- --max-in-flight 64 --seconds 5]
+ *
+ * Against `idnode serve` from dist/ (memory store, REST only, server pinned to CPU 0, this generator to
+ * CPU 1 with taskset), resolving the prefix handle 0.NA/88.999 (a cache hit after the first):
+ * 1. capacity: a closed loop of 32 connections (below max-in-flight, so nothing is shed) for `seconds`;
+ * 2. 2× and 5× that rate offered open-loop (request i due at start + i / rate, latency from when it was due):
+ *    admitted (200) throughput and p99, shed (503) count and p99, /healthz's slowest answer meanwhile;
+ * 3. /metrics: one scrape's latency with the cache off (metrics-cache-ms 0) and on (1000 ms), and the
+ *    resolution p99 at half capacity while 20 scrapers loop on /metrics, cache on and off.
+ * The generator's own CPU (user+system over wall) is printed beside each phase: near 100% the phase measures
+ * the generator, not the node. Writes bench/results/overload.json.
+ */
+import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Agent, request } from 'node:http';
+import { ensureBuilt } from './lib/build.js';
+import { pinGenerator } from './lib/pinning.js';
+import { startIdnode, type RunningServer } from './lib/servers.js';
+import { LatencyRecorder, type LatencySummary } from './lib/stats.js';
+
+const root = new URL('..', import.meta.url).pathname;
+const argument = (name: string, fallback: number) => {
+  const at = process.argv.indexOf(`--${name}`);
+  return at < 0 ? fallback : Number(process.argv[at + 1]);
+};
+const MAX_IN_FLIGHT = argument('max-in-flight', 64);
+const SECONDS = argument('seconds', 5);
+const PATH = '/api/handles/0.NA/88.999';
+
+interface Phase {
+  readonly offeredPerSec?: number;
+  readonly wallSec: number;
+  readonly okPerSec: number;
+  readonly ok: LatencySummary;
+  readonly shed: number;
+  readonly shedLatency: LatencySummary;
+  readonly other: number;
+  readonly generatorCpu: number;
+  readonly healthMaxMs?: number;
+}
+
+function get(agent: Agent, url: URL, path: string): Promise<number> {
+  return new Promise((resolve) => {
+    const req = request({ host: url.hostname, port: url.port, path, agent }, (res) => {
+      res.resume();
+      res.on('end', () => resolve(res.statusCode ?? 0));
+    });
+    req.on('error', () => resolve(0));
+    req.end();
+  });
+}
+
+/** Closed loop (`connections` > 0) or open loop at `ratePerSec`, for SECONDS; per-status latency. */
+async function load(url: URL, options: { connections?: number; ratePerSec?: number; path?: string; probeHealth?: boolean }): Promise<Phase> {
+  const agent = new Agent({ keepAlive: true, maxSockets: 4096 });
+  const ok = new LatencyRecorder();
+  const shed = new LatencyRecorder();
+  let other = 0;
+  const cpu = process.cpuUsage();
+  const started = performance.now();
+  const until = started + SECONDS * 1000;
+  const one = async (due: number) => {
+    const status = await get(agent, url, options.path ?? PATH);
+    const ms = performance.now() - due;
+    if (status === 200) ok.record(ms);
+    else if (status === 503) shed.record(ms);
+    else other++;
+  };
+  let healthMaxMs: number | undefined;
+  const probes: Promise<void>[] = [];
+  if (options.probeHealth) {
+    const probeAgent = new Agent({ keepAlive: false });
+    healthMaxMs = 0;
+    const probe = async () => {
+      while (performance.now() < until) {
+        const at = performance.now();
+        await get(probeAgent, url, '/healthz');
+        healthMaxMs = Math.max(healthMaxMs!, performance.now() - at);
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+    };
+    probes.push(probe());
+  }
+  if (options.connections !== undefined) {
+    await Promise.all(
+      Array.from({ length: options.connections }, async () => {
+        while (performance.now() < until) await one(performance.now());
+      }),
+    );
+  } else {
+    const rate = options.ratePerSec!;
+    const pending: Promise<void>[] = [];
+    let sent = 0;
+    while (performance.now() < until) {
+      const due = started + (sent * 1000) / rate;
+      const now = performance.now();
+      if (due > now) await new Promise((resolve) => setTimeout(resolve, Math.min(due - now, 5)));
+      while (started + (sent * 1000) / rate <= performance.now() && performance.now() < until) pending.push(one(started + (sent++ * 1000) / rate));
+    }
+    await Promise.all(pending);
+  }
+  await Promise.all(probes);
+  const wallSec = (performance.now() - started) / 1000;
+  const used = process.cpuUsage(cpu);
+  agent.destroy();
+  return {
+    ...(options.ratePerSec === undefined ? {} : { offeredPerSec: options.ratePerSec }),
+    wallSec,
+    okPerSec: ok.count / wallSec,
+    ok: ok.summary(),
+    shed: shed.count,
+    shedLatency: shed.summary(),
+    other,
+    generatorCpu: (used.user + used.system) / 1e6 / wallSec,
+    ...(healthMaxMs === undefined ? {} : { healthMaxMs }),
+  };
+}
+
+/** Mean and p99 of `count` sequential /metrics scrapes. */
+async function scrapeCost(url: URL, count: number): Promise<LatencySummary & { meanMs: number }> {
+  const agent = new Agent({ keepAlive: true });
+  const recorder = new LatencyRecorder();
+  let total = 0;
+  for (let i = 0; i < count; i++) {
+    const at = performance.now();
+    await get(agent, url, '/metrics');
+    const ms = performance.now() - at;
+    total += ms;
+    recorder.record(ms);
+  }
+  agent.destroy();
+  return { ...recorder.summary(), meanMs: total / count };
+}
+
+/** Resolution at `ratePerSec` while 20 scrapers loop on /metrics. */
+async function resolutionUnderScraping(url: URL, ratePerSec: number): Promise<Phase & { scrapesPerSec: number }> {
+  const agent = new Agent({ keepAlive: true });
+  let scrapes = 0;
+  const until = performance.now() + SECONDS * 1000;
+  const scrapers = Array.from({ length: 20 }, async () => {
+    while (performance.now() < until) {
+      await get(agent, url, '/metrics');
+      scrapes++;
+    }
+  });
+  const phase = await load(url, { ratePerSec });
+  await Promise.all(scrapers);
+  agent.destroy();
+  return { ...phase, scrapesPerSec: scrapes / phase.wallSec };
+}
+
+async function withServer<T>(workDir: string, name: string, settings: Record<string, string>, run: (url: URL) => Promise<T>): Promise<T> {
+  const pinning = pinGenerator();
+  const dataDir = join(workDir, name);
+  mkdirSync(dataDir);
+  const server: RunningServer = await startIdnode({ root, workDir, pinning, profileDir: undefined }, { name, dataDir, settings: { IDNODE_STORE: 'memory', ...settings } });
+  try {
+    const url = new URL(server.url);
+    await get(new Agent(), url, PATH);
+    return await run(url);
+  } finally {
+    await server.stop();
+  }
+}
+
+const fmt = (phase: Phase) =>
+  `admitted ${phase.okPerSec.toFixed(0)}/s p50 ${phase.ok.p50Ms.toFixed(1)} ms p99 ${phase.ok.p99Ms.toFixed(1)} ms max ${phase.ok.maxMs.toFixed(1)} ms; ` +
+  `shed ${phase.shed} (p99 ${Number.isNaN(phase.shedLatency.p99Ms) ? '-' : phase.shedLatency.p99Ms.toFixed(1)} ms); other ${phase.other}; generator CPU ${(phase.generatorCpu * 100).toFixed(0)}%` +
+  (phase.healthMaxMs === undefined ? '' : `; /healthz slowest ${phase.healthMaxMs.toFixed(1)} ms`);
+
+async function main(): Promise<void> {
+  ensureBuilt(root);
+  const workDir = mkdtempSync(join(tmpdir(), 'idnode-overload-'));
+  try {
+    const results: Record<string, unknown> = { maxInFlight: MAX_IN_FLIGHT, seconds: SECONDS, pinned: pinGenerator().enabled };
+    await withServer(workDir, 'overload', { IDNODE_MAX_IN_FLIGHT: String(MAX_IN_FLIGHT) }, async (url) => {
+      const capacity = await load(url, { connections: 32 });
+      console.log(`capacity (closed loop, 32 connections): ${fmt(capacity)}`);
+      results.capacity = capacity;
+      for (const factor of [2, 5]) {
+        const phase = await load(url, { ratePerSec: Math.round(capacity.okPerSec * factor), probeHealth: true });
+        console.log(`${factor}× capacity offered (${Math.round(capacity.okPerSec * factor)}/s): ${fmt(phase)}`);
+        results[`x${factor}`] = phase;
+      }
+    });
+    for (const [label, cacheMs] of [['metricsCacheOff', '0'], ['metricsCacheOn', '1000']] as const) {
+      await withServer(workDir, label, { IDNODE_METRICS_CACHE_MS: cacheMs, IDNODE_MAX_IN_FLIGHT: String(MAX_IN_FLIGHT) }, async (url) => {
+        const cost = await scrapeCost(url, 200);
+        const base = await load(url, { connections: 32 });
+        const scraped = await resolutionUnderScraping(url, Math.round(base.okPerSec / 2));
+        console.log(`/metrics with metrics-cache-ms ${cacheMs}: one scrape mean ${cost.meanMs.toFixed(2)} ms p99 ${cost.p99Ms.toFixed(2)} ms; ` +
+          `resolution at half capacity (${Math.round(base.okPerSec / 2)}/s) with 20 scrapers (${scraped.scrapesPerSec.toFixed(0)} scrapes/s): ${fmt(scraped)}`);
+        results[label] = { scrape: cost, capacity: base, underScraping: scraped };
+      });
+    }
+    mkdirSync(join(root, 'bench/results'), { recursive: true });
+    writeFileSync(join(root, 'bench/results/overload.json'), JSON.stringify(results, null, 2) + '\n');
+  } finally {
+    rmSync(workDir, { recursive: true, force: true });
+  }
+}
+
+await main();

@@ -1,0 +1,117 @@
+import { STATUS_CODES, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { Socket } from 'node:net';
+import { IdnodeError } from '../core/errors/catalogue.js';
+import type { Logger } from '../core/log/logger.js';
+import { nodeBusy, RETRY_AFTER_SECONDS, type Admission } from '../frontend/admission.js';
+import { requestIdOf } from '../frontend/request-id.js';
+import { errorBody, frameFailure, JSON_CONTENT_TYPE } from './framing.js';
+import { HTTP_STATUS } from './http-status.js';
+
+/** Paths answered whatever the load: probes and the scrape target (cheap: /metrics is cached). */
+const NEVER_SHED = new Set(['/healthz', '/readyz', '/metrics']);
+
+/**
+ * What every HTTP request passes before the warm path or fastify sees it, in the raw request listener:
+ * - a request target that is not a path (absolute-form `GET http://host/api/…`, or `*`) is refused with
+ *   REQUEST_INVALID: the node serves origin-form targets only and never guesses which part of a URL is the
+ *   identifier (docs/design.md §4, "Hardening");
+ * - an HTTP/1.1 request without Host is refused with REQUEST_INVALID (Node's own check, turned off, answers
+ *   an empty 400);
+ * - admission (load shedding): beyond max-in-flight the request is answered 503 NODE_BUSY with Retry-After at
+ *   once, its body unread; /healthz, /readyz and /metrics are never shed. An admitted request holds its slot
+ *   until its response closes (sent, or the connection gone).
+ * Returns true when the request was answered here.
+ */
+export function rawRequestGate(admission: Admission, logger: Logger): (request: IncomingMessage, response: ServerResponse) => boolean {
+  return (request, response) => {
+    answering(request.socket, response);
+    const url = request.url ?? '';
+    if (!url.startsWith('/')) {
+      refuse(request, response, logger, new IdnodeError('REQUEST_INVALID', `the request target "${url.slice(0, 64)}" is not a path: send the path (origin-form, "/api/…"), not a full URL`));
+      return true;
+    }
+    if (request.httpVersion === '1.1' && request.headers.host === undefined) {
+      refuse(request, response, logger, new IdnodeError('REQUEST_INVALID', 'an HTTP/1.1 request must carry a Host header'));
+      return true;
+    }
+    const query = url.indexOf('?');
+    if (NEVER_SHED.has(query < 0 ? url : url.slice(0, query))) return false;
+    const release = admission.tryAdmit();
+    if (release === undefined) {
+      response.setHeader('retry-after', String(RETRY_AFTER_SECONDS));
+      refuse(request, response, logger, nodeBusy(admission.maxInFlight), false);
+      return true;
+    }
+    response.once('close', release);
+    return false;
+  };
+}
+
+/**
+ * Answers `error` as the REST wire does (catalogue body, status from the HTTP map), logged once by its class
+ * unless `log` is false (a shed request is counted in idnode_requests_shed_total, not logged: an overload
+ * must not flood the log). A request with a body is answered with Connection: close, so its unread body is
+ * never read.
+ */
+export function refuse(request: IncomingMessage, response: ServerResponse, logger: Logger, error: IdnodeError, log = true): void {
+  const { statusCode, body, challenge } = log
+    ? frameFailure(error, error, logger.child({ reqId: requestIdOf(request.headers['x-request-id']) }), request.method ?? '', request.url ?? '')
+    : { statusCode: HTTP_STATUS[error.code], body: errorBody(error), challenge: undefined };
+  const json = JSON.stringify(body);
+  response.setHeader('content-type', JSON_CONTENT_TYPE);
+  response.setHeader('content-length', Buffer.byteLength(json));
+  if (challenge !== undefined) response.setHeader('www-authenticate', challenge);
+  if (hasBody(request)) response.setHeader('connection', 'close');
+  response.writeHead(statusCode);
+  response.end(json);
+}
+
+/** True when the request announces a body (Content-Length > 0, or any Transfer-Encoding). */
+export function hasBody(request: IncomingMessage): boolean {
+  const length = request.headers['content-length'];
+  return request.headers['transfer-encoding'] !== undefined || (length !== undefined && length !== '0');
+}
+
+/** Responses not yet finished, per connection: a parse error behind them must not answer in their place. */
+const pending = new WeakMap<Socket, number>();
+
+function answering(socket: Socket, response: ServerResponse): void {
+  pending.set(socket, (pending.get(socket) ?? 0) + 1);
+  response.once('close', () => pending.set(socket, (pending.get(socket) ?? 1) - 1));
+}
+
+/**
+ * Node's 'clientError' (a request it could not parse: malformed HTTP, headers over the size limit, a request
+ * or headers timeout) answered with a catalogue body (REQUEST_INVALID, 400) instead of Node's or fastify's
+ * own, then the connection closed. Logged at info: it is the client's fault. A reset connection is just
+ * closed. As Node does, the answer is written only on a connection nothing was written to, and (unlike
+ * Node) only when no earlier request on it is still being answered: a malformed request pipelined behind a
+ * valid one must not be taken for that one's answer; the connection is closed without one.
+ */
+export function clientErrorHandler(logger: Logger): (error: NodeJS.ErrnoException, socket: Socket) => void {
+  return (error, socket) => {
+    if (error.code === 'ECONNRESET' || socket.destroyed) {
+      socket.destroy();
+      return;
+    }
+    const refusal = new IdnodeError('REQUEST_INVALID', clientErrorMessage(error));
+    logger.info({ code: refusal.code, reason: error.code }, `refused: ${refusal.message}`);
+    if (socket.writable && socket.bytesWritten === 0 && (pending.get(socket) ?? 0) === 0) {
+      const json = JSON.stringify(errorBody(refusal));
+      const status = HTTP_STATUS[refusal.code];
+      socket.write(`HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nContent-Type: ${JSON_CONTENT_TYPE}\r\nContent-Length: ${Buffer.byteLength(json)}\r\nConnection: close\r\n\r\n${json}`);
+    }
+    socket.destroy();
+  };
+}
+
+function clientErrorMessage(error: NodeJS.ErrnoException): string {
+  switch (error.code) {
+    case 'HPE_HEADER_OVERFLOW':
+      return 'the request headers are larger than the node accepts (16 KiB)';
+    case 'ERR_HTTP_REQUEST_TIMEOUT':
+      return 'the request was not received in time (headers-timeout-ms / request-timeout-ms)';
+    default:
+      return `the request is not valid HTTP/1.1 (${error.code ?? 'parse error'})`;
+  }
+}
