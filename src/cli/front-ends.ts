@@ -43,6 +43,7 @@ export function frontEndsOf(config: Config, parts: FrontEndParts): FrontEnd[] {
         host: config.host,
         port: config.httpPort,
         bodyLimitBytes: config.limits.bodyLimitBytes,
+        batchBodyLimitBytes: config.limits.batchBodyLimitBytes,
         frontEnds: serving,
         connections: { maxConnections, ...config.timeouts },
       }),

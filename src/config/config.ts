@@ -43,6 +43,7 @@ export interface Config extends CoreConfig {
     readonly maxValues: number;
     readonly maxDataBytes: number;
     readonly bodyLimitBytes: number;
+    readonly batchBodyLimitBytes: number;
     readonly grpcMaxMessageBytes: number;
     readonly maxInFlight: number;
     readonly maxEventLoopDelayMs: number;

@@ -24,6 +24,7 @@ export type SettingKey =
   | 'limits.maxValues'
   | 'limits.maxDataBytes'
   | 'limits.bodyLimitBytes'
+  | 'limits.batchBodyLimitBytes'
   | 'limits.grpcMaxMessageBytes'
   | 'limits.maxInFlight'
   | 'limits.maxEventLoopDelayMs'
@@ -257,7 +258,16 @@ export const SETTINGS: readonly Setting[] = [
     defaultValue: 1_048_576,
     kind: { type: 'integer', min: 1024, max: 1_073_741_824 },
     description:
-      'Largest HTTP request body, enforced while it is read (413 BODY_TOO_LARGE), batches included; the NDJSON import is read a line at a time and this bounds one line, not the import.',
+      'Largest HTTP request body, enforced while it is read (413 BODY_TOO_LARGE), batches excepted (batch-body-limit-bytes); the NDJSON import is read a line at a time and this bounds one line, not the import.',
+  },
+  {
+    key: 'limits.batchBodyLimitBytes',
+    name: 'batch-body-limit-bytes',
+    env: 'IDNODE_BATCH_BODY_LIMIT_BYTES',
+    defaultValue: 8_388_608,
+    kind: { type: 'integer', min: 1024, max: 1_073_741_824 },
+    description:
+      'Largest body of a batch of up to 2,000 identifiers (POST /api/v1/handles/batch, SNMS batchCreate/batchUpdate/batchDelete), enforced while it is read; a batch is read only after its caller is authenticated.',
   },
   {
     key: 'limits.grpcMaxMessageBytes',

@@ -18,6 +18,8 @@ export class UndecodableMessage {
 
 /** The methods whose every call needs credentials: authenticated from metadata before a message is read. */
 const WRITES = '/idnode.v1.Registry/';
+const TEMPLATE_WRITES = new Set(['/idnode.v1.Templates/Create', '/idnode.v1.Templates/Update', '/idnode.v1.Templates/Delete']);
+const isWrite = (path: string): boolean => path.startsWith(WRITES) || TEMPLATE_WRITES.has(path);
 /** The services a probe or a tool uses: never shed. */
 const NEVER_SHED = ['/grpc.health.v1.Health/', '/grpc.reflection.'];
 
@@ -36,7 +38,7 @@ export interface CallGuardOptions {
  * only once the handler asks, after onReceiveMetadata):
  * - admission: beyond max-in-flight the call ends at once with UNAVAILABLE NODE_BUSY (health checking and
  *   reflection are never shed); an admitted call holds its slot until its status is sent or it is cancelled;
- * - credentials first: a Registry call is authenticated from its metadata (anonymous: UNAUTHENTICATED
+ * - credentials first: a Registry call or a template write is authenticated from its metadata (anonymous: UNAUTHENTICATED
  *   AUTHENTICATION_REQUIRED) before its message is read, so an anonymous 57 MB RegisterBatch is never decoded;
  * - a message the deserializer could not decode (UndecodableMessage) ends the call with its catalogue error
  *   (INVALID_ARGUMENT), not grpc-js's INTERNAL;
@@ -69,7 +71,7 @@ export function callGuard(options: CallGuardOptions): ServerInterceptor {
                 return;
               }
             }
-            if (!path.startsWith(WRITES)) return pass(metadata);
+            if (!isWrite(path)) return pass(metadata);
             principalOfCall({ metadata, getPeer: () => call.getPeer() }, options.authenticator, options.policy).then(
               (principal) => {
                 if (principal.kind === 'anonymous') {

@@ -36,6 +36,8 @@ import { VERSION } from '../version.js';
 export interface RestOptions {
   readonly logger: PinoLogger;
   readonly bodyLimitBytes: number;
+  /** The body limit of batch routes (native and SNMS), which hold up to 2,000 identifiers; bodyLimitBytes elsewhere. */
+  readonly batchBodyLimitBytes: number;
   readonly tls?: { readonly cert: Buffer; readonly key: Buffer };
   readonly allowRemoteCredentialsOverHttp: boolean;
   /**
@@ -150,7 +152,7 @@ export async function buildRestServer(node: IdNode, options: RestOptions): Promi
   prefixRoutes(app, node, policy);
   searchRoutes(app, node, policy);
   enterpriseRoutes(app, node, policy);
-  bulkRoutes(app, node, policy);
+  bulkRoutes(app, node, policy, options.batchBodyLimitBytes);
   healthRoutes(app, node, options.frontEnds);
   metricsRoutes(app, metrics);
   meteringRoutes(app, node, policy);
@@ -158,7 +160,7 @@ export async function buildRestServer(node: IdNode, options: RestOptions): Promi
   ledgerRoutes(app, node, policy);
   dashboardRoutes(app, node, policy);
   templateRoutes(app, node, policy);
-  snmsRoutes(app, node, policy);
+  snmsRoutes(app, node, policy, options.batchBodyLimitBytes);
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
   await app.ready();

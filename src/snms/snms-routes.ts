@@ -27,7 +27,7 @@ export const SNMS_PROTOCOL = 'snms';
  * Every answer is HTTP 200 with the SNMS `status` in the body (SNMS clients read that, not the HTTP status),
  * except a body too large or malformed, which fastify refuses before a route runs (still in the SNMS shape).
  */
-export function snmsRoutes(app: FastifyInstance, node: IdNode, policy: CredentialPolicy): void {
+export function snmsRoutes(app: FastifyInstance, node: IdNode, policy: CredentialPolicy, batchBodyLimitBytes: number): void {
   void app.register(async (scope) => {
     scope.setErrorHandler((error, request, reply) => sendSnmsError(request, reply, error as Error));
     const principal = (request: FastifyRequest): Promise<Principal> => principalFromAuthorization(bearerOrBasic(request.headers.authorization), request.socket.remoteAddress, node.authenticator, policy);
@@ -97,7 +97,7 @@ export function snmsRoutes(app: FastifyInstance, node: IdNode, policy: Credentia
       const { received, created, alreadyExisted, updated, failed } = summary;
       return ok({ total: received, created, alreadyExisted, updated, failed, results: results.map(snmsResult) });
     };
-    const batchOptions = (summary: string) => ({ ...common, schema: { ...common.schema, summary } });
+    const batchOptions = (summary: string) => ({ ...common, bodyLimit: batchBodyLimitBytes, schema: { ...common.schema, summary } });
     scope.post<{ Body: unknown }>('/identityv2/data/batchCreate', batchOptions(`SNMS: register up to ${MAX_BATCH_ITEMS} identifiers, a result per item`), batch(false));
     scope.post<{ Body: unknown }>('/identityv2/data/batchUpdate', batchOptions(`SNMS: register or replace up to ${MAX_BATCH_ITEMS} identifiers, a result per item`), batch(true));
     scope.post<{ Body: unknown }>('/identityv2/data/batchDelete', batchOptions(`SNMS: delete up to ${MAX_BATCH_ITEMS} identifiers, a result per item`), async (request) => {

@@ -47,6 +47,7 @@ export interface BothNodeOptions {
   /** SQLite durability; 'normal' makes 100,000-item tests faster (they do not test power loss). */
   readonly synchronous?: 'full' | 'normal';
   readonly bodyLimitBytes?: number;
+  readonly batchBodyLimitBytes?: number;
   /** Options of the Handle protocol front end (site info, shorter limits). */
   readonly hdl?: Pick<HdlOptions, 'siteInfo' | 'limits'>;
   /** Shared by the three front ends, as serve wires it (default: none sheds). */
@@ -83,6 +84,7 @@ export async function startBothNode(options: BothNodeOptions): Promise<BothNode>
   const app = await buildRestServer(node, {
     logger,
     bodyLimitBytes: options.bodyLimitBytes ?? 1024 * 1024,
+    batchBodyLimitBytes: options.batchBodyLimitBytes ?? 8 * 1024 * 1024,
     allowRemoteCredentialsOverHttp: false,
     metrics,
     ...admission,

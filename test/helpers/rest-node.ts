@@ -38,6 +38,7 @@ export interface RestNodeOptions {
   /** Virtual time for the node (default a fresh ManualScheduler). */
   readonly time?: ManualScheduler;
   readonly bodyLimitBytes?: number;
+  readonly batchBodyLimitBytes?: number;
   readonly allowRemoteCredentialsOverHttp?: boolean;
 }
 
@@ -60,6 +61,7 @@ export async function startRestNode(options: RestNodeOptions): Promise<RestNode>
   const app = await buildRestServer(node, {
     logger: pino({ level: 'silent' }),
     bodyLimitBytes: options.bodyLimitBytes ?? 1024 * 1024,
+    batchBodyLimitBytes: options.batchBodyLimitBytes ?? 8 * 1024 * 1024,
     allowRemoteCredentialsOverHttp: options.allowRemoteCredentialsOverHttp ?? false,
   });
   const url = await app.listen({ host: '127.0.0.1', port: 0 });

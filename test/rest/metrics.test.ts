@@ -37,7 +37,7 @@ t.test('/metrics: idnode_* names with units, request and store latency, cache, m
     { store, clock: systemClock, random: systemRandom, logger: pino({ level: 'silent' }), storeObserver: metrics.storeObserver, ...virtualRuntime(time) },
   );
   const credentials = (await firstRun(node))!;
-  const app = await buildRestServer(node, { logger: pino({ level: 'silent' }), bodyLimitBytes: 1 << 20, allowRemoteCredentialsOverHttp: false, metrics });
+  const app = await buildRestServer(node, { logger: pino({ level: 'silent' }), bodyLimitBytes: 1 << 20, batchBodyLimitBytes: 8 << 20, allowRemoteCredentialsOverHttp: false, metrics });
   const url = await app.listen({ host: '127.0.0.1', port: 0 });
   t.teardown(async () => {
     await app.close();

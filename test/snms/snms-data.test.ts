@@ -144,7 +144,8 @@ t.test('batchUpdate and batchDelete: a result per item', async (t) => {
   t.match(deleted.body.data.results, [{ status: 'deleted' }, { status: 'deleted' }, { code: 'HANDLE_NOT_FOUND' }, { code: 'REQUEST_INVALID' }, { code: 'PERMISSION_DENIED', snmsStatus: -3 }]);
   t.match((await call('POST', '/identityv2/data/batchDelete', { token: a, json: Array.from({ length: 2001 }, (_, n) => `${PREFIX_A}/B-${n}`) })).body, { status: -2, code: 'REQUEST_INVALID' });
   t.ok(await fx.rest.store.getHandle(`${PREFIX_A}/B-3`), 'an oversized delete batch deletes nothing');
-  t.match((await call('POST', '/identityv2/data/batchDelete', { json: [] })).body, { status: 1, data: { total: 0 } }, 'an empty batch is nothing to do');
+  t.match((await call('POST', '/identityv2/data/batchDelete', { token: a, json: [] })).body, { status: 1, data: { total: 0 } }, 'an empty batch is nothing to do');
+    t.match((await call('POST', '/identityv2/data/batchDelete', { json: [] })).body, { status: -1, code: 'AUTHENTICATION_REQUIRED' }, 'an anonymous one is refused before its body is read');
   void START_MS;
   void send;
 });

@@ -47,7 +47,7 @@ const BatchBodySchema = Type.Object(
  * Both are adapters over the node's BulkRegistration (node.bulk), as gRPC RegisterBatch and BulkRegister
  * are. Routes live in their own plugin so that the NDJSON body parser applies to them only.
  */
-export function bulkRoutes(app: FastifyInstance, node: IdNode, policy: CredentialPolicy): void {
+export function bulkRoutes(app: FastifyInstance, node: IdNode, policy: CredentialPolicy, batchBodyLimitBytes: number): void {
   void app.register(async (scope) => {
     const maxLineBytes = scope.initialConfig.bodyLimit ?? 1024 * 1024;
     const wording = importWording(maxLineBytes);
@@ -58,6 +58,7 @@ export function bulkRoutes(app: FastifyInstance, node: IdNode, policy: Credentia
     scope.post<{ Querystring: Static<typeof BulkQuerySchema>; Body: Static<typeof BatchBodySchema> }>(
       '/api/v1/handles/batch',
       {
+        bodyLimit: batchBodyLimitBytes,
         schema: {
           summary: `Register up to ${MAX_BATCH_ITEMS} identifiers in one transaction, with a result per item`,
           querystring: BulkQuerySchema,
