@@ -45,6 +45,7 @@ export interface Config extends CoreConfig {
     readonly bodyLimitBytes: number;
   };
   readonly meteringFlushIntervalMs: number;
+  readonly meteringMaxRowsPerDay: number;
   /** A directory of further award policy files, read after the bundled policies/ (default none). */
   readonly policyDir?: string;
   /** The policy of a report that names none (default zibo-2020-11-measure-2). */
@@ -86,6 +87,7 @@ export function describeConfig(config: Config): Record<string, unknown> {
     cache: config.cache,
     limits: config.limits,
     meteringFlushIntervalMs: config.meteringFlushIntervalMs,
+    meteringMaxRowsPerDay: config.meteringMaxRowsPerDay,
     allowRemoteCredentialsOverHttp: config.allowRemoteCredentialsOverHttp,
     ...(config.policyDir === undefined ? {} : { policyDir: config.policyDir }),
     ...(config.defaultPolicy === undefined ? {} : { defaultPolicy: config.defaultPolicy }),

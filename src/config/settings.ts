@@ -25,6 +25,7 @@ export type SettingKey =
   | 'limits.maxDataBytes'
   | 'limits.bodyLimitBytes'
   | 'meteringFlushIntervalMs'
+  | 'meteringMaxRowsPerDay'
   | 'allowRemoteCredentialsOverHttp'
   | 'shutdownTimeoutMs'
   | 'policyDir'
@@ -250,6 +251,14 @@ export const SETTINGS: readonly Setting[] = [
     defaultValue: 1000,
     kind: { type: 'integer', min: 10, max: 1000 },
     description: 'How often resolution counts are flushed to the store; a crash loses at most one interval (docs/design.md §2: at most 1 s).',
+  },
+  {
+    key: 'meteringMaxRowsPerDay',
+    name: 'metering-max-rows-per-day',
+    env: 'IDNODE_METERING_MAX_ROWS_PER_DAY',
+    defaultValue: 100_000,
+    kind: { type: 'integer', min: 1, max: MAX_INT32 },
+    description: 'Most distinct counter rows (prefix × protocol × kind) one process starts per metering day for refusals and resolutions; further ones are counted under the prefix "(other)" (docs/auditing.md).',
   },
   {
     key: 'allowRemoteCredentialsOverHttp',

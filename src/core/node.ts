@@ -14,6 +14,7 @@ import { Ledger } from './ledger/ledger.js';
 import { NodeKey } from './ledger/node-key.js';
 import { Metering } from './metering/metering.js';
 import { MeteringReports } from './metering/metering-reports.js';
+import { CountedPrefixes } from './metering/counted-prefixes.js';
 import { Registry, type RegistryLimits } from './registry/registry.js';
 import { composePipeline } from './resolver/pipeline.js';
 import { Resolver } from './resolver/resolver.js';
@@ -35,11 +36,16 @@ export interface CoreConfig {
   readonly cache: Omit<CacheOptions, 'monotonic'>;
   readonly limits: RegistryLimits;
   readonly meteringFlushIntervalMs: number;
+  /** Most counter rows this process starts per metering day (MeteringBounds.maxRowsPerDay; default DEFAULT_METERING_MAX_ROWS_PER_DAY). */
+  readonly meteringMaxRowsPerDay?: number;
   /** Monotonic ms a day must have been closed before the ledger seals it by itself (default 10 000). */
   readonly ledgerSealDelayMs?: number;
 }
 
 export const DEFAULT_LEDGER_SEAL_DELAY_MS = 10_000;
+export const DEFAULT_METERING_MAX_ROWS_PER_DAY = 100_000;
+/** How often the enterprise prefixes counts may be kept under are reloaded (allocations by other processes). */
+export const COUNTED_PREFIXES_REFRESH_MS = 60_000;
 
 /**
  * What the core is given rather than reaching for: the store, time, randomness, logging and the award
@@ -111,7 +117,16 @@ export class IdNode {
     const site = new NodeSite(clock);
     // Prefix handles carry the site's HS_SITE value: a changed site empties the cache (it changes at start).
     site.onChange(() => cache.clear());
-    const metering = new Metering(store, clock, meteringDay, logger, { flushIntervalMs: config.meteringFlushIntervalMs, monotonic, scheduler });
+    const countedPrefixes = new CountedPrefixes(homing, store);
+    await countedPrefixes.refresh();
+    const metering = new Metering(
+      store,
+      clock,
+      meteringDay,
+      logger,
+      { flushIntervalMs: config.meteringFlushIntervalMs, monotonic, scheduler },
+      { isKnownPrefix: (prefix) => countedPrefixes.isKnown(prefix), maxRowsPerDay: config.meteringMaxRowsPerDay ?? DEFAULT_METERING_MAX_ROWS_PER_DAY },
+    );
     // The declared resolution order (docs/design.md §3): metering → cache → router. The router derives prefix
     // handles (0.NA/…), sends a lookup to the local store when its prefix is homed here and answers NOT_HOMED
     // otherwise; another source (recursion through a top-level node) would be one more route. A cached answer is served before homing is looked
@@ -125,8 +140,18 @@ export class IdNode {
     const resolver = new Resolver(pipeline);
     const registry = new Registry(store, homing, cache, metering, clock, random, meteringDay, config.limits, logger);
     const bulk = new BulkRegistration(registry, logger);
-    const principals = new PrincipalsAdmin(store, homing, clock, random, forgetPrefixHandle);
-    const unsubscribe = store.onForeignChange((handle) => (handle === undefined ? cache.clear() : cache.invalidate(handle)));
+    const principals = new PrincipalsAdmin(store, homing, clock, random, (prefix) => {
+      forgetPrefixHandle(prefix);
+      countedPrefixes.allocated(prefix);
+    });
+    const stopChanges = store.onForeignChange((handle) => (handle === undefined ? cache.clear() : cache.invalidate(handle)));
+    const stopRefresh = scheduler.every(COUNTED_PREFIXES_REFRESH_MS, () =>
+      countedPrefixes.refresh().catch((error: unknown) => logger.warn({ err: error }, 'reloading the enterprise prefixes for metering failed; the previous set stays')),
+    );
+    const unsubscribe = () => {
+      stopChanges();
+      stopRefresh();
+    };
     const key = await NodeKey.load(store, random);
     const ledger = new Ledger(store, clock, meteringDay, metering, key, logger, { sealDelayMs: config.ledgerSealDelayMs ?? DEFAULT_LEDGER_SEAL_DELAY_MS, monotonic, scheduler });
     const eligibility = new Eligibility(store, meteringDay, clock, policies);

@@ -76,6 +76,7 @@ export class NodeMetrics {
     new Gauge({ name: 'idnode_metering_pending_counts', help: 'Counts held in memory, not yet flushed.', registers, collect() { this.set(meteringStats()?.pending ?? 0); } });
     monotonic(registers, 'idnode_metering_flushes_total', 'Metering flushes written to the store.', () => meteringStats()?.flushes);
     monotonic(registers, 'idnode_metering_flush_failures_total', 'Metering flushes that failed (their counts were kept for the next one).', () => meteringStats()?.failedFlushes);
+    monotonic(registers, 'idnode_metering_over_cap_total', 'Counts put under the prefix "(other)" because the day already had metering-max-rows-per-day counter rows.', () => meteringStats()?.overCap);
 
     new Gauge({
       name: 'idnode_clock_info',

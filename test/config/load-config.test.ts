@@ -40,6 +40,7 @@ t.test('defaults', async (t) => {
     cache: { maxEntries: 100000, maxBytes: 268435456, maxTtlSeconds: 86400, notFoundTtlSeconds: 5 },
     limits: { maxValues: 1000, maxDataBytes: 65536, bodyLimitBytes: 1048576 },
     meteringFlushIntervalMs: 1000,
+    meteringMaxRowsPerDay: 100_000,
     allowRemoteCredentialsOverHttp: false,
     shutdownTimeoutMs: 10000,
   };
