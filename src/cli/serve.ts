@@ -7,6 +7,7 @@ import { firstRun } from '../core/first-run.js';
 import { IdNode } from '../core/node.js';
 import { createLogger } from '../logging/create-logger.js';
 import { NodeMetrics } from '../metrics/node-metrics.js';
+import { configuredKeyVault } from '../runtime/node-key-vault.js';
 import { configuredClock, systemRuntime } from '../runtime/system-runtime.js';
 import { openStore } from '../store/open-store.js';
 import { EXIT_FAILURE, EXIT_OK, type CliIo } from './cli-io.js';
@@ -75,7 +76,7 @@ async function start(config: Config, io: CliIo, logger: Logger, closers: Closer[
   closers.push({ name: 'store', close: () => store.close() });
   // Created before the node, so that its store calls are timed.
   const metrics = new NodeMetrics();
-  const node = await IdNode.create(config, { ...systemRuntime(config, configuredClock(config.clock)), store, logger, storeObserver: metrics.storeObserver });
+  const node = await IdNode.create(config, { ...systemRuntime(config, configuredClock(config.clock)), store, logger, storeObserver: metrics.storeObserver, keyVault: configuredKeyVault(config) });
   closers.push({ name: 'node (metering flush)', close: () => node.close() });
 
   // In order; each is closed (newest first) even when its own listen failed.

@@ -13,6 +13,8 @@ export type LogLevel = (typeof LOG_LEVELS)[number];
  */
 export interface Config extends CoreConfig {
   readonly dataDir: string;
+  /** `undefined`: <dataDir>/node-key.pem (see signingKeyPath). */
+  readonly signingKeyFile?: string;
   readonly host: string;
   /** The REST front end's port. 0 means "let the OS pick a free port" (the ready file then tells which). */
   readonly httpPort: Port;

@@ -4,6 +4,7 @@ import type { SettingKind } from './setting-kinds.js';
 /** Dotted paths into Config (and into the JSON config file, which has the same shape). */
 export type SettingKey =
   | 'dataDir'
+  | 'signingKeyFile'
   | 'host'
   | 'httpPort'
   | 'grpcPort'
@@ -70,7 +71,15 @@ export const SETTINGS: readonly Setting[] = [
     flag: '--data-dir',
     defaultValue: './data',
     kind: { type: 'path' },
-    description: 'Directory of the embedded SQLite store (created if missing).',
+    description: 'Directory of the embedded SQLite store and, by default, the ledger signing key (created mode 0700 if missing).',
+  },
+  {
+    key: 'signingKeyFile',
+    name: 'signing-key-file',
+    env: 'IDNODE_SIGNING_KEY_FILE',
+    flag: '--signing-key-file',
+    kind: { type: 'path' },
+    description: 'The Ed25519 key that signs the ledger (PKCS#8 PEM, mode 0600; created on first start, moved there from the store of an earlier version). Default <data-dir>/node-key.pem. Every replica of one PostgreSQL store needs the same file.',
   },
   {
     key: 'host',

@@ -3,6 +3,7 @@ import { BulkRegistration } from './bulk/bulk-registration.js';
 import { ResolutionCache, type CacheOptions } from './cache/resolution-cache.js';
 import type { Clock, Random } from './clock/clock.js';
 import { MeteringDay } from './clock/metering-day.js';
+import { SimulatedDays } from './clock/simulated-days.js';
 import type { Monotonic } from './clock/monotonic.js';
 import type { Scheduler } from './clock/scheduler.js';
 import { Eligibility } from './eligibility/eligibility.js';
@@ -12,6 +13,7 @@ import { HomedPrefixes } from './homing/homed-prefixes.js';
 import type { Logger } from './log/logger.js';
 import { Ledger } from './ledger/ledger.js';
 import { NodeKey } from './ledger/node-key.js';
+import { memoryKeyVault, type KeyVault } from './ledger/key-vault.js';
 import { Metering } from './metering/metering.js';
 import { MeteringReports } from './metering/metering-reports.js';
 import { CountedPrefixes } from './metering/counted-prefixes.js';
@@ -63,6 +65,12 @@ export interface NodeDependencies {
   readonly scheduler: Scheduler;
   /** The award policies, already loaded (see src/policies/load-policies.ts). */
   readonly policies: PolicyCatalogue;
+  /**
+   * Where the ledger's signing key lives, outside the store (src/runtime/key-file.ts in production). Without
+   * one the key is kept in this process only (memoryKeyVault): a node reopened on the same store then refuses
+   * to start, as it would be given another key.
+   */
+  readonly keyVault?: KeyVault;
   /** Told the duration of every store call (for /metrics); the node then uses a timed view of the store. */
   readonly storeObserver?: StoreObserver;
 }
@@ -117,6 +125,7 @@ export class IdNode {
     const site = new NodeSite(clock);
     // Prefix handles carry the site's HS_SITE value: a changed site empties the cache (it changes at start).
     site.onChange(() => cache.clear());
+    const simulatedDays = new SimulatedDays(store, clock, logger);
     const countedPrefixes = new CountedPrefixes(homing, store);
     await countedPrefixes.refresh();
     const metering = new Metering(
@@ -126,6 +135,7 @@ export class IdNode {
       logger,
       { flushIntervalMs: config.meteringFlushIntervalMs, monotonic, scheduler },
       { isKnownPrefix: (prefix) => countedPrefixes.isKnown(prefix), maxRowsPerDay: config.meteringMaxRowsPerDay ?? DEFAULT_METERING_MAX_ROWS_PER_DAY },
+      simulatedDays,
     );
     // The declared resolution order (docs/design.md §3): metering → cache → router. The router derives prefix
     // handles (0.NA/…), sends a lookup to the local store when its prefix is homed here and answers NOT_HOMED
@@ -138,7 +148,7 @@ export class IdNode {
     homing.onUnhomed(() => cache.clear());
     homing.onHomed(forgetPrefixHandle);
     const resolver = new Resolver(pipeline);
-    const registry = new Registry(store, homing, cache, metering, clock, random, meteringDay, config.limits, logger);
+    const registry = new Registry(store, homing, cache, metering, clock, random, meteringDay, config.limits, logger, simulatedDays);
     const bulk = new BulkRegistration(registry, logger);
     const principals = new PrincipalsAdmin(store, homing, clock, random, (prefix) => {
       forgetPrefixHandle(prefix);
@@ -152,8 +162,13 @@ export class IdNode {
       stopChanges();
       stopRefresh();
     };
-    const key = await NodeKey.load(store, random);
-    const ledger = new Ledger(store, clock, meteringDay, metering, key, logger, { sealDelayMs: config.ledgerSealDelayMs ?? DEFAULT_LEDGER_SEAL_DELAY_MS, monotonic, scheduler });
+    const key = await NodeKey.load(store, deps.keyVault ?? memoryKeyVault(), random);
+    const ledger = new Ledger(store, clock, meteringDay, metering, key, logger, {
+      sealDelayMs: config.ledgerSealDelayMs ?? DEFAULT_LEDGER_SEAL_DELAY_MS,
+      monotonic,
+      scheduler,
+      simulatedDays,
+    });
     const eligibility = new Eligibility(store, meteringDay, clock, policies);
     metering.start();
     ledger.start();

@@ -103,6 +103,7 @@ export async function storeContractDetails(withStore: WithStore): Promise<void> 
       appendLedgerEntry: () => store.appendLedgerEntry({ seq: 1, day: '2024-05-01', entry: '{}' }),
       getMeta: () => store.getMeta('k'),
       initMeta: () => store.initMeta('k', 'v'),
+      deleteMeta: () => store.deleteMeta('k'),
       ping: () => store.ping(),
     };
     for (const [name, call] of Object.entries(calls)) await t.rejects(call(), { code: 'STORE_UNAVAILABLE' }, name);

@@ -5,6 +5,7 @@ import type { Cancel, Scheduler } from '../clock/scheduler.js';
 import type { Logger } from '../log/logger.js';
 import type { CounterDelta, CounterKind, CounterStore } from '../store/store.js';
 import { OTHER_PREFIX } from './counted-prefixes.js';
+import type { SimulatedDays } from '../clock/simulated-days.js';
 
 /** What a resolution counts as (docs/design.md §2). */
 export type ResolutionKind = 'resolution.cache-hit' | 'resolution.store-read' | 'resolution.not-found' | 'resolution.referred';
@@ -81,6 +82,8 @@ export class Metering {
     private readonly logger: Logger,
     private readonly timing: MeteringTiming,
     private readonly bounds: MeteringBounds = UNBOUNDED,
+    /** Told each day a flush writes counts of, before it writes them (see SimulatedDays.mark). */
+    private readonly simulatedDays?: Pick<SimulatedDays, 'mark'>,
   ) {}
 
   /** Flushes every `flushIntervalMs` on the scheduler until close; a second call does nothing. */
@@ -187,6 +190,7 @@ export class Metering {
       deltas.push({ day, prefix, protocol, kind, count });
     }
     try {
+      for (const day of new Set(deltas.map((delta) => delta.day))) await this.simulatedDays?.mark(day);
       await this.store.addCounters(deltas);
       this.flushes++;
     } catch (error) {

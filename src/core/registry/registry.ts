@@ -5,6 +5,7 @@ import { principalId, type Principal } from '../auth/principal.js';
 import type { ResolutionCache } from '../cache/resolution-cache.js';
 import type { Clock, Random } from '../clock/clock.js';
 import type { MeteringDay } from '../clock/metering-day.js';
+import type { SimulatedDays } from '../clock/simulated-days.js';
 import { IdnodeError, isIdnodeError } from '../errors/catalogue.js';
 import type { HomedPrefixes } from '../homing/homed-prefixes.js';
 import { normalisePrefix, parseIdentifier } from '../identifier/identifier.js';
@@ -87,6 +88,8 @@ export class Registry {
     private readonly meteringDay: MeteringDay,
     private readonly limits: RegistryLimits,
     private readonly logger: Logger = silentLogger,
+    /** Told the day of every commit before it is made (see SimulatedDays.mark). */
+    private readonly simulatedDays?: Pick<SimulatedDays, 'mark'>,
   ) {}
 
   /** Creates or changes an identifier. Throws IdnodeError (nothing changed) on any refusal. */
@@ -182,6 +185,7 @@ export class Registry {
    */
   async commit(writes: readonly HandleWrite[], context: WriteContext, writer: Writer): Promise<WriteOutcome[]> {
     if (writes.length === 0) return [];
+    await this.simulatedDays?.mark(context.day);
     const outcomes = await this.store.applyWrites(writes, context);
     let created = 0;
     let updated = 0;

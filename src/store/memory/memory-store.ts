@@ -161,6 +161,10 @@ class MemoryStoreImpl implements MemoryStore {
     return value;
   }
 
+  async deleteMeta(key: string): Promise<boolean> {
+    return this.#open().meta.delete(key);
+  }
+
   /** Never calls `listener`: only this process can write the store. */
   onForeignChange(_listener: (handle: string | undefined) => void): () => void {
     return () => {};

@@ -117,5 +117,6 @@ export function writeStatements(db: Database.Database) {
     appendLedger: db.prepare<[number, string, string]>('INSERT INTO ledger (seq, day, entry) VALUES (?, ?, ?) ON CONFLICT DO NOTHING'),
     getMeta: db.prepare<[string], string>('SELECT value FROM meta WHERE key = ?').pluck(),
     initMeta: db.prepare<[string, string]>('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO NOTHING'),
+    deleteMeta: db.prepare<[string]>('DELETE FROM meta WHERE key = ?'),
   };
 }

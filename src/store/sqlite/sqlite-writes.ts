@@ -104,6 +104,7 @@ export function sqliteWrites(db: Database.Database) {
       sql.initMeta.run(key, value);
       return sql.getMeta.get(key) as string;
     },
+    deleteMeta: (key: string): boolean => sql.deleteMeta.run(key).changes === 1,
   };
 }
 
