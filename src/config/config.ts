@@ -54,6 +54,8 @@ export interface Config extends CoreConfig {
   readonly defaultPolicy?: string;
   /** false: HTTP Basic credentials over plain HTTP are accepted from loopback peers only. */
   readonly allowRemoteCredentialsOverHttp: boolean;
+  readonly loginMaxFailures: number;
+  readonly loginFailureWindowSeconds: number;
   readonly shutdownTimeoutMs: number;
   /**
    * Set only for tests, demos and simulations: the node clock starts at `start` (epoch ms; now when absent) and
@@ -91,6 +93,8 @@ export function describeConfig(config: Config): Record<string, unknown> {
     meteringFlushIntervalMs: config.meteringFlushIntervalMs,
     meteringMaxRowsPerDay: config.meteringMaxRowsPerDay,
     allowRemoteCredentialsOverHttp: config.allowRemoteCredentialsOverHttp,
+    loginMaxFailures: config.loginMaxFailures,
+    loginFailureWindowSeconds: config.loginFailureWindowSeconds,
     ...(config.policyDir === undefined ? {} : { policyDir: config.policyDir }),
     ...(config.defaultPolicy === undefined ? {} : { defaultPolicy: config.defaultPolicy }),
     ...(config.clock === undefined

@@ -28,6 +28,8 @@ export type SettingKey =
   | 'meteringFlushIntervalMs'
   | 'meteringMaxRowsPerDay'
   | 'allowRemoteCredentialsOverHttp'
+  | 'loginMaxFailures'
+  | 'loginFailureWindowSeconds'
   | 'shutdownTimeoutMs'
   | 'policyDir'
   | 'defaultPolicy'
@@ -276,6 +278,22 @@ export const SETTINGS: readonly Setting[] = [
     defaultValue: false,
     kind: { type: 'boolean' },
     description: 'Accept HTTP Basic credentials over plain HTTP from non-loopback peers (e.g. behind a TLS-terminating proxy).',
+  },
+  {
+    key: 'loginMaxFailures',
+    name: 'login-max-failures',
+    env: 'IDNODE_LOGIN_MAX_FAILURES',
+    defaultValue: 10,
+    kind: { type: 'integer', min: 1, max: 1_000_000 },
+    description: 'Failed logins of one identity, or from one address, within login-failure-window-seconds after which its further attempts are refused (AUTHENTICATION_THROTTLED, HTTP 429 with Retry-After) until the window ends.',
+  },
+  {
+    key: 'loginFailureWindowSeconds',
+    name: 'login-failure-window-seconds',
+    env: 'IDNODE_LOGIN_FAILURE_WINDOW_SECONDS',
+    defaultValue: 60,
+    kind: { type: 'integer', min: 1, max: 86_400 },
+    description: 'The failed-login window, counted from the first failure of an identity or address.',
   },
   {
     key: 'shutdownTimeoutMs',

@@ -1,4 +1,5 @@
 import { Authenticator } from './auth/authenticator.js';
+import { DEFAULT_LOGIN_MAX_TRACKED, LoginThrottle } from './auth/login-throttle.js';
 import { BulkRegistration } from './bulk/bulk-registration.js';
 import { ResolutionCache, type CacheOptions } from './cache/resolution-cache.js';
 import type { Clock, Random } from './clock/clock.js';
@@ -40,12 +41,18 @@ export interface CoreConfig {
   readonly meteringFlushIntervalMs: number;
   /** Most counter rows this process starts per metering day (MeteringBounds.maxRowsPerDay; default DEFAULT_METERING_MAX_ROWS_PER_DAY). */
   readonly meteringMaxRowsPerDay?: number;
+  /** Failed logins of one identity or from one address per window before it is throttled (default 10). */
+  readonly loginMaxFailures?: number;
+  /** The failed-login window, in seconds (default 60). */
+  readonly loginFailureWindowSeconds?: number;
   /** Monotonic ms a day must have been closed before the ledger seals it by itself (default 10 000). */
   readonly ledgerSealDelayMs?: number;
 }
 
 export const DEFAULT_LEDGER_SEAL_DELAY_MS = 10_000;
 export const DEFAULT_METERING_MAX_ROWS_PER_DAY = 100_000;
+export const DEFAULT_LOGIN_MAX_FAILURES = 10;
+export const DEFAULT_LOGIN_FAILURE_WINDOW_SECONDS = 60;
 /** How often the enterprise prefixes counts may be kept under are reloaded (allocations by other processes). */
 export const COUNTED_PREFIXES_REFRESH_MS = 60_000;
 
@@ -182,7 +189,17 @@ export class IdNode {
       resolver,
       registry,
       principals,
-      new Authenticator(store, homing),
+      new Authenticator(
+        store,
+        homing,
+        random,
+        new LoginThrottle({
+          maxFailures: config.loginMaxFailures ?? DEFAULT_LOGIN_MAX_FAILURES,
+          windowMs: (config.loginFailureWindowSeconds ?? DEFAULT_LOGIN_FAILURE_WINDOW_SECONDS) * 1000,
+          maxTracked: DEFAULT_LOGIN_MAX_TRACKED,
+          monotonic,
+        }),
+      ),
       unsubscribe,
       meteringDay,
       new MeteringReports(store, meteringDay),

@@ -78,6 +78,10 @@ export class NodeMetrics {
     monotonic(registers, 'idnode_metering_flush_failures_total', 'Metering flushes that failed (their counts were kept for the next one).', () => meteringStats()?.failedFlushes);
     monotonic(registers, 'idnode_metering_over_cap_total', 'Counts put under the prefix "(other)" because the day already had metering-max-rows-per-day counter rows.', () => meteringStats()?.overCap);
 
+    const loginStats = () => node()?.authenticator.stats();
+    monotonic(registers, 'idnode_login_failures_total', 'Failed logins (unknown identity, wrong secret or revoked credential).', () => loginStats()?.failures);
+    monotonic(registers, 'idnode_login_throttled_total', 'Login attempts refused unchecked (AUTHENTICATION_THROTTLED): too many failures of the identity or from the address.', () => loginStats()?.throttled);
+
     new Gauge({
       name: 'idnode_clock_info',
       help: 'The node clock (value 1): mode "simulated" means a set clock (serve --clock-start), not production time.',

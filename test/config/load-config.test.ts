@@ -41,6 +41,8 @@ t.test('defaults', async (t) => {
     limits: { maxValues: 1000, maxDataBytes: 65536, bodyLimitBytes: 1048576 },
     meteringFlushIntervalMs: 1000,
     meteringMaxRowsPerDay: 100_000,
+    loginMaxFailures: 10,
+    loginFailureWindowSeconds: 60,
     allowRemoteCredentialsOverHttp: false,
     shutdownTimeoutMs: 10000,
   };

@@ -1,11 +1,13 @@
 import { IdnodeError } from '../errors/catalogue.js';
 import type { HomedPrefixes } from '../homing/homed-prefixes.js';
 import { parseIdentifier } from '../identifier/identifier.js';
-import type { HandleStore, PrincipalStore } from '../store/store.js';
+import type { HandleStore, PrincipalStore, StoredSecret } from '../store/store.js';
 import { identityGrants } from './access.js';
 import { enterpriseIdentity, normaliseIdentity, type Principal } from './principal.js';
 import { secretKeyMatches } from './secret-keys.js';
-import { verifySecret } from './secrets.js';
+import { generateSecret, storeSecret, verifySecret } from './secrets.js';
+import type { LoginThrottle, LoginThrottleStats } from './login-throttle.js';
+import type { Random } from '../clock/clock.js';
 
 /**
  * Turns presented credentials into a Principal. Two kinds of identity answer to `{index}:{handle}`:
@@ -17,21 +19,43 @@ import { verifySecret } from './secrets.js';
  * request.
  */
 export class Authenticator {
+  /** What an unknown identity's secret is checked against, so that it costs what a known one does. */
+  private readonly dummy: StoredSecret;
+
   constructor(
     private readonly store: PrincipalStore & Pick<HandleStore, 'getHandle'>,
     private readonly homing: Pick<HomedPrefixes, 'homeOf'>,
-  ) {}
+    random: Random,
+    /** `undefined`: no throttling (tests of other parts). */
+    private readonly throttle?: LoginThrottle,
+    /** Checks a secret against a stored hash (verifySecret; replaced in tests to see that it always runs). */
+    private readonly verify: (secret: string, stored: StoredSecret) => boolean = verifySecret,
+  ) {
+    this.dummy = storeSecret(generateSecret(random), random);
+  }
 
-  /** Throws CREDENTIALS_MALFORMED for a malformed identity, AUTHENTICATION_FAILED for anything else. */
-  async authenticate(identity: string, secret: string): Promise<Principal> {
+  /**
+   * Throws CREDENTIALS_MALFORMED for a malformed identity, AUTHENTICATION_THROTTLED when the identity or
+   * `address` has failed too often lately (LoginThrottle), AUTHENTICATION_FAILED for anything else.
+   * The secret is checked against a hash whatever the identity (a dummy one for an unknown identity), so an
+   * unknown identity is not answered faster than a known one.
+   */
+  async authenticate(identity: string, secret: string, address?: string): Promise<Principal> {
     const { id, index, handle } = normaliseIdentity(identity);
+    this.throttle?.check(id, address);
     const record = await this.store.getPrincipal(id);
     const principal = record === undefined ? await this.heldInHandle(id, index, handle, secret) : undefined;
-    if (principal !== undefined) return principal;
+    if (principal !== undefined) {
+      this.throttle?.succeeded(id);
+      return principal;
+    }
+    const matches = this.verify(secret, record?.secret ?? this.dummy);
     // One message for unknown, revoked and wrong secret: a caller learns nothing about which identities exist.
-    if (!record || record.revokedAtMs !== undefined || !verifySecret(secret, record.secret)) {
+    if (!record || record.revokedAtMs !== undefined || !matches) {
+      this.throttle?.failed(id, address);
       throw new IdnodeError('AUTHENTICATION_FAILED', `authentication failed for "${id}": unknown identity, wrong secret or revoked credential`);
     }
+    this.throttle?.succeeded(id);
     switch (record.role) {
       case 'enterprise':
         return { kind: 'enterprise', id, prefix: record.prefix! };
@@ -40,6 +64,11 @@ export class Authenticator {
       case 'auditor':
         return { kind: 'auditor', id };
     }
+  }
+
+  /** Failed and throttled logins since start (zeros without a throttle). */
+  stats(): LoginThrottleStats {
+    return this.throttle?.stats() ?? { failures: 0, throttled: 0 };
   }
 
   /**

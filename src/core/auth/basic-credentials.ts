@@ -14,8 +14,8 @@ export interface CredentialPolicy {
  * The caller behind an `authorization` value (HTTP header or gRPC metadata): anonymous when there is none,
  * otherwise the principal its Basic credentials authenticate. Username `{index}:{handle}` (the colon may be
  * percent-encoded as %3A), password the secret. `remoteAddress` is the peer's IP address (undefined when
- * unknown, which counts as not loopback). Throws CREDENTIALS_MALFORMED, CREDENTIALS_REQUIRE_TLS or
- * AUTHENTICATION_FAILED.
+ * unknown, which counts as not loopback). Throws CREDENTIALS_MALFORMED, CREDENTIALS_REQUIRE_TLS,
+ * AUTHENTICATION_THROTTLED or AUTHENTICATION_FAILED.
  */
 export async function principalFromAuthorization(
   authorization: string | undefined,
@@ -28,7 +28,7 @@ export async function principalFromAuthorization(
     throw new IdnodeError('CREDENTIALS_REQUIRE_TLS', 'credentials over a plain (non-TLS) connection are accepted from loopback only; connect over TLS');
   }
   const { identity, secret } = parseBasic(authorization);
-  return authenticator.authenticate(identity, secret);
+  return authenticator.authenticate(identity, secret, remoteAddress);
 }
 
 /** Splits a Basic header into identity and secret. Throws CREDENTIALS_MALFORMED. */

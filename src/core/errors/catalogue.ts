@@ -94,6 +94,11 @@ export const CATALOGUE = {
   AUTHENTICATION_FAILED: { summary: 'Unknown identity, wrong secret, or revoked credential.', class: 'client', handleCode: 403 },
   CREDENTIALS_REQUIRE_TLS: { summary: 'Credentials over plain HTTP are accepted from loopback only; use TLS.', class: 'client', handleCode: 403 },
   PERMISSION_DENIED: { summary: "The caller has no right to do that under this prefix.", class: 'client', handleCode: 401 },
+  AUTHENTICATION_THROTTLED: {
+    summary: 'Too many failed logins for this identity or from this address; retry after the Retry-After seconds (gRPC: retry-after metadata).',
+    class: 'retry-later',
+    handleCode: 3,
+  },
 
   // The node itself.
   NODE_UNREACHABLE: { summary: "A client command (idnode import, idnode resolve) could not reach the node: connection refused, timed out, 502/503/504, or an answer that is not the node's protocol.", class: 'retry-later', handleCode: 3 },
@@ -123,8 +128,10 @@ export class IdnodeError extends Error {
   readonly handleCode: number;
   /** The identifier the failure concerns, when there is one (echoed as `handle` on the REST wire). */
   readonly handle: string | undefined;
+  /** Whole seconds after which a retry may succeed, for retry-later refusals that know it (REST Retry-After). */
+  readonly retryAfterSeconds: number | undefined;
 
-  constructor(code: ErrorCode, message: string, options: { handle?: string; cause?: unknown } = {}) {
+  constructor(code: ErrorCode, message: string, options: { handle?: string; cause?: unknown; retryAfterSeconds?: number } = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     const entry: CatalogueEntry = CATALOGUE[code];
     this.name = 'IdnodeError';
@@ -132,6 +139,7 @@ export class IdnodeError extends Error {
     this.class = entry.class;
     this.handleCode = entry.handleCode;
     this.handle = options.handle;
+    this.retryAfterSeconds = options.retryAfterSeconds;
   }
 }
 
