@@ -1,4 +1,5 @@
 import type { CoreConfig } from '../core/node.js';
+import type { QuotaLimits } from '../core/quotas/quota-limits.js';
 
 /** A front end's port: "off" means the front end does not start. */
 export type Port = number | 'off';
@@ -55,6 +56,7 @@ export interface Config extends CoreConfig {
   /** false: HTTP Basic credentials over plain HTTP are accepted from loopback peers only. */
   readonly allowRemoteCredentialsOverHttp: boolean;
   readonly loginMaxFailures: number;
+  readonly quota: QuotaLimits;
   readonly loginFailureWindowSeconds: number;
   readonly shutdownTimeoutMs: number;
   /**
@@ -94,6 +96,7 @@ export function describeConfig(config: Config): Record<string, unknown> {
     meteringMaxRowsPerDay: config.meteringMaxRowsPerDay,
     allowRemoteCredentialsOverHttp: config.allowRemoteCredentialsOverHttp,
     loginMaxFailures: config.loginMaxFailures,
+    quota: config.quota,
     loginFailureWindowSeconds: config.loginFailureWindowSeconds,
     ...(config.policyDir === undefined ? {} : { policyDir: config.policyDir }),
     ...(config.defaultPolicy === undefined ? {} : { defaultPolicy: config.defaultPolicy }),

@@ -29,6 +29,9 @@ export type SettingKey =
   | 'meteringMaxRowsPerDay'
   | 'allowRemoteCredentialsOverHttp'
   | 'loginMaxFailures'
+  | 'quota.registrationsPerDay'
+  | 'quota.resolutionsPerDay'
+  | 'quota.requestsPerSecond'
   | 'loginFailureWindowSeconds'
   | 'shutdownTimeoutMs'
   | 'policyDir'
@@ -278,6 +281,30 @@ export const SETTINGS: readonly Setting[] = [
     defaultValue: false,
     kind: { type: 'boolean' },
     description: 'Accept HTTP Basic credentials over plain HTTP from non-loopback peers (e.g. behind a TLS-terminating proxy).',
+  },
+  {
+    key: 'quota.registrationsPerDay',
+    name: 'quota-registrations-per-day',
+    env: 'IDNODE_QUOTA_REGISTRATIONS_PER_DAY',
+    defaultValue: 0,
+    kind: { type: 'integer', min: 0, max: MAX_INT32 },
+    description: 'Default quota of every enterprise: new identifiers per metering day under its prefix (REGISTRATION_LIMIT_EXCEEDED beyond); 0: no limit. Per enterprise: idnode enterprise quota.',
+  },
+  {
+    key: 'quota.resolutionsPerDay',
+    name: 'quota-resolutions-per-day',
+    env: 'IDNODE_QUOTA_RESOLUTIONS_PER_DAY',
+    defaultValue: 0,
+    kind: { type: 'integer', min: 0, max: MAX_INT32 },
+    description: 'Default quota of every enterprise: resolutions per metering day of identifiers under its prefix (RESOLUTION_LIMIT_EXCEEDED beyond); 0: no limit.',
+  },
+  {
+    key: 'quota.requestsPerSecond',
+    name: 'quota-requests-per-second',
+    env: 'IDNODE_QUOTA_REQUESTS_PER_SECOND',
+    defaultValue: 0,
+    kind: { type: 'integer', min: 0, max: MAX_INT32 },
+    description: "Default quota of every enterprise: requests per second with its credentials, per process (RATE_LIMIT_EXCEEDED with Retry-After beyond); 0: no limit.",
   },
   {
     key: 'loginMaxFailures',

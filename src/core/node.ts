@@ -18,6 +18,10 @@ import { memoryKeyVault, type KeyVault } from './ledger/key-vault.js';
 import { Metering } from './metering/metering.js';
 import { MeteringReports } from './metering/metering-reports.js';
 import { CountedPrefixes } from './metering/counted-prefixes.js';
+import { Quotas } from './quotas/quotas.js';
+import { QuotaAdmin } from './quotas/quota-admin.js';
+import { NO_LIMITS, type QuotaLimits } from './quotas/quota-limits.js';
+import { quotaStage } from './resolver/stages/quota-stage.js';
 import { Registry, type RegistryLimits } from './registry/registry.js';
 import { composePipeline } from './resolver/pipeline.js';
 import { Resolver } from './resolver/resolver.js';
@@ -41,6 +45,8 @@ export interface CoreConfig {
   readonly meteringFlushIntervalMs: number;
   /** Most counter rows this process starts per metering day (MeteringBounds.maxRowsPerDay; default DEFAULT_METERING_MAX_ROWS_PER_DAY). */
   readonly meteringMaxRowsPerDay?: number;
+  /** The node-wide default quota of every enterprise (0: no limit; default none). */
+  readonly quota?: QuotaLimits;
   /** Failed logins of one identity or from one address per window before it is throttled (default 10). */
   readonly loginMaxFailures?: number;
   /** The failed-login window, in seconds (default 60). */
@@ -55,6 +61,8 @@ export const DEFAULT_LOGIN_MAX_FAILURES = 10;
 export const DEFAULT_LOGIN_FAILURE_WINDOW_SECONDS = 60;
 /** How often the enterprise prefixes counts may be kept under are reloaded (allocations by other processes). */
 export const COUNTED_PREFIXES_REFRESH_MS = 60_000;
+/** How often the daily quota figures are read again from the shared counters (docs/design.md §2, "Quotas"). */
+export const QUOTA_SYNC_MS = 10_000;
 
 /**
  * What the core is given rather than reaching for: the store, time, randomness, logging and the award
@@ -110,6 +118,8 @@ export class IdNode {
      * answers and what the prefix handles' HS_SITE values hold; `serve` describes the listeners once bound.
      */
     readonly site: NodeSite,
+    /** Per-enterprise quotas: limits in force, today's usage, the operator's overrides. */
+    readonly quotas: Quotas,
   ) {}
 
   /**
@@ -135,6 +145,8 @@ export class IdNode {
     const simulatedDays = new SimulatedDays(store, clock, logger);
     const countedPrefixes = new CountedPrefixes(homing, store);
     await countedPrefixes.refresh();
+    const quotas = new Quotas(store, clock, meteringDay, logger, { defaults: config.quota ?? NO_LIMITS, isEnterprise: (prefix) => countedPrefixes.isAllocated(prefix), monotonic });
+    await quotas.load(countedPrefixes.allocatedPrefixes());
     const metering = new Metering(
       store,
       clock,
@@ -150,24 +162,31 @@ export class IdNode {
     // at, so unhoming a prefix empties the cache.
     // Prefix handles (0.NA/<prefix>) come first: they are derived, whatever is homed.
     const prefixHandles = prefixHandleRoute({ homing, principals: store, site, operatorPrefix: normalisePrefix(config.nodePrefixes[0]!) });
-    const pipeline = composePipeline([meteringStage(metering), cacheStage(cache), routerStage([prefixHandles, localStoreRoute(homing, store)])]);
+    const pipeline = composePipeline([meteringStage(metering), quotaStage(quotas, metering), cacheStage(cache), routerStage([prefixHandles, localStoreRoute(homing, store)])]);
     const forgetPrefixHandle = (prefix: string) => cache.invalidate(`${PREFIX_HANDLE_PREFIX}/${prefix}`);
     homing.onUnhomed(() => cache.clear());
     homing.onHomed(forgetPrefixHandle);
     const resolver = new Resolver(pipeline);
-    const registry = new Registry(store, homing, cache, metering, clock, random, meteringDay, config.limits, logger, simulatedDays);
+    const registry = new Registry(store, homing, cache, metering, clock, random, meteringDay, config.limits, logger, simulatedDays, quotas);
     const bulk = new BulkRegistration(registry, logger);
     const principals = new PrincipalsAdmin(store, homing, clock, random, (prefix) => {
       forgetPrefixHandle(prefix);
       countedPrefixes.allocated(prefix);
     });
     const stopChanges = store.onForeignChange((handle) => (handle === undefined ? cache.clear() : cache.invalidate(handle)));
-    const stopRefresh = scheduler.every(COUNTED_PREFIXES_REFRESH_MS, () =>
-      countedPrefixes.refresh().catch((error: unknown) => logger.warn({ err: error }, 'reloading the enterprise prefixes for metering failed; the previous set stays')),
-    );
+    const stopRefresh = scheduler.every(COUNTED_PREFIXES_REFRESH_MS, async () => {
+      try {
+        await countedPrefixes.refresh();
+        await quotas.load(countedPrefixes.allocatedPrefixes());
+      } catch (error) {
+        logger.warn({ err: error }, 'reloading the enterprise prefixes and quotas failed; the previous ones stay');
+      }
+    });
+    const stopSync = scheduler.every(QUOTA_SYNC_MS, () => quotas.sync().catch((error: unknown) => logger.warn({ err: error }, 'reading the quota figures failed; the previous ones stay')));
     const unsubscribe = () => {
       stopChanges();
       stopRefresh();
+      stopSync();
     };
     const key = await NodeKey.load(store, deps.keyVault ?? memoryKeyVault(), random);
     const ledger = new Ledger(store, clock, meteringDay, metering, key, logger, {
@@ -193,12 +212,15 @@ export class IdNode {
         store,
         homing,
         random,
-        new LoginThrottle({
-          maxFailures: config.loginMaxFailures ?? DEFAULT_LOGIN_MAX_FAILURES,
-          windowMs: (config.loginFailureWindowSeconds ?? DEFAULT_LOGIN_FAILURE_WINDOW_SECONDS) * 1000,
-          maxTracked: DEFAULT_LOGIN_MAX_TRACKED,
-          monotonic,
-        }),
+        {
+          throttle: new LoginThrottle({
+            maxFailures: config.loginMaxFailures ?? DEFAULT_LOGIN_MAX_FAILURES,
+            windowMs: (config.loginFailureWindowSeconds ?? DEFAULT_LOGIN_FAILURE_WINDOW_SECONDS) * 1000,
+            maxTracked: DEFAULT_LOGIN_MAX_TRACKED,
+            monotonic,
+          }),
+          quotas,
+        },
       ),
       unsubscribe,
       meteringDay,
@@ -207,7 +229,13 @@ export class IdNode {
       eligibility,
       bulk,
       site,
+      quotas,
     );
+  }
+
+  /** Who sees and sets quotas (the admin API, the CLI, the quota report). */
+  get quotaAdmin(): QuotaAdmin {
+    return new QuotaAdmin(this.quotas, this.store);
   }
 
   /** Flushes metering and stops listening; the store is closed by whoever opened it. */

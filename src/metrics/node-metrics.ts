@@ -82,6 +82,22 @@ export class NodeMetrics {
     monotonic(registers, 'idnode_login_failures_total', 'Failed logins (unknown identity, wrong secret or revoked credential).', () => loginStats()?.failures);
     monotonic(registers, 'idnode_login_throttled_total', 'Login attempts refused unchecked (AUTHENTICATION_THROTTLED): too many failures of the identity or from the address.', () => loginStats()?.throttled);
 
+    const quotaSeen: Record<string, number> = {};
+    new Counter({
+      name: 'idnode_quota_refusals_total',
+      help: 'Requests refused by an enterprise quota, by limit (registrations-per-day, resolutions-per-day, requests-per-second).',
+      labelNames: ['limit'],
+      registers,
+      collect() {
+        const refusals = node()?.quotas.refusals();
+        if (refusals === undefined) return;
+        for (const [limit, value] of Object.entries(refusals)) {
+          this.inc({ limit }, value - (quotaSeen[limit] ?? 0));
+          quotaSeen[limit] = value;
+        }
+      },
+    });
+
     new Gauge({
       name: 'idnode_clock_info',
       help: 'The node clock (value 1): mode "simulated" means a set clock (serve --clock-start), not production time.',

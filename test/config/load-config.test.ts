@@ -42,6 +42,7 @@ t.test('defaults', async (t) => {
     meteringFlushIntervalMs: 1000,
     meteringMaxRowsPerDay: 100_000,
     loginMaxFailures: 10,
+    quota: { registrationsPerDay: 0, resolutionsPerDay: 0, requestsPerSecond: 0 },
     loginFailureWindowSeconds: 60,
     allowRemoteCredentialsOverHttp: false,
     shutdownTimeoutMs: 10000,

@@ -60,9 +60,11 @@ t.test('the secret is checked against a hash for every identity, known or not (c
       return undefined;
     },
   };
-  const authenticator = new Authenticator(store as never, { homeOf: () => undefined }, systemRandom, undefined, (presented, stored) => {
-    checked.push(stored);
-    return verifySecret(presented, stored);
+  const authenticator = new Authenticator(store as never, { homeOf: () => undefined }, systemRandom, {
+    verify: (presented, stored) => {
+      checked.push(stored);
+      return verifySecret(presented, stored);
+    },
   });
   t.match(await authenticator.authenticate('300:0.NA/88.999.1', secret), { kind: 'enterprise' });
   await t.rejects(authenticator.authenticate('300:0.NA/88.999.1', 'wrong'), { code: 'AUTHENTICATION_FAILED' });

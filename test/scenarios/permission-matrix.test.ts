@@ -48,6 +48,7 @@ async function snapshot(store: Store, target: Target) {
     homed: await store.listHomedPrefixes(),
     principals: await store.listPrincipals(),
     ledger: await store.listLedgerEntries(),
+    quota: await store.getMeta(`quota.${target.prefix}`),
   };
 }
 

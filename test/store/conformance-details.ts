@@ -104,6 +104,7 @@ export async function storeContractDetails(withStore: WithStore): Promise<void> 
       getMeta: () => store.getMeta('k'),
       initMeta: () => store.initMeta('k', 'v'),
       deleteMeta: () => store.deleteMeta('k'),
+      setMeta: () => store.setMeta('k', 'v'),
       ping: () => store.ping(),
     };
     for (const [name, call] of Object.entries(calls)) await t.rejects(call(), { code: 'STORE_UNAVAILABLE' }, name);

@@ -8,6 +8,7 @@ import { secretKeyMatches } from './secret-keys.js';
 import { generateSecret, storeSecret, verifySecret } from './secrets.js';
 import type { LoginThrottle, LoginThrottleStats } from './login-throttle.js';
 import type { Random } from '../clock/clock.js';
+import type { Quotas } from '../quotas/quotas.js';
 
 /**
  * Turns presented credentials into a Principal. Two kinds of identity answer to `{index}:{handle}`:
@@ -18,6 +19,15 @@ import type { Random } from '../clock/clock.js';
  * or of its HS_SECKEY or HS_ADMIN values (by this process, another replica or the CLI) takes effect at the next
  * request.
  */
+export interface AuthenticatorOptions {
+  /** Failed-login throttling; `undefined`: none (tests of other parts). */
+  readonly throttle?: LoginThrottle;
+  /** Told each request of an enterprise (or an identity held under its prefix): the rate limit. */
+  readonly quotas?: Pick<Quotas, 'takeRequest'>;
+  /** Checks a secret against a stored hash (verifySecret; replaced in tests to see that it always runs). */
+  readonly verify?: (secret: string, stored: StoredSecret) => boolean;
+}
+
 export class Authenticator {
   /** What an unknown identity's secret is checked against, so that it costs what a known one does. */
   private readonly dummy: StoredSecret;
@@ -26,17 +36,20 @@ export class Authenticator {
     private readonly store: PrincipalStore & Pick<HandleStore, 'getHandle'>,
     private readonly homing: Pick<HomedPrefixes, 'homeOf'>,
     random: Random,
-    /** `undefined`: no throttling (tests of other parts). */
-    private readonly throttle?: LoginThrottle,
-    /** Checks a secret against a stored hash (verifySecret; replaced in tests to see that it always runs). */
-    private readonly verify: (secret: string, stored: StoredSecret) => boolean = verifySecret,
+    private readonly options: AuthenticatorOptions = {},
   ) {
     this.dummy = storeSecret(generateSecret(random), random);
+    this.throttle = options.throttle;
+    this.verify = options.verify ?? verifySecret;
   }
+
+  private readonly throttle: LoginThrottle | undefined;
+  private readonly verify: (secret: string, stored: StoredSecret) => boolean;
 
   /**
    * Throws CREDENTIALS_MALFORMED for a malformed identity, AUTHENTICATION_THROTTLED when the identity or
-   * `address` has failed too often lately (LoginThrottle), AUTHENTICATION_FAILED for anything else.
+   * `address` has failed too often lately (LoginThrottle), AUTHENTICATION_FAILED for anything else, and
+   * RATE_LIMIT_EXCEEDED when an enterprise's credentials are used faster than its quota allows.
    * The secret is checked against a hash whatever the identity (a dummy one for an unknown identity), so an
    * unknown identity is not answered faster than a known one.
    */
@@ -47,6 +60,7 @@ export class Authenticator {
     const principal = record === undefined ? await this.heldInHandle(id, index, handle, secret) : undefined;
     if (principal !== undefined) {
       this.throttle?.succeeded(id);
+      this.options.quotas?.takeRequest(principal.prefix);
       return principal;
     }
     const matches = this.verify(secret, record?.secret ?? this.dummy);
@@ -58,6 +72,7 @@ export class Authenticator {
     this.throttle?.succeeded(id);
     switch (record.role) {
       case 'enterprise':
+        this.options.quotas?.takeRequest(record.prefix!);
         return { kind: 'enterprise', id, prefix: record.prefix! };
       case 'operator':
         return { kind: 'operator', id };
@@ -76,7 +91,7 @@ export class Authenticator {
    * prefix is homed here and the enterprise holding the prefix (if one does) is not revoked; else undefined.
    * Its rights come from the handle's own HS_ADMIN values (identityGrants).
    */
-  private async heldInHandle(id: string, index: number, handle: string, secret: string): Promise<Principal | undefined> {
+  private async heldInHandle(id: string, index: number, handle: string, secret: string): Promise<Extract<Principal, { kind: 'handle-identity' }> | undefined> {
     const { prefix } = parseIdentifier(handle);
     if (this.homing.homeOf(prefix) === undefined) return undefined;
     const [held, enterprise] = await Promise.all([this.store.getHandle(handle), this.store.getPrincipal(enterpriseIdentity(prefix))]);

@@ -100,6 +100,23 @@ export const CATALOGUE = {
     handleCode: 3,
   },
 
+  // Quotas per enterprise (docs/design.md §2, "Quotas"): the identifier system's limits.
+  REGISTRATION_LIMIT_EXCEEDED: {
+    summary: "The enterprise has created its registration count limit of new identifiers for today (its quota); retry after Retry-After (the next metering day).",
+    class: 'client',
+    handleCode: 3,
+  },
+  RESOLUTION_LIMIT_EXCEEDED: {
+    summary: "The identifiers under this enterprise prefix have had their request limit of resolutions for today (its quota); retry after Retry-After (the next metering day).",
+    class: 'client',
+    handleCode: 3,
+  },
+  RATE_LIMIT_EXCEEDED: {
+    summary: "The enterprise's credentials made more requests per second than its rate limit; retry after Retry-After.",
+    class: 'retry-later',
+    handleCode: 3,
+  },
+
   // The node itself.
   NODE_UNREACHABLE: { summary: "A client command (idnode import, idnode resolve) could not reach the node: connection refused, timed out, 502/503/504, or an answer that is not the node's protocol.", class: 'retry-later', handleCode: 3 },
   STORE_UNAVAILABLE: { summary: 'The store could not be reached; retry later.', class: 'retry-later', handleCode: 3 },

@@ -42,6 +42,16 @@ export class CountedPrefixes {
     this.enterprises = new Set(this.enterprises).add(prefix);
   }
 
+  /** True when `prefix` is an enterprise prefix allocated here (as far as this process knows). */
+  isAllocated(prefix: string): boolean {
+    return this.enterprises.has(prefix);
+  }
+
+  /** The enterprise prefixes allocated here, as far as this process knows. */
+  allocatedPrefixes(): string[] {
+    return [...this.enterprises];
+  }
+
   /** True when a caller-chosen count may be kept under `prefix` (normalised); '' (none) is never known. */
   isKnown(prefix: string): boolean {
     if (prefix === PREFIX_HANDLES || this.enterprises.has(prefix)) return true;

@@ -161,6 +161,10 @@ class MemoryStoreImpl implements MemoryStore {
     return value;
   }
 
+  async setMeta(key: string, value: string): Promise<void> {
+    this.#open().meta.set(key, value);
+  }
+
   async deleteMeta(key: string): Promise<boolean> {
     return this.#open().meta.delete(key);
   }

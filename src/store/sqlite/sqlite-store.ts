@@ -252,6 +252,10 @@ class SqliteStoreImpl implements SqliteStore {
     return this.#write('initMeta', [key, value], `initialising setting "${key}"`);
   }
 
+  async setMeta(key: string, value: string): Promise<void> {
+    await this.#write('setMeta', [key, value], `setting "${key}"`);
+  }
+
   async deleteMeta(key: string): Promise<boolean> {
     return this.#write('deleteMeta', [key], `deleting setting "${key}"`);
   }

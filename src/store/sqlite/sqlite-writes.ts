@@ -105,6 +105,7 @@ export function sqliteWrites(db: Database.Database) {
       return sql.getMeta.get(key) as string;
     },
     deleteMeta: (key: string): boolean => sql.deleteMeta.run(key).changes === 1,
+    setMeta: (key: string, value: string): void => void sql.setMeta.run(key, value),
   };
 }
 
