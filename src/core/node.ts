@@ -156,7 +156,7 @@ export class IdNode {
       { isKnownPrefix: (prefix) => countedPrefixes.isKnown(prefix), maxRowsPerDay: config.meteringMaxRowsPerDay ?? DEFAULT_METERING_MAX_ROWS_PER_DAY },
       simulatedDays,
     );
-    // The declared resolution order (docs/design.md §3): metering → cache → router. The router derives prefix
+    // The declared resolution order (docs/design.md §3): metering → quota (the enterprise's daily resolution limit) → cache → router. The router derives prefix
     // handles (0.NA/…), sends a lookup to the local store when its prefix is homed here and answers NOT_HOMED
     // otherwise; another source (recursion through a top-level node) would be one more route. A cached answer is served before homing is looked
     // at, so unhoming a prefix empties the cache.
