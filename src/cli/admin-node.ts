@@ -3,6 +3,7 @@ import { IdnodeError } from '../core/errors/catalogue.js';
 import { IdNode } from '../core/node.js';
 import type { Store } from '../core/store/store.js';
 import { createLogger } from '../logging/create-logger.js';
+import { configuredKeyVault } from '../runtime/node-key-vault.js';
 import { systemRuntime } from '../runtime/system-runtime.js';
 import { openStore } from '../store/open-store.js';
 import { storeOptions } from './store-options.js';
@@ -27,7 +28,7 @@ export async function withAdminNode<T>(config: Config, action: (node: IdNode) =>
   const store = await openStore(storeOptions(config));
   try {
     await assertSameNodePrefixes(store, config);
-    const node = await IdNode.create(config, { ...systemRuntime(config), store, logger });
+    const node = await IdNode.create(config, { ...systemRuntime(config), store, logger, keyVault: configuredKeyVault(config) });
     try {
       return await action(node);
     } finally {

@@ -6,6 +6,7 @@ import { httpTopLevelLink } from '../connect/http-top-level-link.js';
 import { firstRun } from '../core/first-run.js';
 import { IdNode } from '../core/node.js';
 import { NodeMetrics } from '../metrics/node-metrics.js';
+import { configuredKeyVault } from '../runtime/node-key-vault.js';
 import { configuredClock, systemRuntime } from '../runtime/system-runtime.js';
 import { openStore } from '../store/open-store.js';
 import type { CliIo } from './cli-io.js';
@@ -41,7 +42,7 @@ async function start(config: Config, io: CliIo, logger: Logger, closers: Closer[
   const topLevel = config.topLevel === undefined
     ? undefined
     : { link: httpTopLevelLink({ ...config.topLevel, now: () => runtime.clock.now() }), retryBaseMs: TOP_LEVEL_RETRY_BASE_MS, retryMaxMs: config.topLevelRetryMaxMs };
-  const node = await IdNode.create(config, { ...runtime, store, logger, storeObserver: metrics.storeObserver, ...(topLevel === undefined ? {} : { topLevel }) });
+  const node = await IdNode.create(config, { ...runtime, store, logger, storeObserver: metrics.storeObserver, keyVault: configuredKeyVault(config), ...(topLevel === undefined ? {} : { topLevel }) });
   closers.push({ name: 'node (metering flush)', close: () => node.close() });
 
   // In order; each is closed (newest first) even when its own listen failed.

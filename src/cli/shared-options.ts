@@ -7,7 +7,7 @@ import type { CliIo } from './cli-io.js';
 const PLACEHOLDERS: Readonly<Record<string, string>> = { integer: 'n', path: 'path', 'readable-file': 'file', 'database-url': 'url', 'time-zone': 'zone' };
 
 /** The settings the admin commands take as flags (they read the same environment and config file as serve). */
-export const ADMIN_FLAG_SETTINGS: readonly SettingKey[] = ['dataDir', 'nodePrefixes', 'store', 'databaseUrl'];
+export const ADMIN_FLAG_SETTINGS: readonly SettingKey[] = ['dataDir', 'signingKeyFile', 'nodePrefixes', 'store', 'databaseUrl'];
 
 /**
  * Adds --config and the flags of the given settings (all settings with a flag when `keys` is 'all').

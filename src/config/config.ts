@@ -1,4 +1,5 @@
 import type { CoreConfig } from '../core/node.js';
+import type { QuotaLimits } from '../core/quotas/quota-limits.js';
 
 /** A front end's port: "off" means the front end does not start. */
 export type Port = number | 'off';
@@ -13,6 +14,8 @@ export type LogLevel = (typeof LOG_LEVELS)[number];
  */
 export interface Config extends CoreConfig {
   readonly dataDir: string;
+  /** `undefined`: <dataDir>/node-key.pem (see signingKeyPath). */
+  readonly signingKeyFile?: string;
   readonly host: string;
   /** The REST front end's port. 0 means "let the OS pick a free port" (the ready file then tells which). */
   readonly httpPort: Port;
@@ -62,12 +65,16 @@ export interface Config extends CoreConfig {
   readonly meteringFlushIntervalMs: number;
   /** How long one /metrics rendering is served (0: every scrape renders). */
   readonly metricsCacheMs: number;
+  readonly meteringMaxRowsPerDay: number;
   /** A directory of further award policy files, read after the bundled policies/ (default none). */
   readonly policyDir?: string;
   /** The policy of a report that names none (default zibo-2020-11-measure-2). */
   readonly defaultPolicy?: string;
   /** false: HTTP Basic credentials over plain HTTP are accepted from loopback peers only. */
   readonly allowRemoteCredentialsOverHttp: boolean;
+  readonly loginMaxFailures: number;
+  readonly quota: QuotaLimits;
+  readonly loginFailureWindowSeconds: number;
   readonly shutdownTimeoutMs: number;
   /**
    * Set only for tests, demos and simulations: the node clock starts at `start` (epoch ms; now when absent) and
@@ -110,7 +117,11 @@ export function describeConfig(config: Config): Record<string, unknown> {
     limits: config.limits,
     timeouts: config.timeouts,
     meteringFlushIntervalMs: config.meteringFlushIntervalMs,
+    meteringMaxRowsPerDay: config.meteringMaxRowsPerDay,
     allowRemoteCredentialsOverHttp: config.allowRemoteCredentialsOverHttp,
+    loginMaxFailures: config.loginMaxFailures,
+    quota: config.quota,
+    loginFailureWindowSeconds: config.loginFailureWindowSeconds,
     ...(config.policyDir === undefined ? {} : { policyDir: config.policyDir }),
     ...(config.defaultPolicy === undefined ? {} : { defaultPolicy: config.defaultPolicy }),
     ...(config.topLevel === undefined ? {} : { topLevel: { url: config.topLevel.url, id: config.topLevel.id } }),

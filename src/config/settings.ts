@@ -4,6 +4,7 @@ import type { SettingKind } from './setting-kinds.js';
 /** Dotted paths into Config (and into the JSON config file, which has the same shape). */
 export type SettingKey =
   | 'dataDir'
+  | 'signingKeyFile'
   | 'host'
   | 'httpPort'
   | 'grpcPort'
@@ -36,7 +37,13 @@ export type SettingKey =
   | 'timeouts.keepAliveMs'
   | 'metricsCacheMs'
   | 'meteringFlushIntervalMs'
+  | 'meteringMaxRowsPerDay'
   | 'allowRemoteCredentialsOverHttp'
+  | 'loginMaxFailures'
+  | 'quota.registrationsPerDay'
+  | 'quota.resolutionsPerDay'
+  | 'quota.requestsPerSecond'
+  | 'loginFailureWindowSeconds'
   | 'shutdownTimeoutMs'
   | 'policyDir'
   | 'defaultPolicy'
@@ -85,7 +92,15 @@ export const SETTINGS: readonly Setting[] = [
     flag: '--data-dir',
     defaultValue: './data',
     kind: { type: 'path' },
-    description: 'Directory of the embedded SQLite store (created if missing).',
+    description: 'Directory of the embedded SQLite store and, by default, the ledger signing key (created mode 0700 if missing).',
+  },
+  {
+    key: 'signingKeyFile',
+    name: 'signing-key-file',
+    env: 'IDNODE_SIGNING_KEY_FILE',
+    flag: '--signing-key-file',
+    kind: { type: 'path' },
+    description: 'The Ed25519 key that signs the ledger (PKCS#8 PEM, mode 0600; created on first start, moved there from the store of an earlier version). Default <data-dir>/node-key.pem. Every replica of one PostgreSQL store needs the same file.',
   },
   {
     key: 'host',
@@ -363,12 +378,60 @@ export const SETTINGS: readonly Setting[] = [
     description: '/metrics is rendered at most once per this many ms and that rendering served to every scraper, so scraping cannot slow resolution; 0 renders at every scrape.',
   },
   {
+    key: 'meteringMaxRowsPerDay',
+    name: 'metering-max-rows-per-day',
+    env: 'IDNODE_METERING_MAX_ROWS_PER_DAY',
+    defaultValue: 100_000,
+    kind: { type: 'integer', min: 1, max: MAX_INT32 },
+    description: 'Most distinct counter rows (prefix × protocol × kind) one process starts per metering day for refusals and resolutions; further ones are counted under the prefix "(other)" (docs/auditing.md).',
+  },
+  {
     key: 'allowRemoteCredentialsOverHttp',
     name: 'allow-remote-credentials-over-http',
     env: 'IDNODE_ALLOW_REMOTE_CREDENTIALS_OVER_HTTP',
     defaultValue: false,
     kind: { type: 'boolean' },
     description: 'Accept HTTP Basic credentials over plain HTTP from non-loopback peers (e.g. behind a TLS-terminating proxy).',
+  },
+  {
+    key: 'quota.registrationsPerDay',
+    name: 'quota-registrations-per-day',
+    env: 'IDNODE_QUOTA_REGISTRATIONS_PER_DAY',
+    defaultValue: 0,
+    kind: { type: 'integer', min: 0, max: MAX_INT32 },
+    description: 'Default quota of every enterprise: new identifiers per metering day under its prefix (REGISTRATION_LIMIT_EXCEEDED beyond); 0: no limit. Per enterprise: idnode enterprise quota.',
+  },
+  {
+    key: 'quota.resolutionsPerDay',
+    name: 'quota-resolutions-per-day',
+    env: 'IDNODE_QUOTA_RESOLUTIONS_PER_DAY',
+    defaultValue: 0,
+    kind: { type: 'integer', min: 0, max: MAX_INT32 },
+    description: 'Default quota of every enterprise: resolutions per metering day of identifiers under its prefix (RESOLUTION_LIMIT_EXCEEDED beyond); 0: no limit.',
+  },
+  {
+    key: 'quota.requestsPerSecond',
+    name: 'quota-requests-per-second',
+    env: 'IDNODE_QUOTA_REQUESTS_PER_SECOND',
+    defaultValue: 0,
+    kind: { type: 'integer', min: 0, max: MAX_INT32 },
+    description: "Default quota of every enterprise: requests per second with its credentials, per process (RATE_LIMIT_EXCEEDED with Retry-After beyond); 0: no limit.",
+  },
+  {
+    key: 'loginMaxFailures',
+    name: 'login-max-failures',
+    env: 'IDNODE_LOGIN_MAX_FAILURES',
+    defaultValue: 10,
+    kind: { type: 'integer', min: 1, max: 1_000_000 },
+    description: 'Failed logins of one identity, or from one address, within login-failure-window-seconds after which its further attempts are refused (AUTHENTICATION_THROTTLED, HTTP 429 with Retry-After) until the window ends.',
+  },
+  {
+    key: 'loginFailureWindowSeconds',
+    name: 'login-failure-window-seconds',
+    env: 'IDNODE_LOGIN_FAILURE_WINDOW_SECONDS',
+    defaultValue: 60,
+    kind: { type: 'integer', min: 1, max: 86_400 },
+    description: 'The failed-login window, counted from the first failure of an identity or address.',
   },
   {
     key: 'shutdownTimeoutMs',

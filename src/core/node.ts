@@ -3,10 +3,12 @@ import { Tokens } from './auth/tokens.js';
 import { Templates } from './templates/templates.js';
 import { TopLevelConnection } from './connection/top-level-connection.js';
 import type { TopLevelLink } from './connection/top-level-link.js';
+import { DEFAULT_LOGIN_MAX_TRACKED, LoginThrottle } from './auth/login-throttle.js';
 import { BulkRegistration } from './bulk/bulk-registration.js';
 import { ResolutionCache, type CacheOptions } from './cache/resolution-cache.js';
 import type { Clock, Random } from './clock/clock.js';
 import { MeteringDay } from './clock/metering-day.js';
+import { SimulatedDays } from './clock/simulated-days.js';
 import type { Monotonic } from './clock/monotonic.js';
 import type { Scheduler } from './clock/scheduler.js';
 import { Eligibility } from './eligibility/eligibility.js';
@@ -16,8 +18,14 @@ import { HomedPrefixes } from './homing/homed-prefixes.js';
 import type { Logger } from './log/logger.js';
 import { Ledger } from './ledger/ledger.js';
 import { NodeKey } from './ledger/node-key.js';
+import { memoryKeyVault, type KeyVault } from './ledger/key-vault.js';
 import { Metering } from './metering/metering.js';
 import { MeteringReports } from './metering/metering-reports.js';
+import { CountedPrefixes } from './metering/counted-prefixes.js';
+import { Quotas } from './quotas/quotas.js';
+import { QuotaAdmin } from './quotas/quota-admin.js';
+import { NO_LIMITS, type QuotaLimits } from './quotas/quota-limits.js';
+import { quotaStage } from './resolver/stages/quota-stage.js';
 import { Registry, type RegistryLimits } from './registry/registry.js';
 import { composePipeline } from './resolver/pipeline.js';
 import { Resolver } from './resolver/resolver.js';
@@ -40,11 +48,26 @@ export interface CoreConfig {
   readonly cache: Omit<CacheOptions, 'monotonic'>;
   readonly limits: RegistryLimits;
   readonly meteringFlushIntervalMs: number;
+  /** Most counter rows this process starts per metering day (MeteringBounds.maxRowsPerDay; default DEFAULT_METERING_MAX_ROWS_PER_DAY). */
+  readonly meteringMaxRowsPerDay?: number;
+  /** The node-wide default quota of every enterprise (0: no limit; default none). */
+  readonly quota?: QuotaLimits;
+  /** Failed logins of one identity or from one address per window before it is throttled (default 10). */
+  readonly loginMaxFailures?: number;
+  /** The failed-login window, in seconds (default 60). */
+  readonly loginFailureWindowSeconds?: number;
   /** Monotonic ms a day must have been closed before the ledger seals it by itself (default 10 000). */
   readonly ledgerSealDelayMs?: number;
 }
 
 export const DEFAULT_LEDGER_SEAL_DELAY_MS = 10_000;
+export const DEFAULT_METERING_MAX_ROWS_PER_DAY = 100_000;
+export const DEFAULT_LOGIN_MAX_FAILURES = 10;
+export const DEFAULT_LOGIN_FAILURE_WINDOW_SECONDS = 60;
+/** How often the enterprise prefixes counts may be kept under are reloaded (allocations by other processes). */
+export const COUNTED_PREFIXES_REFRESH_MS = 60_000;
+/** How often the daily quota figures are read again from the shared counters (docs/design.md §2, "Quotas"). */
+export const QUOTA_SYNC_MS = 10_000;
 
 /**
  * What the core is given rather than reaching for: the store, time, randomness, logging and the award
@@ -62,6 +85,12 @@ export interface NodeDependencies {
   readonly scheduler: Scheduler;
   /** The award policies, already loaded (see src/policies/load-policies.ts). */
   readonly policies: PolicyCatalogue;
+  /**
+   * Where the ledger's signing key lives, outside the store (src/runtime/key-file.ts in production). Without
+   * one the key is kept in this process only (memoryKeyVault): a node reopened on the same store then refuses
+   * to start, as it would be given another key.
+   */
+  readonly keyVault?: KeyVault;
   /** Told the duration of every store call (for /metrics); the node then uses a timed view of the store. */
   readonly storeObserver?: StoreObserver;
   /**
@@ -111,6 +140,8 @@ export class IdNode {
      * site describes the bound listeners (the HS_SITE it homes prefixes with).
      */
     readonly connection: TopLevelConnection | undefined,
+    /** Per-enterprise quotas: limits in force, today's usage, the operator's overrides. */
+    readonly quotas: Quotas,
   ) {}
 
   /**
@@ -133,8 +164,21 @@ export class IdNode {
     const site = new NodeSite(clock);
     // Prefix handles carry the site's HS_SITE value: a changed site empties the cache (it changes at start).
     site.onChange(() => cache.clear());
-    const metering = new Metering(store, clock, meteringDay, logger, { flushIntervalMs: config.meteringFlushIntervalMs, monotonic, scheduler });
-    // The declared resolution order (docs/design.md §3): metering → cache → router. The router derives prefix
+    const simulatedDays = new SimulatedDays(store, clock, logger);
+    const countedPrefixes = new CountedPrefixes(homing, store);
+    await countedPrefixes.refresh();
+    const quotas = new Quotas(store, clock, meteringDay, logger, { defaults: config.quota ?? NO_LIMITS, isEnterprise: (prefix) => countedPrefixes.isAllocated(prefix), monotonic });
+    await quotas.load(countedPrefixes.allocatedPrefixes());
+    const metering = new Metering(
+      store,
+      clock,
+      meteringDay,
+      logger,
+      { flushIntervalMs: config.meteringFlushIntervalMs, monotonic, scheduler },
+      { isKnownPrefix: (prefix) => countedPrefixes.isKnown(prefix), maxRowsPerDay: config.meteringMaxRowsPerDay ?? DEFAULT_METERING_MAX_ROWS_PER_DAY },
+      simulatedDays,
+    );
+    // The declared resolution order (docs/design.md §3): metering → quota (the enterprise's daily resolution limit) → cache → router. The router derives prefix
     // handles (0.NA/…), sends a lookup to the local store when its prefix is homed here and answers NOT_HOMED
     // otherwise; another source (recursion through a top-level node) would be one more route. A cached answer is served before homing is looked
     // at, so unhoming a prefix empties the cache.
@@ -147,7 +191,7 @@ export class IdNode {
       operatorPrefix: normalisePrefix(config.nodePrefixes[0]!),
       ...(link === undefined ? {} : { elsewhere: (prefix: string) => link.resolvePrefixHandle(prefix) }),
     });
-    const pipeline = composePipeline([meteringStage(metering), cacheStage(cache), routerStage([prefixHandles, localStoreRoute(homing, store)])]);
+    const pipeline = composePipeline([meteringStage(metering), quotaStage(quotas, metering), cacheStage(cache), routerStage([prefixHandles, localStoreRoute(homing, store)])]);
     // A prefix homed or allocated here is homed at the top-level node at once (the connection's next round).
     let connection: TopLevelConnection | undefined;
     const forgetPrefixHandle = (prefix: string) => {
@@ -157,14 +201,43 @@ export class IdNode {
     homing.onUnhomed(() => cache.clear());
     homing.onHomed(forgetPrefixHandle);
     const resolver = new Resolver(pipeline);
-    const registry = new Registry(store, homing, cache, metering, clock, random, meteringDay, config.limits, logger);
+    const registry = new Registry(store, homing, cache, metering, clock, random, meteringDay, config.limits, logger, simulatedDays, quotas);
     const bulk = new BulkRegistration(registry, logger);
     const tokens = new Tokens(store, clock, random);
-    const principals = new PrincipalsAdmin(store, homing, clock, random, forgetPrefixHandle, (id, secret, stored) => tokens.keepLoginDigest(id, secret, stored));
+    const principals = new PrincipalsAdmin(
+      store,
+      homing,
+      clock,
+      random,
+      (prefix) => {
+        forgetPrefixHandle(prefix);
+        countedPrefixes.allocated(prefix);
+      },
+      (id, secret, stored) => tokens.keepLoginDigest(id, secret, stored),
+    );
     const templates = new Templates(store, homing, clock);
-    const unsubscribe = store.onForeignChange((handle) => (handle === undefined ? cache.clear() : cache.invalidate(handle)));
-    const key = await NodeKey.load(store, random);
-    const ledger = new Ledger(store, clock, meteringDay, metering, key, logger, { sealDelayMs: config.ledgerSealDelayMs ?? DEFAULT_LEDGER_SEAL_DELAY_MS, monotonic, scheduler });
+    const stopChanges = store.onForeignChange((handle) => (handle === undefined ? cache.clear() : cache.invalidate(handle)));
+    const stopRefresh = scheduler.every(COUNTED_PREFIXES_REFRESH_MS, async () => {
+      try {
+        await countedPrefixes.refresh();
+        await quotas.load(countedPrefixes.allocatedPrefixes());
+      } catch (error) {
+        logger.warn({ err: error }, 'reloading the enterprise prefixes and quotas failed; the previous ones stay');
+      }
+    });
+    const stopSync = scheduler.every(QUOTA_SYNC_MS, () => quotas.sync().catch((error: unknown) => logger.warn({ err: error }, 'reading the quota figures failed; the previous ones stay')));
+    const unsubscribe = () => {
+      stopChanges();
+      stopRefresh();
+      stopSync();
+    };
+    const key = await NodeKey.load(store, deps.keyVault ?? memoryKeyVault(), random);
+    const ledger = new Ledger(store, clock, meteringDay, metering, key, logger, {
+      sealDelayMs: config.ledgerSealDelayMs ?? DEFAULT_LEDGER_SEAL_DELAY_MS,
+      monotonic,
+      scheduler,
+      simulatedDays,
+    });
     const eligibility = new Eligibility(store, meteringDay, clock, policies);
     if (deps.topLevel !== undefined) {
       const { retryBaseMs, retryMaxMs } = deps.topLevel;
@@ -184,7 +257,21 @@ export class IdNode {
       resolver,
       registry,
       principals,
-      new Authenticator(store, homing, tokens),
+      new Authenticator(
+        store,
+        homing,
+        tokens,
+        random,
+        {
+          throttle: new LoginThrottle({
+            maxFailures: config.loginMaxFailures ?? DEFAULT_LOGIN_MAX_FAILURES,
+            windowMs: (config.loginFailureWindowSeconds ?? DEFAULT_LOGIN_FAILURE_WINDOW_SECONDS) * 1000,
+            maxTracked: DEFAULT_LOGIN_MAX_TRACKED,
+            monotonic,
+          }),
+          quotas,
+        },
+      ),
       unsubscribe,
       meteringDay,
       new MeteringReports(store, meteringDay),
@@ -196,7 +283,13 @@ export class IdNode {
       templates,
       new Search(store),
       connection,
+      quotas,
     );
+  }
+
+  /** Who sees and sets quotas (the admin API, the CLI, the quota report). */
+  get quotaAdmin(): QuotaAdmin {
+    return new QuotaAdmin(this.quotas, this.store);
   }
 
   /** Flushes metering and stops listening; the store is closed by whoever opened it. */

@@ -24,6 +24,7 @@ export function outcomeOf(failure: { readonly class: ErrorClass } | undefined): 
  * the caller. `raw` is what was thrown, logged when the error has no cause of its own.
  */
 export function logFailure(log: Pick<Logger, 'info' | 'error'>, error: IdnodeError, raw: unknown, fields?: object): void {
-  if (error.class === 'client') log.info({ code: error.code, ...fields }, `refused: ${error.message}`);
+  // A refusal, or a limit of the caller's own (it carries its Retry-After): a flood of them is no server fault.
+  if (error.class === 'client' || error.retryAfterSeconds !== undefined) log.info({ code: error.code, ...fields }, `refused: ${error.message}`);
   else log.error({ err: error.cause ?? raw, code: error.code }, error.message);
 }

@@ -8,6 +8,8 @@ import type { ErrorMessage } from './messages.js';
 /** Trailing metadata keys of a failed call. */
 export const ERROR_CODE_KEY = 'idnode-error-code';
 export const RESPONSE_CODE_KEY = 'idnode-response-code';
+/** Seconds after which a retry may succeed, when the failure knows (as REST's Retry-After header). */
+export const RETRY_AFTER_KEY = 'retry-after';
 
 /**
  * The gRPC status of a failure: code from GRPC_STATUS, details = the message, and the catalogue code and
@@ -24,6 +26,7 @@ export function catalogueStatus(error: IdnodeError): ServerErrorResponse {
   const metadata = new Metadata();
   metadata.set(ERROR_CODE_KEY, error.code);
   metadata.set(RESPONSE_CODE_KEY, String(error.handleCode));
+  if (error.retryAfterSeconds !== undefined) metadata.set(RETRY_AFTER_KEY, String(error.retryAfterSeconds));
   return Object.assign(new Error(error.message), { code: GRPC_STATUS[error.code], details: error.message, metadata });
 }
 

@@ -85,6 +85,27 @@ export class NodeMetrics {
     new Gauge({ name: 'idnode_metering_pending_counts', help: 'Counts held in memory, not yet flushed.', registers, collect() { this.set(meteringStats()?.pending ?? 0); } });
     monotonic(registers, 'idnode_metering_flushes_total', 'Metering flushes written to the store.', () => meteringStats()?.flushes);
     monotonic(registers, 'idnode_metering_flush_failures_total', 'Metering flushes that failed (their counts were kept for the next one).', () => meteringStats()?.failedFlushes);
+    monotonic(registers, 'idnode_metering_over_cap_total', 'Counts put under the prefix "(other)" because the day already had metering-max-rows-per-day counter rows.', () => meteringStats()?.overCap);
+
+    const loginStats = () => node()?.authenticator.stats();
+    monotonic(registers, 'idnode_login_failures_total', 'Failed logins (unknown identity, wrong secret or revoked credential).', () => loginStats()?.failures);
+    monotonic(registers, 'idnode_login_throttled_total', 'Login attempts refused unchecked (AUTHENTICATION_THROTTLED): too many failures of the identity or from the address.', () => loginStats()?.throttled);
+
+    const quotaSeen: Record<string, number> = {};
+    new Counter({
+      name: 'idnode_quota_refusals_total',
+      help: 'Requests refused by an enterprise quota, by limit (registrations-per-day, resolutions-per-day, requests-per-second).',
+      labelNames: ['limit'],
+      registers,
+      collect() {
+        const refusals = node()?.quotas.refusals();
+        if (refusals === undefined) return;
+        for (const [limit, value] of Object.entries(refusals)) {
+          this.inc({ limit }, value - (quotaSeen[limit] ?? 0));
+          quotaSeen[limit] = value;
+        }
+      },
+    });
 
     const searchTotals = () => node()?.search.totals;
     monotonic(registers, 'idnode_search_index_entries_read_total', 'Reverse-lookup index entries read by searches.', () => searchTotals()?.scanned);

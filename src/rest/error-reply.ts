@@ -42,6 +42,7 @@ export function sendError(request: FastifyRequest, reply: FastifyReply, raw: Fas
   const failure = frameFailure(toIdnodeError(raw), raw, request.log, request.method, request.url);
   failures.set(reply, failure.error);
   if (failure.challenge !== undefined) reply.header('WWW-Authenticate', failure.challenge);
+  if (failure.error.retryAfterSeconds !== undefined) reply.header('Retry-After', String(failure.error.retryAfterSeconds));
   return reply.code(failure.statusCode).type('application/json').send(failure.body);
 }
 

@@ -1,3 +1,4 @@
+import { memoryKeyVault } from '../../src/core/ledger/key-vault.js';
 import Database from 'better-sqlite3';
 import { generateKeyPairSync } from 'node:crypto';
 import pino from 'pino';
@@ -165,11 +166,13 @@ t.test('two processes sealing at once keep one consistent chain; a set clock mar
   const start = Date.parse('2024-09-01T12:00:00+08:00');
   // Virtual real time, shared by both processes' set clocks and schedulers.
   const time = new ManualScheduler();
+  // Both processes are given the node's one key (as replicas share the key file).
+  const keyVault = memoryKeyVault();
   const open = async () => {
     const store = openSqliteStore({ file });
     const node = await IdNode.create(
       { ...TEST_CORE_CONFIG, ledgerSealDelayMs: 3_600_000 },
-      { store, clock: new SetClock(start, 86_400 * 2, time), random: systemRandom, logger: pino({ level: 'silent' }), ...virtualRuntime(time) },
+      { store, clock: new SetClock(start, 86_400 * 2, time), random: systemRandom, logger: pino({ level: 'silent' }), keyVault, ...virtualRuntime(time) },
     );
     t.teardown(async () => {
       await node.close();

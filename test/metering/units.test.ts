@@ -57,7 +57,7 @@ t.test('metering stats: flush lag while counts wait, failures keep counts and th
   failing.on = true;
   const time = new ManualScheduler();
   const metering = new Metering(store, MAY_DAY, new MeteringDay('Asia/Shanghai'), silentLogger, { flushIntervalMs: 1000, monotonic: time, scheduler: time });
-  t.same(metering.stats(), { pending: 0, flushLagMs: 0, flushes: 0, failedFlushes: 0 });
+  t.same(metering.stats(), { pending: 0, flushLagMs: 0, flushes: 0, failedFlushes: 0, overCap: 0 });
   metering.countResolution('88.999.1', 'rest', 'resolution.cache-hit');
   await time.advance(15);
   metering.countRefused('88.999.1', 'rest');
@@ -93,4 +93,50 @@ t.test('metering flushes by itself every interval once started, and no more afte
   t.equal(metering.stats().flushes, 2);
   await metering.close();
   t.equal(time.pendingTasks, 0, 'close cancels the flushes');
+});
+
+t.test('metering bounds: caller-chosen unknown prefixes go to (other), and a day starts at most maxRowsPerDay rows', async (t) => {
+  const { store, written } = countersStore();
+  const time = new ManualScheduler();
+  let now = Date.parse('2024-05-01T12:00:00+08:00');
+  const known = new Set(['88.999.1', '88.999.2', '88.999.3']);
+  const metering = new Metering(
+    store,
+    { now: () => now },
+    new MeteringDay('Asia/Shanghai'),
+    silentLogger,
+    { flushIntervalMs: 1000, monotonic: time, scheduler: time },
+    { isKnownPrefix: (prefix) => known.has(prefix), maxRowsPerDay: 2 },
+  );
+  metering.countRefused('77.1', 'rest');
+  metering.countRefused('', 'rest');
+  metering.countResolution('88.999.NOPE', 'rest', 'resolution.not-found');
+  metering.countResolution('88.999.FOUND', 'rest', 'resolution.store-read');
+  metering.countRefused('88.999.1', 'rest');
+  metering.countRefused('88.999.1', 'rest');
+  metering.countRefused('88.999.2', 'rest');
+  metering.countResolution('88.999.3', 'grpc', 'resolution.not-found');
+  t.equal(metering.stats().overCap, 2, 'the third and fourth rows of the day went to (other)');
+  now -= 86_400_000;
+  metering.countRefused('88.999.1', 'hdl');
+  now += 86_400_000;
+  now += 86_400_000;
+  metering.countRefused('88.999.2', 'rest');
+  now += 86_400_000;
+  metering.countRefused('88.999.3', 'rest');
+  now -= 2 * 86_400_000;
+  metering.countRefused('88.999.2', 'rest');
+  t.equal(metering.stats().overCap, 3, 'a day older than the two latest (a clock set back) counts under (other)');
+  await metering.close();
+  const rows = written.map((delta) => [delta.day, delta.prefix, delta.protocol, delta.kind, delta.count]).sort();
+  t.same(rows, [
+    ['2024-04-30', '88.999.1', 'hdl', 'refused', 1],
+    ['2024-05-01', '(other)', 'grpc', 'resolution.not-found', 1],
+    ['2024-05-01', '(other)', 'rest', 'refused', 4],
+    ['2024-05-01', '(other)', 'rest', 'resolution.not-found', 1],
+    ['2024-05-01', '88.999.1', 'rest', 'refused', 2],
+    ['2024-05-01', '88.999.FOUND', 'rest', 'resolution.store-read', 1],
+    ['2024-05-02', '88.999.2', 'rest', 'refused', 1],
+    ['2024-05-03', '88.999.3', 'rest', 'refused', 1],
+  ]);
 });

@@ -63,6 +63,8 @@ export interface Driver {
   addEnterprise?(who: Who, prefix: string, name: string): Promise<Outcome>;
   revokeEnterprise?(who: Who, prefix: string): Promise<Outcome>;
   rotateEnterpriseSecret?(who: Who, prefix: string): Promise<Outcome>;
+  setQuota?(who: Who, prefix: string): Promise<Outcome>;
+  quotaReport?(who: Who): Promise<Outcome>;
   /** Metered figures per day (REST /api/v1/metering/daily, gRPC DailyFigures). */
   dailyFigures?(who: Who, from: string, to: string): Promise<Outcome>;
   meteringTotals?(who: Who, from: string, to: string): Promise<Outcome>;
@@ -130,6 +132,8 @@ export function restDriver(node: BothNode): WritingDriver {
     addEnterprise: (who, prefix, name) => request('POST', '/api/v1/enterprises', who, { prefix, name }),
     revokeEnterprise: (who, prefix) => request('DELETE', `/api/v1/enterprises/${segment(prefix)}`, who),
     rotateEnterpriseSecret: (who, prefix) => request('POST', `/api/v1/enterprises/${segment(prefix)}/rotate-secret`, who),
+    setQuota: (who, prefix) => request('PUT', `/api/v1/enterprises/${segment(prefix)}/quota`, who, { registrationsPerDay: 1000 }),
+    quotaReport: (who) => request('GET', '/api/v1/quotas', who),
     dailyFigures: (who, from, to) => request('GET', `/api/v1/metering/daily?from=${from}&to=${to}`, who),
     meteringTotals: (who, from, to) => request('GET', `/api/v1/metering/totals?from=${from}&to=${to}`, who),
     eligibility: (who, year) => request('GET', `/api/v1/eligibility?year=${year}`, who),

@@ -53,6 +53,7 @@ async function snapshot(store: Store, target: Target) {
     principals: await store.listPrincipals(),
     ledger: await store.listLedgerEntries(),
     templates: await store.listTemplates(target.prefix),
+    quota: await store.getMeta(`quota.${target.prefix}`),
   };
 }
 

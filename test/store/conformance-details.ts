@@ -104,6 +104,8 @@ export async function storeContractDetails(withStore: WithStore): Promise<void> 
       appendLedgerEntry: () => store.appendLedgerEntry({ seq: 1, day: '2024-05-01', entry: '{}' }),
       getMeta: () => store.getMeta('k'),
       initMeta: () => store.initMeta('k', 'v'),
+      deleteMeta: () => store.deleteMeta('k'),
+      setMeta: () => store.setMeta('k', 'v'),
       ping: () => store.ping(),
       insertTemplate: () => store.insertTemplate({ prefix: PREFIX, version: '1', definition: '{}', createdAtMs: NOW, updatedAtMs: NOW }),
       replaceTemplate: () => store.replaceTemplate({ prefix: PREFIX, version: '1', definition: '{}', createdAtMs: NOW, updatedAtMs: NOW }),

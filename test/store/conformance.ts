@@ -404,6 +404,14 @@ export function storeConformance(t: Test, name: string, open: OpenStore): Promis
       t.equal(new Set(raced).size, 1, 'concurrent initialisations agree on one value');
       t.equal(await store.getMeta('node.key'), raced[0]);
       t.equal(await store.initMeta('empty', ''), '', 'the empty string is a value');
+      t.equal(await store.deleteMeta('node.key'), true, 'deleted');
+      t.equal(await store.getMeta('node.key'), undefined);
+      t.equal(await store.deleteMeta('node.key'), false, 'already unset');
+      t.equal(await store.initMeta('node.key', 'again'), 'again', 'set again after deleting');
+      await store.setMeta('node.key', 'replaced');
+      t.equal(await store.getMeta('node.key'), 'replaced', 'setMeta replaces');
+      await store.setMeta('fresh', 'new');
+      t.equal(await store.getMeta('fresh'), 'new', 'setMeta sets an unset key');
       t.equal(await store.getMeta('empty'), '');
     });
 

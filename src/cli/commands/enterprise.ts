@@ -1,6 +1,7 @@
 import { Command } from 'commander';
 import type { IssuedCredential, PrincipalSummary } from '../../core/enterprises/principals-admin.js';
 import { LOCAL_OPERATOR } from '../../core/auth/principal.js';
+import type { QuotaView } from '../../core/quotas/quota-admin.js';
 import { withAdminNode } from '../admin-node.js';
 import type { CliIo } from '../cli-io.js';
 import { ADMIN_FLAG_SETTINGS, addSettingOptions, configFromOptions } from '../shared-options.js';
@@ -41,7 +42,43 @@ export function enterpriseCommand(io: CliIo): Command {
       print(io, options['json'] === true, credentialJson(issued), () => `New secret for enterprise prefix ${issued.prefix}; the old one no longer works\n${credentialText(issued)}`);
     });
 
+  admin(command.command('quota').description("show an enterprise's quota and today's usage, or set it (a number; 0: no limit; default: the node-wide default)"))
+    .requiredOption('--prefix <prefix>', 'enterprise prefix')
+    .option('--registrations-per-day <n>', 'new identifiers per metering day')
+    .option('--resolutions-per-day <n>', 'resolutions per metering day of its identifiers')
+    .option('--requests-per-second <n>', 'requests per second with its credentials (per process)')
+    .action(async (options: Record<string, unknown>) => {
+      const config = configFromOptions(options, io);
+      const change: Record<string, unknown> = {};
+      for (const [option, field] of QUOTA_OPTIONS) {
+        const text = options[option];
+        if (typeof text === 'string') change[field] = text === 'default' ? null : /^[0-9]+$/.test(text) ? Number(text) : text;
+      }
+      const prefix = String(options['prefix']);
+      const view = await withAdminNode(config, (node) =>
+        Object.keys(change).length === 0 ? node.quotaAdmin.get(LOCAL_OPERATOR, prefix) : node.quotaAdmin.set(LOCAL_OPERATOR, prefix, change),
+      );
+      print(io, options['json'] === true, view, () => quotaText(view));
+    });
+
   return command;
+}
+
+const QUOTA_OPTIONS = [
+  ['registrationsPerDay', 'registrationsPerDay'],
+  ['resolutionsPerDay', 'resolutionsPerDay'],
+  ['requestsPerSecond', 'requestsPerSecond'],
+] as const;
+
+function quotaText(view: QuotaView): string {
+  const limit = (field: keyof QuotaView['limits']) => `${view.limits[field] === 0 ? 'no limit' : view.limits[field]}${view.overrides[field] === undefined ? ' (node default)' : ''}`;
+  return (
+    `Quota of enterprise ${view.prefix}\n` +
+    `  registrations per day: ${limit('registrationsPerDay')}; ${view.usage.registrations} on ${view.usage.day}\n` +
+    `  resolutions per day:   ${limit('resolutionsPerDay')}; ${view.usage.resolutions} on ${view.usage.day}\n` +
+    `  requests per second:   ${limit('requestsPerSecond')}\n` +
+    'A running server applies a change made here within a minute.\n'
+  );
 }
 
 /** The options every admin command takes: the store-locating settings and --json. */

@@ -3,7 +3,9 @@ import { resolve } from 'node:path';
 import { Command } from 'commander';
 import { IdnodeError } from '../../core/errors/catalogue.js';
 import { parsePublicKey } from '../../core/ledger/node-key.js';
-import { verifyLedger } from '../../core/ledger/verify-ledger.js';
+import { verifyLedger, type LedgerExport, type VerifyResult } from '../../core/ledger/verify-ledger.js';
+import { compareWithEarlier } from '../../core/ledger/compare-ledgers.js';
+import type { KeyObject } from 'node:crypto';
 import { LOCAL_OPERATOR } from '../../core/auth/principal.js';
 import { withAdminNode } from '../admin-node.js';
 import type { CliIo } from '../cli-io.js';
@@ -39,19 +41,14 @@ export function ledgerCommand(io: CliIo): Command {
     .description('check an exported ledger offline against the node public key; exits 1 naming every bad day')
     .argument('<ledger>', 'the JSON printed by `idnode ledger export` (or GET /api/v1/ledger)')
     .requiredOption('--public-key <file>', 'the PEM printed by `idnode key export` (or GET /api/v1/node-key)')
+    .option('--against <earlier>', 'an earlier export of the same ledger: every day sealed there must be sealed the same way now')
     .option('--json', 'print the result as JSON')
     .action((ledgerFile: string, options: Record<string, unknown>) => {
       const keyFile = resolve(io.cwd, String(options['publicKey']));
       const key = parsePublicKey(readText(keyFile, '--public-key'), keyFile);
       const path = resolve(io.cwd, ledgerFile);
-      let document: unknown;
-      try {
-        document = JSON.parse(readText(path, 'the ledger'));
-      } catch (error) {
-        if (error instanceof IdnodeError) throw error;
-        throw new IdnodeError('REQUEST_INVALID', `${path} is not JSON: ${(error as Error).message}`);
-      }
-      const result = verifyLedger(document, key);
+      const verified = verifyLedger(readJson(path), key);
+      const result = options['against'] === undefined ? verified : againstEarlier(verified, readJson(path), resolve(io.cwd, String(options['against'])), key);
       print(io, options['json'] === true, result, () => {
         const range = result.firstDay === undefined ? 'no days' : `${result.entries} day(s) from ${result.firstDay} to ${result.lastDay}`;
         const simulated = result.simulatedDays > 0 ? `\nwarning: ${result.simulatedDays} day(s) were sealed on a simulated clock: not production figures` : '';
@@ -65,6 +62,31 @@ export function ledgerCommand(io: CliIo): Command {
     });
 
   return command;
+}
+
+/** Adds to `result` the earlier export's own problems and the days it sealed otherwise (compareWithEarlier). */
+function againstEarlier(result: VerifyResult, document: unknown, earlierPath: string, key: KeyObject): VerifyResult {
+  const earlierDocument = readJson(earlierPath);
+  const earlier = verifyLedger(earlierDocument, key);
+  const problems = [
+    ...result.problems,
+    ...earlier.problems.map((problem) => ({ ...problem, message: `earlier export ${earlierPath}: ${problem.message}` })),
+  ];
+  // The earlier export is evidence only if it verifies; the current one is compared as far as it is readable.
+  if (earlier.problems.length === 0 && Array.isArray((document as Partial<LedgerExport> | null)?.entries)) {
+    const readable = (document as LedgerExport).entries.filter((entry) => typeof entry === 'object' && entry !== null && typeof entry.day === 'string');
+    problems.push(...compareWithEarlier((earlierDocument as LedgerExport).entries, readable));
+  }
+  return { ...result, ok: problems.length === 0, problems };
+}
+
+function readJson(path: string): unknown {
+  try {
+    return JSON.parse(readText(path, 'the ledger'));
+  } catch (error) {
+    if (error instanceof IdnodeError) throw error;
+    throw new IdnodeError('REQUEST_INVALID', `${path} is not JSON: ${(error as Error).message}`);
+  }
 }
 
 function readText(file: string, what: string): string {

@@ -15,8 +15,8 @@ export interface CredentialPolicy {
  * otherwise the principal its credentials authenticate: `Bearer <token>` (a login token, see Tokens) or Basic,
  * username `{index}:{handle}` (the colon may be
  * percent-encoded as %3A), password the secret. `remoteAddress` is the peer's IP address (undefined when
- * unknown, which counts as not loopback). Throws CREDENTIALS_MALFORMED, CREDENTIALS_REQUIRE_TLS or
- * AUTHENTICATION_FAILED, or TOKEN_INVALID for a bearer token.
+ * unknown, which counts as not loopback). Throws CREDENTIALS_MALFORMED, CREDENTIALS_REQUIRE_TLS,
+ * AUTHENTICATION_THROTTLED or AUTHENTICATION_FAILED, or TOKEN_INVALID for a bearer token.
  */
 export async function principalFromAuthorization(
   authorization: string | undefined,
@@ -31,7 +31,7 @@ export async function principalFromAuthorization(
   const bearer = /^Bearer\s+([A-Za-z0-9._~+/=-]+)\s*$/i.exec(authorization);
   if (bearer) return authenticator.authenticateToken(bearer[1]!);
   const { identity, secret } = parseBasic(authorization);
-  return authenticator.authenticate(identity, secret);
+  return authenticator.authenticate(identity, secret, remoteAddress);
 }
 
 /** Splits a Basic header into identity and secret. Throws CREDENTIALS_MALFORMED. */

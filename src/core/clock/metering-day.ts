@@ -26,6 +26,12 @@ export class MeteringDay {
     return day;
   }
 
+  /** Ms from `epochMs` to the start of the next metering day. */
+  msToNextDay(epochMs: number): number {
+    this.dayOf(epochMs);
+    return this.dayEndMs - epochMs;
+  }
+
   /** The last instant (by binary search over ms) in direction `sign` that is still in `day`. */
   private edge(fromMs: number, day: string, sign: 1 | -1): number {
     let inside = fromMs;

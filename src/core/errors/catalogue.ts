@@ -94,6 +94,28 @@ export const CATALOGUE = {
   AUTHENTICATION_FAILED: { summary: 'Unknown identity, wrong secret, or revoked credential.', class: 'client', handleCode: 403 },
   CREDENTIALS_REQUIRE_TLS: { summary: 'Credentials over plain HTTP are accepted from loopback only; use TLS.', class: 'client', handleCode: 403 },
   PERMISSION_DENIED: { summary: "The caller has no right to do that under this prefix.", class: 'client', handleCode: 401 },
+  AUTHENTICATION_THROTTLED: {
+    summary: 'Too many failed logins for this identity or from this address; retry after the Retry-After seconds (gRPC: retry-after metadata).',
+    class: 'retry-later',
+    handleCode: 3,
+  },
+
+  // Quotas per enterprise (docs/design.md §2, "Quotas"): the identifier system's limits.
+  REGISTRATION_LIMIT_EXCEEDED: {
+    summary: "The enterprise has created its registration count limit of new identifiers for today (its quota); retry after Retry-After (the next metering day).",
+    class: 'client',
+    handleCode: 3,
+  },
+  RESOLUTION_LIMIT_EXCEEDED: {
+    summary: "The identifiers under this enterprise prefix have had their request limit of resolutions for today (its quota); retry after Retry-After (the next metering day).",
+    class: 'client',
+    handleCode: 3,
+  },
+  RATE_LIMIT_EXCEEDED: {
+    summary: "The enterprise's credentials made more requests per second than its rate limit; retry after Retry-After.",
+    class: 'retry-later',
+    handleCode: 3,
+  },
 
   // The node itself.
   NODE_UNREACHABLE: { summary: "A client command (idnode import, idnode resolve) could not reach the node: connection refused, timed out, 502/503/504, or an answer that is not the node's protocol.", class: 'retry-later', handleCode: 3 },
@@ -151,8 +173,10 @@ export class IdnodeError extends Error {
   readonly handleCode: number;
   /** The identifier the failure concerns, when there is one (echoed as `handle` on the REST wire). */
   readonly handle: string | undefined;
+  /** Whole seconds after which a retry may succeed, for retry-later refusals that know it (REST Retry-After). */
+  readonly retryAfterSeconds: number | undefined;
 
-  constructor(code: ErrorCode, message: string, options: { handle?: string; cause?: unknown } = {}) {
+  constructor(code: ErrorCode, message: string, options: { handle?: string; cause?: unknown; retryAfterSeconds?: number } = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     const entry: CatalogueEntry = CATALOGUE[code];
     this.name = 'IdnodeError';
@@ -160,6 +184,7 @@ export class IdnodeError extends Error {
     this.class = entry.class;
     this.handleCode = entry.handleCode;
     this.handle = options.handle;
+    this.retryAfterSeconds = options.retryAfterSeconds;
   }
 }
 

@@ -5,6 +5,7 @@ import type { Clock } from '../clock/clock.js';
 import type { MeteringDay } from '../clock/metering-day.js';
 import type { Monotonic } from '../clock/monotonic.js';
 import type { Cancel, Scheduler } from '../clock/scheduler.js';
+import type { SimulatedDays } from '../clock/simulated-days.js';
 import { IdnodeError } from '../errors/catalogue.js';
 import type { Logger } from '../log/logger.js';
 import type { Metering } from '../metering/metering.js';
@@ -23,6 +24,8 @@ export interface LedgerOptions {
   readonly monotonic: Monotonic;
   /** Runs the automatic sealing (see start). */
   readonly scheduler: Scheduler;
+  /** Which days were counted on a set clock: sealed `clock: "simulated"` even when this process's clock is not. */
+  readonly simulatedDays?: Pick<SimulatedDays, 'isSimulated'>;
 }
 
 export interface LedgerStatus {
@@ -221,7 +224,7 @@ export class Ledger {
           rows: sealedRows(await this.store.listCounters(day, day)),
           previousHash,
           sealedAtMs: this.clock.now(),
-          clock: this.clock.simulation ? 'simulated' : 'system',
+          clock: this.clock.simulation || (await this.options.simulatedDays?.isSimulated(day)) ? 'simulated' : 'system',
           keyId: this.key.keyId,
           sign: (data) => this.key.sign(data),
         });

@@ -4,6 +4,8 @@ import type { Monotonic } from '../clock/monotonic.js';
 import type { Cancel, Scheduler } from '../clock/scheduler.js';
 import type { Logger } from '../log/logger.js';
 import type { CounterDelta, CounterKind, CounterStore } from '../store/store.js';
+import { OTHER_PREFIX } from './counted-prefixes.js';
+import type { SimulatedDays } from '../clock/simulated-days.js';
 
 /** What a resolution counts as (docs/design.md §2). */
 export type ResolutionKind = 'resolution.cache-hit' | 'resolution.store-read' | 'resolution.not-found' | 'resolution.referred';
@@ -19,6 +21,28 @@ export interface MeteringTiming {
   readonly scheduler: Scheduler;
 }
 
+/**
+ * What keeps the counter table bounded whatever callers send (docs/auditing.md, "What is counted"). The
+ * defaults (every prefix known, no cap) are for tests of other parts; the node passes real ones.
+ */
+export interface MeteringBounds {
+  /**
+   * Whether a count the caller chose the prefix of (a refused write, a not-found resolution) may be kept
+   * under that prefix; otherwise it is counted under OTHER_PREFIX. Found resolutions name an existing
+   * identifier, so their prefix is always kept.
+   */
+  readonly isKnownPrefix: (prefix: string) => boolean;
+  /**
+   * Most distinct counter rows (day × prefix × protocol × kind) this process starts in one metering day;
+   * a count that would start one more is counted under OTHER_PREFIX (whose rows are at most protocols ×
+   * kinds). Counts made inside store transactions (registrations, updates, deletes) are not capped: they
+   * come from authorised writes only.
+   */
+  readonly maxRowsPerDay: number;
+}
+
+const UNBOUNDED: MeteringBounds = { isKnownPrefix: () => true, maxRowsPerDay: Number.POSITIVE_INFINITY };
+
 /** For /metrics: how far metering lags behind (monotonic time, not the node's clock). */
 export interface MeteringStats {
   /** Counts held in memory, not yet flushed. */
@@ -27,6 +51,8 @@ export interface MeteringStats {
   readonly flushLagMs: number;
   readonly flushes: number;
   readonly failedFlushes: number;
+  /** Counts put under OTHER_PREFIX because their day's row cap was reached. */
+  readonly overCap: number;
 }
 
 /**
@@ -44,6 +70,10 @@ export class Metering {
   private oldestPendingAt: number | undefined;
   private flushes = 0;
   private failedFlushes = 0;
+  /** The row keys started per metering day (the current day and the one before, for late counts). */
+  private readonly rowsByDay = new Map<string, Set<string>>();
+  /** Counts moved to OTHER_PREFIX because the day's row cap was reached (for /metrics). */
+  private overCap = 0;
 
   constructor(
     private readonly store: CounterStore,
@@ -51,6 +81,9 @@ export class Metering {
     private readonly meteringDay: MeteringDay,
     private readonly logger: Logger,
     private readonly timing: MeteringTiming,
+    private readonly bounds: MeteringBounds = UNBOUNDED,
+    /** Told each day a flush writes counts of, before it writes them (see SimulatedDays.mark). */
+    private readonly simulatedDays?: Pick<SimulatedDays, 'mark'>,
   ) {}
 
   /** Flushes every `flushIntervalMs` on the scheduler until close; a second call does nothing. */
@@ -58,12 +91,14 @@ export class Metering {
     this.cancelFlushes ??= this.timing.scheduler.every(this.timing.flushIntervalMs, () => this.flush());
   }
 
+  /** Counts a resolution; a not-found one under an unknown prefix goes to OTHER_PREFIX (see MeteringBounds). */
   countResolution(prefix: string, protocol: string, kind: ResolutionKind): void {
-    this.add(prefix, protocol, kind);
+    this.add(kind === 'resolution.not-found' ? this.bucketOf(prefix) : prefix, protocol, kind);
   }
 
+  /** Counts a refused write under `prefix` when it is known, else under OTHER_PREFIX ('' names no prefix). */
   countRefused(prefix: string, protocol: string): void {
-    this.add(prefix, protocol, 'refused');
+    this.add(this.bucketOf(prefix), protocol, 'refused');
   }
 
   /** Counts not yet flushed (for tests and /metrics flush lag). */
@@ -79,6 +114,7 @@ export class Metering {
       flushLagMs: this.oldestPendingAt === undefined ? 0 : this.timing.monotonic.now() - this.oldestPendingAt,
       flushes: this.flushes,
       failedFlushes: this.failedFlushes,
+      overCap: this.overCap,
     };
   }
 
@@ -107,10 +143,39 @@ export class Metering {
     if (this.pending.size > 0) await this.flush();
   }
 
+  private bucketOf(prefix: string): string {
+    return this.bounds.isKnownPrefix(prefix) ? prefix : OTHER_PREFIX;
+  }
+
   private add(prefix: string, protocol: string, kind: CounterKind): void {
     if (this.oldestPendingAt === undefined) this.oldestPendingAt = this.timing.monotonic.now();
-    const key = this.meteringDay.dayOf(this.clock.now()) + SEPARATOR + prefix + SEPARATOR + protocol + SEPARATOR + kind;
+    const day = this.meteringDay.dayOf(this.clock.now());
+    let key = day + SEPARATOR + prefix + SEPARATOR + protocol + SEPARATOR + kind;
+    const rows = this.rowsOf(day);
+    if (!rows?.has(key) && prefix !== OTHER_PREFIX) {
+      if (rows === undefined || rows.size >= this.bounds.maxRowsPerDay) {
+        this.overCap++;
+        key = day + SEPARATOR + OTHER_PREFIX + SEPARATOR + protocol + SEPARATOR + kind;
+      } else {
+        rows.add(key);
+      }
+    }
     this.pending.set(key, (this.pending.get(key) ?? 0) + 1);
+  }
+
+  /**
+   * The row keys of `day`: the two latest days seen are kept (memory stays two caps at most); `undefined` for a
+   * day older than both (a clock set back), whose counts then all go to OTHER_PREFIX.
+   */
+  private rowsOf(day: string): Set<string> | undefined {
+    const rows = this.rowsByDay.get(day);
+    if (rows !== undefined) return rows;
+    const days = [...this.rowsByDay.keys()].sort();
+    if (days.length >= 2 && day < days[0]!) return undefined;
+    const fresh = new Set<string>();
+    this.rowsByDay.set(day, fresh);
+    if (days.length >= 2) this.rowsByDay.delete(days[0]!);
+    return fresh;
   }
 
   private async flushOnce(): Promise<void> {
@@ -125,6 +190,7 @@ export class Metering {
       deltas.push({ day, prefix, protocol, kind, count });
     }
     try {
+      for (const day of new Set(deltas.map((delta) => delta.day))) await this.simulatedDays?.mark(day);
       await this.store.addCounters(deltas);
       this.flushes++;
     } catch (error) {

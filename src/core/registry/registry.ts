@@ -5,6 +5,8 @@ import { principalId, type Principal } from '../auth/principal.js';
 import type { ResolutionCache } from '../cache/resolution-cache.js';
 import type { Clock, Random } from '../clock/clock.js';
 import type { MeteringDay } from '../clock/metering-day.js';
+import type { SimulatedDays } from '../clock/simulated-days.js';
+import type { Quotas } from '../quotas/quotas.js';
 import { IdnodeError, isIdnodeError } from '../errors/catalogue.js';
 import type { HomedPrefixes } from '../homing/homed-prefixes.js';
 import { normalisePrefix, parseIdentifier } from '../identifier/identifier.js';
@@ -95,6 +97,10 @@ export class Registry {
     private readonly meteringDay: MeteringDay,
     private readonly limits: RegistryLimits,
     private readonly logger: Logger = silentLogger,
+    /** Told the day of every commit before it is made (see SimulatedDays.mark). */
+    private readonly simulatedDays?: Pick<SimulatedDays, 'mark'>,
+    /** Asked before a write that may create an identifier, told of each created (the daily registration quota). */
+    private readonly quotas?: Pick<Quotas, 'checkRegistration' | 'registered'>,
   ) {}
 
   /** Creates or changes an identifier. Throws IdnodeError (nothing changed) on any refusal. */
@@ -132,6 +138,8 @@ export class Registry {
   preparePut(request: PutRequest, nowMs: number): HandleWrite {
     const raw = request.mintSuffix ? mintedHandle(request.handle, this.random) : request.handle;
     const { handle, prefix } = this.authorised(request.principal, raw);
+    // Every put may create the identifier, so each is checked against the registration quota.
+    this.quotas?.checkRegistration(prefix, handle);
     // Secret keys are hashed here, on the one write path, so no secret ever reaches the store.
     let values = withSecretKeysHashed(validateValues(request.values, { nowMs, maxValues: this.limits.maxValues, maxDataBytes: this.limits.maxDataBytes }), this.random);
     if (request.template !== undefined) {
@@ -198,14 +206,16 @@ export class Registry {
    */
   async commit(writes: readonly HandleWrite[], context: WriteContext, writer: Writer): Promise<WriteOutcome[]> {
     if (writes.length === 0) return [];
+    await this.simulatedDays?.mark(context.day);
     const outcomes = await this.store.applyWrites(writes, context);
     let created = 0;
     let updated = 0;
     let deleted = 0;
-    for (const outcome of outcomes) {
+    for (const [at, outcome] of outcomes.entries()) {
       switch (outcome.status) {
         case 'created':
           created++;
+          this.quotas?.registered(writes[at]!.prefix, 1);
           break;
         case 'updated':
           updated++;

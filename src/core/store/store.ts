@@ -154,6 +154,10 @@ export interface MetaStore {
   getMeta(key: string): Promise<string | undefined>;
   /** Sets the key only if it is unset; returns the value now stored (the existing one if it was set). */
   initMeta(key: string, value: string): Promise<string>;
+  /** Sets the key, replacing any value (node settings an operator changes, such as enterprise quotas). */
+  setMeta(key: string, value: string): Promise<void>;
+  /** Removes the key; false when it was unset. (Used to move the legacy signing key out of the store.) */
+  deleteMeta(key: string): Promise<boolean>;
 }
 
 export interface TemplateStore {

@@ -15,6 +15,27 @@ const Summary = Type.Object({
 const Issued = Type.Object({ prefix: Type.String(), id: Type.String(), secret: Type.String({ description: 'shown once' }) });
 const AddBody = Type.Object({ prefix: Type.String(), name: Type.String() });
 
+const Limits = Type.Object({ registrationsPerDay: Type.Integer(), resolutionsPerDay: Type.Integer(), requestsPerSecond: Type.Integer() });
+const QuotaView = Type.Object({
+  prefix: Type.String(),
+  limits: Limits,
+  overrides: Type.Partial(Limits),
+  usage: Type.Object({
+    day: Type.String(),
+    registrations: Type.Integer(),
+    resolutions: Type.Integer(),
+    refused: Type.Object({ 'registrations-per-day': Type.Integer(), 'resolutions-per-day': Type.Integer(), 'requests-per-second': Type.Integer() }),
+  }),
+});
+const QuotaChange = Type.Object(
+  {
+    registrationsPerDay: Type.Optional(Type.Union([Type.Integer(), Type.Null()])),
+    resolutionsPerDay: Type.Optional(Type.Union([Type.Integer(), Type.Null()])),
+    requestsPerSecond: Type.Optional(Type.Union([Type.Integer(), Type.Null()])),
+  },
+  { description: 'each field optional: an integer (0 = no limit) or null (the node default)' },
+);
+
 /** The operator's admin API for enterprises: the same operations as `idnode enterprise …`. */
 export function enterpriseRoutes(app: FastifyInstance, node: IdNode, policy: CredentialPolicy): void {
   const caller = (request: FastifyRequest) => principalOf(request, node.authenticator, policy);
@@ -45,6 +66,25 @@ export function enterpriseRoutes(app: FastifyInstance, node: IdNode, policy: Cre
       request.log.info({ enterprise: revoked.id }, 'enterprise revoked');
       return revoked;
     },
+  );
+  app.get<{ Params: { prefix: string } }>(
+    '/api/v1/enterprises/:prefix/quota',
+    { schema: { summary: "An enterprise's quota and today's usage (the enterprise itself, auditors, the operator)", response: { 200: QuotaView, ...errorResponses } } },
+    async (request) => node.quotaAdmin.get(await caller(request), request.params.prefix),
+  );
+  app.put<{ Params: { prefix: string }; Body: Static<typeof QuotaChange> }>(
+    '/api/v1/enterprises/:prefix/quota',
+    { schema: { summary: "Set an enterprise's quota (operator)", body: QuotaChange, response: { 200: QuotaView, ...errorResponses } } },
+    async (request) => {
+      const view = await node.quotaAdmin.set(await caller(request), request.params.prefix, request.body);
+      request.log.info({ prefix: view.prefix, overrides: view.overrides }, 'enterprise quota set');
+      return view;
+    },
+  );
+  app.get(
+    '/api/v1/quotas',
+    { schema: { summary: "Every enterprise's quota and today's usage (auditors, the operator)", response: { 200: Type.Object({ enterprises: Type.Array(QuotaView) }), ...errorResponses } } },
+    async (request) => ({ enterprises: await node.quotaAdmin.report(await caller(request)) }),
   );
   app.post<{ Params: { prefix: string } }>(
     '/api/v1/enterprises/:prefix/rotate-secret',

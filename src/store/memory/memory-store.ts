@@ -209,6 +209,14 @@ class MemoryStoreImpl implements MemoryStore {
     return this.#open().templatesTokens.getLoginDigest(principalId);
   }
 
+  async setMeta(key: string, value: string): Promise<void> {
+    this.#open().meta.set(key, value);
+  }
+
+  async deleteMeta(key: string): Promise<boolean> {
+    return this.#open().meta.delete(key);
+  }
+
   /** Never calls `listener`: only this process can write the store. */
   onForeignChange(_listener: (handle: string | undefined) => void): () => void {
     return () => {};

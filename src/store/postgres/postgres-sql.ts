@@ -100,6 +100,8 @@ export function postgresStatements(schema: string) {
 
     getMeta: statement('get_meta', `SELECT value FROM ${s}.meta WHERE key = $1`),
     initMeta: statement('init_meta', `INSERT INTO ${s}.meta (key, value) VALUES ($1, $2) ON CONFLICT (key) DO NOTHING`),
+    deleteMeta: statement('delete_meta', `DELETE FROM ${s}.meta WHERE key = $1`),
+    setMeta: statement('set_meta', `INSERT INTO ${s}.meta (key, value) VALUES ($1, $2) ON CONFLICT (key) DO UPDATE SET value = excluded.value`),
 
     insertTemplate: statement(
       'insert_template',

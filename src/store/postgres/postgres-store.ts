@@ -393,6 +393,15 @@ class PostgresStoreImpl implements PostgresStore {
     return (await this.getMeta(key))!;
   }
 
+  async setMeta(key: string, value: string): Promise<void> {
+    await this.#query(`setting "${key}"`, this.#sql.setMeta, [key, value]);
+  }
+
+  async deleteMeta(key: string): Promise<boolean> {
+    const result = await this.#query(`deleting setting "${key}"`, this.#sql.deleteMeta, [key]);
+    return result.rowCount === 1;
+  }
+
   onForeignChange(listener: (handle: string | undefined) => void): () => void {
     const subscription = (handle: string | undefined) => listener(handle);
     this.#listeners.add(subscription);

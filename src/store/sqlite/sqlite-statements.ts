@@ -144,5 +144,7 @@ export function writeStatements(db: Database.Database) {
     setLoginDigest: db.prepare<[string, Buffer, Buffer]>(
       'INSERT INTO login_digests (principal_id, stamp, digest) VALUES (?, ?, ?) ON CONFLICT (principal_id) DO UPDATE SET stamp = excluded.stamp, digest = excluded.digest',
     ),
+    deleteMeta: db.prepare<[string]>('DELETE FROM meta WHERE key = ?'),
+    setMeta: db.prepare<[string, string]>('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value'),
   };
 }

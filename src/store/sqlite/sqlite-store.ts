@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type Database from 'better-sqlite3';
 import { IdnodeError } from '../../core/errors/catalogue.js';
@@ -83,9 +83,14 @@ export interface SqliteSettings {
 export function openSqliteStore(options: SqliteStoreOptions): SqliteStore {
   let db: Database.Database | undefined;
   try {
-    mkdirSync(dirname(options.file), { recursive: true });
+    // The data directory is the owner's only (0700): it holds the database and, by default, the signing key.
+    // An existing directory keeps its mode (the operator chose it).
+    mkdirSync(dirname(options.file), { recursive: true, mode: 0o700 });
+    const created = !existsSync(options.file);
     const connection = { file: options.file, synchronous: options.synchronous ?? 'full', busyTimeoutMs: options.busyTimeoutMs ?? 5000 };
     db = openConnection(connection);
+    // A new database file is the owner's only; SQLite gives its WAL and shared-memory files the same mode.
+    if (created) chmodSync(options.file, 0o600);
     const schemaVersion = migrateSqlite(db, options.file, options.migrations ?? SQLITE_MIGRATIONS);
     const settings: SqliteSettings = {
       journalMode: String(db.pragma('journal_mode', { simple: true })),
@@ -318,6 +323,14 @@ class SqliteStoreImpl implements SqliteStore {
 
   async getLoginDigest(principalId: string): Promise<LoginDigest | undefined> {
     return this.#run(`reading the login digest of "${principalId}"`, () => this.#sql.getLoginDigest.get(principalId));
+  }
+
+  async setMeta(key: string, value: string): Promise<void> {
+    await this.#write('setMeta', [key, value], `setting "${key}"`);
+  }
+
+  async deleteMeta(key: string): Promise<boolean> {
+    return this.#write('deleteMeta', [key], `deleting setting "${key}"`);
   }
 
   /** Never calls `listener`: only this process writes handles to the file. */

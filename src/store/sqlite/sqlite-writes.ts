@@ -161,6 +161,8 @@ export function sqliteWrites(db: Database.Database) {
       sql.initMeta.run(key, value);
       return sql.getMeta.get(key) as string;
     },
+    deleteMeta: (key: string): boolean => sql.deleteMeta.run(key).changes === 1,
+    setMeta: (key: string, value: string): void => void sql.setMeta.run(key, value),
   };
 }
 

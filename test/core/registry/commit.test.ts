@@ -126,9 +126,11 @@ t.test('a store failure: nothing invalidated, nothing logged, the error thrown a
   t.same(f.log.lines, []);
 });
 
-t.test('refused: counted under the prefix the handle names ("" when none), logged with its place', async (t) => {
+t.test('refused: counted under the allocated prefix the handle names ("(other)" for any other), logged with its place', async (t) => {
   const f = await fixture(t);
   const registry = f.node.registry;
+  await f.node.principals.addEnterprise(OPERATOR, { prefix: '88.999.1', name: 'one' });
+  await f.node.principals.addEnterprise(OPERATOR, { prefix: '88.999.2', name: 'two' });
   const writer = { principal: { kind: 'enterprise', id: '300:0.NA/88.999.DEMO', prefix: '88.999.DEMO' } as Principal, protocol: 'rest', log: f.log };
   const error = new IdnodeError('PERMISSION_DENIED', 'not yours');
   t.equal(registry.refused(error, writer, '88.999.1/x'), error, 'returns the error, for throwing');
@@ -136,7 +138,7 @@ t.test('refused: counted under the prefix the handle names ("" when none), logge
   registry.refused(error, writer, '88.999.2/', { position: 5, line: 7 });
   registry.refused(error, writer, 'no-slash');
   registry.refused(error, writer);
-  t.same(await f.counted('refused'), { '88.999.1': 1, '88.999.ABC': 1, '88.999.2': 1, '': 2 }, 'a prefix followed by "/" names that prefix');
+  t.same(await f.counted('refused'), { '88.999.1': 1, '88.999.2': 1, '(other)': 3 }, 'a prefix followed by "/" names that prefix; unallocated ABC and none go to (other)');
   t.same(
     f.log.lines.map((line) => [line.level, line.msg, line.obj]),
     [
@@ -152,6 +154,7 @@ t.test('refused: counted under the prefix the handle names ("" when none), logge
 t.test('single writes and bulk items share one refusal rule: a prefix followed by "/" counts under that prefix', async (t) => {
   const f = await fixture(t);
   const principal: Principal = { kind: 'enterprise', id: '300:0.NA/88.999.DEMO', prefix: '88.999.DEMO' };
+  await f.node.principals.addEnterprise(OPERATOR, { prefix: '88.999.OTHER', name: 'other' });
   await t.rejects(f.node.registry.put({ principal, handle: '88.999.OTHER/', values: [{ index: 1, type: 'URL', data: 'x' }], overwrite: false, mintSuffix: true, protocol: 'rest' }), {
     code: 'PERMISSION_DENIED',
   });
