@@ -119,6 +119,9 @@ function crossCheck(values: ReadonlyMap<SettingKey, unknown>, origins: ReadonlyM
   if (store !== 'postgres' && values.has('databaseUrl')) {
     problems.push(`${describe('databaseUrl')} is set but ${describe('store')} is "${String(store)}": set store to "postgres" or remove database-url`);
   }
+  if (store !== 'postgres' && values.has('databaseSchema')) {
+    problems.push(`${describe('databaseSchema')} is set but ${describe('store')} is "${String(store)}": set store to "postgres" or remove database-schema`);
+  }
   return problems;
 }
 
