@@ -9,6 +9,7 @@ import { createLogger } from '../logging/create-logger.js';
 import { NodeMetrics } from '../metrics/node-metrics.js';
 import { configuredClock, systemRuntime } from '../runtime/system-runtime.js';
 import { openStore } from '../store/open-store.js';
+import { lockDataDir } from '../store/sqlite/data-dir-lock.js';
 import { EXIT_FAILURE, EXIT_OK, type CliIo } from './cli-io.js';
 import { firstRunBanner } from './first-run-banner.js';
 import { frontEndsOf } from './front-ends.js';
@@ -23,7 +24,7 @@ interface Closer {
 }
 
 /**
- * Runs the node until SIGTERM or SIGINT. Start: open the store, wire the core, start each front end that is
+ * Runs the node until SIGTERM or SIGINT. Start: lock the data directory (SQLite: one serve per directory), open the store, wire the core, start each front end that is
  * on (frontEndsOf) in order, issue the first-run credentials (printed once, on stderr: stdout carries only
  * JSON log lines), then write the ready file (one key per front end). Stop: close the front ends newest
  * first (each stops accepting and drains its in-flight requests), flush metering, close the store, remove
@@ -67,6 +68,9 @@ export async function serve(config: Config, io: CliIo, signals: EventEmitter = p
 }
 
 async function start(config: Config, io: CliIo, logger: Logger, closers: Closer[]): Promise<void> {
+  // First of all, so that a second serve on the directory changes nothing (not even the first one's ready file).
+  const lock = config.store === 'sqlite' ? lockDataDir(config.dataDir) : undefined;
+  if (lock !== undefined) closers.push({ name: 'data directory lock', close: async () => lock.release() });
   if (config.readyFile !== undefined) await removeReadyFile(config.readyFile);
   // Read before anything opens, so an unreadable certificate fails the start without touching the store.
   const tls = config.tls === undefined ? undefined : { cert: readFileSync(config.tls.certFile), key: readFileSync(config.tls.keyFile) };
@@ -94,6 +98,7 @@ async function start(config: Config, io: CliIo, logger: Logger, closers: Closer[
   // The node's Handle site (HS_SITE of its prefix handles, the Handle protocol's opcode 2) names what is bound.
   node.site.describe({ host: config.host, description: `idnode ${VERSION}`, contributions: frontEnds.map((frontEnd) => frontEnd.describe?.() ?? {}) });
   const addresses = Object.fromEntries(serving);
+  lock?.describe(addresses);
   const url = serving.get('http');
 
   // After listen, so that a failed listen (port in use) does not consume the one showing of the secrets.
