@@ -1,6 +1,7 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import t from 'tap';
+import { describeStoreLocation, storeExists } from '../../src/store/open-store.js';
 import { runInProcess } from '../cli/in-process.js';
 import { freshSchema, TEST_DATABASE_URL, withDatabase } from '../helpers/test-database.js';
 
@@ -53,6 +54,11 @@ t.test('--create creates an empty store; later commands find it; each says which
     t.not(result.code === 1 && result.stderr.includes('STORE_NOT_FOUND'), true, `${command.join(' ')} finds the store`);
     t.ok(result.stderr.startsWith(using), `${command.join(' ')} prints the store it uses on stderr`);
   }
+});
+
+t.test('the memory store: never there beforehand, described as new', async (t) => {
+  t.equal(await storeExists({ store: 'memory' }), false);
+  t.equal(describeStoreLocation({ store: 'memory' }), 'a new in-memory store');
 });
 
 t.test('PostgreSQL: a schema without a store is refused and not created; --create creates it', async (t) => {

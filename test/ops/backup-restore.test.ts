@@ -61,6 +61,16 @@ t.test('backup and restore refuse what they cannot do', async (t) => {
   const postgres = await cli(['backup', '--store', 'postgres', '--database-url', TEST_DATABASE_URL, '--to', join(root, 'b.sqlite')]);
   t.equal(postgres.code, 1);
   t.match(postgres.stderr, 'is backed up and restored with pg_dump and pg_restore');
+  const memory = await cli(['backup', '--store', 'memory', '--to', join(root, 'b.sqlite')]);
+  t.match(memory.stderr, 'the memory store keeps nothing to back up');
+
+  // A store to copy, and a target the copy cannot be written to: nothing is left behind.
+  const dataDir = join(root, 'store');
+  expectOk(t, await cli(['key', 'export', '--data-dir', dataDir, '--create']), 'create');
+  const unwritable = await cli(['backup', '--data-dir', dataDir, '--to', join(root, 'no', 'such', 'dir', 'b.sqlite')]);
+  t.equal(unwritable.code, 1);
+  t.match(unwritable.stderr, 'STORE_UNAVAILABLE: backing up');
+  t.notOk(existsSync(join(root, 'no')), 'no partial file');
   writeFileSync(join(root, 'junk.sqlite'), 'not a database');
   const junk = await cli(['restore', '--from', join(root, 'junk.sqlite'), '--data-dir', join(root, 'target')]);
   t.equal(junk.code, 1);
