@@ -5,7 +5,8 @@ import type { Store } from '../core/store/store.js';
 import { createLogger } from '../logging/create-logger.js';
 import { configuredKeyVault } from '../runtime/node-key-vault.js';
 import { systemRuntime } from '../runtime/system-runtime.js';
-import { openStore } from '../store/open-store.js';
+import { describeStoreLocation, openStore, storeExists } from '../store/open-store.js';
+import type { CliIo } from './cli-io.js';
 import { storeOptions } from './store-options.js';
 
 /**
@@ -19,13 +20,29 @@ import { storeOptions } from './store-options.js';
  * opening a node re-asserts its configured prefixes, so a command run without the server's configuration
  * would otherwise rehome the store to the defaults. Refuses (CONFIG_INVALID) the memory store: it would be
  * a new, empty one, gone when the command ends, so the command could neither read nor change a node's data.
+ *
+ * Says on stderr which store it uses. Refuses (STORE_NOT_FOUND), creating nothing, when no store exists where
+ * the configuration points, unless `create`: a command run from the wrong directory must not answer from (or
+ * export the key of) a fresh empty store that no node uses.
  */
-export async function withAdminNode<T>(config: Config, action: (node: IdNode) => Promise<T>): Promise<T> {
+export async function withAdminNode<T>(context: AdminContext, action: (node: IdNode) => Promise<T>): Promise<T> {
+  const { config, io } = context;
   if (config.store === 'memory') {
     throw new IdnodeError('CONFIG_INVALID', 'invalid configuration: store is "memory", which lives only inside a running server: admin commands need the store of a node (sqlite or postgres)');
   }
+  const options = storeOptions(config);
+  const location = describeStoreLocation(options);
+  if (!context.create && !(await storeExists(options))) {
+    const where = config.store === 'sqlite' ? `data directory ${config.dataDir}` : `schema "${config.databaseSchema ?? 'public'}" of the database`;
+    throw new IdnodeError(
+      'STORE_NOT_FOUND',
+      `no idnode store in the ${where} (looked for ${location}); nothing was created. Point the command at the node's store ` +
+        `(--data-dir / IDNODE_DATA_DIR, --store, --database-url, --database-schema, or --config), start the node there once with \`idnode serve\`, or pass --create to create an empty store`,
+    );
+  }
+  io.stderr(`using ${location}\n`);
   const logger = createLogger({ level: config.logLevel, fd: 2 });
-  const store = await openStore(storeOptions(config));
+  const store = await openStore(options);
   try {
     await assertSameNodePrefixes(store, config);
     const node = await IdNode.create(config, { ...systemRuntime(config), store, logger, keyVault: configuredKeyVault(config) });
@@ -51,4 +68,12 @@ async function assertSameNodePrefixes(store: Store, config: Config): Promise<voi
         'run this command with the server’s configuration (--config, --node-prefix or IDNODE_NODE_PREFIX)',
     );
   }
+}
+
+/** What an admin command runs with: its configuration, the process surface, and whether it may create a store. */
+export interface AdminContext {
+  readonly config: Config;
+  readonly io: CliIo;
+  /** --create: a missing store is created (empty) instead of refused. */
+  readonly create: boolean;
 }

@@ -2,6 +2,7 @@ import { Command, CommanderError } from 'commander';
 import { isIdnodeError } from '../core/errors/catalogue.js';
 import { CommandFailed, EXIT_CONFIG, EXIT_FAILURE, EXIT_OK, type CliIo } from './cli-io.js';
 import { auditorCommand } from './commands/auditor.js';
+import { backupCommands } from './commands/backup.js';
 import { enterpriseCommand } from './commands/enterprise.js';
 import { keyCommand } from './commands/key.js';
 import { ledgerCommand } from './commands/ledger.js';
@@ -18,7 +19,7 @@ export function buildProgram(io: CliIo): Command {
   const program = new Command('idnode')
     .description('idnode: a secondary identifier-resolution node (Handle-compatible)')
     .version(VERSION);
-  for (const command of [serveCommand(io), enterpriseCommand(io), operatorCommand(io), auditorCommand(io), importCommand(io), reportCommand(io), ledgerCommand(io), keyCommand(io), resolveCommand(io), templateCommand(io), topCommand(io)]) {
+  for (const command of [serveCommand(io), enterpriseCommand(io), operatorCommand(io), auditorCommand(io), importCommand(io), reportCommand(io), ledgerCommand(io), keyCommand(io), ...backupCommands(io), resolveCommand(io), templateCommand(io), topCommand(io)]) {
     program.addCommand(command);
   }
   // Set on every command (addCommand does not propagate them): errors come back as exceptions, output goes through io.

@@ -27,7 +27,7 @@ export type ServerStart = (logger: Logger, closers: Closer[]) => Promise<Readonl
  * Resolves with the exit code: 0 after a clean stop, 1 after a failed start or a failed stop. A second
  * signal, or a stop that takes longer than shutdownTimeoutMs, ends the process at once with 1 (io.exit).
  */
-export async function runServer(what: string, config: Config, io: CliIo, signals: EventEmitter, start: ServerStart): Promise<number> {
+export async function runServer(what: string, config: Config, io: CliIo, signals: EventEmitter, start: ServerStart, claim?: (closers: Closer[]) => void): Promise<number> {
   // On a set clock (--clock-start/--clock-rate) every log line says so: never mistaken for production figures.
   const rootLogger = createLogger({ level: config.logLevel });
   const logger = config.clock === undefined ? rootLogger : rootLogger.child({ clock: 'simulated' });
@@ -44,6 +44,8 @@ export async function runServer(what: string, config: Config, io: CliIo, signals
 
   const closers: Closer[] = [];
   try {
+    // What must be held before anything is touched (serve's data-directory lock); throws to refuse the start.
+    claim?.(closers);
     if (config.readyFile !== undefined) await removeReadyFile(config.readyFile);
     const addresses = await start(logger, closers);
     // Logged first, so that whoever sees the ready file finds the line already written. `url`: the REST one.

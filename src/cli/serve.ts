@@ -9,6 +9,7 @@ import { NodeMetrics } from '../metrics/node-metrics.js';
 import { configuredKeyVault } from '../runtime/node-key-vault.js';
 import { configuredClock, systemRuntime } from '../runtime/system-runtime.js';
 import { openStore } from '../store/open-store.js';
+import { lockDataDir, type DataDirLock } from '../store/sqlite/data-dir-lock.js';
 import type { CliIo } from './cli-io.js';
 import { firstRunBanner } from './first-run-banner.js';
 import { frontEndsOf } from './front-ends.js';
@@ -20,17 +21,27 @@ import { VERSION } from '../version.js';
 export const TOP_LEVEL_RETRY_BASE_MS = 250;
 
 /**
- * Runs the node until SIGTERM or SIGINT (runServer). Start: open the store, wire the core, start each front end
- * that is on (frontEndsOf) in order, issue the first-run credentials (printed once, on stderr: stdout carries
- * only JSON log lines), start the connection with the top-level node when one is configured, then write the
- * ready file (one key per front end). Stop: the front ends newest first (each stops accepting and drains its
- * in-flight requests), then the node (connection, ledger, metering flush), then the store.
+ * Runs the node until SIGTERM or SIGINT (runServer). Start: lock the data directory (SQLite: one serve per
+ * directory, taken before anything else, the ready file included), open the store, wire the core, start each
+ * front end that is on (frontEndsOf) in order, issue the first-run credentials (printed once, on stderr:
+ * stdout carries only JSON log lines), start the connection with the top-level node when one is configured,
+ * then write the ready file (one key per front end). Stop: the front ends newest first (each stops accepting
+ * and drains its in-flight requests), then the node (connection, ledger, metering flush), then the store, then
+ * the lock.
  */
 export function serve(config: Config, io: CliIo, signals: EventEmitter = process): Promise<number> {
-  return runServer('idnode', config, io, signals, (logger, closers) => start(config, io, logger, closers));
+  let lock: DataDirLock | undefined;
+  const claim = (closers: Closer[]) => {
+    // First of all, so that a second serve on the directory changes nothing (not even the first one's ready file).
+    if (config.store !== 'sqlite') return;
+    const held = lockDataDir(config.dataDir);
+    lock = held;
+    closers.push({ name: 'data directory lock', close: async () => held.release() });
+  };
+  return runServer('idnode', config, io, signals, (logger, closers) => start(config, io, logger, closers, lock), claim);
 }
 
-async function start(config: Config, io: CliIo, logger: Logger, closers: Closer[]): Promise<Readonly<Record<string, string>>> {
+async function start(config: Config, io: CliIo, logger: Logger, closers: Closer[], lock: DataDirLock | undefined): Promise<Readonly<Record<string, string>>> {
   // Read before anything opens, so an unreadable certificate fails the start without touching the store.
   const tls = config.tls === undefined ? undefined : { cert: readFileSync(config.tls.certFile), key: readFileSync(config.tls.keyFile) };
 
@@ -61,6 +72,7 @@ async function start(config: Config, io: CliIo, logger: Logger, closers: Closer[
   // The node's Handle site (HS_SITE of its prefix handles, the Handle protocol's opcode 2) names what is bound.
   node.site.describe({ host: config.host, description: `idnode ${VERSION}`, contributions: frontEnds.map((frontEnd) => frontEnd.describe?.() ?? {}) });
   const addresses = Object.fromEntries(serving);
+  lock?.describe(addresses);
   const url = serving.get('http');
 
   // After listen, so that a failed listen (port in use) does not consume the one showing of the secrets.

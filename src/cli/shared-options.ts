@@ -2,12 +2,13 @@ import type { Command } from 'commander';
 import type { Config } from '../config/config.js';
 import { loadConfig } from '../config/load-config.js';
 import { CONFIG_FILE_ENV, SETTINGS, type SettingKey } from '../config/settings.js';
+import type { AdminContext } from './admin-node.js';
 import type { CliIo } from './cli-io.js';
 
-const PLACEHOLDERS: Readonly<Record<string, string>> = { integer: 'n', path: 'path', 'readable-file': 'file', 'database-url': 'url', 'time-zone': 'zone' };
+const PLACEHOLDERS: Readonly<Record<string, string>> = { integer: 'n', path: 'path', 'readable-file': 'file', 'database-url': 'url', 'schema-name': 'schema', 'time-zone': 'zone' };
 
 /** The settings the admin commands take as flags (they read the same environment and config file as serve). */
-export const ADMIN_FLAG_SETTINGS: readonly SettingKey[] = ['dataDir', 'signingKeyFile', 'nodePrefixes', 'store', 'databaseUrl'];
+export const ADMIN_FLAG_SETTINGS: readonly SettingKey[] = ['dataDir', 'signingKeyFile', 'nodePrefixes', 'store', 'databaseUrl', 'databaseSchema'];
 
 /**
  * Adds --config and the flags of the given settings (all settings with a flag when `keys` is 'all').
@@ -31,4 +32,14 @@ export function addSettingOptions(command: Command, keys: readonly SettingKey[] 
 export function configFromOptions(options: Record<string, unknown>, io: CliIo): Config {
   const configFile = typeof options['config'] === 'string' ? options['config'] : undefined;
   return loadConfig({ flags: options, env: io.env, cwd: io.cwd, ...(configFile === undefined ? {} : { configFile }) });
+}
+
+/** The store-locating flags of ADMIN_FLAG_SETTINGS plus `extra`, and --create (see withAdminNode). */
+export function addAdminOptions(command: Command, extra: readonly SettingKey[] = []): Command {
+  return addSettingOptions(command, [...ADMIN_FLAG_SETTINGS, ...extra]).option('--create', 'create an empty store when none exists where the settings point (otherwise refused)');
+}
+
+/** The admin command's context from its parsed options (throws IdnodeError CONFIG_INVALID as loadConfig). */
+export function adminContext(options: Record<string, unknown>, io: CliIo): AdminContext {
+  return { config: configFromOptions(options, io), io, create: options['create'] === true };
 }

@@ -34,6 +34,8 @@ export interface Config extends CoreConfig {
   readonly store: 'sqlite' | 'postgres' | 'memory';
   /** Set iff `store` is 'postgres'. Holds a password: never log it (see redactDatabaseUrl). */
   readonly databaseUrl?: string;
+  /** Only with `store` 'postgres'; `undefined`: the schema "public". */
+  readonly databaseSchema?: string;
   readonly sqliteSynchronous: 'full' | 'normal';
   readonly timeZone: string;
   readonly cache: {
@@ -112,6 +114,7 @@ export function describeConfig(config: Config): Record<string, unknown> {
     tls: config.tls !== undefined,
     store: config.store,
     ...(config.databaseUrl === undefined ? {} : { databaseUrl: redactDatabaseUrl(config.databaseUrl) }),
+    ...(config.databaseSchema === undefined ? {} : { databaseSchema: config.databaseSchema }),
     timeZone: config.timeZone,
     cache: config.cache,
     limits: config.limits,

@@ -129,6 +129,9 @@ function crossCheck(values: ReadonlyMap<SettingKey, unknown>, origins: ReadonlyM
   if (headers > request) {
     problems.push(`${describe('timeouts.headersMs')} is ${headers} but ${describe('timeouts.requestMs')} is ${request}: the headers are part of the request; make headers-timeout-ms at most request-timeout-ms`);
   }
+  if (store !== 'postgres' && values.has('databaseSchema')) {
+    problems.push(`${describe('databaseSchema')} is set but ${describe('store')} is "${String(store)}": set store to "postgres" or remove database-schema`);
+  }
   return problems;
 }
 

@@ -18,6 +18,8 @@ export type SettingKind =
   | { readonly type: 'prefixes' }
   | { readonly type: 'time-zone' }
   | { readonly type: 'database-url' }
+  /** A PostgreSQL schema name that needs no quoting anywhere (psql, pg_dump -n, search_path). */
+  | { readonly type: 'schema-name' }
   | { readonly type: 'instant' }
   | { readonly type: 'rate'; readonly max: number }
   | { readonly type: 'policy-id' }
@@ -97,6 +99,11 @@ export function parseValue(kind: SettingKind, raw: RawValue, baseDir: string): P
       if (text !== undefined && text.length > 0 && !/[\u0000-\u001f\u007f]/.test(text)) return ok(text);
       return fail('must be non-empty text without control characters', raw);
     }
+    case 'schema-name': {
+      const text = scalarText(raw);
+      if (text !== undefined && SCHEMA_NAME.test(text) && !text.startsWith('pg_')) return ok(text);
+      return fail('must be a PostgreSQL schema name: 1 to 63 lower-case letters, digits and "_", starting with a letter or "_", not starting with "pg_" (reserved)', raw);
+    }
     case 'policy-id': {
       const text = scalarText(raw);
       if (text !== undefined && /^[a-z0-9][a-z0-9-]{0,63}$/.test(text)) return ok(text);
@@ -104,6 +111,9 @@ export function parseValue(kind: SettingKind, raw: RawValue, baseDir: string): P
     }
   }
 }
+
+// Unquoted PostgreSQL identifiers fold to lower case; allowing only these keeps the name the same in every tool.
+const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
 
 /** The value of a port setting that turns its front end off. */
 export const PORT_OFF = 'off';

@@ -16,6 +16,7 @@ export type SettingKey =
   | 'logLevel'
   | 'store'
   | 'databaseUrl'
+  | 'databaseSchema'
   | 'sqliteSynchronous'
   | 'timeZone'
   | 'cache.maxEntries'
@@ -199,6 +200,15 @@ export const SETTINGS: readonly Setting[] = [
     flag: '--database-url',
     kind: { type: 'database-url' },
     description: 'postgres:// URL; required when store is postgres, refused otherwise.',
+  },
+  {
+    key: 'databaseSchema',
+    name: 'database-schema',
+    env: 'IDNODE_DATABASE_SCHEMA',
+    flag: '--database-schema',
+    kind: { type: 'schema-name' },
+    description:
+      'PostgreSQL schema holding the node’s tables (unset: `public`), created on first start: several nodes share one database in separate schemas, replicas of one node share one schema. Lower-case letters, digits and `_`, starting with a letter or `_`, at most 63, not `pg_…`; store postgres only.',
   },
   {
     key: 'sqliteSynchronous',

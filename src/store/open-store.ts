@@ -1,7 +1,9 @@
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Store } from '../core/store/store.js';
 import { openMemoryStore } from './memory/memory-store.js';
-import { openPostgresStore } from './postgres/postgres-store.js';
+import { openPostgresStore, postgresStoreExists } from './postgres/postgres-store.js';
+import { redactUrl } from './postgres/postgres-url.js';
 import { openSqliteStore } from './sqlite/sqlite-store.js';
 
 export type OpenStoreConfig =
@@ -25,4 +27,23 @@ export async function openStore(config: OpenStoreConfig): Promise<Store> {
   }
   const file = join(config.dataDir, SQLITE_FILE_NAME);
   return openSqliteStore(config.sqliteSynchronous === undefined ? { file } : { file, synchronous: config.sqliteSynchronous });
+}
+
+/** The store a configuration names, for messages and the admin commands' "using …" line (no password). */
+export function describeStoreLocation(config: OpenStoreConfig): string {
+  if (config.store === 'memory') return 'a new in-memory store';
+  if (config.store === 'postgres') return `the PostgreSQL store in schema "${config.databaseSchema ?? 'public'}" at ${redactUrl(config.databaseUrl)}`;
+  return `the SQLite store ${join(config.dataDir, SQLITE_FILE_NAME)}`;
+}
+
+/**
+ * True when the configured store was created already (by a serve or an admin command with --create): SQLite
+ * when `<dataDir>/idnode.sqlite` exists, PostgreSQL when the schema holds idnode's migration table. Creates
+ * nothing. A memory store never exists beforehand. Throws IdnodeError STORE_UNAVAILABLE when PostgreSQL
+ * cannot be reached.
+ */
+export async function storeExists(config: OpenStoreConfig): Promise<boolean> {
+  if (config.store === 'memory') return false;
+  if (config.store === 'postgres') return postgresStoreExists(config.databaseUrl, config.databaseSchema ?? 'public');
+  return existsSync(join(config.dataDir, SQLITE_FILE_NAME));
 }

@@ -3,12 +3,18 @@ import { runInProcess } from './in-process.js';
 
 const SECRET = /^[A-Za-z0-9_-]{43}$/;
 
-/** Runs in this process (fast); test/cli/admin-process.test.ts checks the same behaviour through real processes. */
-const run = (args: string[], env: Record<string, string> = {}) => runInProcess(args, { env, cwd: t.testdirName });
+/**
+ * Runs in this process (fast); test/cli/admin-process.test.ts checks the same behaviour through real processes.
+ * stderr comes back without the "using <store>" line every admin command prints first (test/ops/admin-store.test.ts).
+ */
+const run = async (args: string[], env: Record<string, string> = {}) => {
+  const result = await runInProcess(args, { env, cwd: t.testdirName });
+  return { ...result, stderr: result.stderr.replace(/^using the SQLite store .*\n/, '') };
+};
 
 t.test('enterprise add, list, rotate-secret, revoke: --json shapes and exit codes', async (t) => {
   const dataDir = t.testdir();
-  const store = ['--data-dir', dataDir];
+  const store = ['--data-dir', dataDir, '--create'];
 
   const added = await run(['enterprise', 'add', '--prefix', '88.999.acme', '--name', 'Acme Ltd', '--json', ...store]);
   t.equal(added.code, 0, added.stderr);
@@ -64,7 +70,7 @@ t.test('enterprise add, list, rotate-secret, revoke: --json shapes and exit code
 });
 
 t.test('core errors: error: CODE: message on stderr, exit 1', async (t) => {
-  const store = ['--data-dir', t.testdir()];
+  const store = ['--data-dir', t.testdir(), '--create'];
   const badPrefix = await run(['enterprise', 'add', '--prefix', '88..1', '--name', 'X', '--json', ...store]);
   t.equal(badPrefix.code, 1);
   t.equal(badPrefix.stdout, '');
@@ -87,7 +93,7 @@ t.test('core errors: error: CODE: message on stderr, exit 1', async (t) => {
 });
 
 t.test('operator rotate-secret and auditor add', async (t) => {
-  const store = ['--data-dir', t.testdir()];
+  const store = ['--data-dir', t.testdir(), '--create'];
   const first = await run(['operator', 'rotate-secret', '--json', ...store]);
   t.equal(first.code, 0, first.stderr);
   const operator = JSON.parse(first.stdout);
@@ -129,7 +135,7 @@ t.test('usage and configuration errors exit 2', async (t) => {
 
 t.test('admin commands refuse node prefixes other than the store was served with', async (t) => {
   const dataDir = t.testdir();
-  const created = await run(['enterprise', 'add', '--prefix', '86.1.a', '--name', 'A', '--node-prefix', '86.1', '--data-dir', dataDir]);
+  const created = await run(['enterprise', 'add', '--prefix', '86.1.a', '--name', 'A', '--node-prefix', '86.1', '--data-dir', dataDir, '--create']);
   t.equal(created.code, 0, created.stderr);
   const mismatch = await run(['enterprise', 'list', '--data-dir', dataDir]);
   t.equal(mismatch.code, 2);

@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import t from 'tap';
 import { runCli } from '../helpers/run-cli.js';
 
@@ -5,9 +6,9 @@ import { runCli } from '../helpers/run-cli.js';
 t.test('exit codes and output streams of real processes', async (t) => {
   const dataDir = t.testdir();
 
-  const added = await runCli(['enterprise', 'add', '--prefix', '88.999.1', '--name', 'One', '--json', '--data-dir', dataDir]);
+  const added = await runCli(['enterprise', 'add', '--prefix', '88.999.1', '--name', 'One', '--json', '--data-dir', dataDir, '--create']);
   t.equal(added.code, 0, added.stderr);
-  t.equal(added.stderr, '');
+  t.equal(added.stderr, `using the SQLite store ${join(dataDir, 'idnode.sqlite')}\n`, 'stderr says which store; stdout holds only the answer');
   t.match(JSON.parse(added.stdout), { prefix: '88.999.1', id: '300:0.NA/88.999.1', secret: /^[A-Za-z0-9_-]{43}$/ });
 
   const listed = await runCli(['enterprise', 'list', '--json'], { env: { IDNODE_DATA_DIR: dataDir } });
@@ -16,7 +17,7 @@ t.test('exit codes and output streams of real processes', async (t) => {
 
   const coreError = await runCli(['enterprise', 'add', '--prefix', '88..1', '--name', 'X', '--data-dir', dataDir]);
   t.same({ code: coreError.code, stdout: coreError.stdout }, { code: 1, stdout: '' });
-  t.equal(coreError.stderr, 'error: PREFIX_EMPTY_SEGMENT: prefix "88..1" has an empty segment (two dots in a row)\n');
+  t.equal(coreError.stderr.replace(/^using .*\n/, ''), 'error: PREFIX_EMPTY_SEGMENT: prefix "88..1" has an empty segment (two dots in a row)\n');
 
   const configError = await runCli(['enterprise', 'list', '--data-dir', dataDir], { env: { IDNODE_CACHE_MAX_ENTRIES: 'lots' } });
   t.equal(configError.code, 2);

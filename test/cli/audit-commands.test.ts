@@ -12,7 +12,7 @@ const run = (args: string[]) => runInProcess(args, { env: {}, cwd: t.testdirName
 
 /** A data directory whose store already holds counts of past days (the CLI opens it like a server would). */
 async function seeded(dir: string): Promise<string> {
-  const first = await run(['key', 'export', '--data-dir', dir]);
+  const first = await run(['key', 'export', '--data-dir', dir, '--create']);
   t.equal(first.code, 0, first.stderr);
   const store = openSqliteStore({ file: join(dir, SQLITE_FILE_NAME) });
   await store.addCounters([
@@ -27,7 +27,7 @@ async function seeded(dir: string): Promise<string> {
 
 t.test('auditor add --json prints {"id","secret"} of a read-only credential', async (t) => {
   const dir = t.testdir();
-  const added = await run(['auditor', 'add', '--data-dir', dir, '--name', 'Zibo auditor', '--json']);
+  const added = await run(['auditor', 'add', '--data-dir', dir, '--create', '--name', 'Zibo auditor', '--json']);
   t.equal(added.code, 0, added.stderr);
   const credential = JSON.parse(added.stdout);
   t.same(Object.keys(credential), ['id', 'secret']);
@@ -123,7 +123,8 @@ t.test('report --year --format json|md|html', async (t) => {
   t.match((await run(['report', '--data-dir', dir, '--policy', 'nope'])).stderr, /POLICY_NOT_FOUND: no policy "nope"/);
 
   const policyDir = t.testdir({ 'broken-city.json': JSON.stringify({ id: 'broken-city', title: 'x' }) });
-  const broken = await run(['report', '--data-dir', dir, '--policy-dir', policyDir]);
+  // t.testdir() again empties the test's directory, the store with it: --create, since only the policy is under test.
+  const broken = await run(['report', '--data-dir', dir, '--create', '--policy-dir', policyDir]);
   t.equal(broken.code, 1);
   t.match(broken.stderr, /POLICY_INVALID: policy .*broken-city\.json: issuer is missing/);
 });

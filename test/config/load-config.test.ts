@@ -114,6 +114,7 @@ t.test('every setting: a bad value names the setting and its source', async (t) 
     prefixes: '88..1',
     'time-zone': 'Mars/Olympus_Mons',
     'database-url': 'mysql://u:hunter2@h/db',
+    'schema-name': 'Idnode-A',
   };
   for (const setting of SETTINGS) {
     const fromFile = writeJson(cwd, `${setting.name}.json`, setting.key.includes('.') ? { [setting.key.split('.')[0]!]: { [setting.key.split('.')[1]!]: { bad: true } } } : { [setting.key]: { bad: true } });
@@ -223,6 +224,23 @@ t.test('store and database URL', async (t) => {
   const unparsable = problemsOf({ env: { IDNODE_STORE: 'postgres', IDNODE_DATABASE_URL: 'hunter2 not a url' }, cwd });
   t.match(unparsable, 'does not parse as a URL; not shown');
   t.notMatch(unparsable, 'hunter2');
+});
+
+t.test('database schema: a PostgreSQL schema name, for store postgres only', async (t) => {
+  const cwd = t.testdir();
+  const env = { IDNODE_STORE: 'postgres', IDNODE_DATABASE_URL: 'postgres://127.0.0.1/db' };
+  t.notOk('databaseSchema' in loadConfig({ env, cwd }), 'unset: the store uses "public"');
+  t.equal(loadConfig({ env: { ...env, IDNODE_DATABASE_SCHEMA: 'node_b' }, cwd }).databaseSchema, 'node_b');
+  t.equal(loadConfig({ env, cwd, flags: { databaseSchema: '_n1' } }).databaseSchema, '_n1');
+  const rule = 'must be a PostgreSQL schema name: 1 to 63 lower-case letters, digits and "_", starting with a letter or "_", not starting with "pg_" (reserved)';
+  for (const bad of ['Node_B', '1node', 'node-b', 'node b', 'pg_catalog', 'a'.repeat(64), '']) {
+    const problems = problemsOf({ env, cwd, flags: { databaseSchema: bad } });
+    t.equal(problems, `invalid configuration: database-schema (from --database-schema) ${rule}, got ${JSON.stringify(bad)}`, `"${bad}" refused`);
+  }
+  t.equal(
+    problemsOf({ env: { IDNODE_DATABASE_SCHEMA: 'node_b' }, cwd }),
+    'invalid configuration: database-schema (from IDNODE_DATABASE_SCHEMA) is set but store (from default) is "sqlite": set store to "postgres" or remove database-schema',
+  );
 });
 
 t.test('store memory: from a flag, the environment or the file; refuses a database URL; unknown stores name the choices', async (t) => {

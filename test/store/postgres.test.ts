@@ -9,11 +9,12 @@ import { POSTGRES_MIGRATIONS } from '../../src/store/postgres/postgres-migration
 import { openPostgresStore, type PostgresStoreOptions } from '../../src/store/postgres/postgres-store.js';
 import { withDefaultUser } from '../../src/store/postgres/postgres-url.js';
 import { valuesJsonOf } from '../../src/store/store-rows.js';
+import { freshSchema, TEST_DATABASE_URL, withDatabase } from '../helpers/test-database.js';
 import { eventually } from '../helpers/eventually.js';
 import { storeConformance } from './conformance.js';
 
 // These tests always run: CI and the development machine provide a database (trust auth).
-const URL = process.env.IDNODE_TEST_DATABASE_URL ?? 'postgres://127.0.0.1:5432/test';
+const URL = TEST_DATABASE_URL;
 const CONTEXT: WriteContext = { nowMs: 1_700_000_000_000, day: '2024-05-01', protocol: 'rest' };
 
 const value = (index: number, text = `v${index}`): HandleValue => ({
@@ -27,22 +28,7 @@ const value = (index: number, text = `v${index}`): HandleValue => ({
 });
 const create = (handle: string, values = [value(1)]): HandleWrite => ({ op: 'create', handle, prefix: '88.999.1', values });
 
-async function admin<T>(body: (client: pg.Client) => Promise<T>): Promise<T> {
-  const client = new pg.Client({ connectionString: withDefaultUser(URL) });
-  await client.connect();
-  try {
-    return await body(client);
-  } finally {
-    await client.end();
-  }
-}
-
-/** A fresh schema, dropped when the test `t` ends. */
-function freshSchema(t: Test): string {
-  const schema = `idnode_test_${randomBytes(6).toString('hex')}`;
-  t.teardown(() => admin((client) => client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`)));
-  return schema;
-}
+const admin = <T>(body: (client: pg.Client) => Promise<T>): Promise<T> => withDatabase(body);
 
 async function open(t: Test, schema: string, options: Partial<PostgresStoreOptions> = {}) {
   const store = await openPostgresStore({ url: URL, schema, poolSize: 4, ...options });

@@ -2,7 +2,7 @@ import { Command } from 'commander';
 import { LOCAL_OPERATOR } from '../../core/auth/principal.js';
 import { withAdminNode } from '../admin-node.js';
 import type { CliIo } from '../cli-io.js';
-import { configFromOptions } from '../shared-options.js';
+import { adminContext } from '../shared-options.js';
 import { admin, credentialJson, credentialText } from './enterprise.js';
 import { print } from './output.js';
 
@@ -12,8 +12,7 @@ export function auditorCommand(io: CliIo): Command {
   admin(command.command('add').description('issue an auditor credential'))
     .requiredOption('--name <name>', 'who the auditor is')
     .action(async (options: Record<string, unknown>) => {
-      const config = configFromOptions(options, io);
-      const issued = await withAdminNode(config, (node) => node.principals.addAuditor(LOCAL_OPERATOR, String(options['name'])));
+      const issued = await withAdminNode(adminContext(options, io), (node) => node.principals.addAuditor(LOCAL_OPERATOR, String(options['name'])));
       print(io, options['json'] === true, credentialJson(issued), () => `Issued auditor credential\n${credentialText(issued)}`);
     });
   return command;

@@ -4,7 +4,7 @@ import { LOCAL_OPERATOR } from '../../core/auth/principal.js';
 import type { QuotaView } from '../../core/quotas/quota-admin.js';
 import { withAdminNode } from '../admin-node.js';
 import type { CliIo } from '../cli-io.js';
-import { ADMIN_FLAG_SETTINGS, addSettingOptions, configFromOptions } from '../shared-options.js';
+import { addAdminOptions, adminContext } from '../shared-options.js';
 import { basicUser, print } from './output.js';
 
 /** `idnode enterprise add|list|revoke|rotate-secret`: enterprise prefixes and their credentials. */
@@ -15,30 +15,26 @@ export function enterpriseCommand(io: CliIo): Command {
     .requiredOption('--prefix <prefix>', 'enterprise prefix, e.g. 88.999.1')
     .requiredOption('--name <name>', 'enterprise name')
     .action(async (options: Record<string, unknown>) => {
-      const config = configFromOptions(options, io);
-      const issued = await withAdminNode(config, (node) => node.principals.addEnterprise(LOCAL_OPERATOR, { prefix: String(options['prefix']), name: String(options['name']) }));
+      const issued = await withAdminNode(adminContext(options, io), (node) => node.principals.addEnterprise(LOCAL_OPERATOR, { prefix: String(options['prefix']), name: String(options['name']) }));
       print(io, options['json'] === true, credentialJson(issued), () => `Allocated enterprise prefix ${issued.prefix}\n${credentialText(issued)}`);
     });
 
   admin(command.command('list').description('list enterprises, revoked ones included')).action(async (options: Record<string, unknown>) => {
-    const config = configFromOptions(options, io);
-    const enterprises = await withAdminNode(config, (node) => node.principals.listEnterprises(LOCAL_OPERATOR));
+    const enterprises = await withAdminNode(adminContext(options, io), (node) => node.principals.listEnterprises(LOCAL_OPERATOR));
     print(io, options['json'] === true, enterprises, () => listText(enterprises));
   });
 
   admin(command.command('revoke').description('revoke an enterprise credential (effective at once, also on a running server)'))
     .requiredOption('--prefix <prefix>', 'enterprise prefix')
     .action(async (options: Record<string, unknown>) => {
-      const config = configFromOptions(options, io);
-      const summary = await withAdminNode(config, (node) => node.principals.revokeEnterprise(LOCAL_OPERATOR, String(options['prefix'])));
+      const summary = await withAdminNode(adminContext(options, io), (node) => node.principals.revokeEnterprise(LOCAL_OPERATOR, String(options['prefix'])));
       print(io, options['json'] === true, summary, () => `Revoked ${summary.id} (prefix ${summary.prefix}) at ${summary.revokedAt}\n`);
     });
 
   admin(command.command('rotate-secret').description('issue a new secret for an enterprise; the old one stops working at once'))
     .requiredOption('--prefix <prefix>', 'enterprise prefix')
     .action(async (options: Record<string, unknown>) => {
-      const config = configFromOptions(options, io);
-      const issued = await withAdminNode(config, (node) => node.principals.rotateEnterpriseSecret(LOCAL_OPERATOR, String(options['prefix'])));
+      const issued = await withAdminNode(adminContext(options, io), (node) => node.principals.rotateEnterpriseSecret(LOCAL_OPERATOR, String(options['prefix'])));
       print(io, options['json'] === true, credentialJson(issued), () => `New secret for enterprise prefix ${issued.prefix}; the old one no longer works\n${credentialText(issued)}`);
     });
 
@@ -48,14 +44,13 @@ export function enterpriseCommand(io: CliIo): Command {
     .option('--resolutions-per-day <n>', 'resolutions per metering day of its identifiers')
     .option('--requests-per-second <n>', 'requests per second with its credentials (per process)')
     .action(async (options: Record<string, unknown>) => {
-      const config = configFromOptions(options, io);
       const change: Record<string, unknown> = {};
       for (const [option, field] of QUOTA_OPTIONS) {
         const text = options[option];
         if (typeof text === 'string') change[field] = text === 'default' ? null : /^[0-9]+$/.test(text) ? Number(text) : text;
       }
       const prefix = String(options['prefix']);
-      const view = await withAdminNode(config, (node) =>
+      const view = await withAdminNode(adminContext(options, io), (node) =>
         Object.keys(change).length === 0 ? node.quotaAdmin.get(LOCAL_OPERATOR, prefix) : node.quotaAdmin.set(LOCAL_OPERATOR, prefix, change),
       );
       print(io, options['json'] === true, view, () => quotaText(view));
@@ -83,7 +78,7 @@ function quotaText(view: QuotaView): string {
 
 /** The options every admin command takes: the store-locating settings and --json. */
 export function admin(command: Command): Command {
-  return addSettingOptions(command, ADMIN_FLAG_SETTINGS).option('--json', 'print JSON instead of text');
+  return addAdminOptions(command).option('--json', 'print JSON instead of text');
 }
 
 export function credentialJson(issued: IssuedCredential): Record<string, string> {

@@ -1,7 +1,7 @@
 import { Command } from 'commander';
 import { withAdminNode } from '../admin-node.js';
 import type { CliIo } from '../cli-io.js';
-import { configFromOptions } from '../shared-options.js';
+import { adminContext } from '../shared-options.js';
 import { admin } from './enterprise.js';
 import { print } from './output.js';
 
@@ -10,8 +10,7 @@ export function keyCommand(io: CliIo): Command {
   const command = new Command('key').description("the node's Ed25519 signing key (created at the first start)");
   admin(command.command('export').description('print the public key (PEM), for `idnode ledger verify --public-key`')).action(
     async (options: Record<string, unknown>) => {
-      const config = configFromOptions(options, io);
-      const key = await withAdminNode(config, async (node) => ({ keyId: node.ledger.keyId, publicKey: node.ledger.publicKeyPem }));
+      const key = await withAdminNode(adminContext(options, io), async (node) => ({ keyId: node.ledger.keyId, publicKey: node.ledger.publicKeyPem }));
       print(io, options['json'] === true, key, () => key.publicKey);
     },
   );

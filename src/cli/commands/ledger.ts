@@ -9,7 +9,7 @@ import type { KeyObject } from 'node:crypto';
 import { LOCAL_OPERATOR } from '../../core/auth/principal.js';
 import { withAdminNode } from '../admin-node.js';
 import type { CliIo } from '../cli-io.js';
-import { configFromOptions } from '../shared-options.js';
+import { adminContext } from '../shared-options.js';
 import { admin } from './enterprise.js';
 import { print } from './output.js';
 
@@ -19,8 +19,7 @@ export function ledgerCommand(io: CliIo): Command {
 
   admin(command.command('seal').description('seal every closed day not sealed yet, now (a running node also does it by itself)')).action(
     async (options: Record<string, unknown>) => {
-      const config = configFromOptions(options, io);
-      const sealed = await withAdminNode(config, (node) => node.ledger.sealClosedDays(LOCAL_OPERATOR));
+      const sealed = await withAdminNode(adminContext(options, io), (node) => node.ledger.sealClosedDays(LOCAL_OPERATOR));
       const days = sealed.map((entry) => ({ seq: entry.seq, day: entry.day, hash: entry.hash }));
       print(io, options['json'] === true, { sealed: days }, () =>
         days.length === 0 ? 'Nothing to seal: every closed day is sealed.\n' : days.map((day) => `sealed ${day.day} (#${day.seq}) ${day.hash}\n`).join(''),
@@ -31,8 +30,7 @@ export function ledgerCommand(io: CliIo): Command {
   admin(command.command('export').description("print the ledger as JSON, with each day's counter rows (for `idnode ledger verify`)"))
     .option('--no-rows', "leave out each day's counter rows (then verify checks the chain only)")
     .action(async (options: Record<string, unknown>) => {
-      const config = configFromOptions(options, io);
-      const exported = await withAdminNode(config, (node) => node.ledger.export(LOCAL_OPERATOR, { rows: options['rows'] !== false }));
+      const exported = await withAdminNode(adminContext(options, io), (node) => node.ledger.export(LOCAL_OPERATOR, { rows: options['rows'] !== false }));
       io.stdout(`${JSON.stringify(exported, null, 2)}\n`);
     });
 

@@ -6,13 +6,13 @@ import { IdnodeError } from '../../core/errors/catalogue.js';
 import { LOCAL_OPERATOR } from '../../core/auth/principal.js';
 import { withAdminNode } from '../admin-node.js';
 import type { CliIo } from '../cli-io.js';
-import { ADMIN_FLAG_SETTINGS, addSettingOptions, configFromOptions } from '../shared-options.js';
+import { addAdminOptions, adminContext } from '../shared-options.js';
 
 const FORMATS = ['json', 'md', 'html'] as const;
 
 /** `idnode report`: the award-eligibility report of a year, as JSON, Markdown or HTML on stdout. */
 export function reportCommand(io: CliIo): Command {
-  return addSettingOptions(new Command('report').description('print the award-eligibility report of a calendar year'), [...ADMIN_FLAG_SETTINGS, 'timeZone', 'policyDir', 'defaultPolicy'])
+  return addAdminOptions(new Command('report').description('print the award-eligibility report of a calendar year'), ['timeZone', 'policyDir', 'defaultPolicy'])
     .option('--year <year>', 'calendar year (default: the current one)')
     .option('--policy <id>', 'policy id (default: the default policy)')
     .option('--format <format>', `${FORMATS.join(', ')}`, 'json')
@@ -20,8 +20,7 @@ export function reportCommand(io: CliIo): Command {
       const format = String(options['format']);
       if (!(FORMATS as readonly string[]).includes(format)) throw new IdnodeError('REQUEST_INVALID', `--format must be one of ${FORMATS.join(', ')}, got "${format}"`);
       const year = parseYear(options['year'], '--year');
-      const config = configFromOptions(options, io);
-      const report = await withAdminNode(config, (node) =>
+      const report = await withAdminNode(adminContext(options, io), (node) =>
         node.eligibility.report(LOCAL_OPERATOR, { ...(year === undefined ? {} : { year }), ...(typeof options['policy'] === 'string' ? { policyId: options['policy'] } : {}) }),
       );
       io.stdout(format === 'md' ? renderReportMarkdown(report) : format === 'html' ? renderReportHtml(report) : `${JSON.stringify(report, null, 2)}\n`);

@@ -127,6 +127,16 @@ export const CATALOGUE = {
   },
   INTERNAL_ERROR: { summary: 'An unexpected error; the request changed nothing it had not committed.', class: 'server', handleCode: 2 },
   CONFIG_INVALID: { summary: 'A configuration setting is invalid (start-up only).', class: 'server', handleCode: 2 },
+  STORE_NOT_FOUND: {
+    summary: 'An admin command found no idnode store where the configuration points (data directory or PostgreSQL schema); it created none (run `idnode serve` there first, or pass --create).',
+    class: 'client',
+    handleCode: 100,
+  },
+  DATA_DIR_LOCKED: {
+    summary: 'Another idnode serve process holds the data directory (named with its pid in the message); one process per SQLite data directory.',
+    class: 'client',
+    handleCode: 3,
+  },
 
   // Metering, eligibility and the ledger (docs/design.md §2).
   POLICY_INVALID: { summary: 'An award policy file is malformed; the message names the field.', class: 'server', handleCode: 2 },

@@ -125,6 +125,24 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
   }
 }
 
+/**
+ * True when `schema` holds idnode's migration table (a store was created there), without creating or
+ * changing anything. Throws IdnodeError STORE_UNAVAILABLE when the database cannot be reached.
+ */
+export async function postgresStoreExists(url: string, schema: string): Promise<boolean> {
+  const client = new pg.Client({ connectionString: withDefaultUser(url), application_name: 'idnode' });
+  client.on('error', () => {});
+  try {
+    await client.connect();
+    const { rows } = await client.query<{ found: boolean }>("SELECT to_regclass(format('%I.schema_migrations', $1::text)) IS NOT NULL AS found", [schema]);
+    return rows[0]!.found;
+  } catch (error) {
+    throw storeFailure(error, `looking for an idnode store in schema "${schema}" of PostgreSQL at ${redactUrl(url)}`, isUnavailable);
+  } finally {
+    await client.end().catch(() => {});
+  }
+}
+
 const MAX_ATTEMPTS = 5;
 
 /**
