@@ -16,7 +16,7 @@ const mode = (path: string) => (statSync(path).mode & 0o777).toString(8);
 
 t.test('a new data directory is 0700, the database 0600, and the signing key its own 0600 file, not in the database', async (t) => {
   const dir = join(t.testdir(), 'data');
-  const exported = await run(['key', 'export', '--data-dir', dir, '--json']);
+  const exported = await run(['key', 'export', '--create', '--data-dir', dir, '--json']);
   t.equal(exported.code, 0, exported.stderr);
   t.equal(mode(dir), '700');
   t.equal(mode(join(dir, SQLITE_FILE_NAME)), '600');
@@ -37,7 +37,7 @@ t.test('a new data directory is 0700, the database 0600, and the signing key its
 t.test('signing-key-file names the key; one that others may read is refused', async (t) => {
   const dir = t.testdir();
   const keyFile = join(dir, 'keys', 'ledger.pem');
-  const first = await run(['key', 'export', '--data-dir', join(dir, 'data'), '--signing-key-file', keyFile]);
+  const first = await run(['key', 'export', '--create', '--data-dir', join(dir, 'data'), '--signing-key-file', keyFile]);
   t.equal(first.code, 0, first.stderr);
   t.equal(mode(keyFile), '600');
   t.equal(mode(join(dir, 'keys')), '700');
@@ -73,7 +73,7 @@ t.test('the attack from the issue: drop the trigger, delete the ledger, inflate 
   const dir = t.testdir();
   const work = join(dir, 'auditor');
   mkdirSync(work);
-  t.equal((await run(['key', 'export', '--data-dir', dir])).code, 0);
+  t.equal((await run(['key', 'export', '--create', '--data-dir', dir])).code, 0);
   const seed = openSqliteStore({ file: join(dir, SQLITE_FILE_NAME) });
   await seed.addCounters([
     { day: '2024-02-28', prefix: '88.999.DEMO', protocol: 'rest', kind: 'registration', count: 11 },

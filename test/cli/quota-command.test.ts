@@ -5,7 +5,7 @@ const run = (args: string[]) => runInProcess(args, { env: {}, cwd: t.testdirName
 
 t.test('idnode enterprise quota: show, set, back to the default; refusals name the problem', async (t) => {
   const dir = t.testdir();
-  t.equal((await run(['enterprise', 'add', '--data-dir', dir, '--prefix', '88.999.7', '--name', 'Seven'])).code, 0);
+  t.equal((await run(['enterprise', 'add', '--create', '--data-dir', dir, '--prefix', '88.999.7', '--name', 'Seven'])).code, 0);
   const shown = await run(['enterprise', 'quota', '--data-dir', dir, '--prefix', '88.999.7']);
   t.equal(shown.code, 0, shown.stderr);
   t.match(shown.stdout, /^Quota of enterprise 88\.999\.7\n  registrations per day: no limit \(node default\); 0 on \d{4}-\d\d-\d\d\n/);

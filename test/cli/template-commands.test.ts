@@ -9,7 +9,7 @@ const run = (args: string[]) => runInProcess(args, { cwd: t.testdirName });
 t.test('template add, list, show, update, delete (as the operator at the machine), with text and --json', async (t) => {
   const dataDir = t.testdir();
   const store = ['--data-dir', dataDir];
-  t.equal((await run(['enterprise', 'add', '--prefix', '88.999.1', '--name', 'A', ...store])).code, 0);
+  t.equal((await run(['enterprise', 'add', '--create', '--prefix', '88.999.1', '--name', 'A', ...store])).code, 0);
   const file = join(dataDir, 'template.json');
   writeFileSync(file, JSON.stringify(fullTemplate('1.0', '88.999.1')));
 
@@ -17,7 +17,7 @@ t.test('template add, list, show, update, delete (as the operator at the machine
   t.equal(added.code, 0, added.stderr);
   t.equal(added.stdout, 'Created template 88.999.1 version 1.0 (6 items)\n');
   const again = await run(['template', 'add', '--file', file, ...store]);
-  t.match(again, { code: 1, stderr: /^error: TEMPLATE_ALREADY_EXISTS: / });
+  t.match(again, { code: 1, stderr: /^using the SQLite store .*\nerror: TEMPLATE_ALREADY_EXISTS: / });
 
   const listed = await run(['template', 'list', '--prefix', '88.999.1', ...store]);
   t.match(listed.stdout, /^88\.999\.1\t1\.0\tGB\/T 4754 C 38 381 3811\t6 items\tupdated /);

@@ -33,9 +33,11 @@ t.test('a flood of refusals and not-founds under made-up prefixes makes no per-p
   const prefixes = [...new Set(rows.map((row) => row.prefix))].sort();
   t.same(prefixes, [OTHER_PREFIX, demoPrefix], 'only the one bounded bucket and the enterprise prefix actually named');
   const count = (prefix: string, kind: string) => rows.filter((row) => row.prefix === prefix && row.kind === kind).reduce((sum, row) => sum + row.count, 0);
-  t.equal(count(OTHER_PREFIX, 'refused'), 3 * EACH, 'every refusal still counted, exactly');
+  // Anonymous writes are refused from their headers before their body is read (credentials first) and count
+    // nowhere; the authenticated caller's refusals under prefixes not homed all land in the one bucket.
+    t.equal(count(OTHER_PREFIX, 'refused'), EACH, 'every refusal of an authenticated write still counted, exactly');
   t.equal(count(OTHER_PREFIX, 'resolution.not-found'), EACH, 'every not-found still counted, exactly');
-  t.equal(count(demoPrefix, 'refused'), 1);
+  t.equal(count(demoPrefix, 'refused'), 0, 'an anonymous write counts nothing, even under a prefix homed here');
   t.equal(count(demoPrefix, 'resolution.not-found'), 1);
 
   const daily = await fetch(`${url}/api/v1/metering/daily?from=2025-03-01&to=2025-03-01&format=csv`, { headers: { authorization: auth.auditor } });

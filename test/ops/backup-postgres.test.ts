@@ -17,7 +17,8 @@ const pgDump = (() => {
 t.test('PostgreSQL: pg_dump of the node’s schema while it writes; pg_restore after the schema is lost; the ledger verifies and counts match', { skip: pgDump === '' ? 'pg_dump is not installed (README: Backup and restore)' : false }, async (t) => {
   const root = t.testdir();
   const schema = freshSchema(t);
-  const env = { IDNODE_STORE: 'postgres', IDNODE_DATABASE_URL: TEST_DATABASE_URL, IDNODE_DATABASE_SCHEMA: schema };
+  // The node and the admin commands sign with one key file, kept apart from the database (and from its dump).
+  const env = { IDNODE_STORE: 'postgres', IDNODE_DATABASE_URL: TEST_DATABASE_URL, IDNODE_DATABASE_SCHEMA: schema, IDNODE_SIGNING_KEY_FILE: join(root, 'node-key.pem') };
   const node = await spawnNode({ dataDir: join(root, 'data'), t, env, args: FAST_DAYS, readyTimeoutMs: 90_000 });
   const writes = writeLoop(node);
   await eventually(async () => (await cli(['ledger', 'export', '--no-rows'], { env })).stdout.includes('"seq": 1'), 'a sealed day', 90_000, 500);

@@ -1,4 +1,4 @@
-import { existsSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import t from 'tap';
@@ -45,6 +45,8 @@ t.test('SQLite: idnode backup while the node writes; restore into a new data dir
   const refused = await cli(['restore', '--from', backupFile, '--data-dir', restoredDir]);
   t.equal(refused.code, 1);
   t.match(refused.stderr, 'already holds a store', 'a restore never overwrites a store');
+  // The signing key is not in the store (nor in its backup): it is restored beside it from its own copy.
+  copyFileSync(join(dataDir, 'node-key.pem'), join(restoredDir, 'node-key.pem'));
   const restored = await verifiedLedger(t, join(root, 'verify-restored'), ['--data-dir', restoredDir]);
   const original = await verifiedLedger(t, join(root, 'verify-original'), ['--data-dir', dataDir]);
   t.same(restored.entries.map((entry) => entry.hash), original.entries.slice(0, restored.entries.length).map((entry) => entry.hash), 'the restored ledger is the original’s, day for day');

@@ -11,7 +11,8 @@ const VALUES = { values: [{ index: 1, type: 'URL', data: 'https://example.com/a'
 t.test('--database-schema: two nodes on one database, each in its own schema, see nothing of each other', async (t) => {
   const [schemaA, schemaB] = [freshSchema(t), freshSchema(t)];
   const root = t.testdir();
-  const postgres = (schema: string) => ['--store', 'postgres', '--database-url', TEST_DATABASE_URL, '--database-schema', schema];
+  const keyFile = (schema: string) => join(root, `${schema}.pem`);
+  const postgres = (schema: string) => ['--store', 'postgres', '--database-url', TEST_DATABASE_URL, '--database-schema', schema, '--signing-key-file', keyFile(schema)];
   const [a, b] = await Promise.all([
     spawnNode({ dataDir: join(root, 'a'), t, args: postgres(schemaA), readyTimeoutMs: 90_000 }),
     spawnNode({ dataDir: join(root, 'b'), t, args: postgres(schemaB), readyTimeoutMs: 90_000 }),
@@ -34,7 +35,7 @@ t.test('--database-schema: two nodes on one database, each in its own schema, se
   t.equal(crossAuth.status, 403, 'nor does it know the other node’s credentials');
 
   // Admin commands find a node's store by the same setting (here the environment variable).
-  const env = (schema: string) => ({ IDNODE_STORE: 'postgres', IDNODE_DATABASE_URL: TEST_DATABASE_URL, IDNODE_DATABASE_SCHEMA: schema });
+  const env = (schema: string) => ({ IDNODE_STORE: 'postgres', IDNODE_DATABASE_URL: TEST_DATABASE_URL, IDNODE_DATABASE_SCHEMA: schema, IDNODE_SIGNING_KEY_FILE: keyFile(schema) });
   const added = await runCli(['enterprise', 'add', '--prefix', '88.999.onlya', '--name', 'Only A', '--json'], { env: env(schemaA) });
   t.equal(added.code, 0, added.stderr);
   const listA = await runCli(['enterprise', 'list', '--json'], { env: env(schemaA) });

@@ -45,9 +45,13 @@ t.test('SIGTERM to `npm start` stops the node: no orphan keeps the port', async 
   const pkg = JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')) as { scripts: { start: string } };
   writeFileSync(join(root, 'package.json'), JSON.stringify({ name: 'npm-start-check', private: true, type: 'module', scripts: { start: pkg.scripts.start } }));
   mkdirSync(join(root, 'dist', 'cli'), { recursive: true });
-  const tsx = import.meta.resolve('tsx/esm/api');
+  // The stand-in loads TypeScript the way this process does (under tap: tap's own loader, whose source maps
+  // are the ones the coverage of every other process is merged with; a tsx-compiled copy of the sources
+  // corrupted the whole run's coverage), else with tsx.
   const main = pathToFileURL(join(REPO_ROOT, 'src', 'cli', 'main.ts')).href;
-  writeFileSync(join(root, 'dist', 'cli', 'main.js'), `const tsx = await import(${JSON.stringify(tsx)});\ntsx.register();\nawait import(${JSON.stringify(main)});\n`);
+  const loader = process.execArgv.find((argument) => argument.startsWith('--import=') && argument.includes('@tapjs/typescript'))?.slice('--import='.length);
+  const register = loader === undefined ? `const tsx = await import(${JSON.stringify(import.meta.resolve('tsx/esm/api'))});\ntsx.register();\n` : `await import(${JSON.stringify(loader)});\n`;
+  writeFileSync(join(root, 'dist', 'cli', 'main.js'), `${register}await import(${JSON.stringify(main)});\n`);
 
   const dataDir = join(root, 'data');
   const readyFile = join(root, 'ready.json');

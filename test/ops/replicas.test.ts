@@ -14,7 +14,8 @@ const STALE_BOUND_MS = 15_000;
 t.test('replicas on one PostgreSQL schema: no stale answers beyond the invalidation, exact metering, each day sealed once', async (t) => {
   const schema = freshSchema(t);
   const root = t.testdir();
-  const args = ['--store', 'postgres', '--database-url', TEST_DATABASE_URL, '--database-schema', schema, ...FAST_DAYS];
+  // Replicas of one store sign one ledger: they share one key file (README, "Replicas").
+  const args = ['--store', 'postgres', '--database-url', TEST_DATABASE_URL, '--database-schema', schema, '--signing-key-file', join(root, 'node-key.pem'), ...FAST_DAYS];
   // Started together (as a deployment does), so that their set clocks start about together too; the migration
   // and the first-run credentials are decided once between them.
   const replicas = await Promise.all(['a', 'b', 'c'].map((name) => spawnNode({ dataDir: join(root, name), t, args, readyTimeoutMs: 90_000 })));

@@ -63,8 +63,8 @@ t.test('credentials before bodies: anonymous or bad-credential writes are refuse
   t.equal(await both.store.getHandle(`${DEMO}/x`), undefined, 'nothing stored');
 });
 
-t.test('the configured body limit applies to batches; encodings and charsets other than identity UTF-8 are refused', async (t) => {
-  const both = await startBothNode({ dir: t.testdir(), bodyLimitBytes: 16 * 1024 });
+t.test('the configured batch body limit applies to batches; encodings and charsets other than identity UTF-8 are refused', async (t) => {
+  const both = await startBothNode({ dir: t.testdir(), bodyLimitBytes: 16 * 1024, batchBodyLimitBytes: 16 * 1024 });
   t.teardown(() => both.close());
   const port = portOf(both);
   const auth = basic(both.credentials.demoEnterprise.id, both.credentials.demoEnterprise.secret);
@@ -72,7 +72,7 @@ t.test('the configured body limit applies to batches; encodings and charsets oth
   const json = JSON.stringify({ items });
   t.ok(json.length > 16 * 1024);
   const big = await rawExchange(port, request(['POST /api/v1/handles/batch HTTP/1.1', 'Host: x', `Authorization: ${auth}`, 'Content-Type: application/json', `Content-Length: ${json.length}`], json));
-  assertCatalogue(t, big, 413, 'BODY_TOO_LARGE', 'a batch over body-limit-bytes');
+  assertCatalogue(t, big, 413, 'BODY_TOO_LARGE', 'a batch over batch-body-limit-bytes');
   t.equal(await both.store.getHandle(`${DEMO}/big-0`), undefined);
 
   const value = JSON.stringify({ values: [{ index: 1, type: 'URL', data: 'https://example.com/' }] });
