@@ -16,18 +16,15 @@ import { cpus, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import pino from 'pino';
 import pg from 'pg';
 import { ANONYMOUS } from '../src/core/auth/principal.js';
-import { IdNode } from '../src/core/node.js';
 import { parseConditions } from '../src/core/search/search-pattern.js';
 import { openSqliteStore } from '../src/store/sqlite/sqlite-store.js';
-import { systemRuntime } from '../src/runtime/system-runtime.js';
 import { markdownTable } from './lib/format.js';
-import { BENCH_TIME_ZONE, seedIdentifiers } from './lib/seed.js';
+import { benchCoreNode, seedIdentifiers } from './lib/seed.js';
 import { measurePostgresWriteCost, measureSqliteWriteCost, type WriteCostRun } from './lib/search-write-cost.js';
 import { median, percentile } from './lib/stats.js';
-import { BENCH_NODE_PREFIX, clientValues } from './lib/workload.js';
+import { clientValues } from './lib/workload.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const ADMIN_URL = process.env['IDNODE_BENCH_DATABASE_URL'] ?? 'postgres://postgres@127.0.0.1:5432/postgres';
@@ -91,16 +88,7 @@ async function main(): Promise<void> {
         if (done % 1_000_000 === 0) log(`  ${done.toLocaleString('en-US')}`);
       },
     });
-    const node = await IdNode.create(
-      {
-        nodePrefixes: [BENCH_NODE_PREFIX],
-        timeZone: BENCH_TIME_ZONE,
-        cache: { maxEntries: 16, maxBytes: 1 << 20, maxTtlSeconds: 60, notFoundTtlSeconds: 0 },
-        limits: { maxValues: 1000, maxDataBytes: 65536 },
-        meteringFlushIntervalMs: 1000,
-      },
-      { ...systemRuntime({}), store, logger: pino({ level: 'silent' }) },
-    );
+    const node = await benchCoreNode(store);
     const latency: { name: string; p50: number; p99: number; handles: number }[] = [];
     try {
       let seed = 12345;

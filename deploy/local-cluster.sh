@@ -76,12 +76,14 @@ launch_replica() {
   pid_alive "$(cat "$dir/replica-$n.pid" 2>/dev/null)" && die "replica $n is already running"
   read -r -a cmd <<<"$(state_get CLI_COMMAND)"
   rm -f "$dir/replica-$n.ready.json"
+  # Replicas of one store sign one ledger: they share one key file (the first to start creates it).
   # setsid: its own process group, so a Ctrl-C in the terminal reaches this script only, which then stops the
   # replicas in order. The database URL goes through the environment, never the command line (ps shows that).
   IDNODE_DATABASE_URL="$(state_get DATABASE_URL)" setsid "${cmd[@]}" serve \
     --store postgres --node-prefix 88.999 \
     --host 127.0.0.1 --http-port "$http" --grpc-port "$grpc" --hdl-port "$hdl" \
     --ready-file "$dir/replica-$n.ready.json" --log-level info \
+    --signing-key-file "$dir/node-key.pem" \
     >>"$dir/replica-$n.log" 2>>"$dir/replica-$n.err" </dev/null &
   echo $! >"$dir/replica-$n.pid"
   disown $!

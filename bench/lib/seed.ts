@@ -16,12 +16,9 @@ export interface Credential {
   readonly secret: string;
 }
 
-/**
- * Allocates the bench enterprise prefix (88.999.1) and returns its credential, through the core's own
- * PrincipalsAdmin on the store (what `idnode enterprise add` does), before any server runs.
- */
-export async function createBenchEnterprise(store: Store): Promise<Credential> {
-  const node = await IdNode.create(
+/** A node core on `store` with the bench's settings and a tiny cache, for work done before any server runs. */
+export function benchCoreNode(store: Store): Promise<IdNode> {
+  return IdNode.create(
     {
       nodePrefixes: [BENCH_NODE_PREFIX],
       timeZone: BENCH_TIME_ZONE,
@@ -31,6 +28,14 @@ export async function createBenchEnterprise(store: Store): Promise<Credential> {
     },
     { ...systemRuntime({}), store, logger: pino({ level: 'silent' }) },
   );
+}
+
+/**
+ * Allocates the bench enterprise prefix (88.999.1) and returns its credential, through the core's own
+ * PrincipalsAdmin on the store (what `idnode enterprise add` does), before any server runs.
+ */
+export async function createBenchEnterprise(store: Store): Promise<Credential> {
+  const node = await benchCoreNode(store);
   try {
     const issued = await node.principals.addEnterprise(LOCAL_OPERATOR, { prefix: BENCH_PREFIX, name: 'bench' });
     return { id: issued.id, secret: issued.secret };

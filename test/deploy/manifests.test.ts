@@ -38,9 +38,10 @@ t.test('deploy/compose.yaml is one valid Compose document', async (t) => {
   t.notOk(validate(broken), 'a misspelt key fails the schema');
 });
 
-t.test('the compose topology: PostgreSQL, two replicas on it, a balancer in front of both', async (t) => {
+t.test('the compose topology: PostgreSQL, two replicas on it, a balancer in front of both, a top-level node beside them', async (t) => {
   const compose = yamlDocuments('compose.yaml')[0] as { services: Record<string, Record<string, unknown>> };
-  t.same(Object.keys(compose.services).sort(), ['balancer', 'idnode-1', 'idnode-2', 'postgres']);
+  t.same(Object.keys(compose.services).sort(), ['balancer', 'idnode-1', 'idnode-2', 'postgres', 'top']);
+  t.same(compose.services['top']!['command'], ['top'], 'the top-level node is idnode top, from the same image');
   for (const name of ['idnode-1', 'idnode-2']) {
     const service = compose.services[name]!;
     const environment = service['environment'] as Record<string, string>;
