@@ -15,10 +15,18 @@ const authenticated = new WeakMap<IncomingMessage, Principal>();
 /**
  * The caller of a REST request: anonymous without an Authorization header, otherwise the principal its
  * credentials authenticate, HTTP Basic or a Bearer login token (see principalFromAuthorization), authenticated once
- * per request. Throws CREDENTIALS_MALFORMED, CREDENTIALS_REQUIRE_TLS, AUTHENTICATION_FAILED or TOKEN_INVALID.
+ * per request (a write was authenticated by credentialsFirst already; its principal is reused). The header is read
+ * as the route's `credentials` config says (authorizationOf). Throws CREDENTIALS_MALFORMED, CREDENTIALS_REQUIRE_TLS,
+ * AUTHENTICATION_FAILED or TOKEN_INVALID.
  */
 export async function principalOf(request: FastifyRequest, authenticator: Authenticator, policy: CredentialPolicy): Promise<Principal> {
-  return authenticated.get(request.raw) ?? principalFromAuthorization(request.headers.authorization, request.socket.remoteAddress, authenticator, policy);
+  return authenticated.get(request.raw) ?? principalFromAuthorization(authorizationOf(request), request.socket.remoteAddress, authenticator, policy);
+}
+
+/** The Authorization header as the route reads it: rewritten by its `credentials` function when it has one. */
+function authorizationOf(request: FastifyRequest): string | undefined {
+  const credentials = request.routeOptions.config.credentials;
+  return typeof credentials === 'function' ? credentials(request.headers.authorization) : request.headers.authorization;
 }
 
 declare module 'fastify' {
@@ -48,9 +56,8 @@ export function credentialsFirst(app: FastifyInstance, authenticator: Authentica
   app.addHook('onRequest', async (request, reply) => {
     const credentials = request.routeOptions.config.credentials;
     if (READS.has(request.method) || request.routeOptions.url === undefined || credentials === 'in-body') return;
-    const authorization = typeof credentials === 'function' ? credentials(request.headers.authorization) : request.headers.authorization;
     try {
-      const principal = await principalFromAuthorization(authorization, request.socket.remoteAddress, authenticator, policy);
+      const principal = await principalFromAuthorization(authorizationOf(request), request.socket.remoteAddress, authenticator, policy);
       if (principal.kind === 'anonymous') {
         throw new IdnodeError('AUTHENTICATION_REQUIRED', `${request.method} ${request.routeOptions.url} needs credentials; send HTTP Basic {index}:{handle} and the secret`);
       }

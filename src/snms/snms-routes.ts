@@ -7,7 +7,8 @@ import type { IdNode } from '../core/node.js';
 import type { MetadataTemplate } from '../core/templates/template.js';
 import { describeInput } from '../core/values/describe-input.js';
 import { logFailure } from '../frontend/failure.js';
-import { isLoopback, principalFromAuthorization, type CredentialPolicy } from '../core/auth/basic-credentials.js';
+import { isLoopback, type CredentialPolicy } from '../core/auth/basic-credentials.js';
+import { principalOf } from '../rest/credentials.js';
 import { TOKEN_LIFETIME_MS } from '../core/auth/tokens.js';
 import { noteFailure, toIdnodeError } from '../rest/error-reply.js';
 import { SNMS_STATUS } from './snms-status.js';
@@ -30,7 +31,9 @@ export const SNMS_PROTOCOL = 'snms';
 export function snmsRoutes(app: FastifyInstance, node: IdNode, policy: CredentialPolicy, batchBodyLimitBytes: number): void {
   void app.register(async (scope) => {
     scope.setErrorHandler((error, request, reply) => sendSnmsError(request, reply, error as Error));
-    const principal = (request: FastifyRequest): Promise<Principal> => principalFromAuthorization(bearerOrBasic(request.headers.authorization), request.socket.remoteAddress, node.authenticator, policy);
+    // Authenticated once: a write by credentialsFirst before its body is read, a read here (both through the
+    // routes' bearerOrBasic rewrite).
+    const principal = (request: FastifyRequest): Promise<Principal> => principalOf(request, node.authenticator, policy);
     const common = { schema: { hide: false, tags: ['snms'] }, config: { credentials: bearerOrBasic } };
     const login = { ...common, config: { credentials: 'in-body' as const } };
 

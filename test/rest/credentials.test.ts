@@ -51,7 +51,7 @@ t.test('isLoopback', async (t) => {
 
 t.test('principalOf: credentials over plain HTTP from a non-loopback address are refused', async (t) => {
   const fakeRequest = (authorization: string | undefined, remoteAddress: string) =>
-    ({ headers: authorization === undefined ? {} : { authorization }, socket: { remoteAddress } }) as unknown as FastifyRequest;
+    ({ headers: authorization === undefined ? {} : { authorization }, socket: { remoteAddress }, routeOptions: { config: {} } }) as unknown as FastifyRequest;
   const authenticator = fx.rest.node.authenticator;
   const plainHttp = { tls: false, allowRemoteCredentialsOverHttp: false };
 
