@@ -1,3 +1,4 @@
+import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -17,8 +18,41 @@ export function childNodeArgs(script: string): string[] {
   return [...process.execArgv, script];
 }
 
-/** `node <NODE_CLI_ARGS…> <command>` runs the idnode CLI from source, whatever the working directory. */
-export const NODE_CLI_ARGS: readonly string[] = childNodeArgs(join(REPO_ROOT, 'src', 'cli', 'main.ts'));
+/** The newest modification time (ms) of any file below `dir`; 0 for a missing directory. */
+function newestMtime(dir: string): number {
+  let newest = 0;
+  let entries;
+  try {
+    entries = readdirSync(dir, { withFileTypes: true, recursive: true });
+  } catch {
+    return 0;
+  }
+  for (const entry of entries) {
+    if (entry.isFile()) newest = Math.max(newest, statSync(join(entry.parentPath, entry.name)).mtimeMs);
+  }
+  return newest;
+}
+
+/**
+ * The compiled CLI when `npm run build` has compiled every source file since it last changed, else undefined.
+ * A child that loads the TypeScript sources spends 5–7 s of CPU compiling them, and the suite starts about a
+ * hundred; the compiled files cost half a second. tsc emits the same JavaScript and source maps that the
+ * test processes' ts-node (transpile-only) produces, so a child's coverage maps onto the same src/*.ts lines
+ * and merges with theirs. A stale build (sources edited since) is never used: the child compiles instead.
+ */
+function compiledCli(): string | undefined {
+  const main = join(REPO_ROOT, 'dist', 'cli', 'main.js');
+  const built = newestMtime(join(REPO_ROOT, 'dist'));
+  return built > 0 && built >= newestMtime(join(REPO_ROOT, 'src')) ? main : undefined;
+}
+
+/** Loader flags a compiled child needs: none of tap's TypeScript loaders, only source-mapped stack traces (coverage comes through NODE_OPTIONS). */
+const COMPILED_ARGS = ['--enable-source-maps'];
+
+const compiled = compiledCli();
+
+/** `node <NODE_CLI_ARGS…> <command>` runs the idnode CLI (compiled when fresh, else from source), whatever the working directory. */
+export const NODE_CLI_ARGS: readonly string[] = compiled ? [...COMPILED_ARGS, compiled] : childNodeArgs(join(REPO_ROOT, 'src', 'cli', 'main.ts'));
 
 /**
  * The test runner's environment without IDNODE_* variables (but max-event-loop-delay-ms at its maximum), plus `extra`. ts-node looks for its tsconfig
