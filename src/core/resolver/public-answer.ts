@@ -1,4 +1,4 @@
-import { toWireValues } from '../values/wire-value.js';
+import { toWireValues, wireValueJson } from '../values/wire-value.js';
 import { isPublic, shownValues, type HandleValue } from '../values/handle-value.js';
 import type { ResolutionResponseCode } from './resolution-answer.js';
 
@@ -30,7 +30,10 @@ export function publicValuesOf(values: readonly HandleValue[]): readonly HandleV
  */
 export function publicAnswerJson(handle: string, values: readonly HandleValue[]): string {
   const visible = publicValuesOf(values);
-  return answerJson(handle, visible, visible.length > 0 ? 1 : 200);
+  // answerJson's text, built without the wire objects (wireValueJson): this runs for every create of an import.
+  let json = `{"responseCode":${visible.length > 0 ? 1 : 200},"handle":${JSON.stringify(handle)},"values":[`;
+  for (let k = 0; k < visible.length; k++) json += (k > 0 ? ',' : '') + wireValueJson(visible[k]!);
+  return json + ']}';
 }
 
 /** Whether a body made by publicAnswerJson has values (responseCode 1) or none (200). */
