@@ -45,6 +45,11 @@ export interface CachedAnswer {
 
 const NO_VALUES: readonly HandleValue[] = Object.freeze([]);
 
+/** Whether the answer names an existing identifier, without parsing a record read with its kept body. */
+export function isFound(answer: CachedAnswer): boolean {
+  return answer.publicStatus !== undefined || answer.record !== undefined;
+}
+
 /** The answer for a record fresh from the store (`undefined`: not found). */
 export function answerFor(record: HandleRecord | undefined): CachedAnswer {
   if (record === undefined) return { record, publicValues: NO_VALUES, encodings: {} };
