@@ -168,7 +168,7 @@ async function runScenario(scenario: Scenario, context: BenchContext, results: S
 async function seed(dataDir: string, count: number): Promise<SeededData> {
   const store = await openStore({ store: 'sqlite', dataDir, sqliteSynchronous: 'normal' });
   try {
-    const credential = await createBenchEnterprise(store);
+    const credential = await createBenchEnterprise(store, join(dataDir, 'node-key.pem'));
     const seconds = await seedIdentifiers(store, count, credential.id);
     log(`seeded ${count.toLocaleString('en-US')} identifiers in ${seconds.toFixed(1)} s (${Math.round(count / seconds).toLocaleString('en-US')}/s, through the SQLite store)`);
     const sample = await store.getHandle(seededHandle(0));

@@ -3,6 +3,7 @@ import { systemClock } from '../../src/core/clock/clock.js';
 import { MeteringDay } from '../../src/core/clock/metering-day.js';
 import { IdNode } from '../../src/core/node.js';
 import type { HandleWrite, Store } from '../../src/core/store/store.js';
+import { fileKeyVault } from '../../src/runtime/key-file.js';
 import { systemRuntime } from '../../src/runtime/system-runtime.js';
 import { BENCH_NODE_PREFIX, BENCH_PREFIX, seededHandle, storedValuesFactory } from './workload.js';
 import { LOCAL_OPERATOR } from '../../src/core/auth/principal.js';
@@ -16,8 +17,12 @@ export interface Credential {
   readonly secret: string;
 }
 
-/** A node core on `store` with the bench's settings and a tiny cache, for work done before any server runs. */
-export function benchCoreNode(store: Store): Promise<IdNode> {
+/**
+ * A node core on `store` with the bench's settings and a tiny cache, for work done before any server runs.
+ * `keyFile`: the data directory's node-key.pem, so the key this core registers in the store is the one the
+ * server started on that directory later loads (a key kept in memory only would make it refuse to start).
+ */
+export function benchCoreNode(store: Store, keyFile?: string): Promise<IdNode> {
   return IdNode.create(
     {
       nodePrefixes: [BENCH_NODE_PREFIX],
@@ -26,7 +31,7 @@ export function benchCoreNode(store: Store): Promise<IdNode> {
       limits: { maxValues: 1000, maxDataBytes: 65536 },
       meteringFlushIntervalMs: 1000,
     },
-    { ...systemRuntime({}), store, logger: pino({ level: 'silent' }) },
+    { ...systemRuntime({}), store, logger: pino({ level: 'silent' }), ...(keyFile === undefined ? {} : { keyVault: fileKeyVault(keyFile) }) },
   );
 }
 
@@ -34,8 +39,8 @@ export function benchCoreNode(store: Store): Promise<IdNode> {
  * Allocates the bench enterprise prefix (88.999.1) and returns its credential, through the core's own
  * PrincipalsAdmin on the store (what `idnode enterprise add` does), before any server runs.
  */
-export async function createBenchEnterprise(store: Store): Promise<Credential> {
-  const node = await benchCoreNode(store);
+export async function createBenchEnterprise(store: Store, keyFile?: string): Promise<Credential> {
+  const node = await benchCoreNode(store, keyFile);
   try {
     const issued = await node.principals.addEnterprise(LOCAL_OPERATOR, { prefix: BENCH_PREFIX, name: 'bench' });
     return { id: issued.id, secret: issued.secret };

@@ -43,6 +43,8 @@ export interface Config extends CoreConfig {
     readonly maxBytes: number;
     readonly maxTtlSeconds: number;
     readonly notFoundTtlSeconds: number;
+    /** See the cache-admission setting; absent: 'always' (CacheOptions). */
+    readonly admission?: 'always' | 'second-sight';
   };
   readonly limits: {
     readonly maxValues: number;

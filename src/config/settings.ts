@@ -23,6 +23,7 @@ export type SettingKey =
   | 'cache.maxBytes'
   | 'cache.maxTtlSeconds'
   | 'cache.notFoundTtlSeconds'
+  | 'cache.admission'
   | 'limits.maxValues'
   | 'limits.maxDataBytes'
   | 'limits.bodyLimitBytes'
@@ -259,6 +260,15 @@ export const SETTINGS: readonly Setting[] = [
     defaultValue: 5,
     kind: { type: 'integer', min: 0, max: MAX_INT32 },
     description: 'Life of a cached not-found answer; 0 disables negative caching.',
+  },
+  {
+    key: 'cache.admission',
+    name: 'cache-admission',
+    env: 'IDNODE_CACHE_ADMISSION',
+    defaultValue: 'second-sight',
+    kind: { type: 'enum', values: ['second-sight', 'always'] },
+    description:
+      'second-sight: an identifier enters the resolution cache on its second miss (a doorkeeper filter), so a scan of identifiers read once does not evict the hot ones; always: on every miss.',
   },
   {
     key: 'limits.maxValues',

@@ -2,13 +2,13 @@ import type { Principal } from '../core/auth/principal.js';
 import type { IdNode } from '../core/node.js';
 import { encodeAnswer, type AnswerEncoding } from '../core/resolver/resolution-answer.js';
 import type { Resolution } from '../core/resolver/resolver.js';
-import { toWireValues } from '../core/values/wire-value.js';
+import { answerJson, PUBLIC_JSON_KEY } from '../core/resolver/public-answer.js';
 
-/** The HANDLE.NET JSON body of a successful resolution. */
-const RESOLUTION_JSON: AnswerEncoding<string> = {
-  key: 'rest.public-json',
-  encode: (handle, values, responseCode) => JSON.stringify({ responseCode, handle, values: toWireValues(values) }),
-};
+/**
+ * The HANDLE.NET JSON body of a successful resolution. Its key is the one the stores' kept public_json seeds on
+ * a miss (src/core/resolver/public-answer.ts), so a stored body and an encoded one are the same text.
+ */
+const RESOLUTION_JSON: AnswerEncoding<string> = { key: PUBLIC_JSON_KEY, encode: answerJson };
 
 /**
  * GET /api/handles/{handle}, free of any HTTP framework; the warm path and the fastify route are its two

@@ -1,4 +1,5 @@
-import type { HandleRecord, PrincipalRecord, PrincipalRole, TemplateRecord, TokenRecord } from '../core/store/store.js';
+import { publicAnswerJson } from '../core/resolver/public-answer.js';
+import type { HandleRecord, PrincipalRecord, PrincipalRole, StoredAnswer, TemplateRecord, TokenRecord } from '../core/store/store.js';
 import type { HandleValue, ValueReference } from '../core/values/handle-value.js';
 
 /**
@@ -12,6 +13,32 @@ export interface HandleRow {
   values_json: string;
   created_at_ms: number | string;
   updated_at_ms: number | string;
+  /**
+   * The kept public answer (publicAnswerJson), present when the query selects it; NULL only in a row written
+   * by a process older than the column's migration would be, which the migration's backfill leaves none of.
+   */
+  public_json?: string | null;
+}
+
+/** A row read by a store's getStoredAnswer: the kept body at once, the record parsed on first use. */
+class RowStoredAnswer implements StoredAnswer {
+  readonly publicJson: string;
+  #record: HandleRecord | undefined;
+
+  constructor(
+    private readonly handle: string,
+    private readonly row: HandleRow,
+  ) {
+    this.publicJson = row.public_json ?? publicAnswerJson(handle, this.record().values);
+  }
+
+  record(): HandleRecord {
+    return (this.#record ??= recordFromRow(this.handle, this.row));
+  }
+}
+
+export function storedAnswerFromRow(handle: string, row: HandleRow): StoredAnswer {
+  return new RowStoredAnswer(handle, row);
 }
 
 export interface PrincipalRow {

@@ -97,9 +97,9 @@ t.test('/metrics: idnode_* names with units, request and store latency, cache, m
   t.equal(samples.get('idnode_cache_entries'), stats.entries);
   t.equal(samples.get('idnode_cache_size_bytes'), stats.bytes);
   t.equal(samples.get('idnode_cache_hits_total'), stats.hits);
-  t.ok(samples.get('idnode_store_operation_duration_seconds_count{operation="getHandle"}')! >= 2, 'store reads timed');
+  t.ok(samples.get('idnode_store_operation_duration_seconds_count{operation="getStoredAnswer"}')! >= 2, 'store reads of the resolution path timed');
   t.ok(samples.get('idnode_store_operation_duration_seconds_count{operation="applyWrites"}')! >= 1, 'store writes timed');
-  t.equal(samples.get('idnode_store_errors_total{operation="getHandle"}'), 0);
+  t.equal(samples.get('idnode_store_errors_total{operation="getStoredAnswer"}'), 0);
   t.ok(samples.get('idnode_metering_pending_counts')! >= 6, 'resolutions not flushed yet');
   t.equal(samples.get('idnode_metering_flush_lag_seconds'), 1.5, 'the oldest pending count is as old as the time advanced since');
   t.equal(samples.get('idnode_clock_info{mode="system",rate="1"}'), 1);

@@ -86,6 +86,7 @@ export async function storeContractDetails(withStore: WithStore): Promise<void> 
     await store.close();
     const calls: Record<Exclude<keyof Store, 'kind' | 'close' | 'onForeignChange'>, () => Promise<unknown>> = {
       getHandle: () => store.getHandle(handle('x')),
+      getStoredAnswer: () => store.getStoredAnswer(handle('x')),
       applyWrites: () => store.applyWrites([create(handle('x'), [value(1, 'a')])], CONTEXT),
       listHandles: () => store.listHandles(PREFIX, 0, 10),
       scanSearchIndex: () => store.scanSearchIndex({ type: 'URL', from: '', to: undefined, limit: 1 }),

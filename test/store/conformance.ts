@@ -2,6 +2,7 @@ import type { Test } from 'tap';
 import type { CounterDelta, HandleRecord, HandleWrite, Store } from '../../src/core/store/store.js';
 import type { HandleValue } from '../../src/core/values/handle-value.js';
 import { storeContractDetails } from './conformance-details.js';
+import { storedAnswerConformance } from './conformance-stored-answer.js';
 import { templatesAndTokensConformance } from './conformance-templates-tokens.js';
 import { searchStoreConformance } from './conformance-search.js';
 import { at, byteOrder, CONTEXT, create, handle, NOW, type OpenStore, PREFIX, principal, value, type WithStore } from './conformance-fixtures.js';
@@ -437,6 +438,7 @@ export function storeConformance(t: Test, name: string, open: OpenStore): Promis
     });
 
     await storeContractDetails(withStore);
+    await storedAnswerConformance(withStore);
     await templatesAndTokensConformance(withStore);
     await searchStoreConformance(withStore);
   });

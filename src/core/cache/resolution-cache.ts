@@ -1,7 +1,9 @@
 import { LRUCache } from 'lru-cache';
 import type { Monotonic } from '../clock/monotonic.js';
-import type { HandleRecord } from '../store/store.js';
-import { isPublic, shownValues, type HandleValue } from '../values/handle-value.js';
+import { PUBLIC_JSON_KEY, publicJsonHasValues, publicValuesOf } from '../resolver/public-answer.js';
+import type { HandleRecord, StoredAnswer } from '../store/store.js';
+import type { HandleValue } from '../values/handle-value.js';
+import { Doorkeeper } from './doorkeeper.js';
 
 export interface CacheOptions {
   readonly maxEntries: number;
@@ -12,6 +14,12 @@ export interface CacheOptions {
   readonly notFoundTtlSeconds: number;
   /** Measures entries' lives (see Monotonic: it never reads 0). */
   readonly monotonic: Monotonic;
+  /**
+   * 'second-sight' (the node's choice): `offer` keeps an answer only for an identifier missed before since the
+   * doorkeeper's last reset, so a scan of identifiers read once does not evict the hot ones. 'always': every
+   * offered answer is kept (the default, for tests that want every miss cached).
+   */
+  readonly admission?: 'always' | 'second-sight';
 }
 
 /**
@@ -28,15 +36,54 @@ export interface CachedAnswer {
   readonly record: HandleRecord | undefined;
   readonly publicValues: readonly HandleValue[];
   readonly encodings: Record<string, unknown>;
+  /**
+   * Set only on an answer read with its kept public body (answerFromStore): whether the anonymous, unfiltered
+   * view has values, known without parsing the record, so the resolver can serve that view lazily.
+   */
+  readonly publicStatus?: 'found' | 'no-values';
 }
 
 const NO_VALUES: readonly HandleValue[] = Object.freeze([]);
 
+/** Whether the answer names an existing identifier, without parsing a record read with its kept body. */
+export function isFound(answer: CachedAnswer): boolean {
+  return answer.publicStatus !== undefined || answer.record !== undefined;
+}
+
 /** The answer for a record fresh from the store (`undefined`: not found). */
 export function answerFor(record: HandleRecord | undefined): CachedAnswer {
   if (record === undefined) return { record, publicValues: NO_VALUES, encodings: {} };
-  const shown = shownValues(record.values);
-  return { record, publicValues: shown.every(isPublic) ? shown : shown.filter(isPublic), encodings: {} };
+  return { record, publicValues: publicValuesOf(record.values), encodings: {} };
+}
+
+/**
+ * An answer read with the public body the store kept (HandleStore.getStoredAnswer): the REST encoding is
+ * seeded with those bytes, and the record and its public values are parsed only when something reads them
+ * (a privileged or filtered caller, another front end, the cache's TTL and size when admitted). A miss from
+ * an anonymous REST caller therefore costs the point read and the write of the stored bytes.
+ */
+class StoredCachedAnswer implements CachedAnswer {
+  readonly encodings: Record<string, unknown>;
+  readonly publicStatus: 'found' | 'no-values';
+  #publicValues: readonly HandleValue[] | undefined;
+
+  constructor(private readonly stored: StoredAnswer) {
+    this.encodings = { [PUBLIC_JSON_KEY]: stored.publicJson };
+    this.publicStatus = publicJsonHasValues(stored.publicJson) ? 'found' : 'no-values';
+  }
+
+  get record(): HandleRecord {
+    return this.stored.record();
+  }
+
+  get publicValues(): readonly HandleValue[] {
+    return (this.#publicValues ??= publicValuesOf(this.stored.record().values));
+  }
+}
+
+/** The answer for a store read with its kept public body (`undefined`: not found). */
+export function answerFromStore(stored: StoredAnswer | undefined): CachedAnswer {
+  return stored === undefined ? answerFor(undefined) : new StoredCachedAnswer(stored);
 }
 
 export interface CacheStats {
@@ -56,6 +103,7 @@ const VALUE_OVERHEAD_BYTES = 120;
  */
 export class ResolutionCache {
   private readonly lru: LRUCache<string, CachedAnswer>;
+  private readonly doorkeeper: Doorkeeper | undefined;
   private invalidations = 0;
   private hitCount = 0;
   private missCount = 0;
@@ -70,6 +118,7 @@ export class ResolutionCache {
       // a virtual clock's advance made within that millisecond would go unseen.
       ttlResolution: 0,
     });
+    this.doorkeeper = options.admission === 'second-sight' ? new Doorkeeper(options.maxEntries) : undefined;
   }
 
   /** `undefined` is a miss; an answer with `record` undefined is a cached not-found. */
@@ -94,6 +143,16 @@ export class ResolutionCache {
     let ttlSeconds = record ? this.options.maxTtlSeconds : this.options.notFoundTtlSeconds;
     if (record) for (const value of record.values) if (value.ttl < ttlSeconds) ttlSeconds = value.ttl;
     if (ttlSeconds > 0 && generation === this.invalidations) this.lru.set(handle, answer, { ttl: ttlSeconds * 1000 });
+  }
+
+  /**
+   * What the resolution pipeline calls on a miss: `put`, once the admission policy lets the identifier in
+   * (with 'second-sight', on its second miss since the doorkeeper's last reset). Returns whether it was offered to `put`.
+   */
+  offer(handle: string, answer: CachedAnswer, generation: number): boolean {
+    if (this.doorkeeper !== undefined && !this.doorkeeper.admit(handle)) return false;
+    this.put(handle, answer, generation);
+    return true;
   }
 
   invalidate(handle: string): void {

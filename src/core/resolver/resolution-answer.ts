@@ -30,12 +30,13 @@ export interface AnswerEncoding<T> {
 export function encodeAnswer<T>(resolution: Resolution, encoding: AnswerEncoding<T>): T {
   const { handle, status } = resolution;
   if (status === 'not-found') throw new IdnodeError('HANDLE_NOT_FOUND', `${handle} does not exist`, { handle });
-  if (status === 'no-values') return encoding.encode(handle, resolution.values, 200);
-  if (!resolution.publicView) return encoding.encode(handle, resolution.values, 1);
+  const responseCode = status === 'no-values' ? 200 : 1;
+  if (!resolution.publicView) return encoding.encode(handle, resolution.values, responseCode);
+  // The public view with no value visible is kept too: it is as fixed as the found one while the entry lives.
   const encodings = resolution.answer.encodings;
   let kept = encodings[encoding.key] as T | undefined;
   if (kept === undefined) {
-    kept = encoding.encode(handle, resolution.values, 1);
+    kept = encoding.encode(handle, resolution.values, responseCode);
     encodings[encoding.key] = kept;
   }
   return kept;

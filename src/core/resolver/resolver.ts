@@ -47,8 +47,21 @@ export class Resolver {
     const { handle, prefix } = canonicalPrefixHandle(parseIdentifier(query.handle));
     const lookup = await this.pipeline({ handle, prefix, protocol: query.protocol });
     const answer = lookup.answer;
-    if (!answer.record) return { status: 'not-found', handle, values: [], answer, publicView: false };
     const privileged = canReadPrivate(query.principal, prefix);
+    // An answer read with its kept public body, asked for that very view: served without parsing the record
+    // (the values are parsed only if a front end without a kept encoding reads them).
+    if (answer.publicStatus !== undefined && !privileged && noFilter(query.indexes, query.types)) {
+      return {
+        status: answer.publicStatus,
+        handle,
+        get values() {
+          return answer.publicValues;
+        },
+        answer,
+        publicView: true,
+      };
+    }
+    if (!answer.record) return { status: 'not-found', handle, values: [], answer, publicView: false };
     // Never record.values as they are: secret keys are shown to no one, the operator and the owner included.
     const visible = privileged ? shownValues(answer.record.values) : answer.publicValues;
     const filtered = filterValues(visible, query.indexes, query.types);
@@ -62,8 +75,12 @@ export class Resolver {
   }
 }
 
+function noFilter(indexes: readonly number[] | undefined, types: readonly string[] | undefined): boolean {
+  return (indexes === undefined || indexes.length === 0) && (types === undefined || types.length === 0);
+}
+
 /** Returns `values` itself when no filter is given (so callers can tell an unfiltered view by identity). */
 export function filterValues(values: readonly HandleValue[], indexes: readonly number[] = [], types: readonly string[] = []): readonly HandleValue[] {
-  if (indexes.length === 0 && types.length === 0) return values;
+  if (noFilter(indexes, types)) return values;
   return values.filter((value) => indexes.includes(value.index) || types.includes(value.type));
 }

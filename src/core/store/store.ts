@@ -59,6 +59,14 @@ export interface HandleStore {
   getHandle(handle: string): Promise<HandleRecord | undefined>;
 
   /**
+   * The resolution path's read: the handle as getHandle gives it, with the body of its anonymous, unfiltered
+   * REST answer (publicAnswerJson of its values) as kept beside the values at write time. The record is
+   * parsed only when `record()` is called, so a miss served from the kept bytes never parses the values.
+   * `undefined` means no such handle.
+   */
+  getStoredAnswer(handle: string): Promise<StoredAnswer | undefined>;
+
+  /**
    * Applies the writes in order, in one transaction, and returns one outcome per write in the same order.
    * Later writes see the effect of earlier ones. Counters for each outcome (see COUNTED_OUTCOMES) are
    * added in the same transaction, so a registration is counted iff it was committed: one per counted
@@ -204,6 +212,16 @@ export interface StoreLifecycle {
   ping(): Promise<void>;
   /** Idempotent. Every later call rejects with STORE_UNAVAILABLE; onForeignChange listeners are dropped. */
   close(): Promise<void>;
+}
+
+/**
+ * A handle read for resolution (HandleStore.getStoredAnswer). `publicJson` is exactly
+ * publicAnswerJson(record().handle, record().values), committed in the same transaction as the values.
+ */
+export interface StoredAnswer {
+  readonly publicJson: string;
+  /** The record, parsed on the first call and the same object afterwards. */
+  record(): HandleRecord;
 }
 
 export interface HandleRecord {

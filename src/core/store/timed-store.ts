@@ -7,6 +7,7 @@ export type StoreObserver = (operation: TimedOperation, seconds: number, failed:
 /** The store calls that are timed (a bounded set, so they can label a metric). */
 export const TIMED_OPERATIONS = [
   'getHandle',
+  'getStoredAnswer',
   'applyWrites',
   'listHandles',
   'scanSearchIndex',

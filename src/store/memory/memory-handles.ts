@@ -1,4 +1,5 @@
-import type { CounterDelta, CreateWrite, HandleRecord, HandleWrite, WriteContext, WriteOutcome, WriteStatus } from '../../core/store/store.js';
+import { publicAnswerJson } from '../../core/resolver/public-answer.js';
+import type { CounterDelta, CreateWrite, HandleRecord, HandleWrite, StoredAnswer, WriteContext, WriteOutcome, WriteStatus } from '../../core/store/store.js';
 import { countersFor, createdValues, isDistinctCreates, planWrites } from '../write-plan.js';
 import { RecordFreezer } from './frozen-records.js';
 import { MemorySearchIndex } from './memory-search-index.js';
@@ -27,8 +28,23 @@ export class MemoryHandles {
   /** Kept by #put and #delete, the only changes of #records. */
   readonly search = new MemorySearchIndex();
 
+  /** Each frozen record's public answer, made on its first read: a write replaces the record, so it never goes stale. */
+  readonly #answers = new WeakMap<HandleRecord, StoredAnswer>();
+
   get(handle: string): HandleRecord | undefined {
     return this.#records.get(handle);
+  }
+
+  /** See HandleStore.getStoredAnswer. */
+  storedAnswer(handle: string): StoredAnswer | undefined {
+    const record = this.#records.get(handle);
+    if (record === undefined) return undefined;
+    let answer = this.#answers.get(record);
+    if (answer === undefined) {
+      answer = { publicJson: publicAnswerJson(record.handle, record.values), record: () => record };
+      this.#answers.set(record, answer);
+    }
+    return answer;
   }
 
   /**

@@ -13,6 +13,7 @@ import type {
   SearchHit,
   SearchScan,
   Store,
+  StoredAnswer,
   StoredSecret,
   TemplateRecord,
   TokenRecord,
@@ -77,6 +78,10 @@ class MemoryStoreImpl implements MemoryStore {
 
   async getHandle(handle: string): Promise<HandleRecord | undefined> {
     return this.#open().handles.get(handle);
+  }
+
+  async getStoredAnswer(handle: string): Promise<StoredAnswer | undefined> {
+    return this.#open().handles.storedAnswer(handle);
   }
 
   async applyWrites(writes: readonly HandleWrite[], context: WriteContext): Promise<WriteOutcome[]> {

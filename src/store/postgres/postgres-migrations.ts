@@ -1,6 +1,8 @@
 import type pg from 'pg';
 import { IdnodeError } from '../../core/errors/catalogue.js';
 import { checkMigrationOrder, type Migration } from '../migration.js';
+import { publicAnswerJson } from '../../core/resolver/public-answer.js';
+import { recordFromRow } from '../store-rows.js';
 import { quoteIdentifier } from './postgres-sql.js';
 import { buildSearchIndexSql } from '../search-index-sql.js';
 
@@ -13,7 +15,15 @@ import { buildSearchIndexSql } from '../search-index-sql.js';
  * - Times are BIGINT epoch milliseconds, secrets BYTEA.
  * - counters is updated in place many times a second: fillfactor 70 leaves room for HOT updates.
  */
-export const POSTGRES_MIGRATIONS: readonly Migration[] = [
+export interface PostgresMigration extends Migration {
+  /** Run after `sql`, in the same transaction (search_path set): a data change SQL alone cannot make. */
+  readonly backfill?: (client: pg.ClientBase) => Promise<void>;
+}
+
+/** Rows the public_json backfill reads and writes a statement. */
+const BACKFILL_CHUNK = 1000;
+
+export const POSTGRES_MIGRATIONS: readonly PostgresMigration[] = [
   {
     version: 1,
     sql: `
@@ -123,6 +133,29 @@ export const POSTGRES_MIGRATIONS: readonly Migration[] = [
       })}
     `,
   },
+  {
+    // As SQLite's version 6: each handle's anonymous REST answer (publicAnswerJson), kept beside its values and
+    // written by the same statements, so a miss sends it as it is. Existing handles are filled here, in
+    // handle order, a chunk a statement, by the same function the writes use.
+    version: 5,
+    sql: `ALTER TABLE handles ADD COLUMN public_json TEXT;`,
+    backfill: async (client) => {
+      let after = '';
+      for (;;) {
+        const { rows } = await client.query<{ handle: string; values_json: string }>(
+          'SELECT handle, values_json FROM handles WHERE handle > $1 ORDER BY handle LIMIT $2',
+          [after, BACKFILL_CHUNK],
+        );
+        if (rows.length === 0) return;
+        const bodies = rows.map((row) => publicAnswerJson(row.handle, recordFromRow(row.handle, { ...row, prefix: '', created_at_ms: 0, updated_at_ms: 0 }).values));
+        await client.query('UPDATE handles AS h SET public_json = u.body FROM unnest($1::text[], $2::text[]) AS u (handle, body) WHERE h.handle = u.handle', [
+          rows.map((row) => row.handle),
+          bodies,
+        ]);
+        after = rows[rows.length - 1]!.handle;
+      }
+    },
+  },
 ];
 
 /**
@@ -131,7 +164,7 @@ export const POSTGRES_MIGRATIONS: readonly Migration[] = [
  * each later one finds nothing left to do. Throws IdnodeError CONFIG_INVALID when the schema was migrated by
  * a newer idnode. Returns the version now in force. `client` must not be in a transaction.
  */
-export async function migratePostgres(client: pg.ClientBase, schema: string, migrations: readonly Migration[] = POSTGRES_MIGRATIONS): Promise<number> {
+export async function migratePostgres(client: pg.ClientBase, schema: string, migrations: readonly PostgresMigration[] = POSTGRES_MIGRATIONS): Promise<number> {
   checkMigrationOrder(migrations, 'PostgreSQL');
   const known = migrations.length;
   const quoted = quoteIdentifier(schema);
@@ -154,6 +187,7 @@ export async function migratePostgres(client: pg.ClientBase, schema: string, mig
     }
     for (const migration of migrations.slice(current)) {
       await client.query(migration.sql);
+      await migration.backfill?.(client);
       await client.query('INSERT INTO schema_migrations (version) VALUES ($1)', [migration.version]);
     }
     await client.query('COMMIT');

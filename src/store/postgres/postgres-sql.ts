@@ -1,3 +1,4 @@
+import { publicAnswerJson } from '../../core/resolver/public-answer.js';
 import type { CounterDelta, HandleRecord } from '../../core/store/store.js';
 import { valuesJsonOf } from '../store-rows.js';
 import type { SearchEntry } from '../../core/search/search-keys.js';
@@ -18,6 +19,7 @@ export function postgresStatements(schema: string) {
   const statement = (name: string, text: string) => ({ name: `idnode_${name}`, text });
   return {
     getHandle: statement('get_handle', `SELECT prefix, values_json, created_at_ms, updated_at_ms FROM ${s}.handles WHERE handle = $1`),
+    getStoredAnswer: statement('get_stored_answer', `SELECT prefix, values_json, created_at_ms, updated_at_ms, public_json FROM ${s}.handles WHERE handle = $1`),
     // ORDER BY makes every transaction lock rows in the same order, so two batches cannot deadlock on them.
     lockHandles: statement(
       'lock_handles',
@@ -25,15 +27,15 @@ export function postgresStatements(schema: string) {
     ),
     insertHandles: statement(
       'insert_handles',
-      `INSERT INTO ${s}.handles (handle, prefix, values_json, created_at_ms, updated_at_ms)
-       SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::int8[], $5::int8[])
+      `INSERT INTO ${s}.handles (handle, prefix, values_json, created_at_ms, updated_at_ms, public_json)
+       SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::int8[], $5::int8[], $6::text[])
        ON CONFLICT (handle) DO NOTHING RETURNING handle`,
     ),
     updateHandles: statement(
       'update_handles',
       `UPDATE ${s}.handles AS h
-       SET prefix = u.prefix, values_json = u.values_json, created_at_ms = u.created_at_ms, updated_at_ms = u.updated_at_ms
-       FROM unnest($1::text[], $2::text[], $3::text[], $4::int8[], $5::int8[]) AS u (handle, prefix, values_json, created_at_ms, updated_at_ms)
+       SET prefix = u.prefix, values_json = u.values_json, created_at_ms = u.created_at_ms, updated_at_ms = u.updated_at_ms, public_json = u.public_json
+       FROM unnest($1::text[], $2::text[], $3::text[], $4::int8[], $5::int8[], $6::text[]) AS u (handle, prefix, values_json, created_at_ms, updated_at_ms, public_json)
        WHERE h.handle = u.handle`,
     ),
     deleteHandles: statement('delete_handles', `DELETE FROM ${s}.handles WHERE handle = ANY($1::text[])`),
@@ -139,6 +141,7 @@ export function recordColumns(records: readonly HandleRecord[]): unknown[] {
     records.map((r) => valuesJsonOf(r.values)),
     records.map((r) => r.createdAtMs),
     records.map((r) => r.updatedAtMs),
+    records.map((r) => publicAnswerJson(r.handle, r.values)),
   ];
 }
 

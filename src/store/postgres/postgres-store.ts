@@ -18,6 +18,7 @@ import type {
   SearchHit,
   SearchScan,
   Store,
+  StoredAnswer,
   StoredSecret,
   WriteContext,
   WriteOutcome,
@@ -26,7 +27,7 @@ import { aggregateCounters } from '../counter-deltas.js';
 import { groupedDimensions, sumCountersSql, toCounterSum } from '../counter-sums.js';
 import type { Migration } from '../migration.js';
 import { storeClosed, storeFailure } from '../store-error.js';
-import { principalFromRow, recordFromRow, templateFromRow, tokenFromRow, type HandleRow, type PrincipalRow, type TemplateRow, type TokenRow } from '../store-rows.js';
+import { principalFromRow, recordFromRow, storedAnswerFromRow, templateFromRow, tokenFromRow, type HandleRow, type PrincipalRow, type TemplateRow, type TokenRow } from '../store-rows.js';
 import { planWrites, type HandleChange } from '../write-plan.js';
 import { searchEntryChanges, type SearchEntry } from '../../core/search/search-keys.js';
 import { isRetryable, isUnavailable } from './postgres-failure.js';
@@ -199,6 +200,12 @@ class PostgresStoreImpl implements PostgresStore {
     const { rows } = await this.#query<HandleRow>(`reading handle "${handle}"`, this.#sql.getHandle, [handle]);
     const row = rows[0];
     return row === undefined ? undefined : recordFromRow(handle, row);
+  }
+
+  async getStoredAnswer(handle: string): Promise<StoredAnswer | undefined> {
+    const { rows } = await this.#query<HandleRow>(`reading handle "${handle}"`, this.#sql.getStoredAnswer, [handle]);
+    const row = rows[0];
+    return row === undefined ? undefined : storedAnswerFromRow(handle, row);
   }
 
   async applyWrites(writes: readonly HandleWrite[], context: WriteContext): Promise<WriteOutcome[]> {

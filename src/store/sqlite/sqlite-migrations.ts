@@ -1,6 +1,8 @@
 import type Database from 'better-sqlite3';
 import { IdnodeError } from '../../core/errors/catalogue.js';
+import { publicAnswerJson } from '../../core/resolver/public-answer.js';
 import { checkMigrationOrder, type Migration } from '../migration.js';
+import { recordFromRow } from '../store-rows.js';
 import { buildSearchIndexSql } from '../search-index-sql.js';
 
 /**
@@ -12,7 +14,12 @@ import { buildSearchIndexSql } from '../search-index-sql.js';
  * ORDER BY handle is byte order, and equality is byte equality (docs/design.md §1: two identifiers are the same iff
  * their normalised forms are byte-equal).
  */
-export const SQLITE_MIGRATIONS: readonly Migration[] = [
+export interface SqliteMigration extends Migration {
+  /** Run after `sql`, in the same transaction: a data change SQL alone cannot make (it calls the project's code). */
+  readonly backfill?: (db: Database.Database) => void;
+}
+
+export const SQLITE_MIGRATIONS: readonly SqliteMigration[] = [
   {
     version: 1,
     sql: `
@@ -125,6 +132,20 @@ export const SQLITE_MIGRATIONS: readonly Migration[] = [
       ${buildSearchIndexSql({ field: (path) => `v.value ->> '$.${path}'`, values: 'json_each(h.values_json) AS v', insert: 'INSERT OR IGNORE', onConflict: '' })}
     `,
   },
+  {
+    // The body of each handle's anonymous, unfiltered REST answer (publicAnswerJson), kept beside its values and
+    // written in the same statement as they are, so a resolution that misses the cache sends these bytes
+    // without parsing or encoding anything. The handles already stored get theirs here, computed by the same
+    // function the writes use (registered for this statement only).
+    version: 6,
+    sql: `ALTER TABLE handles ADD COLUMN public_json TEXT;`,
+    backfill: (db) => {
+      db.function('idnode_public_json', { deterministic: true }, (handle: unknown, valuesJson: unknown) =>
+        publicAnswerJson(handle as string, recordFromRow(handle as string, { prefix: '', values_json: valuesJson as string, created_at_ms: 0, updated_at_ms: 0 }).values),
+      );
+      db.exec('UPDATE handles SET public_json = idnode_public_json(handle, values_json)');
+    },
+  },
 ];
 
 /**
@@ -134,7 +155,7 @@ export const SQLITE_MIGRATIONS: readonly Migration[] = [
  * Throws IdnodeError CONFIG_INVALID when the database was migrated by a newer idnode (a version this code
  * does not know): running old code on a newer schema could corrupt it. Returns the version now in force.
  */
-export function migrateSqlite(db: Database.Database, file: string, migrations: readonly Migration[] = SQLITE_MIGRATIONS): number {
+export function migrateSqlite(db: Database.Database, file: string, migrations: readonly SqliteMigration[] = SQLITE_MIGRATIONS): number {
   checkMigrationOrder(migrations, 'SQLite');
   const known = migrations.length;
   const migrate = db.transaction((): number => {
@@ -150,6 +171,7 @@ export function migrateSqlite(db: Database.Database, file: string, migrations: r
     const record = db.prepare('INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?)');
     for (const migration of migrations.slice(current)) {
       db.exec(migration.sql);
+      migration.backfill?.(db);
       record.run(migration.version, new Date().toISOString());
     }
     return known;

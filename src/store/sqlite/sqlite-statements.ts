@@ -52,6 +52,7 @@ export function getHandleStatement(db: Database.Database): Database.Statement<[s
 export function readStatements(db: Database.Database) {
   return {
     getHandle: getHandleStatement(db),
+    getStoredAnswer: db.prepare<[string], HandleRow>('SELECT prefix, values_json, created_at_ms, updated_at_ms, public_json FROM handles WHERE handle = ?'),
     // Bounds from prefixRange: the primary key's range of the handles under exactly one prefix.
     countHandles: db.prepare<[string, string], number>('SELECT count(*) FROM handles WHERE handle >= ? AND handle < ?').pluck(),
     pageHandles: db
@@ -95,21 +96,21 @@ export const INSERT_GROUP = 10;
 export function writeStatements(db: Database.Database) {
   return {
     getHandle: getHandleStatement(db),
-    insertHandle: db.prepare<[string, string, string, number, number]>(
-      'INSERT INTO handles (handle, prefix, values_json, created_at_ms, updated_at_ms) VALUES (?, ?, ?, ?, ?)',
+    insertHandle: db.prepare<[string, string, string, number, number, string]>(
+      'INSERT INTO handles (handle, prefix, values_json, created_at_ms, updated_at_ms, public_json) VALUES (?, ?, ?, ?, ?, ?)',
     ),
-    insertHandleIfAbsent: db.prepare<[string, string, string, number, number]>(
-      'INSERT INTO handles (handle, prefix, values_json, created_at_ms, updated_at_ms) VALUES (?, ?, ?, ?, ?) ON CONFLICT (handle) DO NOTHING',
+    insertHandleIfAbsent: db.prepare<[string, string, string, number, number, string]>(
+      'INSERT INTO handles (handle, prefix, values_json, created_at_ms, updated_at_ms, public_json) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (handle) DO NOTHING',
     ),
     // INSERT_GROUP rows a statement, answering the handles it inserted (a conflicting row is not returned).
     insertGroupIfAbsent: db
       .prepare<unknown[], string>(
-        `INSERT INTO handles (handle, prefix, values_json, created_at_ms, updated_at_ms) VALUES ${new Array(INSERT_GROUP).fill('(?, ?, ?, ?, ?)').join(', ')}
+        `INSERT INTO handles (handle, prefix, values_json, created_at_ms, updated_at_ms, public_json) VALUES ${new Array(INSERT_GROUP).fill('(?, ?, ?, ?, ?, ?)').join(', ')}
          ON CONFLICT (handle) DO NOTHING RETURNING handle`,
       )
       .pluck(),
-    updateHandle: db.prepare<[string, string, number, number, string]>(
-      'UPDATE handles SET prefix = ?, values_json = ?, created_at_ms = ?, updated_at_ms = ? WHERE handle = ?',
+    updateHandle: db.prepare<[string, string, number, number, string, string]>(
+      'UPDATE handles SET prefix = ?, values_json = ?, created_at_ms = ?, updated_at_ms = ?, public_json = ? WHERE handle = ?',
     ),
     deleteHandle: db.prepare<[string]>('DELETE FROM handles WHERE handle = ?'),
     addSearchEntry: db.prepare<[string, string, string]>('INSERT OR IGNORE INTO search_index (type, key, handle) VALUES (?, ?, ?)'),

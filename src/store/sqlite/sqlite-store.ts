@@ -18,6 +18,7 @@ import type {
   SearchHit,
   SearchScan,
   Store,
+  StoredAnswer,
   StoredSecret,
   TemplateRecord,
   TokenRecord,
@@ -26,7 +27,8 @@ import type {
 } from '../../core/store/store.js';
 import { groupedDimensions, sumCountersSql, toCounterSum } from '../counter-sums.js';
 import { storeClosed, storeFailure } from '../store-error.js';
-import { principalFromRow, recordFromRow, templateFromRow, tokenFromRow, valuesJsonOf } from '../store-rows.js';
+import { principalFromRow, recordFromRow, storedAnswerFromRow, templateFromRow, tokenFromRow, valuesJsonOf } from '../store-rows.js';
+import { publicAnswerJson } from '../../core/resolver/public-answer.js';
 import { createdValues, isDistinctCreates } from '../write-plan.js';
 import type { Migration } from '../migration.js';
 import { migrateSqlite, SQLITE_MIGRATIONS } from './sqlite-migrations.js';
@@ -151,6 +153,18 @@ class SqliteStoreImpl implements SqliteStore {
     });
   }
 
+  // The resolution path's miss: one prepared point read; the values are parsed only if someone asks.
+  async getStoredAnswer(handle: string): Promise<StoredAnswer | undefined> {
+    // Not #run: its message would be built on every call, and this one runs on every miss.
+    if (this.#closed) throw storeClosed(this.#description());
+    try {
+      const row = this.#sql.getStoredAnswer.get(handle);
+      return row === undefined ? undefined : storedAnswerFromRow(handle, row);
+    } catch (error) {
+      throw storeFailure(error, `reading handle "${handle}" in ${this.#description()}`, isUnavailable);
+    }
+  }
+
   async applyWrites(writes: readonly HandleWrite[], context: WriteContext): Promise<WriteOutcome[]> {
     if (writes.length === 0) return this.#run('applying no handle writes', () => []);
     const what = `applying ${writes.length} handle write(s)`;
@@ -167,6 +181,7 @@ class SqliteStoreImpl implements SqliteStore {
     const handles: string[] = new Array(writes.length);
     const prefixes: string[] = new Array(writes.length);
     const valuesJson: string[] = new Array(writes.length);
+    const publicJson: string[] = new Array(writes.length);
     const entryOwners: number[] = [];
     const entryTypes: string[] = [];
     const entryKeys: string[] = [];
@@ -177,6 +192,7 @@ class SqliteStoreImpl implements SqliteStore {
         prefixes[k] = write.prefix;
         const values = createdValues(write);
         valuesJson[k] = valuesJsonOf(values);
+        publicJson[k] = publicAnswerJson(write.handle, values);
         if (this.skipSearchIndexOnCreate) continue;
         for (const entry of searchEntriesOf(write.handle, values)) {
           entryOwners.push(k);
@@ -185,7 +201,7 @@ class SqliteStoreImpl implements SqliteStore {
         }
       }
     });
-    const encoded = { handles, prefixes, valuesJson, entryOwners, entryTypes, entryKeys };
+    const encoded = { handles, prefixes, valuesJson, publicJson, entryOwners, entryTypes, entryKeys };
     const existing = await this.#write('createEncoded', [encoded, context], what);
     const outcomes: WriteOutcome[] = new Array(existing.length);
     for (let k = 0; k < existing.length; k++) {

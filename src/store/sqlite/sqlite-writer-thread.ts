@@ -1,9 +1,12 @@
 /**
- * The SQLite store's writer thread (see SqliteWriter): it owns the one write connection and runs each
- * request in arrival order, so the main thread parses and validates while a transaction commits.
+ * The SQLite store's writer thread (see SqliteWriter): it owns the one write connection and runs requests in
+ * arrival order, so the main thread parses and validates while a transaction commits. Requests that arrive
+ * while a commit is in progress are run together as one group commit (runGroup): one transaction and one
+ * fsync for all of them, each in its own savepoint, each answered only after that commit.
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { isIdnodeError } from '../../core/errors/catalogue.js';
+import { runGroup } from './sqlite-group-commit.js';
 import { openConnection, type ConnectionOptions } from './sqlite-statements.js';
 import type { WriterFailure, WriterReply, WriterRequest } from './sqlite-writer-messages.js';
 import { sqliteWrites } from './sqlite-writes.js';
@@ -12,22 +15,42 @@ const port = parentPort!;
 const db = openConnection(workerData as ConnectionOptions);
 const writes = sqliteWrites(db);
 
+/** Requests received and not yet run; drained once the messages already delivered have all been queued. */
+let queue: WriterRequest[] = [];
+let scheduled = false;
+
 port.on('message', (request: WriterRequest) => {
-  if (request.op === 'close') {
-    db.close();
-    port.postMessage({ id: request.id, ok: true, value: undefined } satisfies WriterReply);
-    port.close();
-    return;
+  queue.push(request);
+  if (!scheduled) {
+    scheduled = true;
+    // After this turn's messages: everything that arrived during the last commit is delivered together.
+    setImmediate(drain);
   }
-  let reply: WriterReply;
-  try {
-    const write = writes[request.op] as (...args: unknown[]) => unknown;
-    reply = { id: request.id, ok: true, value: write(...request.args) };
-  } catch (error) {
-    reply = { id: request.id, ok: false, error: failureOf(error) };
-  }
-  port.postMessage(reply);
 });
+
+function drain(): void {
+  scheduled = false;
+  const requests = queue;
+  queue = [];
+  const closeAt = requests.findIndex((request) => request.op === 'close');
+  const group = closeAt === -1 ? requests : requests.slice(0, closeAt);
+  const results = runGroup(
+    db,
+    group.map((request) => () => {
+      const write = writes[request.op as keyof typeof writes] as (...args: unknown[]) => unknown;
+      return write(...(request as { args: unknown[] }).args);
+    }),
+  );
+  group.forEach((request, k) => {
+    const result = results[k]!;
+    port.postMessage((result.ok ? { id: request.id, ok: true, value: result.value } : { id: request.id, ok: false, error: failureOf(result.error) }) satisfies WriterReply);
+  });
+  if (closeAt !== -1) {
+    db.close();
+    port.postMessage({ id: requests[closeAt]!.id, ok: true, value: undefined } satisfies WriterReply);
+    port.close();
+  }
+}
 
 function failureOf(error: unknown): WriterFailure {
   if (isIdnodeError(error)) return { message: error.message, idnodeCode: error.code };

@@ -15,6 +15,7 @@ import type {
   WriteStatus,
 } from '../../core/store/store.js';
 import { aggregateCounters } from '../counter-deltas.js';
+import { publicAnswerJson } from '../../core/resolver/public-answer.js';
 import { searchEntryChanges } from '../../core/search/search-keys.js';
 import { recordFromRow, valuesJsonOf, type HandleRow } from '../store-rows.js';
 import { countersFor, planWrites } from '../write-plan.js';
@@ -28,6 +29,8 @@ export interface EncodedCreates {
   readonly handles: readonly string[];
   readonly prefixes: readonly string[];
   readonly valuesJson: readonly string[];
+  /** Each create's kept public answer (publicAnswerJson), written with its values. */
+  readonly publicJson: readonly string[];
   /**
    * The creates' reverse-lookup entries (searchEntriesOf), as parallel arrays: the position of the create an
    * entry belongs to (ascending), its type and key. Written only for the creates that create.
@@ -58,9 +61,10 @@ export function sqliteWrites(db: Database.Database) {
 
   // Insert where absent, INSERT_GROUP rows a statement, reading only the rows that conflict.
   // Per create: null when created, else the existing row.
-  const groupArgs: unknown[] = new Array(INSERT_GROUP * 5);
+  const COLUMNS = 6;
+  const groupArgs: unknown[] = new Array(INSERT_GROUP * COLUMNS);
   const createEncoded = db.transaction((creates: EncodedCreates, context: WriteContext): (HandleRow | null)[] => {
-    const { handles, prefixes, valuesJson } = creates;
+    const { handles, prefixes, valuesJson, publicJson } = creates;
     const { nowMs } = context;
     const existing: (HandleRow | null)[] = new Array(handles.length);
     const statuses: WriteStatus[] = new Array(handles.length);
@@ -72,11 +76,13 @@ export function sqliteWrites(db: Database.Database) {
     for (let start = 0; start < grouped; start += INSERT_GROUP) {
       for (let r = 0; r < INSERT_GROUP; r++) {
         const k = start + r;
-        groupArgs[r * 5] = handles[k];
-        groupArgs[r * 5 + 1] = prefixes[k];
-        groupArgs[r * 5 + 2] = valuesJson[k];
-        groupArgs[r * 5 + 3] = nowMs;
-        groupArgs[r * 5 + 4] = nowMs;
+        const at = r * COLUMNS;
+        groupArgs[at] = handles[k];
+        groupArgs[at + 1] = prefixes[k];
+        groupArgs[at + 2] = valuesJson[k];
+        groupArgs[at + 3] = nowMs;
+        groupArgs[at + 4] = nowMs;
+        groupArgs[at + 5] = publicJson[k];
       }
       const inserted = sql.insertGroupIfAbsent.all(groupArgs);
       // The creates name distinct handles, so a full answer means every row was new.
@@ -84,7 +90,7 @@ export function sqliteWrites(db: Database.Database) {
       for (let k = start; k < start + INSERT_GROUP; k++) settle(k, isNew === undefined || isNew.has(handles[k]!));
     }
     for (let k = grouped; k < handles.length; k++) {
-      settle(k, sql.insertHandleIfAbsent.run(handles[k]!, prefixes[k]!, valuesJson[k]!, nowMs, nowMs).changes === 1);
+      settle(k, sql.insertHandleIfAbsent.run(handles[k]!, prefixes[k]!, valuesJson[k]!, nowMs, nowMs, publicJson[k]!).changes === 1);
     }
     addCreatedEntries(creates, existing);
     upsertCounters(countersFor(prefixes, statuses, context));
@@ -118,8 +124,8 @@ export function sqliteWrites(db: Database.Database) {
     const plan = planWrites(writes, loaded, context);
     for (const [handle, { before, after }] of plan.changes) {
       if (after === undefined) sql.deleteHandle.run(handle);
-      else if (before === undefined) sql.insertHandle.run(handle, after.prefix, valuesJsonOf(after.values), after.createdAtMs, after.updatedAtMs);
-      else sql.updateHandle.run(after.prefix, valuesJsonOf(after.values), after.createdAtMs, after.updatedAtMs, handle);
+      else if (before === undefined) sql.insertHandle.run(handle, after.prefix, valuesJsonOf(after.values), after.createdAtMs, after.updatedAtMs, publicAnswerJson(handle, after.values));
+      else sql.updateHandle.run(after.prefix, valuesJsonOf(after.values), after.createdAtMs, after.updatedAtMs, publicAnswerJson(handle, after.values), handle);
       const { removed, added } = searchEntryChanges(handle, before?.values, after?.values);
       for (const entry of removed) sql.removeSearchEntry.run(entry.type, entry.key, handle);
       for (const entry of added) sql.addSearchEntry.run(entry.type, entry.key, handle);

@@ -6,6 +6,7 @@ import { IdnodeError } from '../../../src/core/errors/catalogue.js';
 import { HomedPrefixes } from '../../../src/core/homing/homed-prefixes.js';
 import type { Lookup, Next, ResolveContext } from '../../../src/core/resolver/pipeline.js';
 import { cacheStage } from '../../../src/core/resolver/stages/cache-stage.js';
+import { PUBLIC_JSON_KEY, publicAnswerJson } from '../../../src/core/resolver/public-answer.js';
 import { localStoreRoute } from '../../../src/core/resolver/stages/local-store-route.js';
 import { meteringStage } from '../../../src/core/resolver/stages/metering-stage.js';
 import { routerStage, type Route } from '../../../src/core/resolver/stages/router-stage.js';
@@ -170,7 +171,12 @@ t.test('local store route: homed prefixes and those below them, read from the st
     [1],
     'the anonymous view is computed once, with the answer',
   );
-  t.same(found.answer.encodings, {});
+  t.same(
+    found.answer.encodings,
+    { [PUBLIC_JSON_KEY]: publicAnswerJson('88.999.1/P-1', [value(1)]) },
+    'seeded with the public body the store kept (the private EMAIL left out)',
+  );
+  t.equal(found.answer.publicStatus, 'found');
 
   const absent = await route.lookup({ handle: '88.999.1/NONE', prefix: '88.999.1', protocol: 'rest' });
   t.same(absent, { answer: { record: undefined, publicValues: [], encodings: {} }, source: 'store' });

@@ -1,8 +1,8 @@
 import type { ResolutionCache } from '../../cache/resolution-cache.js';
 import type { Lookup, Next, ResolveContext, Stage } from '../pipeline.js';
 
-/** Answers from the cache; on a miss asks the next stage and keeps what it returns. */
-export function cacheStage(cache: Pick<ResolutionCache, 'get' | 'generation' | 'put'>): Stage {
+/** Answers from the cache; on a miss asks the next stage and offers what it returns (the cache's admission decides). */
+export function cacheStage(cache: Pick<ResolutionCache, 'get' | 'generation' | 'offer'>): Stage {
   return {
     name: 'cache',
     run(context: ResolveContext, next: Next) {
@@ -10,7 +10,7 @@ export function cacheStage(cache: Pick<ResolutionCache, 'get' | 'generation' | '
       if (cached) return { answer: cached, source: 'cache' };
       const generation = cache.generation();
       const keep = (lookup: Lookup): Lookup => {
-        cache.put(context.handle, lookup.answer, generation);
+        cache.offer(context.handle, lookup.answer, generation);
         return lookup;
       };
       const lookup = next();

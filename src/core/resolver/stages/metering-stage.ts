@@ -1,3 +1,4 @@
+import { isFound } from '../../cache/resolution-cache.js';
 import type { Metering, ResolutionKind } from '../../metering/metering.js';
 import type { Lookup, Next, ResolveContext, Stage } from '../pipeline.js';
 
@@ -10,7 +11,7 @@ const KIND_BY_SOURCE = {
 /** Counts every answered resolution by how it was answered; a failed lookup (thrown) counts nothing. */
 export function meteringStage(metering: Pick<Metering, 'countResolution'>): Stage {
   const count = (context: ResolveContext, lookup: Lookup): Lookup => {
-    const kind = lookup.answer.record ? KIND_BY_SOURCE[lookup.source] : 'resolution.not-found';
+    const kind = isFound(lookup.answer) ? KIND_BY_SOURCE[lookup.source] : 'resolution.not-found';
     metering.countResolution(context.prefix, context.protocol, kind);
     return lookup;
   };
