@@ -30,7 +30,8 @@ export const TOP_LEVEL_RETRY_BASE_MS = 250;
  * stdout carries only JSON log lines), start the connection with the top-level node when one is configured,
  * then write the ready file (one key per front end). Stop: the front ends newest first (each stops accepting
  * and drains its in-flight requests), then the node (connection, ledger, metering flush), then the store, then
- * the lock.
+ * the lock. With more than one worker (workerCount), this process is the primary of serveWorkers instead, and
+ * each worker runs startNode.
  */
 export function serve(config: Config, io: CliIo, signals: EventEmitter = process): Promise<number> {
   const workers = workerCount(config);
