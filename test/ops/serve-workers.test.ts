@@ -1,11 +1,11 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { request } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { join } from 'node:path';
 import t from 'tap';
 import { addDays } from '../../src/core/clock/calendar-day.js';
 import { MeteringDay } from '../../src/core/clock/metering-day.js';
 import { eventually } from '../helpers/eventually.js';
+import { fresh } from '../helpers/fresh-request.js';
 import { basic } from '../helpers/rest-node.js';
 import { firstRunCredentials, spawnNode } from '../helpers/spawn-node.js';
 import { logLines, startSlowPut, waitFor } from '../cli/serve-helpers.js';
@@ -16,31 +16,6 @@ import { logLines, startSlowPut, waitFor } from '../cli/serve-helpers.js';
 
 /** Longer than one metering flush interval (1 s) of every worker, with room for a loaded machine. */
 const FLUSH_WAIT_MS = 2500;
-
-interface Reply {
-  readonly status: number;
-  readonly body: string;
-}
-
-/** One request on a new connection (no keep-alive). Rejects when the connection fails (a killed worker's). */
-function fresh(method: string, url: string, options: { authorization?: string; json?: unknown } = {}): Promise<Reply> {
-  const body = options.json === undefined ? undefined : JSON.stringify(options.json);
-  const headers: Record<string, string> = { connection: 'close' };
-  if (options.authorization !== undefined) headers['authorization'] = options.authorization;
-  if (body !== undefined) headers['content-type'] = 'application/json';
-  return new Promise((resolve, reject) => {
-    const sent = request(url, { method, headers, agent: false }, (response) => {
-      let text = '';
-      response.setEncoding('utf8').on('data', (chunk: string) => (text += chunk));
-      response.on('end', () => resolve({ status: response.statusCode ?? 0, body: text }));
-      response.on('error', reject);
-    });
-    sent.on('error', reject);
-    // A connection the killed worker held may never answer: give up on it rather than hang the test.
-    sent.setTimeout(20_000, () => sent.destroy(new Error('no answer in 20 s')));
-    sent.end(body);
-  });
-}
 
 const valuesOf = (text: string) => ({ values: [{ index: 1, type: 'URL', data: { format: 'string', value: `https://example.org/${text}` } }] });
 
