@@ -10,6 +10,10 @@ import { freshSchema, TEST_DATABASE_URL } from '../helpers/test-database.js';
 // so a change through one reaches the other's cache by LISTEN/NOTIFY, within the replicas' invalidation delay
 // (README, "Replicas"), not before the acknowledgement as on SQLite. One node, started once.
 
+// Real processes, each compiling the sources as it starts: on this loaded 2-core machine a node of two workers
+// takes one to three minutes to be ready, over the suite's 120 s per file.
+t.setTimeout(600_000);
+
 const valuesOf = (text: string) => ({ values: [{ index: 1, type: 'URL', data: { format: 'string', value: `https://example.org/${text}` } }] });
 
 t.test('serve --workers 2 on PostgreSQL: both serve, a change reaches both by LISTEN/NOTIFY, SIGTERM drains', async (t) => {
@@ -19,7 +23,7 @@ t.test('serve --workers 2 on PostgreSQL: both serve, a change reaches both by LI
     dataDir: join(root, 'data'),
     t,
     args: ['--workers', '2', '--store', 'postgres', '--database-url', TEST_DATABASE_URL, '--database-schema', schema],
-    readyTimeoutMs: 180_000,
+    readyTimeoutMs: 300_000,
   });
   const credentials = firstRunCredentials(node.stderr())!;
   t.ok(credentials, 'the first-run credentials are printed once, by the lead');

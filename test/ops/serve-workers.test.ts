@@ -17,6 +17,10 @@ import { logLines, startSlowPut, waitFor } from '../cli/serve-helpers.js';
 /** Longer than one metering flush interval (1 s) of every worker, with room for a loaded machine. */
 const FLUSH_WAIT_MS = 2500;
 
+// Real processes, each compiling the sources as it starts: on this loaded 2-core machine a node of two workers
+// takes one to three minutes to be ready, over the suite's 120 s per file.
+t.setTimeout(600_000);
+
 const valuesOf = (text: string) => ({ values: [{ index: 1, type: 'URL', data: { format: 'string', value: `https://example.org/${text}` } }] });
 
 function readyFile(file: string): Record<string, string> {
@@ -38,7 +42,7 @@ function alive(pid: number): boolean {
 
 t.test('serve --workers 2 on SQLite', async (t) => {
   const dataDir = join(t.testdir(), 'data');
-  const node = await spawnNode({ dataDir, t, args: ['--workers', '2'], logLevel: 'info', readyTimeoutMs: 180_000 });
+  const node = await spawnNode({ dataDir, t, args: ['--workers', '2'], logLevel: 'info', readyTimeoutMs: 300_000 });
   const demo = firstRunCredentials(node.stderr())!;
   t.ok(demo, 'the first-run credentials are printed once, by the lead worker');
   t.equal(node.stderr().split('idnode first run: credentials issued').length - 1, 1, 'exactly once');

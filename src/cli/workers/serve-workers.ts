@@ -36,7 +36,7 @@ interface Slot {
  * (the data-directory lock, the ready file), forks N workers (node:cluster: they share each listening port,
  * connections handed out round-robin) and relays cache invalidations between them (ChangeRelay). Worker 0,
  * the lead, starts first, alone (it migrates a new store and issues the first-run credentials), the others
- * once it listens; the ready file is written when all N listen, with their pids under "workers".
+ * once it listens (all are forked at once, so they load their code meanwhile); the ready file is written when all N listen, with their pids under "workers".
  *
  * A worker that ends unasked is logged and replaced after a back-off (nextRestart); a replaced lead is lead
  * again. On SIGTERM/SIGINT every worker is told to stop and drains as a single process does; the primary ends
@@ -75,8 +75,13 @@ async function startWorkers(config: Config, count: number, logger: Logger, close
         if (!isIdnodeMessage(message)) return;
         const received = message as ToPrimary;
         if (received.type === 'idnode:hello') {
+          // Forked just before the stop (its handler was not in place for the stop message): it ends unstarted.
+          if (stopping) return peer.send({ type: 'idnode:stop' });
           relay.join(peer);
-          peer.send({ type: 'idnode:start', config, index: slot.index, lead: slot.index === 0 });
+          // Every worker loads its code at once; the others start serving once the lead has (see below).
+          const start = () => peer.send({ type: 'idnode:start', config, index: slot.index, lead: slot.index === 0 });
+          if (slot.index === 0) start();
+          else void leadListening.then(start, () => {});
         } else if (received.type === 'idnode:listening') {
           listened = true;
           resolve(received.addresses);
@@ -89,7 +94,9 @@ async function startWorkers(config: Config, count: number, logger: Logger, close
           if (slot.worker === worker) slot.worker = undefined;
           if (stopping && code !== 0) cleanExits = false;
           if (!listened) reject(new Error(`worker ${slot.index} (pid ${worker.process.pid}) ended before it listened (exit code ${code}, signal ${signal}); its error is above`));
-          else if (!stopping) replace(slot, worker, code, signal);
+          // A worker that listened and then ended unasked is replaced, and so is one whose restart failed; a
+          // worker that ends before it first listened fails the start instead.
+          if (!stopping && (listened || started)) replace(slot, worker, code, signal);
           resolveExit(code);
         });
       });
@@ -110,10 +117,10 @@ async function startWorkers(config: Config, count: number, logger: Logger, close
       fork(slot).then(
         () => {
           logger.warn({ worker: slot.index, pid: slot.worker?.process.pid }, `worker ${slot.index} restarted`);
-          if (config.readyFile !== undefined && !stopping && started) return writeReadyFile(config.readyFile, readyContent());
-          return undefined;
+          if (config.readyFile === undefined || stopping || !started) return;
+          writeReadyFile(config.readyFile, readyContent()).catch((error: unknown) => logger.error({ err: error }, 'rewriting the ready file with the new worker failed'));
         },
-        // Its exit already scheduled the next attempt (replace, through the exit handler).
+        // Its exit has already scheduled the next attempt (replace, through the exit handler).
         (error: unknown) => logger.error({ err: error, worker: slot.index }, `worker ${slot.index} failed to restart`),
       );
     }, delayMs);
@@ -130,10 +137,15 @@ async function startWorkers(config: Config, count: number, logger: Logger, close
     },
   });
 
-  // The lead first, alone; then the others at once.
+  // All forked at once, so that they load their code meanwhile; the lead starts first, alone (it migrates a new
+  // store and issues the first-run credentials), the others when it listens.
   const [lead, ...others] = slots;
-  addresses = await fork(lead!);
-  await Promise.all(others.map((slot) => fork(slot)));
+  const leadListening = fork(lead!);
+  const othersListening = others.map((slot) => fork(slot));
+  // A failed lead fails the start before these are awaited; they then end unstarted (the closer stops them).
+  for (const listening of othersListening) listening.catch(() => {});
+  addresses = await leadListening;
+  await Promise.all(othersListening);
   started = true;
   lock?.describe(addresses);
   logger.info({ workers: slots.map((slot) => slot.worker?.process.pid) }, `${count} workers listening`);
