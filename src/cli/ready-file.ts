@@ -3,7 +3,9 @@ import { dirname } from 'node:path';
 
 /**
  * What the ready file holds: the address of each front end serving, by its name (see FrontEnd), e.g.
- * `{"http": "http://127.0.0.1:8000", "grpc": "127.0.0.1:8001"}`. A front end turned off has no key.
+ * `{"http": "http://127.0.0.1:8000", "grpc": "127.0.0.1:8001"}`. A front end turned off has no key. With
+ * `serve --workers N` (N > 1) it also has `"workers"`: the workers' pids, space-separated, lead first (rewritten
+ * when a crashed worker's replacement listens).
  */
 export type ReadyFileContent = Readonly<Record<string, string>>;
 

@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import type { EventEmitter } from 'node:events';
 import type { Logger } from 'pino';
 import type { Config } from '../config/config.js';
@@ -8,6 +9,7 @@ import { IdNode } from '../core/node.js';
 import { NodeMetrics } from '../metrics/node-metrics.js';
 import { configuredKeyVault } from '../runtime/node-key-vault.js';
 import { configuredClock, systemRuntime } from '../runtime/system-runtime.js';
+import type { Store } from '../core/store/store.js';
 import { openStore } from '../store/open-store.js';
 import { lockDataDir, type DataDirLock } from '../store/sqlite/data-dir-lock.js';
 import type { CliIo } from './cli-io.js';
@@ -16,6 +18,7 @@ import { frontEndsOf } from './front-ends.js';
 import { runServer, type Closer } from './run-server.js';
 import { storeOptions } from './store-options.js';
 import { VERSION } from '../version.js';
+import { serveWorkers } from './workers/serve-workers.js';
 
 /** The first retry's delay after a failed exchange with the top-level node (doubling up to top-level-retry-max-ms). */
 export const TOP_LEVEL_RETRY_BASE_MS = 250;
@@ -27,33 +30,69 @@ export const TOP_LEVEL_RETRY_BASE_MS = 250;
  * stdout carries only JSON log lines), start the connection with the top-level node when one is configured,
  * then write the ready file (one key per front end). Stop: the front ends newest first (each stops accepting
  * and drains its in-flight requests), then the node (connection, ledger, metering flush), then the store, then
- * the lock.
+ * the lock. With more than one worker (workerCount), this process is the primary of serveWorkers instead, and
+ * each worker runs startNode.
  */
 export function serve(config: Config, io: CliIo, signals: EventEmitter = process): Promise<number> {
+  const workers = workerCount(config);
+  if (workers > 1) return serveWorkers(config, workers, io, signals);
   let lock: DataDirLock | undefined;
-  const claim = (closers: Closer[]) => {
-    // First of all, so that a second serve on the directory changes nothing (not even the first one's ready file).
-    if (config.store !== 'sqlite') return;
-    const held = lockDataDir(config.dataDir);
-    lock = held;
-    closers.push({ name: 'data directory lock', close: async () => held.release() });
-  };
-  return runServer('idnode', config, io, signals, (logger, closers) => start(config, io, logger, closers, lock), claim);
+  return runServer('idnode', config, io, signals, (logger, closers) => startNode(config, io, logger, closers, lock, SINGLE_PROCESS), claimDataDir(config, (held) => (lock = held)));
 }
 
-async function start(config: Config, io: CliIo, logger: Logger, closers: Closer[], lock: DataDirLock | undefined): Promise<Readonly<Record<string, string>>> {
+/**
+ * How many request-serving processes `config` asks for: `workers`, where 0 means one per core
+ * (os.availableParallelism()); the memory store always one (loadConfig refuses more).
+ */
+export function workerCount(config: Config): number {
+  if (config.store === 'memory') return 1;
+  return config.workers === 0 ? availableParallelism() : config.workers;
+}
+
+/**
+ * runServer's claim for serve: the data-directory lock (SQLite: one serve per directory, taken first of all, so
+ * that a second serve on the directory changes nothing, not even the first one's ready file). `held` receives it.
+ */
+export function claimDataDir(config: Config, held: (lock: DataDirLock) => void): (closers: Closer[]) => void {
+  return (closers) => {
+    if (config.store !== 'sqlite') return;
+    const lock = lockDataDir(config.dataDir);
+    held(lock);
+    closers.push({ name: 'data directory lock', close: async () => lock.release() });
+  };
+}
+
+/** What one serving process is among the node's (serve --workers; one process is all of them). */
+export interface NodeRole {
+  /**
+   * The one process that runs what must run once per node: the first-run credentials, the ledger's automatic
+   * sealing, the connection with the top-level node. Every process meters, flushes its own counts and serves.
+   */
+  readonly lead: boolean;
+  /** Wraps the opened store (workers on SQLite: PeerChangeFeed, cache invalidation between them). */
+  readonly wrapStore?: (store: Store) => Store;
+}
+
+const SINGLE_PROCESS: NodeRole = { lead: true };
+
+/**
+ * Opens the store and starts the node and its front ends in this process (see serve); pushes a closer for each.
+ * Resolves with the addresses serving.
+ */
+export async function startNode(config: Config, io: CliIo, logger: Logger, closers: Closer[], lock: DataDirLock | undefined, role: NodeRole): Promise<Readonly<Record<string, string>>> {
   // Read before anything opens, so an unreadable certificate fails the start without touching the store.
   const tls = config.tls === undefined ? undefined : { cert: readFileSync(config.tls.certFile), key: readFileSync(config.tls.keyFile) };
 
-  const store = await openStore(storeOptions(config));
-  closers.push({ name: 'store', close: () => store.close() });
+  const opened = await openStore(storeOptions(config));
+  closers.push({ name: 'store', close: () => opened.close() });
+  const store = role.wrapStore?.(opened) ?? opened;
   // Created before the node, so that its store calls are timed.
   const metrics = new NodeMetrics({ expositionCacheMs: config.metricsCacheMs });
   const runtime = systemRuntime(config, configuredClock(config.clock));
-  const topLevel = config.topLevel === undefined
+  const topLevel = config.topLevel === undefined || !role.lead
     ? undefined
     : { link: httpTopLevelLink({ ...config.topLevel, now: () => runtime.clock.now() }), retryBaseMs: TOP_LEVEL_RETRY_BASE_MS, retryMaxMs: config.topLevelRetryMaxMs };
-  const node = await IdNode.create(config, { ...runtime, store, logger, storeObserver: metrics.storeObserver, keyVault: configuredKeyVault(config), ...(topLevel === undefined ? {} : { topLevel }) });
+  const node = await IdNode.create(config, { ...runtime, store, logger, storeObserver: metrics.storeObserver, keyVault: configuredKeyVault(config), singletons: role.lead, ...(topLevel === undefined ? {} : { topLevel }) });
   closers.push({ name: 'node (metering flush)', close: () => node.close() });
 
   // In order; each is closed (newest first) even when its own listen failed.
@@ -75,6 +114,7 @@ async function start(config: Config, io: CliIo, logger: Logger, closers: Closer[
   lock?.describe(addresses);
   const url = serving.get('http');
 
+  if (!role.lead) return addresses;
   // After listen, so that a failed listen (port in use) does not consume the one showing of the secrets.
   const credentials = await firstRun(node);
   if (credentials !== undefined) {

@@ -80,6 +80,8 @@ export interface Config extends CoreConfig {
   readonly quota: QuotaLimits;
   readonly loginFailureWindowSeconds: number;
   readonly shutdownTimeoutMs: number;
+  /** serve's request-serving processes: 0 one per core, 1 a single process (docs/architecture.md, "Workers"). */
+  readonly workers: number;
   /**
    * Set only for tests, demos and simulations: the node clock starts at `start` (epoch ms; now when absent) and
    * runs `rate` times faster than real time (1 when absent). `undefined`: the system clock.
@@ -118,6 +120,7 @@ export function describeConfig(config: Config): Record<string, unknown> {
     ...(config.databaseUrl === undefined ? {} : { databaseUrl: redactDatabaseUrl(config.databaseUrl) }),
     ...(config.databaseSchema === undefined ? {} : { databaseSchema: config.databaseSchema }),
     timeZone: config.timeZone,
+    workers: config.workers,
     cache: config.cache,
     limits: config.limits,
     timeouts: config.timeouts,

@@ -129,6 +129,9 @@ function crossCheck(values: ReadonlyMap<SettingKey, unknown>, origins: ReadonlyM
   if (headers > request) {
     problems.push(`${describe('timeouts.headersMs')} is ${headers} but ${describe('timeouts.requestMs')} is ${request}: the headers are part of the request; make headers-timeout-ms at most request-timeout-ms`);
   }
+  if (store === 'memory' && (values.get('workers') as number) > 1) {
+    problems.push(`${describe('workers')} is ${String(values.get('workers'))} but ${describe('store')} is "memory": each process would hold its own data; use 1, or the SQLite or PostgreSQL store`);
+  }
   if (store !== 'postgres' && values.has('databaseSchema')) {
     problems.push(`${describe('databaseSchema')} is set but ${describe('store')} is "${String(store)}": set store to "postgres" or remove database-schema`);
   }

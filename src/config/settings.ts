@@ -47,6 +47,7 @@ export type SettingKey =
   | 'quota.requestsPerSecond'
   | 'loginFailureWindowSeconds'
   | 'shutdownTimeoutMs'
+  | 'workers'
   | 'policyDir'
   | 'defaultPolicy'
   | 'clock.start'
@@ -460,6 +461,16 @@ export const SETTINGS: readonly Setting[] = [
     defaultValue: 10_000,
     kind: { type: 'integer', min: 1, max: 3_600_000 },
     description: 'On SIGTERM/SIGINT, how long in-flight work may take before the process exits with code 1.',
+  },
+  {
+    key: 'workers',
+    name: 'workers',
+    env: 'IDNODE_WORKERS',
+    flag: '--workers',
+    defaultValue: 0,
+    kind: { type: 'integer', min: 0, max: 1024 },
+    description:
+      'Request-serving processes of serve, on the same ports and sharing the store: 0 (default) one per core (os.availableParallelism()), 1 a single process. The memory store always runs one (each process would hold its own data).',
   },
   {
     key: 'policyDir',

@@ -83,6 +83,11 @@ export interface NodeDependencies {
   readonly monotonic: Monotonic;
   /** Runs the background work: metering flushes and the ledger's automatic sealing. */
   readonly scheduler: Scheduler;
+  /**
+   * false in every process of a node but one (serve --workers): work that must run once per node — the
+   * ledger's automatic sealing — is not started here. Default true.
+   */
+  readonly singletons?: boolean;
   /** The award policies, already loaded (see src/policies/load-policies.ts). */
   readonly policies: PolicyCatalogue;
   /**
@@ -246,7 +251,7 @@ export class IdNode {
       eligibility.setConnectionProbe(() => established.fact());
     }
     metering.start();
-    ledger.start();
+    if (deps.singletons !== false) ledger.start();
     return new IdNode(
       config,
       store,

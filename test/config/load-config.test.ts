@@ -48,6 +48,7 @@ t.test('defaults', async (t) => {
     loginFailureWindowSeconds: 60,
     allowRemoteCredentialsOverHttp: false,
     shutdownTimeoutMs: 10000,
+    workers: 0,
     ledgerSealDelayMs: 10000,
     topLevelRetryMaxMs: 60000,
   };

@@ -1,0 +1,155 @@
+import t from 'tap';
+import { availableParallelism } from 'node:os';
+import { EventEmitter } from 'node:events';
+import { loadConfig } from '../../src/config/load-config.js';
+import { workerCount } from '../../src/cli/serve.js';
+import { ChangeRelay, type RelayPeer } from '../../src/cli/workers/change-relay.js';
+import { PeerChangeFeed } from '../../src/cli/workers/peer-change-feed.js';
+import { nextRestart, RESTART_MAX_MS } from '../../src/cli/workers/restart-backoff.js';
+import { workerSignals } from '../../src/cli/workers/serve-worker.js';
+import { isIdnodeMessage, type ToPrimary, type ToWorker } from '../../src/cli/workers/worker-messages.js';
+import { openMemoryStore } from '../../src/store/memory/memory-store.js';
+import { CONTEXT, create, value } from '../store/conformance-fixtures.js';
+
+// The parts of serve --workers that need no process: the real processes are test/ops/serve-workers.test.ts.
+
+t.test('workers: 0 means one per core; the memory store runs one and refuses more', async (t) => {
+  const cwd = t.testdir();
+  t.equal(workerCount(loadConfig({ cwd, env: {} })), availableParallelism());
+  t.equal(workerCount(loadConfig({ cwd, env: { IDNODE_WORKERS: '3' } })), 3);
+  t.equal(workerCount(loadConfig({ cwd, env: { IDNODE_STORE: 'memory' } })), 1);
+  t.throws(() => loadConfig({ cwd, env: { IDNODE_STORE: 'memory' }, flags: { workers: '2' } }), /workers \(from --workers\) is 2 but store \(from IDNODE_STORE\) is "memory": each process would hold its own data/);
+  t.throws(() => loadConfig({ cwd, flags: { workers: '-1' } }), /workers \(from --workers\) must be/);
+});
+
+t.test('the restart back-off doubles while a worker keeps crashing, and starts over after a healthy run', async (t) => {
+  t.same(nextRestart(0, 10), { crashes: 1, delayMs: 100 });
+  t.same(nextRestart(1, 10), { crashes: 2, delayMs: 200 });
+  t.same(nextRestart(3, 10), { crashes: 4, delayMs: 800 });
+  t.equal(nextRestart(20, 10).delayMs, RESTART_MAX_MS);
+  t.same(nextRestart(20, 60_000), { crashes: 1, delayMs: 100 });
+});
+
+function peer(id: number): RelayPeer & { received: ToWorker[] } {
+  const received: ToWorker[] = [];
+  return { id, received, send: (message) => void received.push(message) };
+}
+
+t.test('the relay answers a writer once every other worker confirmed, left, or timed out', async (t) => {
+  const late: number[][] = [];
+  const relay = new ChangeRelay({ timeoutMs: 50, onLate: (workers) => late.push([...workers]) });
+  const [a, b, c] = [peer(1), peer(2), peer(3)];
+  relay.changes(a, { type: 'idnode:changes', seq: 1, handles: ['x/1'] });
+  t.same(a.received, [{ type: 'idnode:changes-heard', seq: 1 }], 'alone: answered at once');
+
+  for (const joined of [a, b, c]) relay.join(joined);
+  relay.changes(a, { type: 'idnode:changes', seq: 2, handles: ['x/1', 'x/2'] });
+  t.same(b.received, [{ type: 'idnode:invalidate', id: 1, handles: ['x/1', 'x/2'] }]);
+  t.same(c.received, [{ type: 'idnode:invalidate', id: 1, handles: ['x/1', 'x/2'] }]);
+  relay.invalidated(2, 1);
+  t.equal(a.received.length, 1, 'not yet: worker 3 has not confirmed');
+  relay.invalidated(3, 1);
+  t.same(a.received.at(-1), { type: 'idnode:changes-heard', seq: 2 });
+  relay.invalidated(3, 1);
+  t.equal(a.received.length, 2, 'a late duplicate changes nothing');
+
+  relay.changes(a, { type: 'idnode:changes', seq: 3, handles: ['x/3'] });
+  relay.invalidated(2, 2);
+  relay.leave(3);
+  t.same(a.received.at(-1), { type: 'idnode:changes-heard', seq: 3 }, 'a worker that ended is not waited for');
+
+  relay.changes(b, { type: 'idnode:changes', seq: 9, handles: ['x/4'] });
+  relay.leave(2);
+  t.equal(b.received.filter((message) => message.type === 'idnode:changes-heard').length, 0, 'a writer that ended gets no answer');
+
+  relay.join(c);
+  relay.changes(a, { type: 'idnode:changes', seq: 4, handles: ['x/5'] });
+  await new Promise((resolve) => setTimeout(resolve, 120));
+  t.same(late, [[3]], 'the worker that did not confirm is named');
+  t.same(a.received.at(-1), { type: 'idnode:changes-heard', seq: 4 }, 'and the write is answered anyway');
+});
+
+t.test('the peer feed announces committed changes, waits for the answer, and hears the others', async (t) => {
+  const sent: ToPrimary[] = [];
+  let connected = true;
+  const feed = new PeerChangeFeed({ get connected() { return connected; }, send: (message) => void sent.push(message) });
+  const inner = openMemoryStore();
+  const store = feed.wrap(inner);
+  const heard: (string | undefined)[] = [];
+  const stop = store.onForeignChange((handle) => heard.push(handle));
+
+  let done = false;
+  const writing = store.applyWrites([create('88.999/a', [value(1, 'https://example.com/a')]), create('88.999/b', [value(1, 'https://example.com/b')])], CONTEXT).then((outcomes) => {
+    done = true;
+    return outcomes;
+  });
+  await new Promise((resolve) => setImmediate(resolve));
+  t.same(sent, [{ type: 'idnode:changes', seq: 1, handles: ['88.999/a', '88.999/b'] }]);
+  t.notOk(done, 'not acknowledged before the other workers dropped the handles');
+  feed.receive({ type: 'idnode:changes-heard', seq: 1 });
+  t.same((await writing).map((outcome) => outcome.status), ['created', 'created']);
+
+  const unchanged = await store.applyWrites([create('88.999/a', [value(1, 'https://example.com/a')])], CONTEXT);
+  t.equal(unchanged[0]!.status, 'exists');
+  t.equal(sent.length, 1, 'a write that changed nothing announces nothing');
+
+  const pending = store.applyWrites([create('88.999/c', [value(1, 'https://example.com/c')])], CONTEXT);
+  await new Promise((resolve) => setImmediate(resolve));
+  feed.disconnected();
+  t.equal((await pending)[0]!.status, 'created', 'the primary gone: nobody left to wait for');
+  connected = false;
+  await store.applyWrites([create('88.999/d', [value(1, 'https://example.com/d')])], CONTEXT);
+  t.equal(sent.length, 2, 'nothing is sent without a primary');
+
+  feed.receive({ type: 'idnode:invalidate', id: 7, handles: ['88.999/x'] });
+  t.same(heard, ['88.999/x']);
+  t.same(sent.at(-1), { type: 'idnode:invalidated', id: 7 }, 'confirmed after the listeners heard');
+  const warnings: string[] = [];
+  const onWarning = (warning: Error) => warnings.push(warning.message);
+  process.on('warning', onWarning);
+  const stopThrowing = store.onForeignChange(() => {
+    throw new Error('listener failure');
+  });
+  feed.receive({ type: 'idnode:invalidate', id: 8, handles: ['88.999/y'] });
+  await new Promise((resolve) => setImmediate(resolve));
+  process.off('warning', onWarning);
+  t.same(heard, ['88.999/x', '88.999/y'], 'one listener throwing does not keep the others from hearing');
+  t.match(warnings.join('\n'), /listener failure/);
+  stopThrowing();
+  stop();
+  feed.receive({ type: 'idnode:invalidate', id: 9, handles: ['88.999/z'] });
+  t.equal(heard.length, 2, 'unsubscribed');
+  t.equal(await store.getHandle('88.999/a').then((record) => record?.handle), '88.999/a', 'every other call goes to the store itself');
+  t.ok(isIdnodeMessage({ type: 'idnode:hello' }));
+  t.notOk(isIdnodeMessage({ cmd: 'NODE_CLUSTER' }));
+  t.notOk(isIdnodeMessage(null));
+  await inner.close();
+});
+
+t.test('a worker stops on the primary\'s word, its own SIGTERM, or the primary going; at once when already stopping', async (t) => {
+  const fake = new EventEmitter();
+  const signals = workerSignals(fake as unknown as NodeJS.Process);
+  const stops: string[] = [];
+  signals.on('SIGTERM', (signal: string) => stops.push(signal));
+  fake.emit('SIGINT');
+  t.same(stops, [], 'SIGINT is the primary\'s to decide');
+  fake.emit('message', { type: 'idnode:stop' });
+  fake.emit('SIGTERM');
+  fake.emit('message', { type: 'idnode:stop' });
+  t.same(stops, ['SIGTERM'], 'one stop, however many ways it is asked');
+  fake.emit('disconnect');
+  t.same(stops, ['SIGTERM', 'SIGTERM'], 'the primary gone while stopping: a second signal, exit at once');
+
+  const other = new EventEmitter();
+  const otherSignals = workerSignals(other as unknown as NodeJS.Process);
+  const otherStops: string[] = [];
+  otherSignals.on('SIGTERM', (signal: string) => otherStops.push(signal));
+  const errors: unknown[] = [];
+  otherSignals.on('uncaughtException', (error: unknown) => errors.push(error));
+  otherSignals.on('unhandledRejection', (error: unknown) => errors.push(error));
+  other.emit('disconnect');
+  t.same(otherStops, ['SIGTERM'], 'the primary gone: stop and drain');
+  other.emit('uncaughtException', new Error('boom'));
+  other.emit('unhandledRejection', 'nope');
+  t.equal(errors.length, 2, 'uncaught errors reach runServer');
+});
