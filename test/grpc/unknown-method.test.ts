@@ -1,5 +1,8 @@
 import t from 'tap';
 import { Client, credentials, Metadata, type ServiceError } from '@grpc/grpc-js';
+import type { Server } from '@grpc/grpc-js';
+import type { Logger } from '../../src/core/log/logger.js';
+import { catalogueUnknownMethods } from '../../src/grpc/unknown-method.js';
 import { startBothNode } from '../helpers/grpc-node.js';
 import { grpcFrame, grpcSession, rawCall } from '../helpers/raw-grpc.js';
 
@@ -31,4 +34,16 @@ t.test('unknown gRPC service or method: UNIMPLEMENTED ROUTE_NOT_FOUND with its H
 
   const known = await both.clients.unary(both.clients.resolver, 'Resolve', { handle: '88.999.DEMO/none' });
   t.match(known, { ok: false, status: 5, code: 'HANDLE_NOT_FOUND' }, 'a known method still answers as before');
+});
+
+t.test('catalogueUnknownMethods: other answers pass unchanged; a grpc-js without the hook is served as is, said once', async (t) => {
+  const sent: unknown[] = [];
+  const server = { _respondWithError: (error: unknown) => sent.push(error) };
+  const warnings: string[] = [];
+  const logger = { warn: (_: object, message: string) => warnings.push(message) } as unknown as Logger;
+  catalogueUnknownMethods(server as unknown as Server, ['idnode.v1.Resolver'], logger);
+  server._respondWithError({ code: 3, details: 'Invalid content-type' });
+  t.same(sent, [{ code: 3, details: 'Invalid content-type' }], 'not an unknown method: unchanged');
+  catalogueUnknownMethods({} as Server, ['idnode.v1.Resolver'], logger);
+  t.match(warnings, [/no _respondWithError/]);
 });
