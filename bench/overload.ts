@@ -1,17 +1,19 @@
 /**
- * The overload bench (issue 17): what an idnode node does beyond its capacity, and what /metrics costs.
+ * The overload bench (issue 17, docs/overload.md): what an idnode node does beyond its capacity, and what
+ * /metrics costs.
  *
- *   npm run bench:overload [-- --max-in-flight 64 --seconds 5]
+ *   npm run bench:overload [-- --max-in-flight 64 --seconds 5 --connections 1000 --skip-metrics]
  *
- * Against `idnode serve` from dist/ (memory store, REST only, server pinned to CPU 0, this generator to
- * CPU 1 with taskset), resolving the prefix handle 0.NA/88.999 (a cache hit after the first):
- * 1. capacity: a closed loop of 32 connections (below max-in-flight, so nothing is shed) for `seconds`;
- * 2. 2× and 5× that rate offered open-loop (request i due at start + i / rate, latency from when it was due):
- *    admitted (200) throughput and p99, shed (503) count and p99, /healthz's slowest answer meanwhile;
- * 3. /metrics: one scrape's latency with the cache off (metrics-cache-ms 0) and on (1000 ms), and the
- *    resolution p99 at half capacity while 20 scrapers loop on /metrics, cache on and off.
- * The generator's own CPU (user+system over wall) is printed beside each phase: near 100% the phase measures
- * the generator, not the node. Writes bench/results/overload.json.
+ * Against `idnode serve` from dist/ (memory store, REST only, server pinned to CPU 0, the generators to CPU 1
+ * with taskset), resolving the prefix handle 0.NA/88.999 (a cache hit after the first):
+ * 1. with h2load (HTTP/1.1; bench/lib/h2load.ts), once with queue-delay shedding off (the reference) and once
+ *    with serve's defaults: capacity in a closed loop of 32 connections, then 2× and 5× the reference's
+ *    capacity offered on a schedule over `connections` connections: requests sent, admitted (200) throughput
+ *    and p99, shed (503) count and p99, /healthz's median and slowest answer (a probe every 100 ms on a fresh
+ *    connection). Without h2load, the node:http open-loop generator below (it saturates its own core first);
+ * 2. /metrics (unless --skip-metrics): one scrape's latency with the cache off (metrics-cache-ms 0) and on
+ *    (1000 ms), and the resolution p99 at half capacity while 20 scrapers loop on /metrics, cache on and off.
+ * The load average is printed beside each phase (the machine is shared). Writes bench/results/overload.json.
  */
 import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
@@ -200,15 +202,16 @@ const fmtH2 = (phase: H2loadPhase, health?: LatencySummary) =>
 
 /** The shedding settings compared: serve's defaults, and a reference with queue-delay shedding off. */
 const CONFIGS = {
-  shedding: {},
   reference: { IDNODE_QUEUE_DELAY_TARGET_MS: '60000', IDNODE_QUEUE_DELAY_INTERVAL_MS: '60000', IDNODE_MAX_EVENT_LOOP_DELAY_MS: '60000' },
+  shedding: {},
 } as const;
 
 /**
  * Capacity, 2× and 5× with h2load (HTTP/1.1, pinned to the generator core): capacity in a closed loop of 32
  * connections; then 2× and 5× that rate offered on a schedule over CONNECTIONS connections, /healthz probed
- * meanwhile. Once with serve's shedding defaults, once with queue-delay shedding off (the reference), the
- * offered rates taken from the first capacity so both see the same load.
+ * meanwhile. Once with queue-delay shedding off (the reference), then with serve's shedding defaults, the
+ * offered rates taken from the reference's capacity so both see the same load (a node that sheds measures a
+ * lower closed-loop capacity whenever the machine starves it: it sheds then, rightly).
  */
 async function h2loadPhases(workDir: string, results: Record<string, unknown>): Promise<void> {
   const pinning = pinGenerator();
