@@ -16,15 +16,15 @@ import { virtualRuntime } from '../helpers/virtual-runtime.js';
 // Issue 17, "Overload: beyond capacity the node sheds with 503 + Retry-After while health answers within
 // 100 ms". The node's capacity is made small on purpose, in process, so that "beyond capacity" does not depend
 // on how fast this machine is or how loaded: every store lookup of an identifier takes `serviceMs` (waiting,
-// or burning the CPU), and 32 clients ask at once in a closed loop — several times what the node can serve.
+// or burning the CPU), and 16 clients ask at once in a closed loop — at least twice what the node can serve.
 //
 // Health within 100 ms is asserted on the median of the probes (one every 20 ms on a fresh connection, as a
 // kubelet probes), not on each: on a 2-core machine shared with other test runs, any single probe may be
 // delayed by the scheduler for reasons that have nothing to do with the node, but an overloaded node that
 // queued its probes would push most of them, and so the median, far past 100 ms (without shedding the second
-// case's probes wait for a whole backlog: 32 × 5 ms = 160 ms). Every probe must still answer 200.
+// case's probes wait for a whole backlog: 16 × 10 ms = 160 ms). Every probe must still answer 200.
 
-const CLIENTS = 32;
+const CLIENTS = 16;
 
 interface Outcome {
   readonly status: number;
@@ -168,12 +168,12 @@ t.test('beyond max-in-flight (a slow store: 4 at once, 40 ms each): shed with 50
   t.equal(admission.current, 0, 'every slot released');
 });
 
-t.test('a standing queue (CPU-bound lookups, 5 ms each, the loop blocked): shed on queueing delay with 503 + Retry-After, health answers', async (t) => {
+t.test('a standing queue (CPU-bound lookups, 10 ms each, the loop blocked): shed on queueing delay with 503 + Retry-After, health answers', async (t) => {
   // max-in-flight is never reached here (each lookup blocks the loop: one is in flight at a time); the queue
   // is in the sockets, and only the queueing delay (QueueDelay) sees it.
   const queue = new QueueDelay({ targetMs: 20, intervalMs: 20, maxMs: 60 });
   queue.start();
   t.teardown(() => queue.stop());
   const admission = new Admission(1000, queue);
-  await overloadedNode(t, admission, 5, 'cpu').then(async ({ port }) => assertShedding(t, await overload(port, 2000, admission)));
+  await overloadedNode(t, admission, 10, 'cpu').then(async ({ port }) => assertShedding(t, await overload(port, 2000, admission)));
 });
