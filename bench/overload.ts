@@ -1,23 +1,26 @@
 /**
- * The overload bench (issue 17): what an idnode node does beyond its capacity, and what /metrics costs.
+ * The overload bench (issue 17, docs/overload.md): what an idnode node does beyond its capacity, and what
+ * /metrics costs.
  *
- *   npm run bench:overload [-- --max-in-flight 64 --seconds 5]
+ *   npm run bench:overload [-- --max-in-flight 64 --seconds 5 --connections 1000 --skip-metrics]
  *
- * Against `idnode serve` from dist/ (memory store, REST only, server pinned to CPU 0, this generator to
- * CPU 1 with taskset), resolving the prefix handle 0.NA/88.999 (a cache hit after the first):
- * 1. capacity: a closed loop of 32 connections (below max-in-flight, so nothing is shed) for `seconds`;
- * 2. 2× and 5× that rate offered open-loop (request i due at start + i / rate, latency from when it was due):
- *    admitted (200) throughput and p99, shed (503) count and p99, /healthz's slowest answer meanwhile;
- * 3. /metrics: one scrape's latency with the cache off (metrics-cache-ms 0) and on (1000 ms), and the
- *    resolution p99 at half capacity while 20 scrapers loop on /metrics, cache on and off.
- * The generator's own CPU (user+system over wall) is printed beside each phase: near 100% the phase measures
- * the generator, not the node. Writes bench/results/overload.json.
+ * Against `idnode serve` from dist/ (memory store, REST only, server pinned to CPU 0, the generators to CPU 1
+ * with taskset), resolving the prefix handle 0.NA/88.999 (a cache hit after the first):
+ * 1. with h2load (HTTP/1.1; bench/lib/h2load.ts), once with queue-delay shedding off (the reference) and once
+ *    with serve's defaults: capacity in a closed loop of 32 connections, then 2× and 5× the reference's
+ *    capacity offered on a schedule over `connections` connections: requests sent, admitted (200) throughput
+ *    and p99, shed (503) count and p99, /healthz's median and slowest answer (a probe every 100 ms on a fresh
+ *    connection). Without h2load, the node:http open-loop generator below (it saturates its own core first);
+ * 2. /metrics (unless --skip-metrics): one scrape's latency with the cache off (metrics-cache-ms 0) and on
+ *    (1000 ms), and the resolution p99 at half capacity while 20 scrapers loop on /metrics, cache on and off.
+ * The load average is printed beside each phase (the machine is shared). Writes bench/results/overload.json.
  */
 import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Agent, request } from 'node:http';
 import { ensureBuilt } from './lib/build.js';
+import { hasH2load, runH2load, type H2loadPhase } from './lib/h2load.js';
 import { pinGenerator } from './lib/pinning.js';
 import { startIdnode, type RunningServer } from './lib/servers.js';
 import { LatencyRecorder, type LatencySummary } from './lib/stats.js';
@@ -29,6 +32,8 @@ const argument = (name: string, fallback: number) => {
 };
 const MAX_IN_FLIGHT = argument('max-in-flight', 64);
 const SECONDS = argument('seconds', 5);
+/** Connections the scheduled (2×, 5×) phases spread their load over. */
+const CONNECTIONS = argument('connections', 1000);
 const PATH = '/api/handles/0.NA/88.999';
 
 interface Phase {
@@ -172,31 +177,96 @@ const fmt = (phase: Phase) =>
   `shed ${phase.shed} (p99 ${Number.isNaN(phase.shedLatency.p99Ms) ? '-' : phase.shedLatency.p99Ms.toFixed(1)} ms); other ${phase.other}; generator CPU ${(phase.generatorCpu * 100).toFixed(0)}%` +
   (phase.healthMaxMs === undefined ? '' : `; /healthz slowest ${phase.healthMaxMs.toFixed(1)} ms`);
 
+/** /healthz on a fresh connection (as a kubelet probes) every 100 ms while `during` runs: every latency. */
+async function probingHealth<T>(url: URL, during: Promise<T>): Promise<{ result: T; health: LatencySummary }> {
+  const recorder = new LatencyRecorder();
+  let done = false;
+  const probes = (async () => {
+    const agent = new Agent({ keepAlive: false });
+    while (!done) {
+      const at = performance.now();
+      await get(agent, url, '/healthz');
+      recorder.record(performance.now() - at);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  })();
+  const result = await during.finally(() => (done = true));
+  await probes;
+  return { result, health: recorder.summary() };
+}
+
+const fmtH2 = (phase: H2loadPhase, health?: LatencySummary) =>
+  `sent ${phase.sentPerSec.toFixed(0)}/s; admitted ${phase.okPerSec.toFixed(0)}/s p50 ${phase.ok.p50Ms.toFixed(1)} ms p99 ${phase.ok.p99Ms.toFixed(1)} ms max ${phase.ok.maxMs.toFixed(1)} ms; ` +
+  `shed ${phase.shed} (p99 ${Number.isNaN(phase.shedLatency.p99Ms) ? '-' : phase.shedLatency.p99Ms.toFixed(1)} ms); other ${phase.other}` +
+  (health === undefined ? '' : `; /healthz p50 ${health.p50Ms.toFixed(1)} ms max ${health.maxMs.toFixed(1)} ms (${health.count} probes)`);
+
+/** The shedding settings compared: serve's defaults, and a reference with queue-delay shedding off. */
+const CONFIGS = {
+  reference: { IDNODE_QUEUE_DELAY_TARGET_MS: '60000', IDNODE_QUEUE_DELAY_INTERVAL_MS: '60000', IDNODE_MAX_EVENT_LOOP_DELAY_MS: '60000' },
+  shedding: {},
+} as const;
+
+/**
+ * Capacity, 2× and 5× with h2load (HTTP/1.1, pinned to the generator core): capacity in a closed loop of 32
+ * connections; then 2× and 5× that rate offered on a schedule over CONNECTIONS connections, /healthz probed
+ * meanwhile. Once with queue-delay shedding off (the reference), then with serve's shedding defaults, the
+ * offered rates taken from the reference's capacity so both see the same load (a node that sheds measures a
+ * lower closed-loop capacity whenever the machine starves it: it sheds then, rightly).
+ */
+async function h2loadPhases(workDir: string, results: Record<string, unknown>): Promise<void> {
+  const pinning = pinGenerator();
+  let capacityPerSec: number | undefined;
+  for (const [name, settings] of Object.entries(CONFIGS)) {
+    await withServer(workDir, `h2-${name}`, { IDNODE_MAX_IN_FLIGHT: String(MAX_IN_FLIGHT), ...settings }, async (url) => {
+      const target = `${url.origin}${PATH}`;
+      const capacity = await runH2load({ url: target, connections: 32, seconds: SECONDS, workDir, name: `${name}-capacity`, pinning });
+      capacityPerSec ??= capacity.okPerSec;
+      console.log(`[${name}] capacity (h2load closed loop, 32 connections): ${fmtH2(capacity)}  [load ${loadavg()[0]!.toFixed(2)}]`);
+      const phases: Record<string, unknown> = { capacity };
+      for (const factor of [2, 5]) {
+        const ratePerSec = Math.round(capacityPerSec * factor);
+        const { result, health } = await probingHealth(url, runH2load({ url: target, connections: CONNECTIONS, seconds: SECONDS, workDir, name: `${name}-x${factor}`, pinning, ratePerSec }));
+        console.log(`[${name}] ${factor}× capacity offered (${ratePerSec}/s over ${CONNECTIONS} connections): ${fmtH2(result, health)}  [load ${loadavg()[0]!.toFixed(2)}]`);
+        phases[`x${factor}`] = { offeredPerSec: ratePerSec, ...result, health };
+      }
+      results[name] = phases;
+    });
+  }
+}
+
 async function main(): Promise<void> {
   ensureBuilt(root);
   const workDir = mkdtempSync(join(tmpdir(), 'idnode-overload-'));
   try {
-    const results: Record<string, unknown> = { maxInFlight: MAX_IN_FLIGHT, seconds: SECONDS, pinned: pinGenerator().enabled };
-    await withServer(workDir, 'overload', { IDNODE_MAX_IN_FLIGHT: String(MAX_IN_FLIGHT) }, async (url) => {
-      const capacity = await load(url, { connections: 32 });
-      console.log(`capacity (closed loop, 32 connections): ${fmt(capacity)}`);
-      results.capacity = capacity;
-      for (const factor of [2, 5]) {
-        const phase = await load(url, { ratePerSec: Math.round(capacity.okPerSec * factor), probeHealth: true });
-        console.log(`${factor}× capacity offered (${Math.round(capacity.okPerSec * factor)}/s): ${fmt(phase)}`);
-        results[`x${factor}`] = phase;
-      }
-    });
-    for (const [label, cacheMs] of [['metricsCacheOff', '0'], ['metricsCacheOn', '1000']] as const) {
-      await withServer(workDir, label, { IDNODE_METRICS_CACHE_MS: cacheMs, IDNODE_MAX_IN_FLIGHT: String(MAX_IN_FLIGHT) }, async (url) => {
-        const cost = await scrapeCost(url, 200);
-        const base = await load(url, { connections: 32 });
-        const scraped = await resolutionUnderScraping(url, Math.round(base.okPerSec / 2));
-        console.log(`/metrics with metrics-cache-ms ${cacheMs}: one scrape mean ${cost.meanMs.toFixed(2)} ms p99 ${cost.p99Ms.toFixed(2)} ms; ` +
-          `resolution at half capacity (${Math.round(base.okPerSec / 2)}/s) with 20 scrapers (${scraped.scrapesPerSec.toFixed(0)} scrapes/s): ${fmt(scraped)}`);
-        results[label] = { scrape: cost, capacity: base, underScraping: scraped };
+    const results: Record<string, unknown> = { maxInFlight: MAX_IN_FLIGHT, seconds: SECONDS, pinned: pinGenerator().enabled, loadAverageAtStart: loadavg() };
+    if (hasH2load()) {
+      await h2loadPhases(workDir, results);
+    } else {
+      console.log('h2load not found (apt install nghttp2-client): the node:http generator instead, which saturates its own core first');
+      await withServer(workDir, 'overload', { IDNODE_MAX_IN_FLIGHT: String(MAX_IN_FLIGHT) }, async (url) => {
+        const capacity = await load(url, { connections: 32 });
+        console.log(`capacity (closed loop, 32 connections): ${fmt(capacity)}`);
+        results.capacity = capacity;
+        for (const factor of [2, 5]) {
+          const phase = await load(url, { ratePerSec: Math.round(capacity.okPerSec * factor), probeHealth: true });
+          console.log(`${factor}× capacity offered (${Math.round(capacity.okPerSec * factor)}/s): ${fmt(phase)}`);
+          results[`x${factor}`] = phase;
+        }
       });
     }
+    if (!process.argv.includes('--skip-metrics')) {
+      for (const [label, cacheMs] of [['metricsCacheOff', '0'], ['metricsCacheOn', '1000']] as const) {
+        await withServer(workDir, label, { IDNODE_METRICS_CACHE_MS: cacheMs, IDNODE_MAX_IN_FLIGHT: String(MAX_IN_FLIGHT) }, async (url) => {
+          const cost = await scrapeCost(url, 200);
+          const base = await load(url, { connections: 32 });
+          const scraped = await resolutionUnderScraping(url, Math.round(base.okPerSec / 2));
+          console.log(`/metrics with metrics-cache-ms ${cacheMs}: one scrape mean ${cost.meanMs.toFixed(2)} ms p99 ${cost.p99Ms.toFixed(2)} ms; ` +
+            `resolution at half capacity (${Math.round(base.okPerSec / 2)}/s) with 20 scrapers (${scraped.scrapesPerSec.toFixed(0)} scrapes/s): ${fmt(scraped)}`);
+          results[label] = { scrape: cost, capacity: base, underScraping: scraped };
+        });
+      }
+    }
+    results.loadAverageAtEnd = loadavg();
     mkdirSync(join(root, 'bench/results'), { recursive: true });
     writeFileSync(join(root, 'bench/results/overload.json'), JSON.stringify(results, null, 2) + '\n');
   } finally {

@@ -1,7 +1,8 @@
 import type { Logger as PinoLogger } from 'pino';
 import type { Config } from '../config/config.js';
 import type { IdNode } from '../core/node.js';
-import { Admission, EventLoopLag } from '../frontend/admission.js';
+import { Admission } from '../frontend/admission.js';
+import { QueueDelay } from '../frontend/queue-delay.js';
 import type { FrontEnd, ServingFrontEnds } from '../frontend/front-end.js';
 import { grpcFrontEnd } from '../grpc/grpc-front-end.js';
 import { hdlFrontEnd } from '../hdl/hdl-front-end.js';
@@ -28,10 +29,11 @@ export interface FrontEndParts {
 export function frontEndsOf(config: Config, parts: FrontEndParts): FrontEnd[] {
   const { node, logger, metrics, tls, serving } = parts;
   // One admission for every front end: max-in-flight bounds the node's work, whichever way it came in.
-  const lag = new EventLoopLag(config.limits.maxEventLoopDelayMs);
+  const { queueDelayTargetMs: targetMs, queueDelayIntervalMs: intervalMs, maxEventLoopDelayMs: maxMs } = config.limits;
+  const queue = new QueueDelay({ targetMs, intervalMs, maxMs });
   // Measured for the life of the process (the timer is unref'd: it keeps nothing alive).
-  lag.start();
-  const admission = new Admission(config.limits.maxInFlight, lag);
+  queue.start();
+  const admission = new Admission(config.limits.maxInFlight, queue);
   metrics.attachAdmission(admission);
   const { maxConnections } = config.limits;
   const shared = { logger, metrics, admission, allowRemoteCredentialsOverHttp: config.allowRemoteCredentialsOverHttp, ...(tls === undefined ? {} : { tls }) };

@@ -54,6 +54,9 @@ export interface Config extends CoreConfig {
     readonly grpcMaxMessageBytes: number;
     readonly maxInFlight: number;
     readonly maxEventLoopDelayMs: number;
+    /** At most maxEventLoopDelayMs (checked at load). */
+    readonly queueDelayTargetMs: number;
+    readonly queueDelayIntervalMs: number;
     /** Per listener: HTTP, gRPC, Handle protocol TCP. */
     readonly maxConnections: number;
     readonly maxConcurrentStreams: number;

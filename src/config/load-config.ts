@@ -124,6 +124,11 @@ function crossCheck(values: ReadonlyMap<SettingKey, unknown>, origins: ReadonlyM
   if (store !== 'postgres' && values.has('databaseUrl')) {
     problems.push(`${describe('databaseUrl')} is set but ${describe('store')} is "${String(store)}": set store to "postgres" or remove database-url`);
   }
+  const target = values.get('limits.queueDelayTargetMs') as number;
+  const maxDelay = values.get('limits.maxEventLoopDelayMs') as number;
+  if (target > maxDelay) {
+    problems.push(`${describe('limits.queueDelayTargetMs')} is ${target} but ${describe('limits.maxEventLoopDelayMs')} is ${maxDelay}: a delay over max-event-loop-delay-ms sheds at once; make queue-delay-target-ms at most max-event-loop-delay-ms`);
+  }
   const headers = values.get('timeouts.headersMs') as number;
   const request = values.get('timeouts.requestMs') as number;
   if (headers > request) {

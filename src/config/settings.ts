@@ -31,6 +31,8 @@ export type SettingKey =
   | 'limits.grpcMaxMessageBytes'
   | 'limits.maxInFlight'
   | 'limits.maxEventLoopDelayMs'
+  | 'limits.queueDelayTargetMs'
+  | 'limits.queueDelayIntervalMs'
   | 'limits.maxConnections'
   | 'limits.maxConcurrentStreams'
   | 'timeouts.idleMs'
@@ -331,7 +333,24 @@ export const SETTINGS: readonly Setting[] = [
     defaultValue: 500,
     kind: { type: 'integer', min: 1, max: 60_000 },
     description:
-      'Requests are also shed (as for max-in-flight) while the event loop runs this far behind: fast requests (cache hits) queue in front of the node, not in flight, and only the loop\'s delay shows it.',
+      'Requests are shed at once (as for max-in-flight) while the queueing delay (how far the event loop runs behind) is over this, without waiting for queue-delay-interval-ms. At least queue-delay-target-ms.',
+  },
+  {
+    key: 'limits.queueDelayTargetMs',
+    name: 'queue-delay-target-ms',
+    env: 'IDNODE_QUEUE_DELAY_TARGET_MS',
+    defaultValue: 50,
+    kind: { type: 'integer', min: 1, max: 60_000 },
+    description:
+      'The queueing delay the node keeps to (docs/overload.md): once the time a request waits before the node starts on it (in socket buffers and the accept queue, measured as the event loop\'s delay) has stayed over this for queue-delay-interval-ms, requests are shed (503 NODE_BUSY with Retry-After, gRPC UNAVAILABLE, Handle code 3) until it is back under, so the requests it admits do not wait behind a backlog.',
+  },
+  {
+    key: 'limits.queueDelayIntervalMs',
+    name: 'queue-delay-interval-ms',
+    env: 'IDNODE_QUEUE_DELAY_INTERVAL_MS',
+    defaultValue: 100,
+    kind: { type: 'integer', min: 1, max: 60_000 },
+    description: 'How long the queueing delay may stay over queue-delay-target-ms (a burst) before shedding starts.',
   },
   {
     key: 'limits.maxConnections',

@@ -8,6 +8,7 @@ import type { IdNode } from '../core/node.js';
 import type { NodeMetrics } from '../metrics/node-metrics.js';
 import type { Server as NetServer } from 'node:net';
 import { unlimitedAdmission, type Admission } from '../frontend/admission.js';
+import { catalogueUnknownMethods } from './unknown-method.js';
 import { callGuard, guardedDefinition } from './call-guard.js';
 import { instrumentService } from './call-metrics.js';
 import type { GrpcContext } from './grpc-context.js';
@@ -111,6 +112,7 @@ export function buildGrpcServer(node: IdNode, options: GrpcOptions): GrpcServer 
 
   const healthDefinition = protoLoader.loadSync(healthProtoPath);
   new ReflectionService({ ...definition, ...healthDefinition }).addToServer(server);
+  catalogueUnknownMethods(server, SERVICE_NAMES, options.logger);
 
   let closing: Promise<void> | undefined;
   return {

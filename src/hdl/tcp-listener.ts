@@ -39,7 +39,8 @@ export class TcpListener {
   listen(host: string, port: number): Promise<number> {
     return new Promise((resolve, reject) => {
       this.server.once('error', reject);
-      this.server.listen({ host, port }, () => {
+      // Backlog as REST's (rest-front-end.ts): connections the node would hold wait in the queue, not in SYN retransmission.
+      this.server.listen({ host, port, backlog: this.options.maxConnections }, () => {
         this.server.off('error', reject);
         this.server.on('error', (error) => this.options.logger.error({ err: error }, 'hdl: TCP server error'));
         const address = this.server.address();

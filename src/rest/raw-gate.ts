@@ -17,12 +17,17 @@ const NEVER_SHED = new Set(['/healthz', '/readyz', '/metrics']);
  *   identifier (docs/design.md §4, "Hardening");
  * - an HTTP/1.1 request without Host is refused with REQUEST_INVALID (Node's own check, turned off, answers
  *   an empty 400);
- * - admission (load shedding): beyond max-in-flight the request is answered 503 NODE_BUSY with Retry-After at
- *   once, its body unread; /healthz, /readyz and /metrics are never shed. An admitted request holds its slot
- *   until its response closes (sent, or the connection gone).
+ * - liveness first: GET /healthz is answered here, before anything else (docs/overload.md);
+ * - admission (load shedding): beyond max-in-flight, or while the queueing delay is a standing queue, the
+ *   request is answered 503 NODE_BUSY with Retry-After at once (a pre-rendered body), its body unread;
+ *   /healthz, /readyz and /metrics are never shed. An admitted request holds its slot until its response
+ *   closes (sent, or the connection gone).
  * Returns true when the request was answered here.
  */
 export function rawRequestGate(admission: Admission, logger: Logger): (request: IncomingMessage, response: ServerResponse) => boolean {
+  // Rendered once: a shed request costs a write, not an error object and a JSON rendering (shedding must be
+  // much cheaper than serving, or it cannot drain a queue).
+  const busy = Buffer.from(JSON.stringify(errorBody(nodeBusy(admission.maxInFlight))));
   return (request, response) => {
     answering(request.socket, response);
     const url = request.url ?? '';
@@ -35,16 +40,33 @@ export function rawRequestGate(admission: Admission, logger: Logger): (request: 
       return true;
     }
     const query = url.indexOf('?');
-    if (NEVER_SHED.has(query < 0 ? url : url.slice(0, query))) return false;
+    const path = query < 0 ? url : url.slice(0, query);
+    if (path === '/healthz' && request.method === 'GET') {
+      answer(request, response, 200, LIVE, { 'x-request-id': requestIdOf(request.headers['x-request-id']) });
+      return true;
+    }
+    if (NEVER_SHED.has(path)) return false;
     const release = admission.tryAdmit();
     if (release === undefined) {
-      response.setHeader('retry-after', String(RETRY_AFTER_SECONDS));
-      refuse(request, response, logger, nodeBusy(admission.maxInFlight), false);
+      answer(request, response, 503, busy, { 'retry-after': String(RETRY_AFTER_SECONDS) });
       return true;
     }
     response.once('close', release);
     return false;
   };
+}
+
+/** Liveness, answered here ahead of everything (the route in routes/health.ts documents it in OpenAPI). */
+const LIVE = Buffer.from(JSON.stringify({ status: 'ok' }));
+
+/** A pre-rendered JSON answer; Connection: close when the request announced a body (it is never read). */
+function answer(request: IncomingMessage, response: ServerResponse, status: number, json: Buffer, headers: Record<string, string>): void {
+  for (const [name, value] of Object.entries(headers)) response.setHeader(name, value);
+  response.setHeader('content-type', JSON_CONTENT_TYPE);
+  response.setHeader('content-length', json.length);
+  if (hasBody(request)) response.setHeader('connection', 'close');
+  response.writeHead(status);
+  response.end(json);
 }
 
 /**

@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { IdNode } from '../core/node.js';
 import type { FrontEnd } from '../frontend/front-end.js';
 import { listeningUrl } from './listening-url.js';
-import { buildRestServer, type RestOptions } from './server.js';
+import { buildRestServer, DEFAULT_CONNECTIONS, type RestOptions } from './server.js';
 
 /** The REST front end as a list member ("http"): built and bound on listen(), resolving with its base URL. */
 export function restFrontEnd(node: IdNode, options: RestOptions & { readonly host: string; readonly port: number }): FrontEnd {
@@ -12,7 +12,10 @@ export function restFrontEnd(node: IdNode, options: RestOptions & { readonly hos
     name: 'http',
     async listen() {
       app = await buildRestServer(node, options);
-      await app.listen({ host: options.host, port: options.port });
+      // The accept queue holds every connection the node would hold (the kernel caps it at somaxconn): with
+      // Node's 511, a burst of connections during a busy turn overflows it, and each dropped SYN costs its
+      // client a 1 s, 3 s, 7 s retransmission — the multi-second tails of an overload, probes' included.
+      await app.listen({ host: options.host, port: options.port, backlog: (options.connections ?? DEFAULT_CONNECTIONS).maxConnections });
       const url = listeningUrl(app.server.address(), options.tls !== undefined);
       port = Number(new URL(url).port);
       return url;
@@ -24,3 +27,4 @@ export function restFrontEnd(node: IdNode, options: RestOptions & { readonly hos
     },
   };
 }
+

@@ -38,7 +38,7 @@ t.test('defaults', async (t) => {
     sqliteSynchronous: 'full',
     timeZone: 'Asia/Shanghai',
     cache: { maxEntries: 100000, maxBytes: 268435456, maxTtlSeconds: 86400, notFoundTtlSeconds: 5, admission: 'second-sight' },
-    limits: { maxValues: 1000, maxDataBytes: 65536, bodyLimitBytes: 1048576, batchBodyLimitBytes: 8388608, grpcMaxMessageBytes: 1048576, maxInFlight: 256, maxEventLoopDelayMs: 500, maxConnections: 4096, maxConcurrentStreams: 100 },
+    limits: { maxValues: 1000, maxDataBytes: 65536, bodyLimitBytes: 1048576, batchBodyLimitBytes: 8388608, grpcMaxMessageBytes: 1048576, maxInFlight: 256, maxEventLoopDelayMs: 500, queueDelayTargetMs: 50, queueDelayIntervalMs: 100, maxConnections: 4096, maxConcurrentStreams: 100 },
     timeouts: { idleMs: 30000, headersMs: 10000, requestMs: 120000, keepAliveMs: 5000 },
     meteringFlushIntervalMs: 1000,
     metricsCacheMs: 1000,
@@ -311,4 +311,14 @@ t.test('headers-timeout-ms may not exceed request-timeout-ms', async (t) => {
     code: 'CONFIG_INVALID',
     message: /headers-timeout-ms \(from IDNODE_HEADERS_TIMEOUT_MS\) is 20000 but request-timeout-ms \(from IDNODE_REQUEST_TIMEOUT_MS\) is 10000/,
   });
+});
+
+t.test('queue-delay-target-ms may not exceed max-event-loop-delay-ms; both are integers in range', async (t) => {
+  t.throws(() => loadConfig({ env: { IDNODE_QUEUE_DELAY_TARGET_MS: '800' } }), {
+    code: 'CONFIG_INVALID',
+    message: /queue-delay-target-ms \(from IDNODE_QUEUE_DELAY_TARGET_MS\) is 800 but max-event-loop-delay-ms \(from default\) is 500/,
+  });
+  t.throws(() => loadConfig({ env: { IDNODE_QUEUE_DELAY_INTERVAL_MS: '0' } }), /queue-delay-interval-ms \(from IDNODE_QUEUE_DELAY_INTERVAL_MS\) must be an integer from 1 to 60000/);
+  const config = loadConfig({ env: { IDNODE_QUEUE_DELAY_TARGET_MS: '800', IDNODE_MAX_EVENT_LOOP_DELAY_MS: '1000', IDNODE_QUEUE_DELAY_INTERVAL_MS: '250' } });
+  t.match(config.limits, { queueDelayTargetMs: 800, maxEventLoopDelayMs: 1000, queueDelayIntervalMs: 250 });
 });

@@ -1,5 +1,6 @@
 import t from 'tap';
-import { Admission, EventLoopLag, nodeBusy, RETRY_AFTER_SECONDS, unlimitedAdmission } from '../../src/frontend/admission.js';
+import { Admission, nodeBusy, RETRY_AFTER_SECONDS, unlimitedAdmission } from '../../src/frontend/admission.js';
+import { QueueDelay } from '../../src/frontend/queue-delay.js';
 import { NodeMetrics } from '../../src/metrics/node-metrics.js';
 
 t.test('admission: at most maxInFlight at once, one more shed and counted; a release frees one slot, once', async (t) => {
@@ -52,19 +53,41 @@ t.test('/metrics: a failed rendering is not kept', async (t) => {
   t.match((await metrics.exposition(1)).body, /idnode_build_info/, 'the next scrape renders afresh');
 });
 
-t.test('event loop lag: a late timer, or one overdue now, past the bound sheds; on time admits', async (t) => {
+t.test('queue delay: a burst over the target is absorbed; a standing delay for an interval sheds until a sample is under it', async (t) => {
   let now = 0;
-  const lag = new EventLoopLag(100, () => now, 20);
-  const admission = new Admission(10, lag);
+  const queue = new QueueDelay({ targetMs: 50, intervalMs: 100, maxMs: 500 }, () => now, 10);
+  const admission = new Admission(10, queue);
   t.ok(admission.tryAdmit(), 'on time');
-  now = 150;
-  t.equal(admission.tryAdmit(), undefined, 'the timer is 130 ms overdue now: shed');
-  lag.tick();
-  t.equal(admission.tryAdmit(), undefined, 'it fired 130 ms late: still shed until it fires on time');
+  now = 80;
+  t.equal(queue.delayMs, 70, 'the timer due at 10 is 70 ms overdue: the running turn is the queue');
+  t.ok(admission.tryAdmit(), '70 ms overdue, over the target since 60: a burst, not yet an interval');
+  queue.tick();
+  t.ok(admission.tryAdmit(), 'it fired 70 ms late: over the target since 60, for 20 ms');
   now = 170;
-  lag.tick();
-  t.ok(admission.tryAdmit(), 'fired on time again: admitted');
-  const real = new EventLoopLag(1000);
+  queue.tick();
+  t.equal(admission.tryAdmit(), undefined, 'fired 80 ms late again: over the target since 60, for 110 ms (an interval): shed');
+  t.equal(admission.shed, 1);
+  now = 190;
+  queue.tick();
+  t.ok(admission.tryAdmit(), 'a sample on time: the queue drained, admitted at once');
+  now = 300;
+  t.ok(admission.tryAdmit(), 'a turn 100 ms overdue (over the target since 250): a burst so far');
+  now = 360;
+  t.equal(admission.tryAdmit(), undefined, 'the same turn, 160 ms overdue: over the target for 110 ms, shed');
+});
+
+t.test('queue delay: over maxMs sheds at once; the real timer starts and stops', async (t) => {
+  let now = 0;
+  const queue = new QueueDelay({ targetMs: 50, intervalMs: 1000, maxMs: 200 }, () => now, 10);
+  now = 250;
+  t.equal(queue.behind(), true, '240 ms overdue: over maxMs, shed without waiting for the interval');
+  queue.tick();
+  now = 255;
+  t.equal(queue.behind(), true, 'the last sample was 240 ms late');
+  now = 265;
+  queue.tick();
+  t.equal(queue.behind(), false, 'on time again');
+  const real = new QueueDelay({ targetMs: 1000, intervalMs: 1000, maxMs: 1000 });
   real.start();
   real.start();
   t.equal(real.behind(), false);

@@ -121,7 +121,7 @@ export const CATALOGUE = {
   NODE_UNREACHABLE: { summary: "A client command (idnode import, idnode resolve) could not reach the node: connection refused, timed out, 502/503/504, or an answer that is not the node's protocol.", class: 'retry-later', handleCode: 3 },
   STORE_UNAVAILABLE: { summary: 'The store could not be reached; retry later.', class: 'retry-later', handleCode: 3 },
   NODE_BUSY: {
-    summary: 'The node is at its limit of requests in flight (max-in-flight) and sheds this one unread; retry after the Retry-After seconds.',
+    summary: 'The node is at its limit (max-in-flight requests being served, or a standing queueing delay over queue-delay-target-ms) and sheds this one unread; retry after the Retry-After seconds.',
     class: 'retry-later',
     handleCode: 3,
   },
