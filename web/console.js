@@ -478,10 +478,14 @@ function figuresSection(main) {
 
 // ---- the auditor (and the operator) ----------------------------------------------------------------------
 
-/** A page of the node's own HTML (the dashboard, a report), fetched with the session's token and shown framed. */
+/**
+ * A page of the node's own HTML (the dashboard, a report), fetched with the session's token and shown framed,
+ * sandboxed (no scripts). Its own refresh is left out (a framed copy cannot reload itself with the token): the
+ * section's Show button fetches it again.
+ */
 function framed(title, html) {
   const frame = h('iframe', { class: 'report', title, sandbox: 'allow-same-origin' });
-  frame.srcdoc = html;
+  frame.srcdoc = html.replace(/<meta\s+http-equiv=["']?refresh["']?[^>]*>/gi, '');
   return frame;
 }
 

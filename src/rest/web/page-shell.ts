@@ -38,6 +38,7 @@ export function renderPage(assets: WebAssets, page: PageContent): string {
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${t(page.titleKey)} · ${t('site.title')}</title>
+<link rel="icon" href="data:,">
 <link rel="stylesheet" href="${assets.url('web.css')}">
 <script type="application/json" id="web-strings">${strings}</script>
 ${scripts}
