@@ -450,7 +450,7 @@ function importSection(main) {
         failures.length === 0
           ? ''
           : table(
-              [t('import.line'), t('common.id'), t('import.code'), t('import.message')],
+              [t('import.line'), t('import.handle'), t('import.code'), t('import.message')],
               failures.map((failure) => h('tr', { 'data-failed-line': failure.line }, h('td', { class: 'number' }, String(failure.line)), h('td', {}, failure.handle), h('td', {}, h('code', {}, failure.code ?? '')), h('td', {}, failure.message ?? ''))),
             ),
       );

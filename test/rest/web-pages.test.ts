@@ -82,7 +82,7 @@ t.test('/docs is the interactive page over /openapi.json, which describes the ne
   for (const path of ['/api/v1/auditors', '/api/v1/auditors/{id}', '/api/v1/enterprises/{prefix}/reinstate', '/api/v1/whoami', '/api/v1/status']) {
     t.ok(description.paths[path], `${path} is described`);
   }
-  t.notOk(description.paths['/console'], 'pages are not API');
+  for (const path of ['/', '/console', '/docs', '/assets/{name}']) t.same(description.paths[path].get.tags, ['pages'], `${path} is described as a page`);
 });
 
 t.test('GET /api/v1/whoami names the caller', async (t) => {

@@ -19,13 +19,14 @@ const HTML = 'text/html; charset=utf-8';
  * revalidated by ETag; they vary by the language chosen.
  */
 export function pageRoutes(app: FastifyInstance, node: IdNode, assets: WebAssets = new WebAssets()): void {
-  const page = (path: string, render: (locale: Locale) => string) =>
-    app.get(path, { schema: { hide: true, querystring: PageQuery } }, async (request: PageRequest, reply) => {
+  // Documented like every route (as HTML, under the tag "pages"), so that /openapi.json lists all the node serves.
+  const page = (path: string, summary: string, render: (locale: Locale) => string) =>
+    app.get(path, { schema: { summary, tags: ['pages'], querystring: PageQuery, produces: ['text/html'] } }, async (request: PageRequest, reply) => {
       const locale = chosenLocale(request, reply);
       return sendCached(request, reply, { body: render(locale), type: HTML, cacheControl: REVALIDATE, vary: 'Accept-Language, Cookie' });
     });
 
-  page('/', (locale) => {
+  page('/', 'Landing page: what the node is, links to the console, the API documentation and health (HTML)', (locale) => {
     const t = (key: Parameters<typeof webString>[1], fill?: Record<string, string>) => escapeHtml(webString(locale, key, fill));
     const prefixes = node.homing.list().map((homed) => `<code>${escapeHtml(homed.prefix)}</code>`).join(' ') || t('landing.none');
     const card = (href: string, title: Parameters<typeof webString>[1], text: Parameters<typeof webString>[1]) =>
@@ -41,10 +42,10 @@ export function pageRoutes(app: FastifyInstance, node: IdNode, assets: WebAssets
 <p class="muted">idnode ${t('landing.version', { version: VERSION })}</p>`,
     });
   });
-  page('/console', (locale) =>
+  page('/console', 'The web console for operators, enterprises and auditors (HTML; signs in from the browser)', (locale) =>
     renderPage(assets, { locale, path: '/console', titleKey: 'console.title', main: `<div id="app"><p>${escapeHtml(webString(locale, 'common.loading'))}</p></div>`, scripts: ['console.js'] }),
   );
-  page('/docs', (locale) =>
+  page('/docs', 'Interactive API documentation over /openapi.json (HTML)', (locale) =>
     renderPage(assets, {
       locale,
       path: '/docs',
@@ -54,11 +55,15 @@ export function pageRoutes(app: FastifyInstance, node: IdNode, assets: WebAssets
     }),
   );
 
-  app.get<{ Params: { name: string } }>('/assets/:name', { schema: { hide: true } }, async (request, reply) => {
+  app.get<{ Params: { name: string } }>(
+    '/assets/:name',
+    { schema: { summary: 'A script or stylesheet of the pages: immutable under its hashed name, revalidated (ETag) under its plain name', tags: ['pages'], produces: ['text/javascript', 'text/css'] } },
+    async (request, reply) => {
     const served = assets.served(request.params.name);
     if (served === undefined) throw new IdnodeError('ROUTE_NOT_FOUND', `no asset ${request.params.name}`);
     return sendCached(request, reply, { body: served.asset.body, type: served.asset.type, cacheControl: served.cacheControl, etag: served.asset.etag });
-  });
+    },
+  );
 }
 
 /** The request's language (negotiateLocale); an explicit `?lang=` choice is kept in the idnode-lang cookie. */
