@@ -67,6 +67,8 @@ export interface Driver {
   listAuditors?(who: Who): Promise<Outcome>;
   addAuditor?(who: Who, name: string): Promise<Outcome>;
   revokeAuditor?(who: Who, id: string): Promise<Outcome>;
+  nodeStatus?(who: Who): Promise<Outcome>;
+  whoami?(who: Who): Promise<Outcome>;
   setQuota?(who: Who, prefix: string): Promise<Outcome>;
   quotaReport?(who: Who): Promise<Outcome>;
   /** Metered figures per day (REST /api/v1/metering/daily, gRPC DailyFigures). */
@@ -140,6 +142,8 @@ export function restDriver(node: BothNode): WritingDriver {
     listAuditors: (who) => request('GET', '/api/v1/auditors', who),
     addAuditor: (who, name) => request('POST', '/api/v1/auditors', who, { name }),
     revokeAuditor: (who, id) => request('DELETE', `/api/v1/auditors/${segment(id)}`, who),
+    nodeStatus: (who) => request('GET', '/api/v1/status', who),
+    whoami: (who) => request('GET', '/api/v1/whoami', who),
     setQuota: (who, prefix) => request('PUT', `/api/v1/enterprises/${segment(prefix)}/quota`, who, { registrationsPerDay: 1000 }),
     quotaReport: (who) => request('GET', '/api/v1/quotas', who),
     dailyFigures: (who, from, to) => request('GET', `/api/v1/metering/daily?from=${from}&to=${to}`, who),

@@ -176,7 +176,10 @@ export const OPERATIONS: readonly MatrixOperation[] = [
   { name: 'seal the ledger now', rule: 'operator', byPrefix: false, rest: 'POST /api/v1/ledger/seal', cli: 'idnode ledger seal', driverMethod: 'ledgerSeal', run: (d, who) => d.ledgerSeal?.(who) },
   { name: "the node's public key", rule: 'public', byPrefix: false, rest: 'GET /api/v1/node-key', cli: 'idnode key export', driverMethod: 'nodeKey', run: (d, who) => d.nodeKey?.(who) },
   { name: 'auditor dashboard', rule: 'audit', byPrefix: false, rest: 'GET /dashboard', driverMethod: 'dashboard', run: (d, who) => d.dashboard?.(who, YEAR) },
+  { name: 'node status (the console)', rule: 'operator', byPrefix: false, rest: 'GET /api/v1/status', driverMethod: 'nodeStatus', run: (d, who) => d.nodeStatus?.(who) },
+  { name: 'who the caller is', rule: 'public', byPrefix: false, rest: 'GET /api/v1/whoami', driverMethod: 'whoami', run: (d, who) => d.whoami?.(who) },
   { name: 'health, readiness, metrics, API description', rule: 'public', byPrefix: false, rest: 'GET /healthz, /readyz, /metrics, /openapi.json' },
+  { name: 'landing page, console, API documentation page, their assets', rule: 'public', byPrefix: false, rest: 'GET /, /console, /docs, /assets/{name}' },
   { name: 'verify an exported ledger', rule: 'public', byPrefix: false, cli: 'idnode ledger verify (offline, no node)' },
 ];
 
