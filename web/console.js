@@ -21,7 +21,6 @@ const PAGE_SIZE = 20;
 const SECTIONS = {
   operator: ['status', 'enterprises', 'auditors', 'prefixes', 'dashboard', 'reports'],
   enterprise: ['identifiers', 'import', 'figures'],
-  'handle-identity': ['identifiers', 'import'],
   auditor: ['dashboard', 'reports'],
 };
 
