@@ -1,4 +1,8 @@
+import { pathToFileURL } from 'node:url';
+import pino from 'pino';
 import t from 'tap';
+import { buildRestServer } from '../../src/rest/server.js';
+import { IMMUTABLE, REVALIDATE, WebAssets } from '../../src/rest/web/web-assets.js';
 import { send, type Json } from '../helpers/http.js';
 import { basic } from '../helpers/rest-node.js';
 import { assertError, startFixture } from './rest-fixture.js';
@@ -112,4 +116,28 @@ t.test('GET /api/v1/status: the node status for the operator only', async (t) =>
   assertError(t, await send(`${rest.url}/api/v1/status`), 401, 402, 'AUTHENTICATION_REQUIRED');
   assertError(t, await send(`${rest.url}/api/v1/status`, { headers: { authorization: auth.auditor } }), 403, 401, 'PERMISSION_DENIED');
   assertError(t, await send(`${rest.url}/api/v1/status`, { headers: { authorization: auth.a } }), 403, 401, 'PERMISSION_DENIED');
+});
+
+t.test('WebAssets serves the scripts and stylesheets of its directory only, by hashed and plain name', async (t) => {
+  const dir = t.testdir({ 'a.js': 'export {};\n', 'b.css': 'body {}\n', 'notes.txt': 'not an asset', 'c.md': '# no' });
+  const assets = new WebAssets(pathToFileURL(`${dir}/`));
+  t.match(assets.url('a.js'), /^\/assets\/a\.[0-9a-f]{12}\.js$/);
+  t.equal(assets.served(assets.url('b.css').slice('/assets/'.length))?.cacheControl, IMMUTABLE);
+  t.equal(assets.served('b.css')?.cacheControl, REVALIDATE);
+  t.equal(assets.served('notes.txt'), undefined, 'other files are not served');
+  t.throws(() => assets.url('notes.txt'), /web\/notes\.txt is not an asset/);
+});
+
+t.test('under serve, the status names the listeners', async (t) => {
+  const app = await buildRestServer(rest.node, {
+    logger: pino({ level: 'silent' }),
+    bodyLimitBytes: 1024 * 1024,
+    batchBodyLimitBytes: 1024 * 1024,
+    allowRemoteCredentialsOverHttp: false,
+    frontEnds: new Map([['http', 'http://127.0.0.1:8000'], ['grpc', '127.0.0.1:8001']]),
+  });
+  t.teardown(() => app.close());
+  const status = await app.inject({ method: 'GET', url: '/api/v1/status', headers: { authorization: auth.operator } });
+  t.equal(status.statusCode, 200);
+  t.same(status.json().frontEnds, { http: 'http://127.0.0.1:8000', grpc: '127.0.0.1:8001' });
 });
