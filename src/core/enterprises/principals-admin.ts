@@ -114,6 +114,10 @@ export class PrincipalsAdmin {
   async rotateEnterpriseSecret(principal: Principal, prefixInput: string): Promise<IssuedCredential> {
     assertOperator(principal, 'rotating a secret');
     const record = await this.enterprise(prefixInput);
+    // Only enterprises are ever revoked (auditors get a new credential instead, the operator never is).
+    if (record.revokedAtMs !== undefined) {
+      throw new IdnodeError('PRINCIPAL_REVOKED', `${record.id} was revoked, so its secret cannot be rotated; reinstate it, which issues a new secret (${reinstateHint(record.prefix!)})`);
+    }
     return { ...(await this.rotate(record)), prefix: record.prefix! };
   }
 
@@ -176,11 +180,8 @@ export class PrincipalsAdmin {
     return { id: fields.id, secret };
   }
 
+  /** Issues `record` a new secret (the caller has checked it may: rotateEnterpriseSecret refuses a revoked one). */
   private async rotate(record: PrincipalRecord): Promise<IssuedCredential> {
-    if (record.revokedAtMs !== undefined) {
-      const way = record.role === 'enterprise' ? `reinstate it, which issues a new secret (${reinstateHint(record.prefix!)})` : 'issue a new credential instead';
-      throw new IdnodeError('PRINCIPAL_REVOKED', `${record.id} was revoked, so its secret cannot be rotated; ${way}`);
-    }
     const secret = generateSecret(this.random);
     const stored = storeSecret(secret, this.random);
     await this.store.updatePrincipalSecret(record.id, stored);
