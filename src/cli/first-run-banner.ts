@@ -23,6 +23,7 @@ export function firstRunBanner(credentials: FirstRunCredentials, url: string | u
     `  secret:   ${demoEnterprise.secret}`,
     '',
     ...(url === undefined ? [] : curlSession(`${url}/api/handles/${demoPrefix}/hello-world`, demoEnterprise.id, demoEnterprise.secret)),
+    ...(url === undefined ? [] : [`Or sign in with either credential in a browser: ${url}/console`, '']),
     `Lost a secret? idnode operator rotate-secret | idnode enterprise rotate-secret --prefix ${demoPrefix}`,
     rule,
     '',

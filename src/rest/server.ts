@@ -26,6 +26,8 @@ import { prefixRoutes } from './routes/prefixes.js';
 import { templateRoutes } from './routes/templates.js';
 import { snmsRoutes } from '../snms/snms-routes.js';
 import { searchRoutes } from './routes/search.js';
+import { pageRoutes } from './routes/pages.js';
+import { statusRoutes } from './routes/status.js';
 import { ErrorSchema, WireValueSchema } from './schemas.js';
 import { validatorCompiler } from './validators.js';
 import { requestIdOf } from '../frontend/request-id.js';
@@ -161,6 +163,8 @@ export async function buildRestServer(node: IdNode, options: RestOptions): Promi
   dashboardRoutes(app, node, policy);
   templateRoutes(app, node, policy);
   snmsRoutes(app, node, policy, options.batchBodyLimitBytes);
+  statusRoutes(app, node, policy, options.frontEnds);
+  pageRoutes(app, node);
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
   await app.ready();

@@ -63,10 +63,30 @@ t.test('enterprise add, list, rotate-secret, revoke: --json shapes and exit code
   const rotateRevoked = await run(['enterprise', 'rotate-secret', '--prefix', '88.999.ACME', '--json', ...store]);
   t.equal(rotateRevoked.code, 1);
   t.match(rotateRevoked.stderr, /^error: PRINCIPAL_REVOKED: 300:0\.NA\/88\.999\.ACME was revoked/);
+  t.match(rotateRevoked.stderr, 'idnode enterprise reinstate --prefix 88.999.ACME', 'rotate-secret names the way out');
+  const addRevoked = await run(['enterprise', 'add', '--prefix', '88.999.ACME', '--name', 'Acme again', ...store]);
+  t.equal(addRevoked.code, 1);
+  t.match(addRevoked.stderr, /^error: ENTERPRISE_PREFIX_TAKEN: prefix 88\.999\.ACME is allocated to an enterprise whose credential was revoked; reinstate it/);
+  t.match(addRevoked.stderr, 'idnode enterprise reinstate --prefix 88.999.ACME', 'add names the way out');
 
   const text = await run(['enterprise', 'list', ...store]);
   t.match(text.stdout, /^88\.999\.ACME\trevoked \d{4}-.*\t300:0\.NA\/88\.999\.ACME\tAcme Ltd$/m);
   t.match(text.stdout, /^88\.999\.2\tactive\t300:0\.NA\/88\.999\.2\tSecond$/m);
+
+  const reinstated = await run(['enterprise', 'reinstate', '--prefix', '88.999.acme', '--json', ...store]);
+  t.equal(reinstated.code, 0, reinstated.stderr);
+  const reissued = JSON.parse(reinstated.stdout);
+  t.same(Object.keys(reissued), ['prefix', 'id', 'secret']);
+  t.equal(reissued.id, credential.id);
+  t.not(reissued.secret, newCredential.secret, 'a new secret');
+  t.match(reissued.secret, SECRET);
+  const active = JSON.parse((await run(['enterprise', 'list', '--json', ...store])).stdout).find((e: { prefix: string }) => e.prefix === '88.999.ACME');
+  t.notOk('revokedAt' in active, 'active again');
+  const reinstateActive = await run(['enterprise', 'reinstate', '--prefix', '88.999.ACME', ...store]);
+  t.equal(reinstateActive.code, 1);
+  t.equal(reinstateActive.stderr, 'error: REQUEST_INVALID: enterprise 88.999.ACME is not revoked, so there is nothing to reinstate; rotate its secret to issue a new one\n');
+  const reinstateText = await run(['enterprise', 'reinstate', '--prefix', '88.999.404', ...store]);
+  t.equal(reinstateText.stderr, 'error: ENTERPRISE_NOT_FOUND: no enterprise holds prefix 88.999.404\n');
 });
 
 t.test('core errors: error: CODE: message on stderr, exit 1', async (t) => {
@@ -104,7 +124,26 @@ t.test('operator rotate-secret and auditor add', async (t) => {
 
   const auditor = await run(['auditor', 'add', '--name', 'Zibo audit office', '--json', ...store]);
   t.equal(auditor.code, 0, auditor.stderr);
-  t.match(JSON.parse(auditor.stdout), { id: /^300:0\.NA\/AUDITOR\.[0-9A-F]{8}$/, secret: SECRET });
+  const issued = JSON.parse(auditor.stdout);
+  t.match(issued, { id: /^300:0\.NA\/AUDITOR\.[0-9A-F]{8}$/, secret: SECRET });
+
+  const listed = await run(['auditor', 'list', '--json', ...store]);
+  t.equal(listed.code, 0, listed.stderr);
+  t.match(JSON.parse(listed.stdout), [{ id: issued.id, role: 'auditor', name: 'Zibo audit office', createdAt: /^\d{4}-/ }]);
+  t.notOk(listed.stdout.includes('secret'), 'a listing never shows secrets');
+  const revoked = await run(['auditor', 'revoke', '--id', issued.id, ...store]);
+  t.equal(revoked.code, 0, revoked.stderr);
+  t.match(revoked.stdout, new RegExp(`^Revoked auditor ${issued.id.replace(/[./]/g, '\\$&')} \\(Zibo audit office\\) at \\d{4}-`));
+  const text = await run(['auditor', 'list', ...store]);
+  t.match(text.stdout, /^300:0\.NA\/AUDITOR\.[0-9A-F]{8}\trevoked \d{4}-\S+\tZibo audit office\n$/);
+  const unknown = await run(['auditor', 'revoke', '--id', '300:0.NA/AUDITOR.00000000', ...store]);
+  t.equal(unknown.code, 1);
+  t.equal(unknown.stderr, 'error: AUDITOR_NOT_FOUND: no auditor has the identity 300:0.NA/AUDITOR.00000000\n');
+  const notAnAuditor = await run(['auditor', 'revoke', '--id', operator.id, ...store]);
+  t.match(notAnAuditor.stderr, /^error: AUDITOR_NOT_FOUND: /, 'the operator is not revoked as an auditor');
+  const malformed = await run(['auditor', 'revoke', '--id', 'nobody', ...store]);
+  t.match(malformed.stderr, /^error: CREDENTIALS_MALFORMED: /);
+  t.equal((await run(['auditor', 'list', ...['--data-dir', t.testdir(), '--create']])).stdout, 'No auditors.\n');
 });
 
 t.test('usage and configuration errors exit 2', async (t) => {

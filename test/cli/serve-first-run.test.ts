@@ -20,6 +20,7 @@ t.test('first run prints credentials once; they work; SIGTERM exits 0 with the s
   t.match(first.stderr(), `curl -X PUT '${first.url}/api/handles/88.999.DEMO/hello-world'`, 'the curl example uses the actual URL');
   t.match(first.stderr(), `-u '300%3A0.NA/88.999.DEMO:${printed!.demo.secret}'`);
   t.match(first.stderr(), `curl '${first.url}/api/handles/88.999.DEMO/hello-world'`);
+  t.match(first.stderr(), `Or sign in with either credential in a browser: ${first.url}/console`, 'the banner names the console');
   t.notMatch(first.stdout(), printed!.demo.secret, 'secrets never reach the log');
   t.notMatch(first.stdout(), printed!.operator.secret);
   await waitFor(() => first.stdout().includes('idnode ready'), 'the ready log line');

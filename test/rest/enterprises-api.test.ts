@@ -87,6 +87,50 @@ t.test('DELETE revokes: the credential fails at the very next request; its ident
   assertError(t, await send(`${api}/88.999.NOBODY`, { method: 'DELETE', headers: as(auth.operator) }), 404, 100, 'ENTERPRISE_NOT_FOUND');
   const listed = await send(api, { headers: as(auth.operator) });
   t.ok(listed.body.enterprises.find((summary: { prefix: string }) => summary.prefix === PREFIX_A).revokedAt);
+  t.match(rotate.body.message, `POST /api/v1/enterprises/${PREFIX_A}/reinstate`, 'rotate-secret names the way out');
+  const taken = await send(api, { method: 'POST', headers: as(auth.operator), json: { prefix: PREFIX_A, name: 'A again' } });
+  assertError(t, taken, 409, 101, 'ENTERPRISE_PREFIX_TAKEN');
+  t.match(taken.body.message, /whose credential was revoked; reinstate it/, 'add names the way out');
+});
+
+t.test('POST …/reinstate: a revoked enterprise comes back with a new secret and its identifiers', async (t) => {
+  const reinstated = await send(`${api}/${PREFIX_A.toLowerCase()}/reinstate`, { method: 'POST', headers: as(auth.operator) });
+  t.equal(reinstated.status, 200);
+  t.match(reinstated.body, { prefix: PREFIX_A, id: `300:0.NA/${PREFIX_A}`, secret: /^[A-Za-z0-9_-]{43}$/ });
+  assertError(t, await fx.put(`${PREFIX_A}/after-reinstatement`, item, auth.a), 403, 403, 'AUTHENTICATION_FAILED', 'the secret it had before stays dead');
+  const fresh = basic(reinstated.body.id, reinstated.body.secret);
+  t.equal((await fx.put(`${PREFIX_A}/after-reinstatement`, item, fresh)).status, 201, 'the new secret writes');
+  t.equal((await send(fx.handleUrl(`${PREFIX_A}/before-revocation`), { headers: as(fresh) })).status, 200, 'its identifiers were kept');
+  const listed = await send(api, { headers: as(auth.operator) });
+  t.notOk('revokedAt' in listed.body.enterprises.find((summary: { prefix: string }) => summary.prefix === PREFIX_A), 'active again');
+  const again = await send(`${api}/${PREFIX_A}/reinstate`, { method: 'POST', headers: as(auth.operator) });
+  assertError(t, again, 400, 4, 'REQUEST_INVALID');
+  t.match(again.body.message, 'is not revoked, so there is nothing to reinstate');
+  assertError(t, await send(`${api}/88.999.NOBODY/reinstate`, { method: 'POST', headers: as(auth.operator) }), 404, 100, 'ENTERPRISE_NOT_FOUND');
+});
+
+t.test('auditors: list, add (the secret once), revoke (effective at once)', async (t) => {
+  const auditors = `${rest.url}/api/v1/auditors`;
+  const listed = await send(auditors, { headers: as(auth.operator) });
+  t.equal(listed.status, 200);
+  t.match(listed.body.auditors, [{ id: fx.auditor.id, role: 'auditor', name: 'Auditor', createdAt: String }]);
+  t.notOk(JSON.stringify(listed.body).includes('secret'), 'never a secret');
+  const added = await send(auditors, { method: 'POST', headers: as(auth.operator), json: { name: ' 淄博审计 ' } });
+  t.equal(added.status, 201);
+  t.match(added.body, { id: /^300:0\.NA\/AUDITOR\.[0-9A-F]{8}$/, secret: /^[A-Za-z0-9_-]{43}$/ });
+  const credential = basic(added.body.id, added.body.secret);
+  t.equal((await send(`${rest.url}/api/v1/ledger/status`, { headers: as(credential) })).status, 200, 'the new auditor reads');
+  assertError(t, await send(auditors, { method: 'POST', headers: as(auth.operator), json: { name: 'x', quota: 1 } }), 400, 4, 'REQUEST_INVALID', 'unknown field');
+  assertError(t, await send(auditors, { method: 'POST', headers: as(auth.operator), json: { name: ' ' } }), 400, 4, 'REQUEST_INVALID', 'empty name');
+  const revoked = await send(`${auditors}/${encodeURIComponent(added.body.id)}`, { method: 'DELETE', headers: as(auth.operator) });
+  t.equal(revoked.status, 200);
+  t.match(revoked.body, { id: added.body.id, role: 'auditor', name: '淄博审计', revokedAt: String });
+  assertError(t, await send(`${rest.url}/api/v1/ledger/status`, { headers: as(credential) }), 403, 403, 'AUTHENTICATION_FAILED', 'revoked at once');
+  const twice = await send(`${auditors}/${encodeURIComponent(added.body.id)}`, { method: 'DELETE', headers: as(auth.operator) });
+  t.equal(twice.body.revokedAt, revoked.body.revokedAt, 'revoking twice is harmless');
+  assertError(t, await send(`${auditors}/${encodeURIComponent('300:0.NA/AUDITOR.00000000')}`, { method: 'DELETE', headers: as(auth.operator) }), 404, 100, 'AUDITOR_NOT_FOUND');
+  assertError(t, await send(`${auditors}/${encodeURIComponent('300:0.NA/88.999.DEMO')}`, { method: 'DELETE', headers: as(auth.operator) }), 404, 100, 'AUDITOR_NOT_FOUND', 'an enterprise is no auditor');
+  t.equal((await send(`${rest.url}/api/v1/enterprises`, { headers: as(auth.operator) })).body.enterprises.find((e: { prefix: string }) => e.prefix === '88.999.DEMO').revokedAt, undefined);
 });
 
 t.test('the admin API is for the operator only; refusals change nothing', async (t) => {
@@ -101,6 +145,10 @@ t.test('the admin API is for the operator only; refusals change nothing', async 
     [api, { method: 'POST', json: { prefix: '88.999.E', name: 'E' } }],
     [`${api}/88.999.DEMO`, { method: 'DELETE' }],
     [`${api}/88.999.DEMO/rotate-secret`, { method: 'POST' }],
+    [`${api}/88.999.DEMO/reinstate`, { method: 'POST' }],
+    [`${rest.url}/api/v1/auditors`, { method: 'GET' }],
+    [`${rest.url}/api/v1/auditors`, { method: 'POST', json: { name: 'A' } }],
+    [`${rest.url}/api/v1/auditors/${encodeURIComponent(fx.auditor.id)}`, { method: 'DELETE' }],
   ];
   for (const [who, authorization, status, responseCode, code] of callers) {
     for (const [url, init] of requests) {

@@ -63,6 +63,12 @@ export interface Driver {
   addEnterprise?(who: Who, prefix: string, name: string): Promise<Outcome>;
   revokeEnterprise?(who: Who, prefix: string): Promise<Outcome>;
   rotateEnterpriseSecret?(who: Who, prefix: string): Promise<Outcome>;
+  reinstateEnterprise?(who: Who, prefix: string): Promise<Outcome>;
+  listAuditors?(who: Who): Promise<Outcome>;
+  addAuditor?(who: Who, name: string): Promise<Outcome>;
+  revokeAuditor?(who: Who, id: string): Promise<Outcome>;
+  nodeStatus?(who: Who): Promise<Outcome>;
+  whoami?(who: Who): Promise<Outcome>;
   setQuota?(who: Who, prefix: string): Promise<Outcome>;
   quotaReport?(who: Who): Promise<Outcome>;
   /** Metered figures per day (REST /api/v1/metering/daily, gRPC DailyFigures). */
@@ -132,6 +138,12 @@ export function restDriver(node: BothNode): WritingDriver {
     addEnterprise: (who, prefix, name) => request('POST', '/api/v1/enterprises', who, { prefix, name }),
     revokeEnterprise: (who, prefix) => request('DELETE', `/api/v1/enterprises/${segment(prefix)}`, who),
     rotateEnterpriseSecret: (who, prefix) => request('POST', `/api/v1/enterprises/${segment(prefix)}/rotate-secret`, who),
+    reinstateEnterprise: (who, prefix) => request('POST', `/api/v1/enterprises/${segment(prefix)}/reinstate`, who),
+    listAuditors: (who) => request('GET', '/api/v1/auditors', who),
+    addAuditor: (who, name) => request('POST', '/api/v1/auditors', who, { name }),
+    revokeAuditor: (who, id) => request('DELETE', `/api/v1/auditors/${segment(id)}`, who),
+    nodeStatus: (who) => request('GET', '/api/v1/status', who),
+    whoami: (who) => request('GET', '/api/v1/whoami', who),
     setQuota: (who, prefix) => request('PUT', `/api/v1/enterprises/${segment(prefix)}/quota`, who, { registrationsPerDay: 1000 }),
     quotaReport: (who) => request('GET', '/api/v1/quotas', who),
     dailyFigures: (who, from, to) => request('GET', `/api/v1/metering/daily?from=${from}&to=${to}`, who),

@@ -106,6 +106,8 @@ for (const { name, makeDriver } of FRONT_ENDS) {
       },
       home: async (prefix) => void (await node.node.homing.add(LOCAL_OPERATOR, prefix)),
       addEnterprise: async (prefix) => void (await node.node.principals.addEnterprise(LOCAL_OPERATOR, { prefix, name: 'Matrix target' })),
+      revokeEnterprise: async (prefix) => void (await node.node.principals.revokeEnterprise(LOCAL_OPERATOR, prefix)),
+      addAuditor: async () => (await node.node.principals.addAuditor(LOCAL_OPERATOR, 'Matrix target')).id,
     };
     let cell = 0;
     for (const operation of OPERATIONS) {
@@ -115,9 +117,9 @@ for (const { name, makeDriver } of FRONT_ENDS) {
         for (const relation of relations) {
           cell++;
           const prefix = relation !== undefined ? PREFIX_OF[relation] : (operation.freshPrefix?.(cell) ?? `88.999.M${cell}`);
-          const target: Target = { prefix, handle: `${prefix}/CELL-${cell}` };
+          const made = await operation.prepare?.(setup, { prefix, handle: `${prefix}/CELL-${cell}` });
+          const target: Target = { prefix, handle: `${prefix}/CELL-${cell}`, ...(typeof made === 'string' ? { subject: made } : {}) };
           const label = `${driver.protocol}: ${operation.name}, ${role}${relation === undefined ? '' : `, ${relation} prefix`}`;
-          await operation.prepare?.(setup, target);
           const before = await snapshot(node.store, target);
           const got = await operation.run(driver, callers[role], target);
           if (got === undefined) throw new Error(`${label}: the driver offers ${operation.driverMethod} but did not run it`);

@@ -71,6 +71,8 @@ export interface Target {
   readonly prefix: string;
   /** A handle under `prefix` that no other cell uses. */
   readonly handle: string;
+  /** What the cell's preparation returned, when it made something with an id of its own (an auditor). */
+  readonly subject?: string;
 }
 
 /** What a cell's preparation may do, as the operator, before the store is looked at. */
@@ -81,6 +83,9 @@ export interface Setup {
   seedPrivate(handle: string): Promise<void>;
   home(prefix: string): Promise<void>;
   addEnterprise(prefix: string): Promise<void>;
+  revokeEnterprise(prefix: string): Promise<void>;
+  /** Issues an auditor credential; returns its id. */
+  addAuditor(): Promise<string>;
 }
 
 export interface MatrixOperation {
@@ -98,8 +103,8 @@ export interface MatrixOperation {
   readonly driverMethod?: OptionalOperation | 'resolve' | 'create' | 'update' | 'remove' | 'batch' | 'stream';
   /** Performs it; `undefined` when the driver lacks the method. */
   run?(driver: Driver, who: Who, target: Target): Promise<Outcome | undefined> | undefined;
-  /** Makes the cell's target before the store is looked at. */
-  prepare?(setup: Setup, target: Target): Promise<void>;
+  /** Makes the cell's target before the store is looked at; a string returned becomes the target's subject. */
+  prepare?(setup: Setup, target: Target): Promise<void | string>;
   /** Operations not by prefix act on a fresh prefix: below the node prefix unless this says otherwise. */
   freshPrefix?(cell: number): string;
   /** Whether it changes the store when allowed (else the store must be as it was, allowed or not). */
@@ -155,7 +160,10 @@ export const OPERATIONS: readonly MatrixOperation[] = [
   { name: 'add an enterprise', rule: 'operator', byPrefix: false, rest: 'POST /api/v1/enterprises', cli: 'idnode enterprise add', driverMethod: 'addEnterprise', changes: true, run: (d, who, t) => d.addEnterprise?.(who, t.prefix, 'Matrix enterprise') },
   { name: "revoke an enterprise's credential", rule: 'operator', byPrefix: false, rest: 'DELETE /api/v1/enterprises/{prefix}', cli: 'idnode enterprise revoke', driverMethod: 'revokeEnterprise', changes: true, prepare: (s, t) => s.addEnterprise(t.prefix), run: (d, who, t) => d.revokeEnterprise?.(who, t.prefix) },
   { name: "rotate an enterprise's secret", rule: 'operator', byPrefix: false, rest: 'POST /api/v1/enterprises/{prefix}/rotate-secret', cli: 'idnode enterprise rotate-secret', driverMethod: 'rotateEnterpriseSecret', changes: true, prepare: (s, t) => s.addEnterprise(t.prefix), run: (d, who, t) => d.rotateEnterpriseSecret?.(who, t.prefix) },
-  { name: 'add an auditor', rule: 'operator', byPrefix: false, cli: 'idnode auditor add' },
+  { name: 'reinstate a revoked enterprise', rule: 'operator', byPrefix: false, rest: 'POST /api/v1/enterprises/{prefix}/reinstate', cli: 'idnode enterprise reinstate', driverMethod: 'reinstateEnterprise', changes: true, prepare: async (s, t) => { await s.addEnterprise(t.prefix); await s.revokeEnterprise(t.prefix); }, run: (d, who, t) => d.reinstateEnterprise?.(who, t.prefix) },
+  { name: 'list auditors', rule: 'operator', byPrefix: false, rest: 'GET /api/v1/auditors', cli: 'idnode auditor list', driverMethod: 'listAuditors', run: (d, who) => d.listAuditors?.(who) },
+  { name: 'add an auditor', rule: 'operator', byPrefix: false, rest: 'POST /api/v1/auditors', cli: 'idnode auditor add', driverMethod: 'addAuditor', changes: true, run: (d, who) => d.addAuditor?.(who, 'Matrix auditor') },
+  { name: "revoke an auditor's credential", rule: 'operator', byPrefix: false, rest: 'DELETE /api/v1/auditors/{id}', cli: 'idnode auditor revoke', driverMethod: 'revokeAuditor', changes: true, prepare: (s) => s.addAuditor(), run: (d, who, t) => d.revokeAuditor?.(who, t.subject!) },
   { name: "set an enterprise's quota", rule: 'operator', byPrefix: false, rest: 'PUT /api/v1/enterprises/{prefix}/quota', cli: 'idnode enterprise quota --prefix P --registrations-per-day N …', driverMethod: 'setQuota', changes: true, prepare: (s, t) => s.addEnterprise(t.prefix), run: (d, who, t) => d.setQuota?.(who, t.prefix) },
   { name: 'read every enterprise\'s quota and usage (the quota report)', rule: 'audit', byPrefix: false, rest: 'GET /api/v1/quotas', driverMethod: 'quotaReport', run: (d, who) => d.quotaReport?.(who) },
   { name: "rotate the operator's secret", rule: 'operator', byPrefix: false, cli: 'idnode operator rotate-secret' },
@@ -168,7 +176,10 @@ export const OPERATIONS: readonly MatrixOperation[] = [
   { name: 'seal the ledger now', rule: 'operator', byPrefix: false, rest: 'POST /api/v1/ledger/seal', cli: 'idnode ledger seal', driverMethod: 'ledgerSeal', run: (d, who) => d.ledgerSeal?.(who) },
   { name: "the node's public key", rule: 'public', byPrefix: false, rest: 'GET /api/v1/node-key', cli: 'idnode key export', driverMethod: 'nodeKey', run: (d, who) => d.nodeKey?.(who) },
   { name: 'auditor dashboard', rule: 'audit', byPrefix: false, rest: 'GET /dashboard', driverMethod: 'dashboard', run: (d, who) => d.dashboard?.(who, YEAR) },
+  { name: 'node status (the console)', rule: 'operator', byPrefix: false, rest: 'GET /api/v1/status', driverMethod: 'nodeStatus', run: (d, who) => d.nodeStatus?.(who) },
+  { name: 'who the caller is', rule: 'public', byPrefix: false, rest: 'GET /api/v1/whoami', driverMethod: 'whoami', run: (d, who) => d.whoami?.(who) },
   { name: 'health, readiness, metrics, API description', rule: 'public', byPrefix: false, rest: 'GET /healthz, /readyz, /metrics, /openapi.json' },
+  { name: 'landing page, console, API documentation page, their assets', rule: 'public', byPrefix: false, rest: 'GET /, /console, /docs, /assets/{name}' },
   { name: 'verify an exported ledger', rule: 'public', byPrefix: false, cli: 'idnode ledger verify (offline, no node)' },
 ];
 

@@ -73,6 +73,19 @@ export async function storeContractDetails(withStore: WithStore): Promise<void> 
     t.strictSame(await store.getPrincipal(revoked.id), { ...revoked, secret, revokedAtMs: NOW + 1 });
   });
 
+  await withStore('reinstatePrincipal lifts a revocation with a new secret, only for a revoked principal', async (t, store) => {
+    const revoked = principal('300:88.999.1/reinstated');
+    await store.insertPrincipal(revoked);
+    const secret = { hash: Buffer.alloc(32, 9), salt: Buffer.alloc(16, 3) };
+    t.equal(await store.reinstatePrincipal(revoked.id, secret), false, 'an active principal is not reinstated');
+    t.strictSame(await store.getPrincipal(revoked.id), revoked, 'nothing changed');
+    await store.revokePrincipal(revoked.id, NOW + 1);
+    t.equal(await store.reinstatePrincipal(revoked.id, secret), true);
+    t.strictSame(await store.getPrincipal(revoked.id), { ...revoked, secret }, 'active again, with the new secret');
+    t.equal(await store.reinstatePrincipal('300:88.999.1/nobody', secret), false, 'no such principal');
+    t.equal(await store.revokePrincipal(revoked.id, NOW + 2), true, 'it can be revoked again');
+  });
+
   await withStore('a failed call rejects with an IdnodeError INTERNAL_ERROR or STORE_UNAVAILABLE', async (t, store) => {
     const poison = { ...value(1, 'x'), type: 1n as unknown as string };
     const error: unknown = await store.applyWrites([create(handle('poisoned'), [poison])], CONTEXT).then(
@@ -98,6 +111,7 @@ export async function storeContractDetails(withStore: WithStore): Promise<void> 
       listPrincipals: () => store.listPrincipals(),
       updatePrincipalSecret: () => store.updatePrincipalSecret('300:88.999.1/x', { hash: Buffer.alloc(32), salt: Buffer.alloc(16) }),
       revokePrincipal: () => store.revokePrincipal('300:88.999.1/x', NOW),
+      reinstatePrincipal: () => store.reinstatePrincipal('300:88.999.1/x', { hash: Buffer.alloc(32), salt: Buffer.alloc(16) }),
       addCounters: () => store.addCounters([counter(1)]),
       listCounters: () => store.listCounters('2024-05-01', '2024-05-01'),
       sumCounters: () => store.sumCounters({ fromDay: '2024-05-01', toDay: '2024-05-01', groupBy: [] }),

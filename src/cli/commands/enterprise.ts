@@ -7,7 +7,7 @@ import type { CliIo } from '../cli-io.js';
 import { addAdminOptions, adminContext } from '../shared-options.js';
 import { basicUser, print } from './output.js';
 
-/** `idnode enterprise add|list|revoke|rotate-secret`: enterprise prefixes and their credentials. */
+/** `idnode enterprise add|list|revoke|reinstate|rotate-secret|quota`: enterprise prefixes and their credentials. */
 export function enterpriseCommand(io: CliIo): Command {
   const command = new Command('enterprise').description('allocate enterprise prefixes and manage their credentials');
 
@@ -29,6 +29,13 @@ export function enterpriseCommand(io: CliIo): Command {
     .action(async (options: Record<string, unknown>) => {
       const summary = await withAdminNode(adminContext(options, io), (node) => node.principals.revokeEnterprise(LOCAL_OPERATOR, String(options['prefix'])));
       print(io, options['json'] === true, summary, () => `Revoked ${summary.id} (prefix ${summary.prefix}) at ${summary.revokedAt}\n`);
+    });
+
+  admin(command.command('reinstate').description('reinstate a revoked enterprise with a new secret (its prefix and identifiers were kept)'))
+    .requiredOption('--prefix <prefix>', 'enterprise prefix')
+    .action(async (options: Record<string, unknown>) => {
+      const issued = await withAdminNode(adminContext(options, io), (node) => node.principals.reinstateEnterprise(LOCAL_OPERATOR, String(options['prefix'])));
+      print(io, options['json'] === true, credentialJson(issued), () => `Reinstated enterprise prefix ${issued.prefix} with a new secret\n${credentialText(issued)}`);
     });
 
   admin(command.command('rotate-secret').description('issue a new secret for an enterprise; the old one stops working at once'))

@@ -4,7 +4,7 @@ import type { Clock, Random } from '../clock/clock.js';
 import type { HomedPrefixes } from '../homing/homed-prefixes.js';
 import type { PrincipalRecord, PrincipalRole, PrincipalStore, StoredSecret } from '../store/store.js';
 import { assertOperator } from '../auth/access.js';
-import { enterpriseIdentity, IDENTITY_INDEX, type Principal } from '../auth/principal.js';
+import { enterpriseIdentity, IDENTITY_INDEX, normaliseIdentity, type Principal } from '../auth/principal.js';
 import { generateSecret, storeSecret } from '../auth/secrets.js';
 
 /** What an operator sees of a principal; the secret hash never leaves the store layer. */
@@ -27,8 +27,8 @@ export interface IssuedCredential {
 const MAX_NAME_LENGTH = 200;
 
 /**
- * Operator actions on credentials: allocate enterprise prefixes with their credential, revoke, rotate
- * secrets, and the node's own operator and auditor identities. Shared by the admin REST API and the CLI
+ * Operator actions on credentials: allocate enterprise prefixes with their credential, revoke, reinstate,
+ * rotate secrets, and the node's own operator and auditor identities (add, list, revoke). Shared by the admin REST API and the CLI
  * (which acts as LOCAL_OPERATOR). Every method is for the operator and checks that first: it throws
  * AUTHENTICATION_REQUIRED (anonymous) or PERMISSION_DENIED (enterprises, auditors) before anything else.
  */
@@ -61,7 +61,16 @@ export class PrincipalsAdmin {
     }
     const id = enterpriseIdentity(prefix);
     const issued = await this.insert({ id, role: 'enterprise', prefix, name });
-    if (!issued) throw new IdnodeError('ENTERPRISE_PREFIX_TAKEN', `prefix ${prefix} is already allocated to an enterprise`);
+    if (!issued) {
+      // A revoked enterprise keeps its prefix (its identifiers are still there): the way back is reinstating it.
+      const revoked = (await this.store.getPrincipal(id))?.revokedAtMs !== undefined;
+      throw new IdnodeError(
+        'ENTERPRISE_PREFIX_TAKEN',
+        revoked
+          ? `prefix ${prefix} is allocated to an enterprise whose credential was revoked; reinstate it to issue a new secret (${reinstateHint(prefix)})`
+          : `prefix ${prefix} is already allocated to an enterprise`,
+      );
+    }
     this.onEnterpriseChanged(prefix);
     return { ...issued, prefix };
   }
@@ -82,10 +91,33 @@ export class PrincipalsAdmin {
     return summarise((await this.store.getPrincipal(record.id))!);
   }
 
+  /**
+   * Lifts the revocation of an enterprise and issues it a new secret (the secret it had before never works
+   * again, nor do tokens issued with it). Its prefix and identifiers were kept while it was revoked. Throws
+   * ENTERPRISE_NOT_FOUND, REQUEST_INVALID when it is not revoked (rotateEnterpriseSecret is for that).
+   */
+  async reinstateEnterprise(principal: Principal, prefixInput: string): Promise<IssuedCredential> {
+    assertOperator(principal, 'reinstating an enterprise');
+    const record = await this.enterprise(prefixInput);
+    const prefix = record.prefix!;
+    const secret = generateSecret(this.random);
+    const stored = storeSecret(secret, this.random);
+    if (!(await this.store.reinstatePrincipal(record.id, stored))) {
+      throw new IdnodeError('REQUEST_INVALID', `enterprise ${prefix} is not revoked, so there is nothing to reinstate; rotate its secret to issue a new one`);
+    }
+    await this.onSecretIssued(record.id, secret, stored);
+    this.onEnterpriseChanged(prefix);
+    return { id: record.id, secret, prefix };
+  }
+
   /** Issues a new secret; the old one stops working at once. Throws ENTERPRISE_NOT_FOUND, PRINCIPAL_REVOKED. */
   async rotateEnterpriseSecret(principal: Principal, prefixInput: string): Promise<IssuedCredential> {
     assertOperator(principal, 'rotating a secret');
     const record = await this.enterprise(prefixInput);
+    // Only enterprises are ever revoked (auditors get a new credential instead, the operator never is).
+    if (record.revokedAtMs !== undefined) {
+      throw new IdnodeError('PRINCIPAL_REVOKED', `${record.id} was revoked, so its secret cannot be rotated; reinstate it, which issues a new secret (${reinstateHint(record.prefix!)})`);
+    }
     return { ...(await this.rotate(record)), prefix: record.prefix! };
   }
 
@@ -119,6 +151,26 @@ export class PrincipalsAdmin {
     }
   }
 
+  /** Every auditor, revoked ones included, by id. */
+  async listAuditors(principal: Principal): Promise<PrincipalSummary[]> {
+    assertOperator(principal, 'listing auditors');
+    return (await this.store.listPrincipals('auditor')).map(summarise);
+  }
+
+  /**
+   * Revokes an auditor's credential at once (a second revocation changes nothing and answers the same).
+   * Throws CREDENTIALS_MALFORMED for an id that is not {index}:{handle}, AUDITOR_NOT_FOUND for one that names
+   * no auditor.
+   */
+  async revokeAuditor(principal: Principal, idInput: string): Promise<PrincipalSummary> {
+    assertOperator(principal, 'revoking an auditor');
+    const { id } = normaliseIdentity(idInput);
+    const record = await this.store.getPrincipal(id);
+    if (record?.role !== 'auditor') throw new IdnodeError('AUDITOR_NOT_FOUND', `no auditor has the identity ${id}`);
+    if (record.revokedAtMs === undefined) await this.store.revokePrincipal(id, this.clock.now());
+    return summarise((await this.store.getPrincipal(id))!);
+  }
+
   private async insert(fields: Pick<PrincipalRecord, 'id' | 'role' | 'prefix' | 'name'>): Promise<IssuedCredential | undefined> {
     const secret = generateSecret(this.random);
     const stored = storeSecret(secret, this.random);
@@ -128,10 +180,8 @@ export class PrincipalsAdmin {
     return { id: fields.id, secret };
   }
 
+  /** Issues `record` a new secret (the caller has checked it may: rotateEnterpriseSecret refuses a revoked one). */
   private async rotate(record: PrincipalRecord): Promise<IssuedCredential> {
-    if (record.revokedAtMs !== undefined) {
-      throw new IdnodeError('PRINCIPAL_REVOKED', `${record.id} was revoked; allocate a new credential instead of rotating a revoked one`);
-    }
     const secret = generateSecret(this.random);
     const stored = storeSecret(secret, this.random);
     await this.store.updatePrincipalSecret(record.id, stored);
@@ -149,6 +199,11 @@ export class PrincipalsAdmin {
   private homedList(): string {
     return this.homing.list().map((homed) => homed.prefix).join(', ') || 'none';
   }
+}
+
+/** Where an operator reinstates an enterprise, named in the messages that lead there. */
+function reinstateHint(prefix: string): string {
+  return `idnode enterprise reinstate --prefix ${prefix}, or POST /api/v1/enterprises/${prefix}/reinstate`;
 }
 
 function checkName(name: unknown): string {

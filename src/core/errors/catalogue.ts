@@ -80,8 +80,9 @@ export const CATALOGUE = {
   PREFIX_ALREADY_HOMED: { summary: 'The prefix is already homed on this node.', class: 'client', handleCode: 101 },
   PREFIX_CONFIGURED: { summary: 'The prefix is homed by configuration and cannot be unhomed over the API.', class: 'client', handleCode: 401 },
   ENTERPRISE_PREFIX_TAKEN: { summary: 'The enterprise prefix is already allocated.', class: 'client', handleCode: 101 },
-  PRINCIPAL_REVOKED: { summary: 'The credential was revoked; it cannot be rotated.', class: 'client', handleCode: 400 },
+  PRINCIPAL_REVOKED: { summary: 'The credential was revoked; it cannot be rotated (an enterprise is reinstated instead).', class: 'client', handleCode: 400 },
   ENTERPRISE_NOT_FOUND: { summary: 'No enterprise holds that prefix.', class: 'client', handleCode: 100 },
+  AUDITOR_NOT_FOUND: { summary: 'No auditor has that identity.', class: 'client', handleCode: 100 },
   PREFIX_HANDLE_DERIVED: {
     summary: 'A prefix handle 0.NA/<prefix> is derived from the homed prefixes and the site info, never stored: it cannot be written.',
     class: 'client',

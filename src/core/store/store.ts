@@ -128,6 +128,11 @@ export interface PrincipalStore {
   updatePrincipalSecret(id: string, secret: StoredSecret): Promise<boolean>;
   /** false when there is no such principal or it was already revoked. */
   revokePrincipal(id: string, revokedAtMs: number): Promise<boolean>;
+  /**
+   * Lifts a revocation and sets a new secret in one step (the old secret never works again). false when there
+   * is no such principal or it is not revoked (nothing changed).
+   */
+  reinstatePrincipal(id: string, secret: StoredSecret): Promise<boolean>;
 }
 
 export interface CounterStore {

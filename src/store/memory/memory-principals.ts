@@ -44,6 +44,14 @@ export class MemoryPrincipals {
     this.#byId.set(id, kept(principal, principal.secret, revokedAtMs));
     return true;
   }
+
+  /** See PrincipalStore.reinstatePrincipal. */
+  reinstate(id: string, secret: StoredSecret): boolean {
+    const principal = this.#byId.get(id);
+    if (principal === undefined || principal.revokedAtMs === undefined) return false;
+    this.#byId.set(id, kept(principal, secret, undefined));
+    return true;
+  }
 }
 
 /** A frozen copy of `principal` with the given secret (its bytes copied) and revocation time. */

@@ -141,6 +141,10 @@ class MemoryStoreImpl implements MemoryStore {
     return this.#open().principals.revoke(id, revokedAtMs);
   }
 
+  async reinstatePrincipal(id: string, secret: StoredSecret): Promise<boolean> {
+    return this.#open().principals.reinstate(id, secret);
+  }
+
   async addCounters(deltas: readonly CounterDelta[]): Promise<void> {
     this.#open().counters.add(deltas);
   }

@@ -84,6 +84,10 @@ export function postgresStatements(schema: string) {
     listPrincipalsByRole: statement('list_principals_by_role', `SELECT * FROM ${s}.principals WHERE role = $1 ORDER BY id`),
     updateSecret: statement('update_secret', `UPDATE ${s}.principals SET secret_hash = $1, secret_salt = $2 WHERE id = $3`),
     revokePrincipal: statement('revoke_principal', `UPDATE ${s}.principals SET revoked_at_ms = $1 WHERE id = $2 AND revoked_at_ms IS NULL`),
+    reinstatePrincipal: statement(
+      'reinstate_principal',
+      `UPDATE ${s}.principals SET secret_hash = $1, secret_salt = $2, revoked_at_ms = NULL WHERE id = $3 AND revoked_at_ms IS NOT NULL`,
+    ),
 
     // Rows arrive sorted by key (aggregateCounters), so concurrent upserts lock counter rows in one order.
     addCounters: statement(

@@ -330,6 +330,10 @@ class PostgresStoreImpl implements PostgresStore {
     return (await this.#query(`revoking principal "${id}"`, this.#sql.revokePrincipal, [revokedAtMs, id])).rowCount === 1;
   }
 
+  async reinstatePrincipal(id: string, secret: StoredSecret): Promise<boolean> {
+    return (await this.#query(`reinstating principal "${id}"`, this.#sql.reinstatePrincipal, [secret.hash, secret.salt, id])).rowCount === 1;
+  }
+
   async insertTemplate(t: TemplateRecord): Promise<boolean> {
     const values = [t.prefix, t.version, t.definition, t.createdAtMs, t.updatedAtMs];
     return (await this.#query(`inserting template ${t.prefix} ${t.version}`, this.#sql.insertTemplate, values)).rowCount === 1;

@@ -126,6 +126,9 @@ export function writeStatements(db: Database.Database) {
     ),
     updateSecret: db.prepare<[Buffer, Buffer, string]>('UPDATE principals SET secret_hash = ?, secret_salt = ? WHERE id = ?'),
     revokePrincipal: db.prepare<[number, string]>('UPDATE principals SET revoked_at_ms = ? WHERE id = ? AND revoked_at_ms IS NULL'),
+    reinstatePrincipal: db.prepare<[Buffer, Buffer, string]>(
+      'UPDATE principals SET secret_hash = ?, secret_salt = ?, revoked_at_ms = NULL WHERE id = ? AND revoked_at_ms IS NOT NULL',
+    ),
     addCounter: db.prepare<[string, string, string, string, number]>(
       `INSERT INTO counters (day, prefix, protocol, kind, count) VALUES (?, ?, ?, ?, ?)
        ON CONFLICT (day, prefix, protocol, kind) DO UPDATE SET count = count + excluded.count`,

@@ -261,6 +261,10 @@ class SqliteStoreImpl implements SqliteStore {
     return this.#write('revokePrincipal', [id, revokedAtMs], `revoking principal "${id}"`);
   }
 
+  async reinstatePrincipal(id: string, secret: StoredSecret): Promise<boolean> {
+    return this.#write('reinstatePrincipal', [id, secret], `reinstating principal "${id}"`);
+  }
+
   async addCounters(deltas: readonly CounterDelta[]): Promise<void> {
     if (deltas.length === 0) return this.#run('adding no counter deltas', () => undefined);
     return this.#write('addCounters', [deltas], `adding ${deltas.length} counter delta(s)`);

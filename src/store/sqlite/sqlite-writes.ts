@@ -155,6 +155,7 @@ export function sqliteWrites(db: Database.Database) {
     },
     updatePrincipalSecret: (id: string, secret: StoredSecret): boolean => sql.updateSecret.run(asBuffer(secret.hash), asBuffer(secret.salt), id).changes === 1,
     revokePrincipal: (id: string, revokedAtMs: number): boolean => sql.revokePrincipal.run(revokedAtMs, id).changes === 1,
+    reinstatePrincipal: (id: string, secret: StoredSecret): boolean => sql.reinstatePrincipal.run(asBuffer(secret.hash), asBuffer(secret.salt), id).changes === 1,
     appendLedgerEntry: (entry: LedgerRow): boolean => sql.appendLedger.run(entry.seq, entry.day, entry.entry).changes === 1,
     insertTemplate: (t: TemplateRecord): boolean => sql.insertTemplate.run(t.prefix, t.version, t.definition, t.createdAtMs, t.updatedAtMs).changes === 1,
     replaceTemplate: (t: TemplateRecord): boolean => sql.replaceTemplate.run(t.definition, t.updatedAtMs, t.prefix, t.version).changes === 1,
