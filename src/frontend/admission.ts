@@ -27,7 +27,7 @@ export class Admission {
    */
   constructor(
     readonly maxInFlight: number,
-    private readonly queue?: Pick<QueueDelay, 'behind'>,
+    private readonly queue?: Pick<QueueDelay, 'behind' | 'delayMs'>,
   ) {}
 
   /** A release function when the request is admitted; `undefined` when it is to be shed (counted in `shed`). */
@@ -48,6 +48,11 @@ export class Admission {
   /** Requests being served now. */
   get current(): number {
     return this.inFlight;
+  }
+
+  /** The queueing delay now, in ms (0 without a QueueDelay). */
+  get queueDelayMs(): number {
+    return this.queue?.delayMs ?? 0;
   }
 
   /** Requests shed since start. */

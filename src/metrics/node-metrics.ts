@@ -141,7 +141,8 @@ export class NodeMetrics {
     connectionGauge('idnode_top_level_failures_counts', 'Failed exchanges with the top-level node since the last success.', (status) => status.failuresInARow);
     const admission = () => this.admission;
     new Gauge({ name: 'idnode_requests_in_flight_counts', help: 'Requests and calls being served now (all front ends; see max-in-flight).', registers, collect() { this.set(admission()?.current ?? 0); } });
-    monotonic(registers, 'idnode_requests_shed_total', 'Requests and calls shed with NODE_BUSY because max-in-flight were being served.', () => admission()?.shed);
+    monotonic(registers, 'idnode_requests_shed_total', 'Requests and calls shed with NODE_BUSY: max-in-flight were being served, or the queueing delay stood over queue-delay-target-ms.', () => admission()?.shed);
+    new Gauge({ name: 'idnode_queue_delay_seconds', help: 'How long a request waits before the node starts on it now (the event loop\'s delay; docs/overload.md).', registers, collect() { this.set((admission()?.queueDelayMs ?? 0) / 1000); } });
     new Gauge({
       name: 'idnode_clock_info',
       help: 'The node clock (value 1): mode "simulated" means a set clock (serve --clock-start), not production time.',

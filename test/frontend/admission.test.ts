@@ -36,6 +36,7 @@ t.test('/metrics: one rendering served to every scraper for expositionCacheMs; i
   const first = await metrics.exposition(10_000);
   t.match(first.body, /idnode_requests_in_flight_counts 1/);
   t.match(first.body, /idnode_requests_shed_total 1/);
+  t.match(first.body, /idnode_queue_delay_seconds 0\n/, 'no QueueDelay: no queueing delay');
   release!();
   t.equal((await metrics.exposition(10_500)).body, first.body, 'within the window: the same rendering');
   t.match((await metrics.exposition(11_000)).body, /idnode_requests_in_flight_counts 0/, 'after it: rendered again');
@@ -59,6 +60,7 @@ t.test('queue delay: a burst over the target is absorbed; a standing delay for a
   const admission = new Admission(10, queue);
   t.ok(admission.tryAdmit(), 'on time');
   now = 80;
+  t.equal(admission.queueDelayMs, 70, 'the admission reports its queue\'s delay');
   t.equal(queue.delayMs, 70, 'the timer due at 10 is 70 ms overdue: the running turn is the queue');
   t.ok(admission.tryAdmit(), '70 ms overdue, over the target since 60: a burst, not yet an interval');
   queue.tick();
