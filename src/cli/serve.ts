@@ -53,7 +53,7 @@ async function start(config: Config, io: CliIo, logger: Logger, closers: Closer[
   const topLevel = config.topLevel === undefined
     ? undefined
     : { link: httpTopLevelLink({ ...config.topLevel, now: () => runtime.clock.now() }), retryBaseMs: TOP_LEVEL_RETRY_BASE_MS, retryMaxMs: config.topLevelRetryMaxMs };
-  const node = await IdNode.create(config, { ...runtime, store, logger, storeObserver: metrics.storeObserver, keyVault: configuredKeyVault(config), ...(topLevel === undefined ? {} : { topLevel }) });
+  const node = await IdNode.create(config, { ...runtime, store, logger, storeObserver: metrics.storeObserver, countObserver: metrics.countObserver, keyVault: configuredKeyVault(config), ...(topLevel === undefined ? {} : { topLevel }) });
   closers.push({ name: 'node (metering flush)', close: () => node.close() });
 
   // In order; each is closed (newest first) even when its own listen failed.
