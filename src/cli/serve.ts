@@ -34,7 +34,11 @@ export function serve(config: Config, io: CliIo, signals: EventEmitter = process
   const claim = (closers: Closer[]) => {
     // First of all, so that a second serve on the directory changes nothing (not even the first one's ready file).
     if (config.store !== 'sqlite') return;
-    const held = lockDataDir(config.dataDir);
+    // The holder file says when this node runs on a set clock: `idnode ledger seal` then refuses to seal beside it.
+    const held = lockDataDir(config.dataDir, config.clock === undefined ? undefined : {
+      ...(config.clock.start === undefined ? {} : { start: new Date(config.clock.start).toISOString() }),
+      rate: config.clock.rate ?? 1,
+    });
     lock = held;
     closers.push({ name: 'data directory lock', close: async () => held.release() });
   };

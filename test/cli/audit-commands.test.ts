@@ -7,6 +7,7 @@ import { SQLITE_FILE_NAME } from '../../src/store/open-store.js';
 import { openSqliteStore } from '../../src/store/sqlite/sqlite-store.js';
 import { runCli } from '../helpers/run-cli.js';
 import { runInProcess } from './in-process.js';
+import { lockDataDir } from '../../src/store/sqlite/data-dir-lock.js';
 
 const run = (args: string[]) => runInProcess(args, { env: {}, cwd: t.testdirName });
 
@@ -147,4 +148,23 @@ t.test('report --year --format json|md|html', async (t) => {
   const broken = await run(['report', '--data-dir', dir, '--create', '--policy-dir', policyDir]);
   t.equal(broken.code, 1);
   t.match(broken.stderr, /POLICY_INVALID: policy .*broken-city\.json: issuer is missing/);
+});
+
+t.test('ledger seal refuses beside a node serving the data directory on a set clock, and seals beside one on the system clock', async (t) => {
+  const dir = await seeded(t.testdir());
+  // What `serve --clock-start 2024-02-28T00:00:00+08:00 --clock-rate 60` holds while it runs (the lock, and its clock in serve.lock.json).
+  const simulated = lockDataDir(dir, { start: '2024-02-27T16:00:00.000Z', rate: 60 });
+  const refused = await run(['ledger', 'seal', '--data-dir', dir]);
+  simulated.release();
+  t.equal(refused.code, 1, 'refused');
+  t.match(refused.stderr, /DATA_DIR_LOCKED: refusing to seal by the wall clock: the data directory .* is served by idnode serve pid \d+ on host .* on a set clock \(starting at 2024-02-27T16:00:00\.000Z, 60× real time\)/);
+  const store = openSqliteStore({ file: join(dir, SQLITE_FILE_NAME) });
+  t.equal((await store.listLedgerEntries()).length, 0, 'nothing was sealed');
+  await store.close();
+
+  const system = lockDataDir(dir);
+  const sealed = await run(['ledger', 'seal', '--data-dir', dir, '--json']);
+  system.release();
+  t.equal(sealed.code, 0, sealed.stderr);
+  t.ok(JSON.parse(sealed.stdout).sealed.length >= 3, 'beside a node on the system clock, the closed days are sealed');
 });
