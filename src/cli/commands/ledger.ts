@@ -79,7 +79,7 @@ function refuseBesideSetClock(dataDir: string): void {
   throw new IdnodeError(
     'DATA_DIR_LOCKED',
     `refusing to seal by the wall clock: the data directory ${dataDir} is served by ${describeHolder(server)} on a set clock (${clock}), whose days are not the wall clock's. ` +
-      'That node seals each day it closes, by its own clock, by itself (ledger-seal-delay after the day ends): there is nothing to seal from here while it runs.',
+      'That node seals each day it closes, by its own clock, by itself (ledger-seal-delay after the day ends); to seal now by its clock, ask it: POST /api/v1/ledger/seal as the operator.',
   );
 }
 
