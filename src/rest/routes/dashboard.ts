@@ -31,14 +31,15 @@ export function dashboardRoutes(app: FastifyInstance, node: IdNode, policy: Cred
         node.meteringReports.dayTotals(principal, { from: firstDayOfYear(report.year), to: lastDayOfYear(report.year) }),
         node.ledger.status(principal),
       ]);
+      const locale = pageLocale(request, reply, request.query.lang);
       const html = renderDashboard({
         report,
         days,
         ledger,
         nodePrefixes: node.homing.list().map((homed) => homed.prefix),
-        policies: node.eligibility.policyList(principal).policies.map((known) => ({ id: known.id, title: known.title })),
+        policies: node.eligibility.policyList(principal).policies.map((known) => ({ id: known.id, title: locale === 'zh-CN' ? (known.titleZh ?? known.title) : known.title })),
         ...(node.connection === undefined ? {} : { connection: node.connection.status() }),
-        locale: pageLocale(request, reply, request.query.lang),
+        locale,
       });
       return reply.type('text/html; charset=utf-8').header('cache-control', 'no-store').send(html);
     },
