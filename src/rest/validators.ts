@@ -50,8 +50,12 @@ export const validatorCompiler: FastifySchemaCompiler<object> = ({ schema, httpP
   return (data: unknown) => (validate(data) ? true : { error: new IdnodeError('REQUEST_INVALID', describeIssue(part, validate.errors![0]!)) });
 };
 
-/** Path prefixes whose routes keep their own query contract (SNMS: a contract of another platform, read by its own routes). */
-const OWN_QUERY_CONTRACT = ['/snms/'];
+/**
+ * Path prefixes whose routes keep their own query contract: the SNMS-style API (src/snms) follows another
+ * platform's contract, whose clients may send parameters idnode has no use for; its routes read and check
+ * what they take themselves.
+ */
+const OWN_QUERY_CONTRACT = ['/snms/', '/identityv2/', '/identity/'];
 
 /** Gives every route declared after it without a query schema an empty one, so that any query parameter is refused. */
 export function closeQueryStrings(app: FastifyInstance): void {
