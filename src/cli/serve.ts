@@ -56,7 +56,11 @@ export function workerCount(config: Config): number {
 export function claimDataDir(config: Config, held: (lock: DataDirLock) => void): (closers: Closer[]) => void {
   return (closers) => {
     if (config.store !== 'sqlite') return;
-    const lock = lockDataDir(config.dataDir);
+    // The holder file says when this node runs on a set clock: `idnode ledger seal` then refuses to seal beside it.
+    const lock = lockDataDir(config.dataDir, config.clock === undefined ? undefined : {
+      ...(config.clock.start === undefined ? {} : { start: new Date(config.clock.start).toISOString() }),
+      rate: config.clock.rate ?? 1,
+    });
     held(lock);
     closers.push({ name: 'data directory lock', close: async () => lock.release() });
   };
@@ -92,7 +96,7 @@ export async function startNode(config: Config, io: CliIo, logger: Logger, close
   const topLevel = config.topLevel === undefined || !role.lead
     ? undefined
     : { link: httpTopLevelLink({ ...config.topLevel, now: () => runtime.clock.now() }), retryBaseMs: TOP_LEVEL_RETRY_BASE_MS, retryMaxMs: config.topLevelRetryMaxMs };
-  const node = await IdNode.create(config, { ...runtime, store, logger, storeObserver: metrics.storeObserver, keyVault: configuredKeyVault(config), singletons: role.lead, ...(topLevel === undefined ? {} : { topLevel }) });
+  const node = await IdNode.create(config, { ...runtime, store, logger, storeObserver: metrics.storeObserver, countObserver: metrics.countObserver, keyVault: configuredKeyVault(config), singletons: role.lead, ...(topLevel === undefined ? {} : { topLevel }) });
   closers.push({ name: 'node (metering flush)', close: () => node.close() });
 
   // In order; each is closed (newest first) even when its own listen failed.

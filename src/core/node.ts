@@ -22,6 +22,7 @@ import { memoryKeyVault, type KeyVault } from './ledger/key-vault.js';
 import { Metering } from './metering/metering.js';
 import { MeteringReports } from './metering/metering-reports.js';
 import { CountedPrefixes } from './metering/counted-prefixes.js';
+import type { CountObserver } from './metering/count-observer.js';
 import { Quotas } from './quotas/quotas.js';
 import { QuotaAdmin } from './quotas/quota-admin.js';
 import { NO_LIMITS, type QuotaLimits } from './quotas/quota-limits.js';
@@ -98,6 +99,8 @@ export interface NodeDependencies {
   readonly keyVault?: KeyVault;
   /** Told the duration of every store call (for /metrics); the node then uses a timed view of the store. */
   readonly storeObserver?: StoreObserver;
+  /** Told of every metered count as it is made (for /metrics' registration and resolution counters). */
+  readonly countObserver?: CountObserver;
   /**
    * The national top-level node this node connects with (serve --top-level): the link to it (src/connect) and
    * the retry backoff. Absent: not connected (the eligibility criterion says so; other nodes' prefix handles
@@ -182,6 +185,7 @@ export class IdNode {
       { flushIntervalMs: config.meteringFlushIntervalMs, monotonic, scheduler },
       { isKnownPrefix: (prefix) => countedPrefixes.isKnown(prefix), maxRowsPerDay: config.meteringMaxRowsPerDay ?? DEFAULT_METERING_MAX_ROWS_PER_DAY },
       simulatedDays,
+      deps.countObserver,
     );
     // The declared resolution order (docs/design.md §3): metering → quota (the enterprise's daily resolution limit) → cache → router. The router derives prefix
     // handles (0.NA/…), sends a lookup to the local store when its prefix is homed here and answers NOT_HOMED

@@ -1,10 +1,12 @@
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { ConnectionStatus } from '../core/connection/top-level-connection.js';
 import type { IdNode } from '../core/node.js';
+import type { CountObserver } from '../core/metering/count-observer.js';
 import { TIMED_OPERATIONS, type StoreObserver, type TimedOperation } from '../core/store/timed-store.js';
 import { VERSION } from '../version.js';
 import type { Admission } from '../frontend/admission.js';
 
+import { CountStats } from './count-stats.js';
 import { HdlMessageStats } from './hdl-message-stats.js';
 import { LATENCY_BUCKETS, RequestStats, type RequestRecorder } from './request-stats.js';
 
@@ -14,11 +16,13 @@ export type { HdlOutcome, HdlTransport } from './hdl-message-stats.js';
 /**
  * The node's Prometheus metrics (docs/design.md §5), in a registry of its own (several nodes can live in one process,
  * as in tests). Names are idnode_*, with their unit in the name (_seconds, _bytes, _ratio, _total, _info).
- * Create it before the node, pass `storeObserver` to IdNode.create, then `attach` the node.
+ * Create it before the node, pass `storeObserver` and `countObserver` to IdNode.create, then `attach` the node.
  */
 export class NodeMetrics {
   readonly registry = new Registry();
   readonly storeObserver: StoreObserver;
+  /** Pass to IdNode.create as countObserver: registrations, updates, deletions, refusals and resolutions (CountStats). */
+  readonly countObserver: CountObserver;
   /** idnode_hdl_messages_total: every Handle protocol message by transport and outcome. */
   readonly hdlMessages: HdlMessageStats;
   private readonly requests: RequestStats;
@@ -37,6 +41,8 @@ export class NodeMetrics {
     new Gauge({ name: 'idnode_build_info', help: 'idnode version (value 1).', labelNames: ['version'], registers }).set({ version: VERSION }, 1);
     this.requests = new RequestStats(this.registry);
     this.hdlMessages = new HdlMessageStats(this.registry);
+    // The homed prefixes are the node's, read once it is attached (counts made before that are "(other)").
+    this.countObserver = new CountStats(this.registry, (prefix) => this.node?.homing.homeOf(prefix)).observer;
 
     const storeDuration = new Histogram({
       name: 'idnode_store_operation_duration_seconds',

@@ -25,9 +25,16 @@ export function installBodyParsers(app: FastifyInstance): void {
   app.addContentTypeParser('*', (request, payload, done) => {
     whenEmpty(request, payload, (empty) => {
       if (empty && takesNoBody(request)) return done(null, undefined);
-      done(new IdnodeError('BODY_UNSUPPORTED_MEDIA_TYPE', 'content type is not supported here; send application/json'), undefined);
+      done(unsupportedMediaType(request), undefined);
     });
   });
+}
+
+/** The refusal of a body of a type the route does not read, naming the type it does (its schema's `consumes`, else JSON). */
+export function unsupportedMediaType(request: FastifyRequest): IdnodeError {
+  const consumes = (request.routeOptions.schema as { consumes?: readonly string[] } | undefined)?.consumes ?? ['application/json'];
+  const sent = request.headers['content-type']?.split(';', 1)[0]?.trim() || 'none';
+  return new IdnodeError('BODY_UNSUPPORTED_MEDIA_TYPE', `content type ${sent} is not supported by ${request.method} ${request.url.split('?')[0]}; send ${consumes.join(' or ')}`);
 }
 
 /**

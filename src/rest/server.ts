@@ -29,7 +29,7 @@ import { searchRoutes } from './routes/search.js';
 import { pageRoutes } from './routes/pages.js';
 import { statusRoutes } from './routes/status.js';
 import { ErrorSchema, WireValueSchema } from './schemas.js';
-import { validatorCompiler } from './validators.js';
+import { closeQueryStrings, validatorCompiler } from './validators.js';
 import { requestIdOf } from '../frontend/request-id.js';
 import { resolveHandler } from './resolve-handler.js';
 import { warmResolutionPath } from './warm-path.js';
@@ -146,6 +146,8 @@ export async function buildRestServer(node: IdNode, options: RestOptions): Promi
     sendError(request, reply, new IdnodeError('ROUTE_NOT_FOUND', `no endpoint ${request.method} ${request.url.split('?')[0]}`)),
   );
 
+  // Before any route is declared: a route without a query schema takes no query parameter.
+  closeQueryStrings(app);
   // Before any route is declared: writes are authenticated before their bodies are read.
   credentialsFirst(app, node.authenticator, policy);
   // Before any route is declared: it times the routes declared after it.

@@ -92,8 +92,10 @@ t.test('an import needs NDJSON and credentials', async (t) => {
   const anonymous = await fetch(`${both.url}/api/v1/import`, { method: 'POST', headers: { 'content-type': 'application/x-ndjson' }, body: lineOf(DEMO, 1) });
   t.equal(anonymous.status, 401);
   t.equal(((await anonymous.json()) as { code: string }).code, 'AUTHENTICATION_REQUIRED');
+  // An empty body is a mistake (an empty file, an upload that never came), refused rather than "received 0".
   const empty = await importNdjson(both, '');
-  t.same(empty.body, { responseCode: 1, summary: { received: 0, created: 0, alreadyExisted: 0, updated: 0, failed: 0, failures: [], failuresOmitted: 0 } });
+  t.equal(empty.status, 400);
+  t.match(empty.body, { code: 'BODY_MALFORMED_JSON', message: /^the import body holds no line; POST \/api\/v1\/import needs one/ });
   t.equal(await countUnder(both.store, DEMO), 0);
 });
 

@@ -7,6 +7,7 @@ import { SQLITE_FILE_NAME } from '../../src/store/open-store.js';
 import { openSqliteStore } from '../../src/store/sqlite/sqlite-store.js';
 import { runCli } from '../helpers/run-cli.js';
 import { runInProcess } from './in-process.js';
+import { lockDataDir } from '../../src/store/sqlite/data-dir-lock.js';
 
 const run = (args: string[]) => runInProcess(args, { env: {}, cwd: t.testdirName });
 
@@ -111,14 +112,34 @@ t.test('report --year --format json|md|html', async (t) => {
   const report = JSON.parse(json.stdout);
   t.match(report, { year: 2024, period: { days: 366, status: 'closed' }, figures: { totals: { registration: 15, 'resolution.cache-hit': 300, 'resolution.not-found': 2 }, countedResolutions: 300 } });
   t.match(report.awards[0], { verdict: 'not-eligible', criteria: [{ measured: 15, verdict: 'not-met' }, { verdict: 'not-met' }] });
-  const md = await run(['report', '--data-dir', dir, '--year', '2024', '--format', 'md']);
+  const md = await run(['report', '--data-dir', dir, '--year', '2024', '--format', 'md', '--lang', 'en']);
   t.match(md.stdout, /^# Award eligibility 2024: /);
   t.match(md.stdout, /\| New identifier registrations in the calendar year \| 15 \| > 10,000,000 \|/);
+  // The method states the measured figure and the rule apart, never as a verdict; the amount is said once.
+  t.match(md.stdout, /\n {2}- Measured: the sum of new-registration counters over every prefix and protocol, 1 Jan 2024 to 31 Dec 2024 \(Asia\/Shanghai calendar days\): 15\.\n {2}- Rule: the criterion is met with more than 10,000,000 registrations\./);
+  t.notMatch(md.stdout, /Met with/);
+  t.match(md.stdout, /\nUp to ¥1,000,000 when both criteria are met in one calendar year\.\n/);
+  t.notMatch(md.stdout, /Up to CN¥1,000,000 \(up to/);
+  t.match(md.stdout, /淄政办发〔2020〕11号/, 'the policy document keeps its Chinese name in English');
+  const zh = await run(['report', '--data-dir', dir, '--year', '2024', '--format', 'md', '--lang', 'zh-CN']);
+  t.match(zh.stdout, /^# 2024 年度奖励资格报告: 淄博市支持工业互联网标识解析二级节点建设（措施二）/);
+  t.match(zh.stdout, /\| 自然年内新增标识注册量 \| 15 \| > 10,000,000 \| −9,999,985 \(−100%\) \| 未达标 \|/);
+  t.match(zh.stdout, /实测：2024年1月1日至2024年12月31日（Asia\/Shanghai 日历日）所有前缀和协议的新增注册计数之和为 15。/);
+  t.match(zh.stdout, /同一自然年内两项指标均达标的，最高奖励 ¥1,000,000。/);
+  t.match(zh.stdout, /淄政办发〔2020〕11号/);
+  const fromEnv = await runInProcess(['report', '--data-dir', dir, '--year', '2024', '--format', 'md'], { env: { LANG: 'en_US.UTF-8' }, cwd: t.testdirName });
+  t.match(fromEnv.stdout, /^# Award eligibility 2024/, 'LANG=en_US picks English');
+  t.match((await run(['report', '--data-dir', dir, '--year', '2024', '--format', 'md'])).stdout, /^# 2024 年度奖励资格报告/, 'zh-CN by default');
+  const badLang = await run(['report', '--data-dir', dir, '--lang', 'fr']);
+  t.equal(badLang.code, 2, 'an unknown --lang is a usage error');
+  t.match(badLang.stderr, /--lang must be one of zh-CN, en, got "fr"/);
   const html = await run(['report', '--data-dir', dir, '--year', '2024', '--format', 'html', '--policy', 'zibo-2020-11-measure-2']);
   t.match(html.stdout, /^<!doctype html>/);
   const defaultYear = JSON.parse((await run(['report', '--data-dir', dir])).stdout);
   t.ok([new Date(Date.now() - 86_400_000).getFullYear(), new Date(Date.now() + 86_400_000).getFullYear()].includes(defaultYear.year), 'the current year by default');
-  t.match((await run(['report', '--data-dir', dir, '--format', 'pdf'])).stderr, /--format must be one of json, md, html, got "pdf"/);
+  const pdf = await run(['report', '--data-dir', dir, '--format', 'pdf']);
+  t.match(pdf.stderr, /--format must be one of json, md, html, got "pdf"/);
+  t.equal(pdf.code, 2, 'an unknown --format is a usage error (exit 2)');
   t.match((await run(['report', '--data-dir', dir, '--year', '24'])).stderr, /--year must be a four-digit calendar year/);
   t.match((await run(['report', '--data-dir', dir, '--policy', 'nope'])).stderr, /POLICY_NOT_FOUND: no policy "nope"/);
 
@@ -127,4 +148,23 @@ t.test('report --year --format json|md|html', async (t) => {
   const broken = await run(['report', '--data-dir', dir, '--create', '--policy-dir', policyDir]);
   t.equal(broken.code, 1);
   t.match(broken.stderr, /POLICY_INVALID: policy .*broken-city\.json: issuer is missing/);
+});
+
+t.test('ledger seal refuses beside a node serving the data directory on a set clock, and seals beside one on the system clock', async (t) => {
+  const dir = await seeded(t.testdir());
+  // What `serve --clock-start 2024-02-28T00:00:00+08:00 --clock-rate 60` holds while it runs (the lock, and its clock in serve.lock.json).
+  const simulated = lockDataDir(dir, { start: '2024-02-27T16:00:00.000Z', rate: 60 });
+  const refused = await run(['ledger', 'seal', '--data-dir', dir]);
+  simulated.release();
+  t.equal(refused.code, 1, 'refused');
+  t.match(refused.stderr, /DATA_DIR_LOCKED: refusing to seal by the wall clock: the data directory .* is served by idnode serve pid \d+ on host .* on a set clock \(starting at 2024-02-27T16:00:00\.000Z, 60× real time\)/);
+  const store = openSqliteStore({ file: join(dir, SQLITE_FILE_NAME) });
+  t.equal((await store.listLedgerEntries()).length, 0, 'nothing was sealed');
+  await store.close();
+
+  const system = lockDataDir(dir);
+  const sealed = await run(['ledger', 'seal', '--data-dir', dir, '--json']);
+  system.release();
+  t.equal(sealed.code, 0, sealed.stderr);
+  t.ok(JSON.parse(sealed.stdout).sealed.length >= 3, 'beside a node on the system clock, the closed days are sealed');
 });

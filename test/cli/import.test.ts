@@ -66,7 +66,8 @@ t.test('idnode import FILE.ndjson: failing lines reported by number, valid lines
     `line 20004: HANDLE_ALREADY_EXISTS: ${DEMO}/${serial(3)} already exists with other values (overwrite=false)`,
   ]);
   t.match(result.stderr, /\[#{24}\] 100%  20,003 lines  [\d,]+\/s  ETA 0:00\n/, 'a final progress line');
-  t.match(result.stderr, /error: REQUEST_INVALID: 3 of 20,003 lines were not registered \(each is reported above with its line number\); the others were/);
+  t.match(result.stderr, /\nimport incomplete: 3 of 20,003 lines failed \(each is reported above with its line number\); the other 20,000 are registered\. Fix those lines and run the same import again/);
+  t.notMatch(result.stderr, /REQUEST_INVALID: 3 of/, 'no catalogue error for a partial import');
   t.match(result.stdout, /^Imported ids\.ndjson: 20,003 lines in [\d.]+ s \([\d,]+\/s\)\n  created         20,000\n  already existed 0\n  updated         0\n  failed          3\n$/);
   t.equal(await countUnder(both.store, DEMO), 20_000);
 
@@ -133,7 +134,32 @@ t.test('whole-import refusals and usage errors', async (t) => {
   t.match(badBatch.stderr, /--batch-size.*must be an integer from 1 to 2000, got "2001"/);
   const badFormat = await run(importArgs(both, dir, 'ids.ndjson', '--format', 'xml'), dir);
   t.equal(badFormat.code, 2);
+  // Missing files are usage errors that name the file, never a stack trace.
+  const noFile = await run(importArgs(both, dir, 'nowhere.ndjson'), dir);
+  t.equal(noFile.code, 2);
+  t.match(noFile.stderr, /^error: cannot read the import file nowhere\.ndjson: no such file\n/);
+  t.notMatch(noFile.stderr, /\n\s+at /, 'no stack trace');
+  const noSecretFile = await run(['import', 'ids.ndjson', '--url', both.url, '--identity', demo.id, '--secret-file', 'no-such-secret'], dir);
+  t.equal(noSecretFile.code, 2);
+  t.match(noSecretFile.stderr, /^error: cannot read the secret file no-such-secret: no such file\n/);
+  t.notMatch(noSecretFile.stderr, /\n\s+at /, 'no stack trace');
+  t.equal((await run(importArgs(both, dir, '.'), dir)).stderr.split('\n')[0], 'error: cannot read the import file .: it is a directory');
   t.equal(await countUnder(both.store, DEMO), 0);
+});
+
+t.test('a node that cannot be reached is never drawn as done', async (t) => {
+  const dir = t.testdir();
+  const closed = createServer();
+  await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
+  const port = (closed.address() as { port: number }).port;
+  await new Promise<void>((resolve) => closed.close(() => resolve()));
+  writeFileSync(join(dir, 'ids.ndjson'), `${lineOf(DEMO, 1)}\n${lineOf(DEMO, 2)}\n`);
+  writeFileSync(join(dir, 'secret'), 'x\n');
+  const result = await run(['import', 'ids.ndjson', '--url', `http://127.0.0.1:${port}`, '--identity', '300:0.NA/88.999.DEMO', '--secret-file', 'secret'], dir);
+  t.equal(result.code, 1);
+  t.match(result.stderr, /error: NODE_UNREACHABLE: cannot send a batch to http:\/\/127\.0\.0\.1:\d+\/api\/v1\/handles\/batch/);
+  t.notMatch(result.stderr, /100%/, 'no full bar before the failure');
+  t.notMatch(result.stderr, /#/, 'nothing was answered, so the bar stays empty');
 });
 
 t.test('a batch lost in transit is sent again; the node counts it once', async (t) => {

@@ -1,3 +1,5 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import t from 'tap';
 import { eachDay } from '../../src/core/clock/calendar-day.js';
@@ -12,6 +14,13 @@ const LAUNCH = {
   args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
 };
 const number = new Intl.NumberFormat('en-US', { maximumFractionDigits: 2 });
+// Screenshots are kept after the run (test-artifacts/ is not tracked): one per page, language and width.
+const ARTIFACTS = join(import.meta.dirname, '..', '..', 'test-artifacts', 'dashboard');
+mkdirSync(ARTIFACTS, { recursive: true });
+
+// One browser for the whole file: two languages, two widths and the report pages take longer than the
+// default 120 s on a loaded machine (the per-bar geometry checks dominate).
+t.setTimeout(300_000);
 
 const clock = new ManualClock(Date.parse('2024-06-15T15:30:00+08:00'));
 const node = await startAuditNode(t, { clock, config: { ledgerSealDelayMs: 3_600_000 } });
@@ -44,14 +53,15 @@ try {
 }
 t.teardown(() => browser.close());
 
-async function open(viewport: { width: number; height: number }): Promise<Page> {
-  const context = await browser.newContext({ viewport, httpCredentials: { username: auditor.id, password: auditor.secret } });
+/** The dashboard of 2024 in a fresh browser context; `lang` is the query's choice (none: no `lang`), `browserLocale` what Accept-Language asks. */
+async function open(viewport: { width: number; height: number }, lang: 'en' | 'zh-CN' | 'none' = 'en', browserLocale = 'en-US'): Promise<Page> {
+  const context = await browser.newContext({ viewport, locale: browserLocale, extraHTTPHeaders: { 'accept-language': browserLocale }, httpCredentials: { username: auditor.id, password: auditor.secret } });
   t.teardown(() => context.close());
   const page = await context.newPage();
   const problems: string[] = [];
   page.on('console', (message) => { if (message.type() === 'error') problems.push(message.text()); });
   page.on('requestfailed', (request) => problems.push(`${request.url()}: ${request.failure()?.errorText}`));
-  const response = await page.goto(`${url}/dashboard?year=2024`);
+  const response = await page.goto(`${url}/dashboard?year=2024${lang === 'none' ? '' : `&lang=${lang}`}`);
   t.equal(response?.status(), 200);
   t.same(problems, [], 'no console errors or failed requests');
   return page;
@@ -71,7 +81,9 @@ t.test('the figures on the page equal the API', async (t) => {
   t.equal(report.figures.countedResolutions, totals.totals.resolutionCacheHits + totals.totals.resolutionStoreReads + totals.totals.resolutionReferred);
   const average = report.awards[0].criteria.find((c: { id: string }) => c.id === 'daily-average-resolutions');
   t.equal(await text(page, '[data-figure="daily-average"]'), number.format(average.measured));
-  t.equal(await text(page, '[data-figure="today"]'), '2024-06-15');
+  t.equal(await page.locator('[data-figure="today"]').getAttribute('data-day'), '2024-06-15');
+  t.equal(await text(page, '[data-figure="today"]'), '15 Jun 2024');
+  t.equal(await page.locator('[data-figure="period-status"]').getAttribute('data-status'), 'running');
   t.equal(await text(page, '[data-figure="period-status"]'), 'running');
 
   for (const award of report.awards) {
@@ -90,7 +102,7 @@ t.test('the figures on the page equal the API', async (t) => {
 
   t.equal(await text(page, '[data-figure="ledger-verified"]'), ledger.verified ? 'verified' : 'BROKEN');
   t.equal(await text(page, '[data-figure="ledger-entries"]'), String(ledger.entries));
-  t.equal(await text(page, '[data-figure="ledger-last-day"]'), ledger.lastDay);
+  t.equal(await page.locator('[data-figure="ledger-last-day"]').getAttribute('data-day'), ledger.lastDay);
   t.equal(ledger.lastDay, '2024-06-14');
 
   // The recent-days table against the daily API, summed over prefixes and protocols.
@@ -159,8 +171,43 @@ t.test('it looks right: charts drawn against their lines, nothing overflows, wid
     });
     const thresholdY = Number(await cumulative.locator('.threshold line').getAttribute('y1'));
     t.equal(lastPoint > thresholdY, report.figures.totals.registration < 10_000_000, `${label}: the running total sits on the right side of its line`);
-    await page.screenshot({ path: `${t.testdir()}/dashboard-${viewport.width}.png`, fullPage: true });
+    await page.screenshot({ path: join(ARTIFACTS, `dashboard-en-${viewport.width}.png`), fullPage: true });
   }
+});
+
+t.test('Chinese for a browser that asks for it, English by the switch, the choice kept', async (t) => {
+  const page = await open({ width: 1280, height: 900 }, 'none', 'zh-CN');
+  t.equal(await page.getAttribute('html', 'lang'), 'zh-CN');
+  t.equal(await text(page, 'h1'), '审计看板');
+  t.equal(await text(page, '[data-figure="today"]'), '2024年6月15日');
+  t.equal(await text(page, '[data-figure="period-status"]'), '进行中');
+  t.equal(await text(page, '[data-figure="ledger-verified"]'), '已验证');
+  t.match(await page.locator('#resolutions-chart .threshold text').textContent(), '3,000,000 次/日');
+  t.match(await text(page, '[data-criterion="annual-new-registrations"] [data-field="verdict"]'), /^(待定|达标)$/);
+  t.match(await text(page, '[data-method="annual-new-registrations"] [data-field="method-rule"]'), /^规则：新增注册量超过 10,000,000 即达标/);
+  t.match(await text(page, '[data-field="policy-source"]'), /淄政办发〔2020〕11号/);
+  t.equal(await page.locator('[data-figure="registrations"]').innerText(), number.format((await api('/api/v1/eligibility?year=2024')).figures.totals.registration), 'figures the same in both');
+  await page.screenshot({ path: join(ARTIFACTS, 'dashboard-zh-CN-1280.png'), fullPage: true });
+
+  // The switch: English, and the choice is remembered over the browser's Chinese.
+  await page.click('nav.lang a[data-lang="en"]');
+  t.equal(await page.getAttribute('html', 'lang'), 'en');
+  t.equal(await text(page, 'h1'), 'Auditor dashboard');
+  t.match(await text(page, '[data-method="annual-new-registrations"] [data-field="method-measured"]'), /^Measured: the sum of new-registration counters/);
+  t.notMatch(await page.content(), /Met with/);
+  await page.goto(`${url}/dashboard?year=2024`);
+  t.equal(await text(page, 'h1'), 'Auditor dashboard', 'the cookie keeps English without ?lang');
+  await page.click('nav.lang a[data-lang="zh-CN"]');
+  t.equal(await text(page, 'h1'), '审计看板');
+
+  // The report pages the dashboard links to come in the same language.
+  await page.goto(`${url}/api/v1/eligibility?year=2024&format=html&lang=en`);
+  t.equal(await text(page, 'h1'), 'Award eligibility 2024');
+  await page.screenshot({ path: join(ARTIFACTS, 'report-en-1280.png'), fullPage: true });
+  await page.goto(`${url}/api/v1/eligibility?year=2024&format=html&lang=zh-CN`);
+  t.equal(await text(page, 'h1'), '2024 年度奖励资格报告');
+  t.equal(await page.locator('[data-award="throughput"] [data-field="award-amount"]').innerText(), '同一自然年内两项指标均达标的，最高奖励 ¥1,000,000。');
+  await page.screenshot({ path: join(ARTIFACTS, 'report-zh-CN-1280.png'), fullPage: true });
 });
 
 t.test('a broken ledger shows as broken on the page', async (t) => {

@@ -119,19 +119,27 @@ t.test('a future year, the connection criterion, and a simulated clock', async (
 
 t.test('Markdown and HTML renderings carry every criterion, figure and note', async (t) => {
   const r = report({ year: 2025, today: '2025-07-10', days: [day('2025-07-01', { registration: 1234567, 'resolution.cache-hit': 4_000_000 })], clock: { mode: 'simulated', start: '2025-01-01T00:00:00.000Z', rate: 10 } });
-  const md = renderReportMarkdown(r);
+  const md = renderReportMarkdown(r, 'en');
   t.match(md, /^# Award eligibility 2025: /);
   t.match(md, /\| New identifier registrations in the calendar year \| 1,234,567 \| > 10,000,000 \| −8,765,433 \(−87\.65%\) \| pending \|/);
   t.match(md, /\| Daily average of resolutions over the calendar year \| 10,958.9 \/ day \| > 3,000,000 \/ day \|/);
-  t.match(md, /SIMULATED CLOCK/);
+  t.match(md, /Simulated clock/);
   t.match(md, /Projection: /);
-  t.match(md, /\| resolution\.not-found \| 0 \| no \|/);
-  t.match(md, /Up to ¥1,000,000/);
-  const html = renderReportHtml(r);
+  t.match(md, /\| not found \| 0 \| no \|/);
+  t.match(md, /\nUp to ¥1,000,000 when both criteria are met in one calendar year\.\n/, 'the amount is said once');
+  t.notMatch(md, /Met with/);
+  const zh = renderReportMarkdown(r);
+  t.match(zh, /^# 2025 年度奖励资格报告: /, 'zh-CN by default');
+  t.match(zh, /\| 自然年内新增标识注册量 \| 1,234,567 \| > 10,000,000 \| −8,765,433 \(−87\.65%\) \| 待定 \|/);
+  t.match(zh, /\| 自然年内日均解析量 \| 10,958\.9 次\/日 \| > 3,000,000 次\/日 \|/);
+  t.match(zh, /模拟时钟/);
+  t.match(zh, /预计：若保持当前速率/);
+  t.match(zh, /\| 未找到 \| 0 \| 否 \|/);
+  const html = renderReportHtml(r, 'en');
   t.match(html, /^<!doctype html>/);
   t.match(html, /data-criterion="annual-new-registrations"[\s\S]*?data-field="measured">1,234,567</);
   t.match(html, /Simulated clock/);
   t.notMatch(html, /<script/i, 'no scripts');
   const hostile = computeEligibility({ ...{ policy: { ...policy, title: '<img src=x onerror=alert(1)>' } }, year: 2024, days: [], today: '2025-01-01', generatedAtMs: 0, timeZone: 'Asia/Shanghai', clock: { mode: 'system' }, connection: undefined });
-  t.notMatch(renderReportHtml(hostile), /<img/, 'text is escaped');
+  t.notMatch(renderReportHtml(hostile, 'en'), /<img/, 'text is escaped');
 });

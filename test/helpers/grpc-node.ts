@@ -77,7 +77,7 @@ export async function startBothNode(options: BothNodeOptions): Promise<BothNode>
   const time = new ManualScheduler();
   const node = await IdNode.create(
     { ...TEST_CORE_CONFIG, ...options.config },
-    { store, clock: options.clock ?? systemClock, random: systemRandom, logger, storeObserver: metrics.storeObserver, ...virtualRuntime(time) },
+    { store, clock: options.clock ?? systemClock, random: systemRandom, logger, storeObserver: metrics.storeObserver, countObserver: metrics.countObserver, ...virtualRuntime(time) },
   );
   const credentials = (await firstRun(node))!;
   const admission = options.admission === undefined ? {} : { admission: options.admission };

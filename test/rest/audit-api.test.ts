@@ -109,7 +109,7 @@ t.test('eligibility API: JSON, Markdown, HTML, policies, and errors naming the p
   t.match(current.body.awards[1], { id: 'top-level-connection', verdict: 'not-eligible' });
   const closed = await get('?year=2023');
   t.match(closed.body, { year: 2023, period: { status: 'closed', days: 365 } });
-  const md = await fetch(`${url}/api/v1/eligibility?year=2024&format=md`, { headers: { authorization: auth.auditor } });
+  const md = await fetch(`${url}/api/v1/eligibility?year=2024&format=md&lang=en`, { headers: { authorization: auth.auditor } });
   t.match(md.headers.get('content-type'), /^text\/markdown/);
   t.match(await md.text(), /\| New identifier registrations in the calendar year \| 60,000 \|/);
   const html = await fetch(`${url}/api/v1/eligibility?year=2024&format=html&policy=zibo-2020-11-measure-2`, { headers: { authorization: auth.auditor } });

@@ -34,7 +34,7 @@ t.test('/metrics: idnode_* names with units, request and store latency, cache, m
   // A long flush interval, so that the counts are still pending when /metrics is read.
   const node = await IdNode.create(
     { ...TEST_CORE_CONFIG, meteringFlushIntervalMs: 600_000 },
-    { store, clock: systemClock, random: systemRandom, logger: pino({ level: 'silent' }), storeObserver: metrics.storeObserver, ...virtualRuntime(time) },
+    { store, clock: systemClock, random: systemRandom, logger: pino({ level: 'silent' }), storeObserver: metrics.storeObserver, countObserver: metrics.countObserver, ...virtualRuntime(time) },
   );
   const credentials = (await firstRun(node))!;
   const app = await buildRestServer(node, { logger: pino({ level: 'silent' }), bodyLimitBytes: 1 << 20, batchBodyLimitBytes: 8 << 20, allowRemoteCredentialsOverHttp: false, metrics });

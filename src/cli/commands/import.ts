@@ -1,9 +1,8 @@
-import { readFileSync } from 'node:fs';
+import { accessSync, constants, readFileSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { Command, InvalidArgumentError } from 'commander';
 import { MAX_BATCH_ITEMS } from '../../core/bulk/bulk-types.js';
-import { IdnodeError } from '../../core/errors/catalogue.js';
-import { processIo, type CliIo } from '../cli-io.js';
+import { CommandFailed, EXIT_FAILURE, processIo, type CliIo } from '../cli-io.js';
 import { formatOf, type SourceFormat } from '../import/import-source.js';
 import { group } from '../import/progress.js';
 import { runImport, type ImportSummary } from '../import/run-import.js';
@@ -32,8 +31,11 @@ export function importCommand(io: CliIo): Command {
     .option('--json', 'print the summary as JSON')
     .option('--no-progress', 'do not show progress')
     .action(async (fileArgument: string, options: Record<string, unknown>) => {
+      const usage = (message: string): never => command.error(`error: ${message}`);
       const file = resolve(io.cwd, fileArgument);
-      const secret = secretOf(options, io.cwd, (message) => command.error(`error: ${message}`));
+      const problem = unreadable(file);
+      if (problem !== undefined) usage(`cannot read the import file ${fileArgument}: ${problem}`);
+      const secret = secretOf(options, io.cwd, usage);
       const interactive = io === processIo && process.stderr.isTTY === true;
       const showProgress = options['progress'] !== false;
       const summary = await runImport({
@@ -54,10 +56,13 @@ export function importCommand(io: CliIo): Command {
       });
       io.stdout(options['json'] === true ? `${JSON.stringify({ file, ...summary })}\n` : summaryText(fileArgument, summary));
       if (summary.failed > 0) {
-        throw new IdnodeError(
-          'REQUEST_INVALID',
-          `${group(summary.failed)} of ${group(summary.lines)} lines were not registered (each is reported above with its line number); the others were`,
+        // Not one error but several, each already printed with its line number: say what happened and exit 1.
+        const registered = summary.lines - summary.failed;
+        io.stderr(
+          `import incomplete: ${group(summary.failed)} of ${group(summary.lines)} lines failed (each is reported above with its line number); ` +
+            `the other ${group(registered)} ${registered === 1 ? 'is' : 'are'} registered. Fix those lines and run the same import again: lines already registered are reported as already existing.\n`,
         );
+        throw new CommandFailed(EXIT_FAILURE);
       }
     });
 }
@@ -73,11 +78,35 @@ function summaryText(file: string, summary: ImportSummary): string {
   );
 }
 
+/** Why `file` cannot be imported (missing, a directory, unreadable), or undefined when it can be read. */
+function unreadable(file: string): string | undefined {
+  try {
+    if (statSync(file).isDirectory()) return 'it is a directory';
+    accessSync(file, constants.R_OK);
+    return undefined;
+  } catch (error) {
+    return fileProblem(error);
+  }
+}
+
+function fileProblem(error: unknown): string {
+  const code = (error as NodeJS.ErrnoException).code;
+  if (code === 'ENOENT') return 'no such file';
+  if (code === 'EACCES' || code === 'EPERM') return 'permission denied';
+  if (code === 'EISDIR') return 'it is a directory';
+  return code ?? (error as Error).message;
+}
+
 /** `usage` reports a usage error (it does not return). */
 function secretOf(options: Record<string, unknown>, cwd: string, usage: (message: string) => never): string {
   if (typeof options['secret'] === 'string') return options['secret'];
   if (typeof options['secretFile'] === 'string') {
-    const text = readFileSync(resolve(cwd, options['secretFile']), 'utf8');
+    let text: string;
+    try {
+      text = readFileSync(resolve(cwd, options['secretFile']), 'utf8');
+    } catch (error) {
+      return usage(`cannot read the secret file ${options['secretFile']}: ${fileProblem(error)}`);
+    }
     const secret = text.split(/\r?\n/, 1)[0]!.trim();
     if (secret !== '') return secret;
     return usage(`the secret file ${options['secretFile']} is empty`);

@@ -12,14 +12,17 @@ import type { CliIo } from '../cli-io.js';
 import { adminContext } from '../shared-options.js';
 import { admin } from './enterprise.js';
 import { print } from './output.js';
+import { dataDirServer, describeHolder } from '../../store/sqlite/data-dir-lock.js';
 
 /** `idnode ledger seal|export|verify`: the signed ledger of closed days (docs/design.md §2, Evidence). */
 export function ledgerCommand(io: CliIo): Command {
   const command = new Command('ledger').description('the signed, append-only ledger of closed metering days');
 
-  admin(command.command('seal').description('seal every closed day not sealed yet, now (a running node also does it by itself)')).action(
+  admin(command.command('seal').description('seal every closed day not sealed yet, now (a running node also does it by itself; refused beside one on a set clock)')).action(
     async (options: Record<string, unknown>) => {
-      const sealed = await withAdminNode(adminContext(options, io), (node) => node.ledger.sealClosedDays(LOCAL_OPERATOR));
+      const context = adminContext(options, io);
+      if (context.config.store === 'sqlite') refuseBesideSetClock(context.config.dataDir);
+      const sealed = await withAdminNode(context, (node) => node.ledger.sealClosedDays(LOCAL_OPERATOR));
       const days = sealed.map((entry) => ({ seq: entry.seq, day: entry.day, hash: entry.hash }));
       print(io, options['json'] === true, { sealed: days }, () =>
         days.length === 0 ? 'Nothing to seal: every closed day is sealed.\n' : days.map((day) => `sealed ${day.day} (#${day.seq}) ${day.hash}\n`).join(''),
@@ -60,6 +63,24 @@ export function ledgerCommand(io: CliIo): Command {
     });
 
   return command;
+}
+
+/**
+ * This command seals by the wall clock. A node serving the same data directory on a set clock (serve
+ * --clock-start/--clock-rate) has other days: sealing by the wall clock beside it would seal days that node
+ * has not closed (future days, by its clock) and the node could never seal them itself. So the command
+ * refuses, naming the node: that node seals each closed day by its own clock by itself (ledger-seal-delay).
+ * Beside a node on the system clock (or with none running) it seals as before.
+ */
+function refuseBesideSetClock(dataDir: string): void {
+  const server = dataDirServer(dataDir);
+  if (server === undefined || 'unnamed' in server || server.clock === undefined) return;
+  const clock = `${server.clock.start === undefined ? 'started at its start-up' : `starting at ${server.clock.start}`}, ${server.clock.rate}× real time`;
+  throw new IdnodeError(
+    'DATA_DIR_LOCKED',
+    `refusing to seal by the wall clock: the data directory ${dataDir} is served by ${describeHolder(server)} on a set clock (${clock}), whose days are not the wall clock's. ` +
+      'That node seals each day it closes, by its own clock, by itself (ledger-seal-delay after the day ends); to seal now by its clock, ask it: POST /api/v1/ledger/seal as the operator.',
+  );
 }
 
 /** Adds to `result` the earlier export's own problems and the days it sealed otherwise (compareWithEarlier). */

@@ -31,6 +31,8 @@ export interface ImportSummary {
 interface Batch {
   readonly entries: readonly SourceEntry[];
   readonly results: Promise<BulkItemResult[]>;
+  /** Bytes of the file read when the batch was formed: how far the bar may go once the node has answered it. */
+  readonly bytes: number;
 }
 
 /**
@@ -44,14 +46,18 @@ interface Batch {
 export async function runImport(options: ImportOptions): Promise<ImportSummary> {
   const progress = new Progress((await stat(options.file)).size);
   let bytesRead = 0;
+  // The bar shows what the node has answered, not what was read: reading runs ahead of the node (all of a
+  // small file is read at once), and a node that cannot be reached must not be drawn as 100% done.
+  let bytesDone = 0;
   let linesDone = 0;
   const counts = { created: 0, alreadyExisted: 0, updated: 0, failed: 0 };
-  const report = () => progress.line(bytesRead, linesDone);
+  const report = () => progress.line(bytesDone, linesDone);
   const timer = setInterval(() => options.onProgress(report(), false), options.progressIntervalMs);
   timer.unref();
 
   const settle = async (batch: Batch): Promise<void> => {
     const results = await batch.results;
+    bytesDone = batch.bytes;
     let k = 0;
     for (const entry of batch.entries) {
       linesDone++;
@@ -85,7 +91,7 @@ export async function runImport(options: ImportOptions): Promise<ImportSummary> 
     const results = items.length === 0 ? Promise.resolve([]) : sendBatch(items, options);
     // Awaited in order later; until then a rejection must not count as unhandled.
     results.catch(() => {});
-    return { entries, results };
+    return { entries, results, bytes: bytesRead };
   };
 
   try {
@@ -102,6 +108,7 @@ export async function runImport(options: ImportOptions): Promise<ImportSummary> 
   } finally {
     clearInterval(timer);
   }
+  bytesDone = bytesRead;
   options.onProgress(report(), true);
   return { lines: linesDone, ...counts, seconds: progress.elapsedSeconds() };
 }

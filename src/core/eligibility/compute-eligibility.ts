@@ -61,6 +61,8 @@ export function computeEligibility(input: EligibilityInput): EligibilityReport {
       maxAmount: award.maxAmount,
       currency: policy.currency,
       ...(award.amountNote === undefined ? {} : { amountNote: award.amountNote }),
+      ...(award.titleZh === undefined ? {} : { titleZh: award.titleZh }),
+      ...(award.amountNoteZh === undefined ? {} : { amountNoteZh: award.amountNoteZh }),
       verdict,
       ...(projected === undefined ? {} : { projectedVerdict: projected }),
       criteria,
@@ -73,7 +75,9 @@ export function computeEligibility(input: EligibilityInput): EligibilityReport {
       title: policy.title,
       issuer: policy.issuer,
       document: policy.document,
+      ...(policy.titleZh === undefined ? {} : { titleZh: policy.titleZh }),
       ...(policy.provision === undefined ? {} : { provision: policy.provision }),
+      ...(policy.provisionZh === undefined ? {} : { provisionZh: policy.provisionZh }),
       timeZone: policy.timeZone,
       currency: policy.currency,
       countedResolutionKinds: policy.countedResolutionKinds,
@@ -115,6 +119,8 @@ function evaluate(criterion: Criterion, context: Context): CriterionResult {
     title: criterion.title,
     metric: criterion.metric,
     ...(criterion.note === undefined ? {} : { note: criterion.note }),
+    ...(criterion.titleZh === undefined ? {} : { titleZh: criterion.titleZh }),
+    ...(criterion.noteZh === undefined ? {} : { noteZh: criterion.noteZh }),
   };
   if (criterion.metric === 'top-level-connection') {
     const fact = context.input.connection;
@@ -160,18 +166,19 @@ function method(criterion: Criterion, context: Context, kinds: readonly CounterK
   const comparisonWords = criterion.comparison === 'gt' ? 'more than' : 'at least';
   const threshold = criterion.threshold!;
   if (criterion.metric === 'registrations') {
-    return `Sum of new-registration counters over every prefix and protocol, ${range} (${days}): ${number(total)}. ` +
-      `Met with ${comparisonWords} ${number(threshold)}. Updates, overwrites, idempotent retries and refused writes are counted separately, never as registrations.`;
+    return `Measured: the sum of new-registration counters over every prefix and protocol, ${range} (${days}): ${number(total)}. ` +
+      `Rule: the criterion is met with ${comparisonWords} ${number(threshold)} registrations. Updates, overwrites, idempotent retries and refused writes are counted separately, never as registrations.`;
   }
   const kindList = kinds.map((kind) => kind.replace('resolution.', '')).join(' + ');
   const excluded = (Object.keys(context.totals) as CounterKind[]).filter((kind) => kind.startsWith('resolution.') && !kinds.includes(kind));
   const notCounted = excluded.length > 0 ? ` Not counted: ${excluded.map((kind) => `${kind.replace('resolution.', '')} ${number(context.totals[kind])}`).join(', ')}.` : '';
   if (criterion.metric === 'resolutions') {
-    return `Sum of counted resolutions (${kindList}) over every prefix and protocol, ${range} (${days}): ${number(total)}. Met with ${comparisonWords} ${number(threshold)}.${notCounted}`;
+    return `Measured: the sum of counted resolutions (${kindList}) over every prefix and protocol, ${range} (${days}): ${number(total)}.${notCounted} ` +
+      `Rule: the criterion is met with ${comparisonWords} ${number(threshold)} counted resolutions.`;
   }
-  return `Daily average = the year's counted resolutions (${kindList}) ÷ the ${periodDays} days of the period ${from} to ${to}: ` +
-    `${number(total)} ÷ ${periodDays} = ${number(measured)} per day${status === 'running' ? ' (counts so far; it can only grow as the year runs)' : ''}. ` +
-    `Met with ${comparisonWords} ${number(threshold)} per day, that is ${comparisonWords} ${number(threshold * periodDays)} counted resolutions in the year.${notCounted}`;
+  return `Measured: the daily average = the year's counted resolutions (${kindList}) ÷ the ${periodDays} days of the period ${from} to ${to}: ` +
+    `${number(total)} ÷ ${periodDays} = ${number(measured)} per day${status === 'running' ? ' (counts so far; it can only grow as the year runs)' : ''}.${notCounted} ` +
+    `Rule: the criterion is met with ${comparisonWords} ${number(threshold)} per day, that is ${comparisonWords} ${number(threshold * periodDays)} counted resolutions in the year.`;
 }
 
 /** The projection at the run rate of the last closed days with data, or why there is none. */

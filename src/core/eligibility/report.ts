@@ -43,6 +43,9 @@ export interface CriterionResult {
   readonly method: string;
   readonly countedKinds?: readonly CounterKind[];
   readonly note?: string;
+  /** The policy's Chinese title and note of the criterion, when it has them (shown on zh-CN pages). */
+  readonly titleZh?: string;
+  readonly noteZh?: string;
   /** Only for a numeric criterion of a year still running. */
   readonly projection?: Projection;
   /** Why there is no projection, when there could have been one. */
@@ -55,6 +58,9 @@ export interface AwardResult {
   readonly maxAmount: number;
   readonly currency: string;
   readonly amountNote?: string;
+  /** The policy's Chinese title and amount note of the award, when it has them (shown on zh-CN pages). */
+  readonly titleZh?: string;
+  readonly amountNoteZh?: string;
   /** eligible: every criterion met; not-eligible: one is not met; pending: the year runs and none failed. */
   readonly verdict: AwardVerdict;
   /** For a running year: the verdict if the run rate holds (absent when a projection is unavailable). */
@@ -66,9 +72,11 @@ export interface EligibilityReport {
   readonly policy: {
     readonly id: string;
     readonly title: string;
+    readonly titleZh?: string;
     readonly issuer: string;
     readonly document: string;
     readonly provision?: string;
+    readonly provisionZh?: string;
     readonly timeZone: string;
     readonly currency: string;
     readonly countedResolutionKinds: readonly CounterKind[];

@@ -6,6 +6,7 @@ import type { Logger } from '../log/logger.js';
 import type { CounterDelta, CounterKind, CounterStore } from '../store/store.js';
 import { OTHER_PREFIX } from './counted-prefixes.js';
 import type { SimulatedDays } from '../clock/simulated-days.js';
+import type { CountObserver } from './count-observer.js';
 
 /** What a resolution counts as (docs/design.md §2). */
 export type ResolutionKind = 'resolution.cache-hit' | 'resolution.store-read' | 'resolution.not-found' | 'resolution.referred';
@@ -84,6 +85,8 @@ export class Metering {
     private readonly bounds: MeteringBounds = UNBOUNDED,
     /** Told each day a flush writes counts of, before it writes them (see SimulatedDays.mark). */
     private readonly simulatedDays?: Pick<SimulatedDays, 'mark'>,
+    /** Told of every count (for /metrics); see CountObserver. */
+    private readonly observer?: CountObserver,
   ) {}
 
   /** Flushes every `flushIntervalMs` on the scheduler until close; a second call does nothing. */
@@ -99,6 +102,14 @@ export class Metering {
   /** Counts a refused write under `prefix` when it is known, else under OTHER_PREFIX ('' names no prefix). */
   countRefused(prefix: string, protocol: string): void {
     this.add(this.bucketOf(prefix), protocol, 'refused');
+  }
+
+  /**
+   * Tells the observer of writes the store has counted in their own transaction (registrations, updates,
+   * deletes): metering keeps nothing of them, they are already in the store.
+   */
+  committed(kind: 'registration' | 'update' | 'delete', prefix: string, protocol: string, count = 1): void {
+    this.observer?.(kind, prefix, protocol, count);
   }
 
   /** Counts not yet flushed (for tests and /metrics flush lag). */
@@ -150,17 +161,20 @@ export class Metering {
   private add(prefix: string, protocol: string, kind: CounterKind): void {
     if (this.oldestPendingAt === undefined) this.oldestPendingAt = this.timing.monotonic.now();
     const day = this.meteringDay.dayOf(this.clock.now());
+    let counted = prefix;
     let key = day + SEPARATOR + prefix + SEPARATOR + protocol + SEPARATOR + kind;
     const rows = this.rowsOf(day);
     if (!rows?.has(key) && prefix !== OTHER_PREFIX) {
       if (rows === undefined || rows.size >= this.bounds.maxRowsPerDay) {
         this.overCap++;
+        counted = OTHER_PREFIX;
         key = day + SEPARATOR + OTHER_PREFIX + SEPARATOR + protocol + SEPARATOR + kind;
       } else {
         rows.add(key);
       }
     }
     this.pending.set(key, (this.pending.get(key) ?? 0) + 1);
+    this.observer?.(kind, counted, protocol, 1);
   }
 
   /**

@@ -216,12 +216,15 @@ export class Registry {
         case 'created':
           created++;
           this.quotas?.registered(writes[at]!.prefix, 1);
+          this.metering.committed('registration', writes[at]!.prefix, context.protocol);
           break;
         case 'updated':
           updated++;
+          this.metering.committed('update', writes[at]!.prefix, context.protocol);
           break;
         case 'deleted':
           deleted++;
+          this.metering.committed('delete', writes[at]!.prefix, context.protocol);
           break;
         default:
           continue;

@@ -1,6 +1,9 @@
 import { daysInYear, eachDay, firstDayOfYear, lastDayOfYear } from '../../core/clock/calendar-day.js';
-import { formatNumber } from '../../reports/format.js';
-import { awardSectionHtml, badge, escapeHtml, REPORT_CSS } from '../../reports/render-html.js';
+import { day as dayText, figure, kindList } from '../../reports/format.js';
+import { reportNotes } from '../../reports/method-text.js';
+import { reportText, type ReportText } from '../../reports/messages.js';
+import { awardSectionHtml, badge, escapeHtml, languageSwitch, policyName, REPORT_CSS } from '../../reports/render-html.js';
+import type { Locale } from '../../i18n/locale.js';
 import type { CriterionResult, EligibilityReport } from '../../core/eligibility/report.js';
 import type { ConnectionStatus } from '../../core/connection/top-level-connection.js';
 import type { LedgerStatus } from '../../core/ledger/ledger.js';
@@ -18,6 +21,14 @@ export interface DashboardInput {
   readonly policies: readonly { id: string; title: string }[];
   /** The connection with the national top-level node; `undefined` when none is configured. */
   readonly connection?: ConnectionStatus;
+  /** The page's language (negotiateLocale); zh-CN when absent. */
+  readonly locale?: Locale;
+}
+
+/** What the ledger card says: nothing to verify until a day is sealed, then whether the chain verifies. */
+export function ledgerState(ledger: LedgerStatus): 'empty' | 'verified' | 'broken' {
+  if (!ledger.verified) return 'broken';
+  return ledger.entries === 0 ? 'empty' : 'verified';
 }
 
 const RECENT_DAYS = 14;
@@ -30,7 +41,10 @@ const RECENT_DAYS = 14;
  */
 export function renderDashboard(input: DashboardInput): string {
   const { report, ledger } = input;
+  const locale = input.locale ?? 'zh-CN';
+  const t = reportText(locale);
   const { year, period } = report;
+  const yearText = String(year);
   const today = period.today;
   const criteria = report.awards.flatMap((award) => award.criteria);
   const averageCriterion = criteria.find((criterion) => criterion.metric === 'daily-average-resolutions');
@@ -49,29 +63,37 @@ export function renderDashboard(input: DashboardInput): string {
     return running;
   });
   const projection = registrationProjection(registrationCriterion, yearDays, cumulative);
-  const kindsLabel = countedKinds.map((kind) => kind.replace('resolution.', '')).join(' + ');
+  const kindsLabel = kindList(countedKinds, t);
   const series = (values: readonly (number | undefined)[]) => ({ year, yearDays: daysInYear(year), values });
+  const n = (value: number) => figure(value, t);
 
   const recent = yearDays.filter(happened).slice(-RECENT_DAYS).reverse();
   const recentRows = recent
     .map((day) => {
       const figures = byDay.get(day) ?? zeroFigures();
-      return `<tr data-day="${day}"><td class="nowrap">${day}</td><td class="num" data-field="registrations">${formatNumber(figures.registrations)}</td>` +
-        `<td class="num" data-field="counted-resolutions">${formatNumber(counted(figures))}</td><td class="num" data-field="resolutions">${formatNumber(figures.resolutions)}</td>` +
-        `<td class="num" data-field="not-found">${formatNumber(figures.resolutionNotFound)}</td><td class="num" data-field="refused">${formatNumber(figures.refusedWrites)}</td></tr>`;
+      return `<tr data-day="${day}"><td class="nowrap">${escapeHtml(dayText(day, t))}</td><td class="num" data-field="registrations">${n(figures.registrations)}</td>` +
+        `<td class="num" data-field="counted-resolutions">${n(counted(figures))}</td><td class="num" data-field="resolutions">${n(figures.resolutions)}</td>` +
+        `<td class="num" data-field="not-found">${n(figures.resolutionNotFound)}</td><td class="num" data-field="refused">${n(figures.refusedWrites)}</td></tr>`;
     })
     .join('');
 
+  const query = (params: Record<string, string | number>) => new URLSearchParams(Object.entries(params).map(([key, value]): [string, string] => [key, String(value)])).toString();
+  const here = (changes: Record<string, string | number>) => `/dashboard?${query({ year, policy: report.policy.id, lang: locale, ...changes })}`;
   const policyQuery = `&amp;policy=${encodeURIComponent(report.policy.id)}`;
+  const langQuery = `&amp;lang=${locale}`;
   const policyOptions = input.policies
     .map((policy) => `<option value="${escapeHtml(policy.id)}"${policy.id === report.policy.id ? ' selected' : ''}>${escapeHtml(policy.title)}</option>`)
     .join('');
   const ledgerProblems = ledger.problems.slice(0, 10).map((problem) => `<li>${escapeHtml(problem.message)}</li>`).join('');
+  const state = ledgerState(ledger);
+  const stateText = t(state === 'empty' ? 'dash.ledger.empty' : state === 'verified' ? 'dash.ledger.verified' : 'dash.ledger.broken');
+  const stateVerdict = state === 'empty' ? 'pending' : state === 'verified' ? 'met' : 'not-met';
+  const name = policyName(report, t);
 
   return `<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<html lang="${locale}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <meta http-equiv="refresh" content="60">
-<title>idnode auditor dashboard ${year}</title>
+<title>${escapeHtml(t('dash.pageTitle', { year: yearText }))}</title>
 <style>${REPORT_CSS}${CHART_CSS}
   header.top { display: flex; flex-wrap: wrap; gap: 8px 24px; align-items: baseline; justify-content: space-between; }
   form.pick { display: flex; gap: 8px; align-items: center; flex-wrap: wrap; }
@@ -86,72 +108,79 @@ export function renderDashboard(input: DashboardInput): string {
 </style></head>
 <body><main>
   <header class="top">
-    <div><h1>Auditor dashboard</h1>
-      <p class="muted small">Node ${escapeHtml(input.nodePrefixes.join(', '))} · ${escapeHtml(report.timeZone)} days · today <span data-figure="today">${today}</span> · as of ${escapeHtml(report.generatedAt)}</p></div>
+    <div><h1>${escapeHtml(t('dash.title'))}</h1>
+      <p class="muted small">${t('dash.subtitle', {
+        prefixes: escapeHtml(input.nodePrefixes.join(', ')),
+        zone: escapeHtml(report.timeZone),
+        today: `<span data-figure="today" data-day="${today}">${escapeHtml(dayText(today, t))}</span>`,
+        at: escapeHtml(report.generatedAt),
+      })}</p></div>
+    ${languageSwitch(t, (other) => here({ lang: other }))}
     <form class="pick" method="get" action="/dashboard">
-      <a href="/dashboard?year=${year - 1}${policyQuery}">← ${year - 1}</a>
-      <label>Year <input name="year" value="${year}" size="5" inputmode="numeric"></label>
-      <label>Policy <select name="policy">${policyOptions}</select></label>
-      <button type="submit">Show</button>
-      <a href="/dashboard?year=${year + 1}${policyQuery}">${year + 1} →</a>
+      <input type="hidden" name="lang" value="${locale}">
+      <a href="${escapeHtml(here({ year: year - 1 }))}">← ${year - 1}</a>
+      <label>${t('dash.year')} <input name="year" value="${year}" size="5" inputmode="numeric"></label>
+      <label>${t('dash.policy')} <select name="policy">${policyOptions}</select></label>
+      <button type="submit">${t('dash.show')}</button>
+      <a href="${escapeHtml(here({ year: year + 1 }))}">${year + 1} →</a>
     </form>
   </header>
-  ${report.clock.mode === 'simulated' ? `<p class="banner" data-figure="clock">Simulated clock (started ${escapeHtml(report.clock.start ?? '')}, ${report.clock.rate}× real time): these are not production figures.</p>` : ''}
-  <p class="muted">${escapeHtml(report.policy.title)} (${escapeHtml(report.policy.document)}) · ${year}: <strong data-figure="period-status">${period.status}</strong>${
-    period.status === 'running' ? `, ${period.closedDays} of ${period.days} days closed` : ''
+  ${report.clock.mode === 'simulated' ? `<p class="banner" data-figure="clock">${escapeHtml(t('dash.simulated', { start: report.clock.start ?? '', rate: report.clock.rate ?? 1 }))}</p>` : ''}
+  <p class="muted">${escapeHtml(name.title)} (<span data-field="policy-source">${escapeHtml(name.source)}</span>) · ${year}: <strong data-figure="period-status" data-status="${period.status}">${escapeHtml(t(`period.${period.status}`))}</strong>${
+    period.status === 'running' ? escapeHtml(t('dash.periodRunning', { closed: period.closedDays, days: period.days })) : ''
   }</p>
 
   <div class="cards">
-    <section class="card"><div class="muted small">New registrations in ${year}</div><div class="figure" data-figure="registrations">${formatNumber(report.figures.totals.registration)}</div>
-      ${registrationCriterion ? `<div class="small">threshold ${criterionBar(registrationCriterion)} ${badge(registrationCriterion.verdict)}</div>` : ''}</section>
-    <section class="card"><div class="muted small">Daily average of counted resolutions</div><div class="figure" data-figure="daily-average">${
-      averageCriterion && typeof averageCriterion.measured === 'number' ? formatNumber(averageCriterion.measured) : '—'
-    }</div>${averageCriterion ? `<div class="small">threshold ${criterionBar(averageCriterion)} ${badge(averageCriterion.verdict)}</div>` : ''}</section>
-    <section class="card"><div class="muted small">Counted resolutions in ${year}</div><div class="figure" data-figure="counted-resolutions">${formatNumber(report.figures.countedResolutions)}</div>
+    <section class="card"><div class="muted small">${escapeHtml(t('dash.card.registrations', { year: yearText }))}</div><div class="figure" data-figure="registrations">${n(report.figures.totals.registration)}</div>
+      ${registrationCriterion ? `<div class="small">${t('dash.threshold')} ${criterionBar(registrationCriterion, t)} ${badge(registrationCriterion.verdict, t)}</div>` : ''}</section>
+    <section class="card"><div class="muted small">${escapeHtml(t('dash.card.average'))}</div><div class="figure" data-figure="daily-average">${
+      averageCriterion && typeof averageCriterion.measured === 'number' ? n(averageCriterion.measured) : '—'
+    }</div>${averageCriterion ? `<div class="small">${t('dash.threshold')} ${criterionBar(averageCriterion, t)} ${badge(averageCriterion.verdict, t)}</div>` : ''}</section>
+    <section class="card"><div class="muted small">${escapeHtml(t('dash.card.counted', { year: yearText }))}</div><div class="figure" data-figure="counted-resolutions">${n(report.figures.countedResolutions)}</div>
       <div class="small muted">${escapeHtml(kindsLabel)}</div></section>
-    <section class="card"><div class="muted small">Ledger</div><div class="figure" data-figure="ledger-verified">${ledger.verified ? 'verified' : 'BROKEN'}</div>
-      <div class="small"><span data-figure="ledger-entries">${ledger.entries}</span> sealed days${ledger.lastDay ? `, last <span data-figure="ledger-last-day">${ledger.lastDay}</span>` : ''}</div></section>
+    <section class="card"><div class="muted small">${escapeHtml(t('dash.card.ledger'))}</div><div class="figure" data-figure="ledger-verified" data-ledger-state="${state}">${escapeHtml(stateText)}</div>
+      <div class="small">${t('dash.ledger.days', { entries: `<span data-figure="ledger-entries">${ledger.entries}</span>` })}${ledger.lastDay ? `, ${t('dash.ledger.last', { day: `<span data-figure="ledger-last-day" data-day="${ledger.lastDay}">${escapeHtml(dayText(ledger.lastDay, t))}</span>` })}` : ''}</div></section>
   </div>
 
-  <section class="card" id="resolutions-chart"><h2>Counted resolutions per day, ${year}</h2>
-    ${dailyBarChart(series(dailyResolutions), averageCriterion?.threshold === undefined ? undefined : { value: averageCriterion.threshold, label: `${formatNumber(averageCriterion.threshold)} / day` }, `Counted resolutions per day in ${year}`)}
-    <div class="legend"><span><span class="swatch" style="border-color:#5b8def"></span>counted resolutions (${escapeHtml(kindsLabel)})</span><span><span class="swatch" style="border-color:#1e9e5a"></span>above the line</span><span><span class="swatch" style="border-color:#b3261e;border-top-style:dashed"></span>daily-average threshold</span></div>
+  <section class="card" id="resolutions-chart"><h2>${escapeHtml(t('dash.chart.resolutions', { year: yearText }))}</h2>
+    ${dailyBarChart(series(dailyResolutions), averageCriterion?.threshold === undefined ? undefined : { value: averageCriterion.threshold, label: t('dash.chart.perDay', { value: averageCriterion.threshold }) }, t('dash.chart.resolutionsAria', { year: yearText }), t)}
+    <div class="legend"><span><span class="swatch" style="border-color:#5b8def"></span>${escapeHtml(t('dash.legend.counted', { kinds: kindsLabel }))}</span><span><span class="swatch" style="border-color:#1e9e5a"></span>${t('dash.legend.over')}</span><span><span class="swatch" style="border-color:#b3261e;border-top-style:dashed"></span>${t('dash.legend.averageThreshold')}</span></div>
   </section>
 
-  <section class="card" id="registrations-chart"><h2>Cumulative new registrations, ${year}</h2>
-    ${cumulativeChart(series(cumulative), registrationCriterion?.threshold === undefined ? undefined : { value: registrationCriterion.threshold, label: formatNumber(registrationCriterion.threshold) }, projection, `Cumulative new registrations in ${year}`)}
-    <div class="legend"><span><span class="swatch" style="border-color:#3867d6"></span>registrations so far</span>${projection ? '<span><span class="swatch" style="border-color:#3867d6;border-top-style:dashed"></span>projection at the current run rate</span>' : ''}<span><span class="swatch" style="border-color:#b3261e;border-top-style:dashed"></span>annual threshold</span></div>
+  <section class="card" id="registrations-chart"><h2>${escapeHtml(t('dash.chart.registrations', { year: yearText }))}</h2>
+    ${cumulativeChart(series(cumulative), registrationCriterion?.threshold === undefined ? undefined : { value: registrationCriterion.threshold, label: n(registrationCriterion.threshold) }, projection, t('dash.chart.registrationsAria', { year: yearText }), t)}
+    <div class="legend"><span><span class="swatch" style="border-color:#3867d6"></span>${t('dash.legend.soFar')}</span>${projection ? `<span><span class="swatch" style="border-color:#3867d6;border-top-style:dashed"></span>${t('dash.legend.projection')}</span>` : ''}<span><span class="swatch" style="border-color:#b3261e;border-top-style:dashed"></span>${t('dash.legend.annualThreshold')}</span></div>
   </section>
 
-  ${report.awards.map(awardSectionHtml).join('\n')}
+  ${report.awards.map((award) => awardSectionHtml(award, report, t)).join('\n')}
 
-  <section class="card" id="ledger"><h2>Ledger ${badge(ledger.verified ? 'met' : 'not-met', ' data-field="ledger-badge"', ledger.verified ? 'verified' : 'broken')}</h2>
+  <section class="card" id="ledger"><h2>${t('dash.ledger.heading')} ${badge(stateVerdict, t, ' data-field="ledger-badge"', stateText)}</h2>
     <table><tbody>
-      <tr><th>Sealed days</th><td class="num">${ledger.entries}</td></tr>
-      <tr><th>Range</th><td class="num">${ledger.firstDay ? `${ledger.firstDay} to ${ledger.lastDay}` : '—'}</td></tr>
-      <tr><th>Closed days not sealed yet</th><td class="num" data-figure="ledger-unsealed">${ledger.unsealedClosedDays}</td></tr>
-      <tr><th>Last hash</th><td class="num"><code>${ledger.lastHash ? `${ledger.lastHash.slice(0, 16)}…` : '—'}</code></td></tr>
-      <tr><th>Signing key</th><td class="num"><code>${ledger.keyId.slice(0, 16)}…</code></td></tr>
+      <tr><th>${t('dash.ledger.sealedDays')}</th><td class="num">${ledger.entries}</td></tr>
+      <tr><th>${t('dash.ledger.range')}</th><td class="num">${ledger.firstDay && ledger.lastDay ? escapeHtml(t('range', { from: dayText(ledger.firstDay, t), to: dayText(ledger.lastDay, t) })) : '—'}</td></tr>
+      <tr><th>${t('dash.ledger.unsealed')}</th><td class="num" data-figure="ledger-unsealed">${ledger.unsealedClosedDays}</td></tr>
+      <tr><th>${t('dash.ledger.lastHash')}</th><td class="num"><code>${ledger.lastHash ? `${ledger.lastHash.slice(0, 16)}…` : '—'}</code></td></tr>
+      <tr><th>${t('dash.ledger.key')}</th><td class="num"><code>${ledger.keyId.slice(0, 16)}…</code></td></tr>
     </tbody></table>
     ${ledgerProblems ? `<ul class="method" data-figure="ledger-problems">${ledgerProblems}</ul>` : ''}
   </section>
 
-  ${connectionSection(input.connection)}
+  ${connectionSection(input.connection, t)}
 
-  <section class="card" id="recent"><h2>Recent days</h2>
-    <table class="wide"><thead><tr><th>Day</th><th class="num">Registrations</th><th class="num">Counted resolutions</th><th class="num">All resolutions</th><th class="num">Not found</th><th class="num">Refused writes</th></tr></thead>
-    <tbody>${recentRows || '<tr><td colspan="6" class="muted">No day of this year has happened yet.</td></tr>'}</tbody></table>
+  <section class="card" id="recent"><h2>${t('dash.recent')}</h2>
+    <table class="wide"><thead><tr><th>${t('dash.col.day')}</th><th class="num">${t('dash.col.registrations')}</th><th class="num">${t('dash.col.counted')}</th><th class="num">${t('dash.col.all')}</th><th class="num">${t('dash.col.notFound')}</th><th class="num">${t('dash.col.refused')}</th></tr></thead>
+    <tbody>${recentRows || `<tr><td colspan="6" class="muted">${t('dash.recent.none')}</td></tr>`}</tbody></table>
   </section>
 
-  <section class="card"><h2>Notes</h2><ul>${report.notes.map((note) => `<li>${escapeHtml(note)}</li>`).join('')}</ul>
-    <p class="small muted">JSON: <a href="/api/v1/eligibility?year=${year}${policyQuery}">eligibility</a> · <a href="/api/v1/metering/totals?from=${firstDayOfYear(year)}&amp;to=${lastDayOfYear(year)}">metering totals</a> · <a href="/api/v1/ledger/status">ledger status</a> · report as <a href="/api/v1/eligibility?year=${year}${policyQuery}&amp;format=html">HTML</a>, <a href="/api/v1/eligibility?year=${year}${policyQuery}&amp;format=md">Markdown</a></p></section>
+  <section class="card"><h2>${t('dash.notes')}</h2><ul>${reportNotes(report, t).map((note) => `<li>${escapeHtml(note)}</li>`).join('')}</ul>
+    <p class="small muted">${t('dash.json')}: <a href="/api/v1/eligibility?year=${year}${policyQuery}">${t('dash.link.eligibility')}</a> · <a href="/api/v1/metering/totals?from=${firstDayOfYear(year)}&amp;to=${lastDayOfYear(year)}">${t('dash.link.totals')}</a> · <a href="/api/v1/ledger/status">${t('dash.link.ledger')}</a> · ${t('dash.link.report')} <a href="/api/v1/eligibility?year=${year}${policyQuery}&amp;format=html${langQuery}">HTML</a>, <a href="/api/v1/eligibility?year=${year}${policyQuery}&amp;format=md${langQuery}">Markdown</a></p></section>
 </main></body></html>
 `;
 }
 
-function criterionBar(criterion: CriterionResult): string {
+function criterionBar(criterion: CriterionResult, t: ReportText): string {
   if (criterion.threshold === undefined) return '';
-  return `${criterion.comparison === 'gt' ? '>' : '≥'} ${formatNumber(criterion.threshold)}`;
+  return `${criterion.comparison === 'gt' ? '>' : '≥'} ${figure(criterion.threshold, t)}`;
 }
 
 function registrationProjection(criterion: CriterionResult | undefined, yearDays: readonly string[], cumulative: readonly (number | undefined)[]): CumulativeProjection | undefined {
@@ -164,18 +193,18 @@ function registrationProjection(criterion: CriterionResult | undefined, yearDays
 }
 
 /** The connection with the top-level node: the evidence behind the connection criterion. */
-function connectionSection(connection: ConnectionStatus | undefined): string {
+function connectionSection(connection: ConnectionStatus | undefined, t: ReportText): string {
   if (connection === undefined) {
-    return '<section class="card" id="top-level"><h2>National top-level node</h2><p class="muted" data-figure="top-level-state">not configured (serve --top-level)</p></section>';
+    return `<section class="card" id="top-level"><h2>${t('dash.top.heading')}</h2><p class="muted" data-figure="top-level-state">${escapeHtml(t('dash.top.none'))}</p></section>`;
   }
-  const row = (label: string, figure: string, value: string) => `<tr><th>${label}</th><td class="num" data-figure="${figure}">${escapeHtml(value)}</td></tr>`;
-  return `<section class="card" id="top-level"><h2>National top-level node ${badge(connection.state === 'connected' ? 'met' : 'pending', ' data-field="top-level-badge"', connection.state)}</h2>
+  const row = (label: string, figureName: string, value: string) => `<tr><th>${escapeHtml(label)}</th><td class="num" data-figure="${figureName}">${escapeHtml(value)}</td></tr>`;
+  return `<section class="card" id="top-level"><h2>${t('dash.top.heading')} ${badge(connection.state === 'connected' ? 'met' : 'pending', t, ' data-field="top-level-badge"', t(`dash.top.${connection.state}`))}</h2>
     <table><tbody>
-      ${row('Top-level node', 'top-level-url', `${connection.url} (account ${connection.nodeId})`)}
-      ${row('Connected since', 'top-level-since', connection.connectedSince ?? '—')}
-      ${row('Prefixes homed there', 'top-level-prefixes', connection.prefixesHomed.join(', ') || '—')}
-      ${row('Last day acknowledged', 'top-level-last-day', connection.lastDayAcknowledged ?? '—')}
-      ${row('Backlog (sealed days not acknowledged)', 'top-level-backlog', String(connection.backlog))}
-      ${connection.lastError === undefined ? '' : row('Last error', 'top-level-error', connection.lastError)}
+      ${row(t('dash.top.url'), 'top-level-url', t('dash.top.account', { url: connection.url, id: connection.nodeId }))}
+      ${row(t('dash.top.since'), 'top-level-since', connection.connectedSince ?? '—')}
+      ${row(t('dash.top.prefixes'), 'top-level-prefixes', connection.prefixesHomed.join(', ') || '—')}
+      ${row(t('dash.top.lastDay'), 'top-level-last-day', connection.lastDayAcknowledged ?? '—')}
+      ${row(t('dash.top.backlog'), 'top-level-backlog', String(connection.backlog))}
+      ${connection.lastError === undefined ? '' : row(t('dash.top.error'), 'top-level-error', connection.lastError)}
     </tbody></table></section>`;
 }

@@ -1,5 +1,6 @@
 import { escapeHtml } from '../../reports/render-html.js';
-import { formatNumber } from '../../reports/format.js';
+import { figure } from '../../reports/format.js';
+import type { ReportText } from '../../reports/messages.js';
 
 /** Chart geometry, in SVG user units; the SVG scales to the width of its card. */
 const WIDTH = 1000;
@@ -10,7 +11,14 @@ const TOP = 20;
 const BOTTOM = 34;
 const PLOT_W = WIDTH - LEFT - RIGHT;
 const PLOT_H = HEIGHT - TOP - BOTTOM;
-const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+/** The band at the top of the plot where a threshold far above the data is drawn, above the axis break. */
+const OFF_SCALE_BAND = 36;
+/**
+ * A threshold up to this many times the data's own scale is drawn on a linear axis that reaches it; above
+ * that, the axis is scaled to the data (so a real node's figures are not a flat line under a distant
+ * threshold) and the threshold is drawn in a band above a break in the axis, labelled with its value.
+ */
+const OFF_SCALE_FACTOR = 4;
 
 export interface YearSeries {
   readonly year: number;
@@ -25,20 +33,40 @@ export interface Threshold {
   readonly label: string;
 }
 
-/** Daily values as bars, with the threshold as a dashed line across the year. */
-export function dailyBarChart(series: YearSeries, threshold: Threshold | undefined, title: string): string {
-  const max = niceCeiling(Math.max(threshold?.value ?? 0, ...series.values.map((value) => value ?? 0)) * 1.08);
+/** How values map to the plot: `max` at `top`, 0 at the axis; `offScale` when the threshold sits above a break. */
+interface Scale {
+  readonly max: number;
+  readonly top: number;
+  readonly offScale: boolean;
+}
+
+/** The axis for `values` and `threshold`: linear to the larger of both unless the threshold is far above the data. */
+export function chartScale(values: readonly number[], threshold: number | undefined): Scale {
+  const dataMax = niceCeiling(Math.max(0, ...values) * 1.08);
+  if (threshold === undefined || threshold <= dataMax * OFF_SCALE_FACTOR) {
+    return { max: niceCeiling(Math.max(threshold ?? 0, ...values) * 1.08), top: TOP, offScale: false };
+  }
+  return { max: dataMax, top: TOP + OFF_SCALE_BAND, offScale: true };
+}
+
+function yOf(scale: Scale, value: number): number {
+  return TOP + PLOT_H - (value / scale.max) * (TOP + PLOT_H - scale.top);
+}
+
+/** Daily values as bars, with the threshold as a dashed line across the year (see chartScale). */
+export function dailyBarChart(series: YearSeries, threshold: Threshold | undefined, title: string, t: ReportText): string {
+  const scale = chartScale(series.values.map((value) => value ?? 0), threshold?.value);
   const slot = PLOT_W / series.yearDays;
   const barWidth = Math.max(0.6, slot * 0.8);
   const bars = series.values
     .map((value, index) => {
       if (value === undefined || value === 0) return '';
-      const height = (value / max) * PLOT_H;
+      const y = yOf(scale, value);
       const over = threshold !== undefined && value > threshold.value;
-      return `<rect class="bar${over ? ' over' : ''}" data-day-index="${index}" data-value="${value}" x="${r(LEFT + index * slot + (slot - barWidth) / 2)}" y="${r(TOP + PLOT_H - height)}" width="${r(barWidth)}" height="${r(height)}"><title>day ${index + 1}: ${formatNumber(value)}</title></rect>`;
+      return `<rect class="bar${over ? ' over' : ''}" data-day-index="${index}" data-value="${value}" x="${r(LEFT + index * slot + (slot - barWidth) / 2)}" y="${r(y)}" width="${r(barWidth)}" height="${r(TOP + PLOT_H - y)}"><title>${escapeHtml(t('dash.chart.day', { n: index + 1, value }))}</title></rect>`;
     })
     .join('');
-  return frame(title, max, series, bars + thresholdLine(threshold, max));
+  return frame(title, scale, series, t, bars + thresholdLine(threshold, scale, t));
 }
 
 export interface CumulativeProjection {
@@ -49,12 +77,12 @@ export interface CumulativeProjection {
 }
 
 /** Running totals as a line (with the area under it), the threshold, and a dashed projection to year end. */
-export function cumulativeChart(series: YearSeries, threshold: Threshold | undefined, projection: CumulativeProjection | undefined, title: string): string {
+export function cumulativeChart(series: YearSeries, threshold: Threshold | undefined, projection: CumulativeProjection | undefined, title: string, t: ReportText): string {
   const known = series.values.filter((value): value is number => value !== undefined);
-  const max = niceCeiling(Math.max(threshold?.value ?? 0, projection?.toValue ?? 0, ...known) * 1.08);
+  const scale = chartScale([...known, projection?.toValue ?? 0], threshold?.value);
   const slot = PLOT_W / series.yearDays;
   const x = (index: number) => LEFT + (index + 1) * slot;
-  const y = (value: number) => TOP + PLOT_H - (value / max) * PLOT_H;
+  const y = (value: number) => yOf(scale, value);
   const points = known.map((value, index) => `${r(x(index))},${r(y(value))}`);
   let body = '';
   if (points.length > 0) {
@@ -62,34 +90,41 @@ export function cumulativeChart(series: YearSeries, threshold: Threshold | undef
     body += `<polyline class="line" data-last-value="${known[known.length - 1]}" points="${points.join(' ')}"/>`;
   }
   if (projection) {
-    body += `<line class="projection" data-projected="${Math.round(projection.toValue)}" x1="${r(x(projection.fromIndex))}" y1="${r(y(projection.fromValue))}" x2="${r(x(series.yearDays - 1))}" y2="${r(y(projection.toValue))}"><title>projected ${formatNumber(Math.round(projection.toValue))} at year end</title></line>`;
+    body += `<line class="projection" data-projected="${Math.round(projection.toValue)}" x1="${r(x(projection.fromIndex))}" y1="${r(y(projection.fromValue))}" x2="${r(x(series.yearDays - 1))}" y2="${r(y(projection.toValue))}"><title>${escapeHtml(t('dash.chart.projected', { value: Math.round(projection.toValue) }))}</title></line>`;
   }
-  return frame(title, max, series, body + thresholdLine(threshold, max));
+  return frame(title, scale, series, t, body + thresholdLine(threshold, scale, t));
 }
 
-function thresholdLine(threshold: Threshold | undefined, max: number): string {
+/** The threshold's dashed line: at its value, or (off the scale) in the band above the axis break, saying so. */
+function thresholdLine(threshold: Threshold | undefined, scale: Scale, t: ReportText): string {
   if (threshold === undefined) return '';
-  const y = r(TOP + PLOT_H - (threshold.value / max) * PLOT_H);
-  return `<g class="threshold" data-threshold="${threshold.value}"><line x1="${LEFT}" y1="${y}" x2="${WIDTH - RIGHT}" y2="${y}"/>` +
-    `<text x="${WIDTH - RIGHT - 4}" y="${r(Number(y) - 6)}" text-anchor="end">${escapeHtml(threshold.label)}</text></g>`;
+  const y = r(scale.offScale ? TOP + 8 : yOf(scale, threshold.value));
+  const label = scale.offScale ? t('dash.chart.offScale', { value: threshold.label }) : threshold.label;
+  const labelY = scale.offScale ? r(Number(y) + 20) : r(Number(y) - 6);
+  const gap = scale.offScale
+    ? `<path class="break" d="M${LEFT - 6},${r(scale.top - 10)} l6,-5 l6,5 M${LEFT - 6},${r(scale.top - 4)} l6,-5 l6,5"/>`
+    : '';
+  return `<g class="threshold" data-threshold="${threshold.value}" data-off-scale="${scale.offScale}">${gap}<line x1="${LEFT}" y1="${y}" x2="${WIDTH - RIGHT}" y2="${y}"/>` +
+    `<text x="${WIDTH - RIGHT - 4}" y="${labelY}" text-anchor="end">${escapeHtml(label)}</text></g>`;
 }
 
-/** Axes, grid lines with compact labels, month ticks, and the plotted `body`. */
-function frame(title: string, max: number, series: YearSeries, body: string): string {
+/** Axes, grid lines with compact labels (of the data's scale), month ticks in the page's language, and the plotted `body`. */
+function frame(title: string, scale: Scale, series: YearSeries, t: ReportText, body: string): string {
   const grid = [0, 0.25, 0.5, 0.75, 1]
     .map((fraction) => {
-      const y = r(TOP + PLOT_H - fraction * PLOT_H);
-      return `<line class="grid" x1="${LEFT}" y1="${y}" x2="${WIDTH - RIGHT}" y2="${y}"/><text class="tick" x="${LEFT - 8}" y="${r(Number(y) + 4)}" text-anchor="end">${compact(max * fraction)}</text>`;
+      const y = r(yOf(scale, scale.max * fraction));
+      return `<line class="grid" x1="${LEFT}" y1="${y}" x2="${WIDTH - RIGHT}" y2="${y}"/><text class="tick" data-tick="${scale.max * fraction}" x="${LEFT - 8}" y="${r(Number(y) + 4)}" text-anchor="end">${compact(scale.max * fraction)}</text>`;
     })
     .join('');
   const slot = PLOT_W / series.yearDays;
+  const monthName = new Intl.DateTimeFormat(t.locale, { month: 'short', timeZone: 'UTC' });
   let dayIndex = 0;
-  const months = MONTHS.map((month, m) => {
-    const tick = `<text class="tick" x="${r(LEFT + dayIndex * slot + 2)}" y="${HEIGHT - 12}">${month}</text><line class="grid month" x1="${r(LEFT + dayIndex * slot)}" y1="${TOP + PLOT_H}" x2="${r(LEFT + dayIndex * slot)}" y2="${TOP + PLOT_H + 5}"/>`;
+  const months = Array.from({ length: 12 }, (_, m) => {
+    const tick = `<text class="tick" x="${r(LEFT + dayIndex * slot + 2)}" y="${HEIGHT - 12}">${escapeHtml(monthName.format(new Date(Date.UTC(series.year, m, 1))))}</text><line class="grid month" x1="${r(LEFT + dayIndex * slot)}" y1="${TOP + PLOT_H}" x2="${r(LEFT + dayIndex * slot)}" y2="${TOP + PLOT_H + 5}"/>`;
     dayIndex += new Date(Date.UTC(series.year, m + 1, 0)).getUTCDate();
     return tick;
   }).join('');
-  return `<svg class="chart" viewBox="0 0 ${WIDTH} ${HEIGHT}" role="img" aria-label="${escapeHtml(title)}" preserveAspectRatio="xMidYMid meet"><title>${escapeHtml(title)}</title>` +
+  return `<svg class="chart" viewBox="0 0 ${WIDTH} ${HEIGHT}" role="img" aria-label="${escapeHtml(title)}" data-axis-max="${scale.max}" preserveAspectRatio="xMidYMid meet"><title>${escapeHtml(title)}</title>` +
     `${grid}${months}<line class="axis" x1="${LEFT}" y1="${TOP + PLOT_H}" x2="${WIDTH - RIGHT}" y2="${TOP + PLOT_H}"/>${body}</svg>`;
 }
 
@@ -103,6 +138,7 @@ export const CHART_CSS = `
   svg.chart .projection { stroke: #3867d6; stroke-width: 2; stroke-dasharray: 6 5; }
   svg.chart .threshold line { stroke: #b3261e; stroke-width: 2; stroke-dasharray: 8 6; }
   svg.chart .threshold text { fill: #b3261e; font-size: 15px; font-weight: 600; }
+  svg.chart .threshold .break { fill: none; stroke: #9aa3b2; stroke-width: 1.5; }
 `;
 
 /** The smallest 1, 2, 2.5 or 5 × 10^n at or above `value` (at least 10). */

@@ -111,7 +111,12 @@ export function bulkRoutes(app: FastifyInstance, node: IdNode, policy: Credentia
             if (committing !== undefined) await committing;
           }
         }
-        return { responseCode: 1, summary: await session.finish() };
+        const summary = await session.finish();
+        // An import of nothing is a mistake (an empty file, a body that never came), not a success of 0 lines.
+        if (summary.received === 0) {
+          throw new IdnodeError('BODY_MALFORMED_JSON', `the import body holds no line; POST /api/v1/import needs one {"handle": ..., "values": [...]} per line (${NDJSON})`);
+        }
+        return { responseCode: 1, summary };
       },
     );
   });

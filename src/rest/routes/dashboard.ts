@@ -4,15 +4,17 @@ import { firstDayOfYear, lastDayOfYear } from '../../core/clock/calendar-day.js'
 import type { IdNode } from '../../core/node.js';
 import { principalOf, type CredentialPolicy } from '../credentials.js';
 import { renderDashboard } from '../dashboard/render-dashboard.js';
+import { LANG_QUERY_DESCRIPTION, pageLocale } from '../request-locale.js';
 
 const Query = Type.Object({
   year: Type.Optional(Type.String({ description: 'calendar year; the current one when absent' })),
   policy: Type.Optional(Type.String({ description: 'policy id; the default policy when absent' })),
+  lang: Type.Optional(Type.String({ description: LANG_QUERY_DESCRIPTION })),
 });
 
 /**
  * The auditor dashboard, an HTML page for people (auditors and the operator). A browser asks for the Basic
- * credentials itself: an anonymous request gets 401 with WWW-Authenticate.
+ * credentials itself: an anonymous request gets 401 with WWW-Authenticate. In zh-CN or English (pageLocale).
  */
 export function dashboardRoutes(app: FastifyInstance, node: IdNode, policy: CredentialPolicy): void {
   app.get<{ Querystring: Static<typeof Query> }>(
@@ -29,13 +31,15 @@ export function dashboardRoutes(app: FastifyInstance, node: IdNode, policy: Cred
         node.meteringReports.dayTotals(principal, { from: firstDayOfYear(report.year), to: lastDayOfYear(report.year) }),
         node.ledger.status(principal),
       ]);
+      const locale = pageLocale(request, reply, request.query.lang);
       const html = renderDashboard({
         report,
         days,
         ledger,
         nodePrefixes: node.homing.list().map((homed) => homed.prefix),
-        policies: node.eligibility.policyList(principal).policies.map((known) => ({ id: known.id, title: known.title })),
+        policies: node.eligibility.policyList(principal).policies.map((known) => ({ id: known.id, title: locale === 'zh-CN' ? (known.titleZh ?? known.title) : known.title })),
         ...(node.connection === undefined ? {} : { connection: node.connection.status() }),
+        locale,
       });
       return reply.type('text/html; charset=utf-8').header('cache-control', 'no-store').send(html);
     },

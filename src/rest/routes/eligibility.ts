@@ -5,11 +5,13 @@ import { renderReportMarkdown } from '../../reports/render-markdown.js';
 import type { IdNode } from '../../core/node.js';
 import { principalOf, type CredentialPolicy } from '../credentials.js';
 import { errorResponses } from '../schemas.js';
+import { LANG_QUERY_DESCRIPTION, pageLocale } from '../request-locale.js';
 
 const Query = Type.Object({
   year: Type.Optional(Type.String({ description: 'calendar year, e.g. 2024; the current one when absent' })),
   policy: Type.Optional(Type.String({ description: 'policy id; the default policy when absent' })),
   format: Type.Union([Type.Literal('json'), Type.Literal('md'), Type.Literal('html')], { default: 'json' }),
+  lang: Type.Optional(Type.String({ description: `${LANG_QUERY_DESCRIPTION}; for md and html (JSON is the same in every language)` })),
 });
 
 // The report's shape is documented in src/core/eligibility/report.ts; nested parts pass through as they are.
@@ -38,8 +40,8 @@ export function eligibilityRoutes(app: FastifyInstance, node: IdNode, policy: Cr
         ...(request.query.year === undefined ? {} : { year: request.query.year }),
         ...(request.query.policy ? { policyId: request.query.policy } : {}),
       });
-      if (request.query.format === 'md') return reply.type('text/markdown; charset=utf-8').send(renderReportMarkdown(report));
-      if (request.query.format === 'html') return reply.type('text/html; charset=utf-8').send(renderReportHtml(report));
+      if (request.query.format === 'md') return reply.type('text/markdown; charset=utf-8').send(renderReportMarkdown(report, pageLocale(request, reply, request.query.lang)));
+      if (request.query.format === 'html') return reply.type('text/html; charset=utf-8').send(renderReportHtml(report, pageLocale(request, reply, request.query.lang)));
       return report;
     },
   );

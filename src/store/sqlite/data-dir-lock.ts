@@ -1,4 +1,4 @@
-import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -17,6 +17,8 @@ export interface LockHolder {
   readonly startedAt: string;
   /** The front ends serving, once they listen (e.g. {"http":"http://127.0.0.1:8000"}). */
   readonly frontEnds?: Readonly<Record<string, string>>;
+  /** Present when the holder runs on a set clock (serve --clock-start/--clock-rate): its start (ISO-8601; absent: from now) and rate. */
+  readonly clock?: { readonly start?: string; readonly rate: number };
 }
 
 export interface DataDirLock {
@@ -37,7 +39,7 @@ export interface DataDirLock {
  * Creates the directory if missing. Throws IdnodeError DATA_DIR_LOCKED naming the holder when another
  * process holds the lock, CONFIG_INVALID when the lock file cannot be created or opened.
  */
-export function lockDataDir(dataDir: string): DataDirLock {
+export function lockDataDir(dataDir: string, clock?: LockHolder['clock']): DataDirLock {
   const file = join(dataDir, LOCK_FILE_NAME);
   let db: Database.Database;
   try {
@@ -53,7 +55,7 @@ export function lockDataDir(dataDir: string): DataDirLock {
     if ((error as { code?: unknown }).code !== 'SQLITE_BUSY') throw new IdnodeError('CONFIG_INVALID', `cannot lock ${file}: ${(error as Error).message}`, { cause: error });
     throw new IdnodeError('DATA_DIR_LOCKED', `the data directory ${dataDir} is in use by ${describeHolder(readHolder(dataDir))}; one idnode serve per data directory: stop that one first, or use another --data-dir (several replicas need the PostgreSQL store)`);
   }
-  let holder: LockHolder = { pid: process.pid, host: hostname(), startedAt: new Date().toISOString() };
+  let holder: LockHolder = { pid: process.pid, host: hostname(), startedAt: new Date().toISOString(), ...(clock === undefined ? {} : { clock }) };
   writeHolder(dataDir, holder);
   let released = false;
   return {
@@ -74,8 +76,24 @@ export function lockDataDir(dataDir: string): DataDirLock {
   };
 }
 
+/**
+ * Who serves `dataDir` now: its holder when a process holds the lock, `undefined` when none does (or the
+ * directory was never served). Probes by taking the lock for an instant and giving it back at once, so a serve
+ * starting in that very instant may be refused (it says the directory is in use; started again, it starts).
+ */
+export function dataDirServer(dataDir: string): LockHolder | { readonly unnamed: true } | undefined {
+  if (!existsSync(join(dataDir, LOCK_FILE_NAME))) return undefined;
+  try {
+    lockDataDir(dataDir).release();
+    return undefined;
+  } catch (error) {
+    if ((error as { code?: unknown }).code !== 'DATA_DIR_LOCKED') throw error;
+    return readHolder(dataDir) ?? { unnamed: true };
+  }
+}
+
 /** "idnode serve pid 123 on host h, started …, serving http://…", or a plain phrase when the file is missing or unreadable. */
-function describeHolder(holder: LockHolder | undefined): string {
+export function describeHolder(holder: LockHolder | undefined): string {
   if (holder === undefined) return 'another idnode serve process (which has not written serve.lock.json yet)';
   const serving = holder.frontEnds === undefined ? '' : `, serving ${Object.values(holder.frontEnds).join(' ')}`;
   return `idnode serve pid ${holder.pid} on host ${holder.host}, started ${holder.startedAt}${serving}`;
