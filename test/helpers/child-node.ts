@@ -55,17 +55,17 @@ const compiled = compiledCli();
 export const NODE_CLI_ARGS: readonly string[] = compiled ? [...COMPILED_ARGS, compiled] : childNodeArgs(join(REPO_ROOT, 'src', 'cli', 'main.ts'));
 
 /**
- * The test runner's environment without IDNODE_* variables (but max-event-loop-delay-ms at its maximum and
- * workers 1), plus `extra`. ts-node looks for its tsconfig
+ * The test runner's environment without IDNODE_* variables (but max-event-loop-delay-ms and
+ * queue-delay-target-ms at their maximum, and workers 1), plus `extra`. ts-node looks for its tsconfig
  * from the working directory, so a child started elsewhere is pointed at the repository's, which the test
  * process (started at the root) uses.
  */
 export function childEnv(extra: Readonly<Record<string, string>> = {}): NodeJS.ProcessEnv {
-  // A test machine shared by many runs lags: shedding on event-loop delay would make answers depend on the
-  // machine's load, not on the test. Tests of shedding set it (or max-in-flight) themselves.
+  // A test machine shared by many runs lags: shedding on event-loop or queueing delay would make answers depend
+  // on the machine's load, not on the test. Tests of shedding set them (or max-in-flight) themselves.
   // One serving process unless a test asks for more (--workers): the default, one per core, would fork a
   // worker per core in every child, each compiling the sources again.
-  const env: NodeJS.ProcessEnv = { TS_NODE_PROJECT: join(REPO_ROOT, 'tsconfig.json'), IDNODE_MAX_EVENT_LOOP_DELAY_MS: '60000', IDNODE_WORKERS: '1' };
+  const env: NodeJS.ProcessEnv = { TS_NODE_PROJECT: join(REPO_ROOT, 'tsconfig.json'), IDNODE_MAX_EVENT_LOOP_DELAY_MS: '60000', IDNODE_QUEUE_DELAY_TARGET_MS: '60000', IDNODE_WORKERS: '1' };
   for (const [name, value] of Object.entries(process.env)) if (!name.startsWith('IDNODE_')) env[name] = value;
   return { ...env, ...extra };
 }
