@@ -47,20 +47,21 @@ function get(agent: Agent | false, port: number, path: string): Promise<Outcome>
   });
 }
 
+/** The store reads a resolution may make: the kept answer (the resolution path's) and the whole record. */
+const LOOKUPS = new Set<PropertyKey>(['getHandle', 'getStoredAnswer']);
+
 /** A store whose identifier lookups take `serviceMs`: waited (I/O-bound) or burnt (CPU-bound, the loop blocked). */
 function slowStore(store: Store, serviceMs: number, mode: 'wait' | 'cpu', seen: { now: number; max: number }): Store {
   return new Proxy(store, {
     get(target, property, receiver) {
-      if (property !== 'getHandle') {
-        const value = Reflect.get(target, property, receiver) as unknown;
-        return typeof value === 'function' ? value.bind(target) : value;
-      }
+      const value = Reflect.get(target, property, receiver) as unknown;
+      if (!LOOKUPS.has(property) || typeof value !== 'function') return typeof value === 'function' ? value.bind(target) : value;
       return async (handle: string) => {
         seen.max = Math.max(seen.max, ++seen.now);
         try {
           if (mode === 'wait') await new Promise((resolve) => setTimeout(resolve, serviceMs));
           else for (const until = performance.now() + serviceMs; performance.now() < until; );
-          return await target.getHandle(handle);
+          return (await (value as (handle: string) => Promise<unknown>).call(target, handle)) as never;
         } finally {
           seen.now--;
         }

@@ -50,12 +50,15 @@ t.test('each response code is served with its HTTP status', async (t) => {
 
 t.test('2 (error) → 500: an unexpected store failure is INTERNAL_ERROR and its cause stays private', async (t) => {
   const store = fx.rest.store;
-  const getHandle = store.getHandle;
-  store.getHandle = async () => {
+  const { getHandle, getStoredAnswer } = store;
+  const onFire = async () => {
     throw new Error('disk on fire: /var/lib/secret/path');
   };
+  store.getHandle = onFire;
+  store.getStoredAnswer = onFire;
   t.teardown(() => {
     store.getHandle = getHandle;
+    store.getStoredAnswer = getStoredAnswer;
   });
   const got = await send(fx.handleUrl(`${PREFIX_A}/uncached`));
   t.equal(got.status, 500);
