@@ -80,9 +80,10 @@ export interface Config extends CoreConfig {
   readonly shutdownTimeoutMs: number;
   /**
    * Set only for tests, demos and simulations: the node clock starts at `start` (epoch ms; now when absent) and
-   * runs `rate` times faster than real time (1 when absent). `undefined`: the system clock.
+   * runs `rate` times faster than real time (1 when absent), from the real instant `realStart` (epoch ms; when
+   * the process builds its clock when absent). `undefined`: the system clock.
    */
-  readonly clock?: { readonly start?: number; readonly rate?: number };
+  readonly clock?: { readonly start?: number; readonly rate?: number; readonly realStart?: number };
   /** Real ms a closed day waits before it is sealed by itself (default 10 000). */
   readonly ledgerSealDelayMs: number;
   /** The national top-level node to connect with; all three set or none (loadConfig checks). `secret` is never logged. */
@@ -130,6 +131,6 @@ export function describeConfig(config: Config): Record<string, unknown> {
     ...(config.topLevel === undefined ? {} : { topLevel: { url: config.topLevel.url, id: config.topLevel.id } }),
     ...(config.clock === undefined
       ? {}
-      : { clock: { simulated: true, ...(config.clock.start === undefined ? {} : { start: new Date(config.clock.start).toISOString() }), rate: config.clock.rate ?? 1 } }),
+      : { clock: { simulated: true, ...(config.clock.start === undefined ? {} : { start: new Date(config.clock.start).toISOString() }), rate: config.clock.rate ?? 1, ...(config.clock.realStart === undefined ? {} : { realStart: new Date(config.clock.realStart).toISOString() }) } }),
   };
 }

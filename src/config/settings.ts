@@ -50,6 +50,7 @@ export type SettingKey =
   | 'defaultPolicy'
   | 'clock.start'
   | 'clock.rate'
+  | 'clock.realStart'
   | 'ledgerSealDelayMs'
   | 'topLevel.url'
   | 'topLevel.id'
@@ -482,6 +483,14 @@ export const SETTINGS: readonly Setting[] = [
     flag: '--clock-rate',
     kind: { type: 'rate', max: 1_000_000 },
     description: 'Tests, demos and simulations only: run the node clock this many times faster than real time (from clock-start, or from now).',
+  },
+  {
+    key: 'clock.realStart',
+    name: 'clock-real-start',
+    env: 'IDNODE_CLOCK_REAL_START',
+    flag: '--clock-real-start',
+    kind: { type: 'instant' },
+    description: 'Tests, demos and simulations only: the real instant at which the set clock reads clock-start (default: when the node starts), so that several processes started one after another share one simulated clock (`idnode simulate`).',
   },
   {
     key: 'ledgerSealDelayMs',
