@@ -48,8 +48,11 @@ export interface Cluster {
   stop(graceMs?: number): Promise<void>;
 }
 
-/** Environment of every child: days seal and reach the top-level node within a second of ending. */
-const CHILD_ENV = { IDNODE_LEDGER_SEAL_DELAY_MS: '200', IDNODE_TOP_LEVEL_RETRY_MAX_MS: '500' };
+/**
+ * Environment of every child: days seal and reach the top-level node within a second or so of ending. The seal
+ * delay must outlast the metering flush interval, or a day is sealed before its last resolution counts land.
+ */
+const CHILD_ENV = { IDNODE_METERING_FLUSH_INTERVAL_MS: '100', IDNODE_LEDGER_SEAL_DELAY_MS: '500', IDNODE_TOP_LEVEL_RETRY_MAX_MS: '500' };
 
 /**
  * Starts `idnode top` and one `idnode serve` per node as real processes on 127.0.0.1, each listener on a port
@@ -58,6 +61,8 @@ const CHILD_ENV = { IDNODE_LEDGER_SEAL_DELAY_MS: '200', IDNODE_TOP_LEVEL_RETRY_M
  * registered with `track` at once, so a caller stopping on Ctrl-C stops even a half-started cluster.
  */
 export async function startCluster(options: ClusterOptions, track: (child: ChildProcess) => void): Promise<Cluster> {
+  // The directory is the simulation's own: a run starts from empty data directories (first-run credentials).
+  rmSync(options.dir, { recursive: true, force: true });
   mkdirSync(options.dir, { recursive: true });
   const topDir = join(options.dir, 'top');
   const opened = openTopLevel({ dataDir: topDir });
