@@ -1,4 +1,4 @@
-import type { CoreConfig } from '../core/node.js';
+import type { CoreConfig, RecursionConfig } from '../core/node.js';
 import type { QuotaLimits } from '../core/quotas/quota-limits.js';
 
 /** A front end's port: "off" means the front end does not start. */
@@ -90,6 +90,9 @@ export interface Config extends CoreConfig {
   readonly topLevel?: { readonly url: string; readonly id: string; readonly secret: string };
   /** Longest wait between retries while the top-level node is unreachable. */
   readonly topLevelRetryMaxMs: number;
+  /** Recursive resolution; only with topLevel (loadConfig checks). */
+  readonly recursive: boolean;
+  readonly recursion: RecursionConfig;
 }
 
 /** The URL with any password replaced by "***" (for logs and error messages); `undefined` if it does not parse. */
@@ -129,6 +132,8 @@ export function describeConfig(config: Config): Record<string, unknown> {
     ...(config.policyDir === undefined ? {} : { policyDir: config.policyDir }),
     ...(config.defaultPolicy === undefined ? {} : { defaultPolicy: config.defaultPolicy }),
     ...(config.topLevel === undefined ? {} : { topLevel: { url: config.topLevel.url, id: config.topLevel.id } }),
+    recursive: config.recursive,
+    ...(config.recursive ? { recursion: config.recursion } : {}),
     ...(config.clock === undefined
       ? {}
       : { clock: { simulated: true, ...(config.clock.start === undefined ? {} : { start: new Date(config.clock.start).toISOString() }), rate: config.clock.rate ?? 1, ...(config.clock.realStart === undefined ? {} : { realStart: new Date(config.clock.realStart).toISOString() }) } }),

@@ -50,6 +50,8 @@ t.test('defaults', async (t) => {
     shutdownTimeoutMs: 10000,
     ledgerSealDelayMs: 10000,
     topLevelRetryMaxMs: 60000,
+    recursive: false,
+    recursion: { timeoutMs: 2000, maxHops: 2, failureTtlMs: 5000, maxInFlight: 64 },
   };
   t.same(config, expected);
   t.notOk('readyFile' in config, 'no ready file unless configured');

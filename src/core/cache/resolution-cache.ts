@@ -28,6 +28,11 @@ export interface CachedAnswer {
   readonly record: HandleRecord | undefined;
   readonly publicValues: readonly HandleValue[];
   readonly encodings: Record<string, unknown>;
+  /**
+   * True for an answer another node gave (recursive resolution): metered as `resolution.referred` whether it
+   * came from that node or, later, from this cache. Absent on this node's own answers.
+   */
+  readonly referred?: true;
 }
 
 const NO_VALUES: readonly HandleValue[] = Object.freeze([]);
