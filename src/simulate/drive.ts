@@ -41,6 +41,8 @@ export interface DriveResult {
   /** Days whose work was still running when the day ended on the clock (their counts spill into the next day). */
   readonly overruns: readonly string[];
   readonly firstFailures: readonly string[];
+  /** The metering day on the clock when the last answer came (later than the last workload day after an overrun). */
+  readonly lastActiveDay: string;
 }
 
 export interface DriveOptions {
@@ -103,7 +105,15 @@ export async function driveWorkload(options: DriveOptions): Promise<DriveResult>
     await Promise.all(
       nodes.map(async (node, i) => {
         const began = Date.now();
+        // A node joins identical lookups in flight to another node into one remote request: one at a time per
+        // identifier keeps every cross-node resolution one request at its home node, so its count is exact.
+        const crossInFlight = new Map<string, Promise<void>>();
         await pool(resolutionsOf(spec, i, day), options.concurrency, async (resolution) => {
+          let done = (): void => undefined;
+          if (resolution.home !== i) {
+            for (let running = crossInFlight.get(resolution.handle); running !== undefined; running = crossInFlight.get(resolution.handle)) await running;
+            crossInFlight.set(resolution.handle, new Promise<void>((resolve) => (done = resolve)));
+          }
           try {
             const answer = await fetch(`${node.url}/api/handles/${resolution.handle}`, { signal: AbortSignal.timeout(30_000) });
             const text = await answer.text();
@@ -116,6 +126,11 @@ export async function driveWorkload(options: DriveOptions): Promise<DriveResult>
           } catch (error) {
             tallies[i]!.failures++;
             fail(`day ${label}: ${(error as Error).message}`);
+          } finally {
+            if (resolution.home !== i) {
+              crossInFlight.delete(resolution.handle);
+              done();
+            }
           }
         });
         tallies[i]!.resolutionMs = Date.now() - began;
@@ -124,7 +139,9 @@ export async function driveWorkload(options: DriveOptions): Promise<DriveResult>
     if (Date.now() > realInstantOf(clock, startMs + DAY_MS)) overruns.push(label);
     tallies.forEach((tally, i) => days[i]!.push(tally));
   }
-  return { days, overruns, firstFailures };
+  const now = clock.startMs + (Date.now() - clock.realStartMs) * clock.rate;
+  const lastActiveDay = meteringDayLabel(options.firstDayStartMs + Math.floor((now - options.firstDayStartMs) / DAY_MS) * DAY_MS);
+  return { days, overruns, firstFailures, lastActiveDay };
 }
 
 /** The metering day (Asia/Shanghai, UTC+8 all year) that begins at the simulated instant `startMs`. */

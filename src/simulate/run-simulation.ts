@@ -163,15 +163,18 @@ export async function runSimulation(options: SimulationOptions): Promise<Simulat
     });
     const lastDayStartMs = firstDayStartMs + (spec.days - 1) * DAY_MS;
     const lastDay = meteringDayLabel(lastDayStartMs);
-    log(`workload sent; waiting until ${lastDay} is sealed and reported to the top-level node`);
-    const connection = await waitForReports(cluster, realInstantOf(clock, lastDayStartMs + DAY_MS), lastDay, cluster.nodes.length, options.readyTimeoutMs);
+    // After an overrun the last counts fall on a later day: wait for that one to be sealed and reported.
+    const reportedTo = driven.lastActiveDay > lastDay ? driven.lastActiveDay : lastDay;
+    log(`workload sent; waiting until ${reportedTo} is sealed and reported to the top-level node`);
+    const reportedToEndMs = Date.parse(`${reportedTo}T00:00:00+08:00`) + DAY_MS;
+    const connection = await waitForReports(cluster, realInstantOf(clock, reportedToEndMs), reportedTo, cluster.nodes.length, options.readyTimeoutMs);
     const plan = planWorkload(spec);
     const outcomes: Omit<NodeOutcome, 'capacity' | 'headroom'>[] = [];
     for (const [i, node] of cluster.nodes.entries()) {
       const operator = basicAuth(node.operator.id, node.operator.secret);
       const eligibility = await expectJson(`${node.url}/api/v1/eligibility?year=${options.year}`, 200, { authorization: operator });
       const firstDay = meteringDayLabel(firstDayStartMs);
-      const metering = await expectJson(`${node.url}/api/v1/metering/daily?from=${firstDay}&to=${lastDay}`, 200, { authorization: operator });
+      const metering = await expectJson(`${node.url}/api/v1/metering/daily?from=${firstDay}&to=${reportedTo}`, 200, { authorization: operator });
       const daily = new Map<string, { day: string; registrations: number; resolutions: number }>();
       for (const row of metering.rows as { day: string; registrations: number; resolutions: number }[]) {
         const entry = daily.get(row.day) ?? { day: row.day, registrations: 0, resolutions: 0 };
