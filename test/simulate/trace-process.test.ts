@@ -1,14 +1,12 @@
 import { join } from 'node:path';
 import t from 'tap';
-import { SETTINGS } from '../../src/config/settings.js';
 import { startCluster, stopAll } from '../../src/simulate/cluster.js';
 import { basicAuth, expectJson } from '../../src/simulate/http.js';
 import { simNodes } from '../../src/simulate/workload.js';
 import { NODE_CLI_ARGS } from '../helpers/child-node.js';
 import { runInProcess } from '../cli/in-process.js';
 
-// Three secondary nodes and the top-level node as real processes, started once for every subtest.
-const RECURSIVE = (SETTINGS as readonly { key: string }[]).some((setting) => setting.key === 'recursive');
+// Three secondary nodes (recursion on) and the top-level node as real processes, started once for every subtest.
 
 t.test('idnode trace follows a product through three nodes', async (t) => {
   const dir = t.testdir();
@@ -21,7 +19,7 @@ t.test('idnode trace follows a product through three nodes', async (t) => {
       dir: join(dir, 'cluster'),
       nodes: nodes.map((node) => ({ name: node.name, nodePrefix: node.nodePrefix })),
       clock: { startMs: Date.parse('2025-03-01T00:00:00+08:00'), rate: 1, realStartMs: Date.now() },
-      recursive: RECURSIVE,
+      recursive: true,
       readyTimeoutMs: 180_000,
     },
     (child) => children.push(child),
