@@ -17,8 +17,13 @@ export interface SimulationOptions {
   readonly spec: WorkloadSpec;
   readonly secondsPerDay: number;
   readonly year: number;
-  /** The factor of the thresholds (or of the scenario's load) the run carries: figures are extrapolated by 1/scale. */
+  /** The factor of the thresholds (or of the scenario's load) asked for (1: the rates given as they are). */
   readonly scale: number;
+  /**
+   * The full load the run is a scaled copy of (the scenario's, or the thresholds' with --scale): the year is
+   * extrapolated by it over the rates actually sent (whole operations a day, so not exactly `scale`).
+   */
+  readonly fullLoad?: { readonly registrationsPerYear: number; readonly resolutionsPerDay: number };
   readonly scenario?: Scenario;
   readonly recursive: boolean;
   readonly concurrency: number;
@@ -205,7 +210,7 @@ export async function runSimulation(options: SimulationOptions): Promise<Simulat
       const capacity = await measureCapacity({ spec, node: i, url: outcome.url, enterprise: enterprises[i]!, seconds: options.capacitySeconds, concurrency: Math.max(16, options.concurrency), batchSize: options.batchSize });
       finished.push({ ...outcome, capacity, headroom: headroomOf(outcome.days, options.secondsPerDay, capacity, thresholds) });
     }
-    const verdicts = finished.map((outcome) => ({ node: outcome.node.name, ...verdictOf(outcome, spec, options.scale, thresholds, options.scenario) }));
+    const verdicts = finished.map((outcome) => ({ node: outcome.node.name, ...verdictOf(outcome, spec, options.fullLoad, thresholds, options.scenario) }));
     return {
       simulation: {
         spec,
@@ -289,15 +294,18 @@ function headroomOf(days: readonly DayTally[], secondsPerDay: number, capacity: 
 }
 
 /**
- * Meets / misses the thresholds by X, with headroom Y: the year's figures estimated from the run (reported
- * figures ÷ scale, registrations × 365 / days), against the thresholds; headroom is a real day of measured
- * capacity against the estimated day's load (with the scenario's peak factor, when it gives one).
+ * Meets / misses the thresholds by X, with headroom Y: the year's figures estimated from the run (the
+ * node's reported figures × the full load over the rates sent, registrations × 365 / days), against the
+ * thresholds; headroom is a real day of measured capacity against the estimated day's load (with the
+ * scenario's peak factor, when it gives one).
  */
-function verdictOf(outcome: Omit<NodeOutcome, 'headroom'>, spec: WorkloadSpec, scale: number, thresholds: { registrationsPerYear: number; dailyAverageResolutions: number }, scenario: Scenario | undefined): Verdict {
+function verdictOf(outcome: Omit<NodeOutcome, 'headroom'>, spec: WorkloadSpec, fullLoad: SimulationOptions['fullLoad'], thresholds: { registrationsPerYear: number; dailyAverageResolutions: number }, scenario: Scenario | undefined): Verdict {
   const counted = outcome.eligibility.figures.countedResolutions as number;
   const registrations = (outcome.eligibility.figures.totals.registration as number) ?? 0;
-  const estimatedRegistrations = Math.round(((registrations / scale) * 365) / spec.days);
-  const estimatedDaily = Math.round(counted / spec.days / scale);
+  const registrationFactor = fullLoad === undefined || spec.registrationsPerNodePerDay === 0 ? 1 : fullLoad.registrationsPerYear / 365 / spec.registrationsPerNodePerDay;
+  const resolutionFactor = fullLoad === undefined || spec.resolutionsPerNodePerDay === 0 ? 1 : fullLoad.resolutionsPerDay / spec.resolutionsPerNodePerDay;
+  const estimatedRegistrations = Math.round((registrations * registrationFactor * 365) / spec.days);
+  const estimatedDaily = Math.round((counted * resolutionFactor) / spec.days);
   const margin = (estimated: number, threshold: number) => ({ estimated, threshold, margin: estimated - threshold, marginPercent: round2(((estimated - threshold) / threshold) * 100), meets: estimated > threshold });
   const peak = scenario?.peakFactor ?? 1;
   const dayLoad = ratio(estimatedRegistrations / 365, outcome.capacity.registrationsPerSecond * 86_400) + ratio(estimatedDaily * peak, outcome.capacity.resolutionsPerSecond * 86_400);
@@ -306,7 +314,7 @@ function verdictOf(outcome: Omit<NodeOutcome, 'headroom'>, spec: WorkloadSpec, s
   const q = margin(estimatedDaily, thresholds.dailyAverageResolutions);
   const word = (m: typeof r) => `${m.meets ? 'meets' : 'misses'} by ${Math.abs(m.margin).toLocaleString('en')} (${m.marginPercent >= 0 ? '+' : ''}${m.marginPercent}%)`;
   return {
-    basis: `${scenario === undefined ? 'the simulated load' : `scenario "${scenario.name}"`} run at scale ${scale} for ${spec.days} day${spec.days === 1 ? '' : 's'}; figures are the node's reported ones ÷ scale, registrations × 365 / ${spec.days}`,
+    basis: `${scenario === undefined ? (fullLoad === undefined ? 'the simulated load' : 'the policy thresholds') : `scenario "${scenario.name}"`} for ${spec.days} day${spec.days === 1 ? '' : 's'}; ${fullLoad === undefined ? 'the figures as reported' : `EXTRAPOLATED: the node's reported figures × ${round2(registrationFactor)} (registrations) and × ${round2(resolutionFactor)} (resolutions), the full load over the load sent`}, registrations × 365 / ${spec.days}`,
     registrationsPerYear: r,
     dailyAverageResolutions: q,
     headroom,

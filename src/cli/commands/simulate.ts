@@ -50,10 +50,13 @@ export function simulateCommand(io: CliIo): Command {
       if (scale !== undefined && (options['registrations'] !== undefined || options['resolutions'] !== undefined)) throw usage(io, '--scale replaces --registrations and --resolutions: give one or the other');
       let registrations = get('registrations', DEFAULTS.registrations);
       let resolutions = get('resolutions', DEFAULTS.resolutions);
-      if (scenario !== undefined || scale !== undefined) {
-        const base = scenario ?? { registrationsPerYear: policyThresholds().registrationsPerYear, resolutionsPerDay: policyThresholds().dailyAverageResolutions };
-        registrations = Math.round((base.registrationsPerYear / 365) * (scale ?? 1));
-        resolutions = Math.round(base.resolutionsPerDay * (scale ?? 1));
+      const fullLoad =
+        scenario !== undefined || scale !== undefined
+          ? (scenario ?? { registrationsPerYear: policyThresholds().registrationsPerYear, resolutionsPerDay: policyThresholds().dailyAverageResolutions })
+          : undefined;
+      if (fullLoad !== undefined) {
+        registrations = Math.max(scale === undefined ? 0 : 1, Math.round((fullLoad.registrationsPerYear / 365) * (scale ?? 1)));
+        resolutions = Math.max(scale === undefined ? 0 : 1, Math.round(fullLoad.resolutionsPerDay * (scale ?? 1)));
       }
       const recursive = options['recursive'] !== false;
       const crossNodeShare = get('crossNodeShare', DEFAULTS.crossNodeShare);
@@ -83,6 +86,7 @@ export function simulateCommand(io: CliIo): Command {
           secondsPerDay: get('secondsPerDay', DEFAULTS.secondsPerDay),
           year: get('year', DEFAULTS.year),
           scale: scale ?? 1,
+          ...(fullLoad === undefined ? {} : { fullLoad: { registrationsPerYear: fullLoad.registrationsPerYear, resolutionsPerDay: fullLoad.resolutionsPerDay } }),
           ...(scenario === undefined ? {} : { scenario }),
           recursive,
           concurrency: get('concurrency', DEFAULTS.concurrency),
