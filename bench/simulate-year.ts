@@ -38,7 +38,7 @@ ensureBuilt(ROOT);
 mkdirSync(out, { recursive: true });
 const loadBefore = loadavg();
 const began = Date.now();
-const args = [join(ROOT, 'dist/cli/main.js'), 'simulate', '--nodes', '3', '--days', days, '--seconds-per-day', secondsPerDay, '--scale', scale, '--seed', seed, '--cross-node-share', '0.2', '--capacity-seconds', '3', '--out', out];
+const args = [join(ROOT, 'dist/cli/main.js'), 'simulate', '--nodes', '3', '--days', days, '--seconds-per-day', secondsPerDay, '--scale', scale, '--seed', seed, '--cross-node-share', '0.2', '--capacity-seconds', '3', '--startup-seconds', flag('startup-seconds', '60'), '--out', out];
 console.log(`node ${args.join(' ')}`);
 const child = spawn(process.execPath, args, { cwd: ROOT, stdio: ['ignore', 'inherit', 'inherit'] });
 const stop = () => child.kill('SIGINT');

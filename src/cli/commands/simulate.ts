@@ -103,6 +103,11 @@ export function simulateCommand(io: CliIo): Command {
         writeFileSync(join(out, 'simulation.html'), renderSimulationHtml(report));
         io.stdout(options['json'] === true ? `${JSON.stringify(report)}\n` : `${renderSimulationText(report)}reports: ${join(out, 'simulation.json')}, ${join(out, 'simulation.html')}\n`);
         if (!report.figuresMatch) throw new CommandFailed(EXIT_FAILURE);
+      } catch (error) {
+        // A process that would not start, a day that cannot fit, a node that refused: one line, exit 1.
+        if (error instanceof CommandFailed || !(error instanceof Error)) throw error;
+        io.stderr(`error: simulate: ${error.message}\n`);
+        throw new CommandFailed(EXIT_FAILURE);
       } finally {
         process.removeListener('SIGINT', onSignal);
         process.removeListener('SIGTERM', onSignal);
