@@ -277,7 +277,7 @@ function figureChecks(eligibility: any, topYear: { registrations: number; counte
   return checks;
 }
 
-function headroomOf(days: readonly DayTally[], secondsPerDay: number, capacity: Capacity, thresholds: { registrationsPerYear: number; dailyAverageResolutions: number }): Headroom {
+export function headroomOf(days: readonly DayTally[], secondsPerDay: number, capacity: Capacity, thresholds: { registrationsPerYear: number; dailyAverageResolutions: number }): Headroom {
   const peakRegistrations = Math.max(0, ...days.map((day) => day.registrations)) / secondsPerDay;
   const peakResolutions = Math.max(0, ...days.map((day) => day.resolutionsAsked + day.servedForOthers)) / secondsPerDay;
   const utilisation = ratio(peakRegistrations, capacity.registrationsPerSecond) + ratio(peakResolutions, capacity.resolutionsPerSecond);
@@ -299,7 +299,7 @@ function headroomOf(days: readonly DayTally[], secondsPerDay: number, capacity: 
  * thresholds; headroom is a real day of measured capacity against the estimated day's load (with the
  * scenario's peak factor, when it gives one).
  */
-function verdictOf(outcome: Omit<NodeOutcome, 'headroom'>, spec: WorkloadSpec, fullLoad: SimulationOptions['fullLoad'], thresholds: { registrationsPerYear: number; dailyAverageResolutions: number }, scenario: Scenario | undefined): Verdict {
+export function verdictOf(outcome: Omit<NodeOutcome, 'headroom'>, spec: WorkloadSpec, fullLoad: SimulationOptions['fullLoad'], thresholds: { registrationsPerYear: number; dailyAverageResolutions: number }, scenario: Scenario | undefined): Verdict {
   const counted = outcome.eligibility.figures.countedResolutions as number;
   const registrations = (outcome.eligibility.figures.totals.registration as number) ?? 0;
   const registrationFactor = fullLoad === undefined || spec.registrationsPerNodePerDay === 0 ? 1 : fullLoad.registrationsPerYear / 365 / spec.registrationsPerNodePerDay;
