@@ -21,7 +21,7 @@ import { firstRunCredentials, spawnNode, type SpawnedNode } from '../helpers/spa
 const TIMEOUT_MS = 800;
 const FAILURE_TTL_MS = 1500;
 const RECURSION = { IDNODE_RECURSION_TIMEOUT_MS: String(TIMEOUT_MS), IDNODE_RECURSION_FAILURE_TTL_MS: String(FAILURE_TTL_MS), IDNODE_TOP_LEVEL_RETRY_MAX_MS: '500', IDNODE_METERING_FLUSH_INTERVAL_MS: '100', IDNODE_METRICS_CACHE_MS: '0' };
-const START = { readyTimeoutMs: 120_000 };
+const START = { readyTimeoutMs: 300_000 };
 
 async function freePort(): Promise<number> {
   const server = createServer();
@@ -53,12 +53,16 @@ const account = {
 };
 await topStore.close();
 
-const top = await spawnNode({ command: 'top', dataDir: topDir, t, ...START });
+// Every process starts at once (each compiles the sources: minutes on a loaded machine): the top-level node's
+// port is chosen first, so the secondaries know where it will be; they retry until it answers.
+t.setTimeout(600_000);
+const topUrl = `http://127.0.0.1:${await freePort()}`;
+const topStarting = spawnNode({ command: 'top', dataDir: topDir, t, ...START, args: ['--http-port', new URL(topUrl).port] });
 const bPort = String(await freePort());
 
 const secondary = async (key: 'a' | 'b' | 'c', extra: string[]): Promise<Secondary> => {
   const dir = join(root, key);
-  const args = ['--node-prefix', prefixes[key], '--top-level', top.url, '--top-level-id', account[key].id, '--top-level-secret', account[key].secret, ...extra];
+  const args = ['--node-prefix', prefixes[key], '--top-level', topUrl, '--top-level-id', account[key].id, '--top-level-secret', account[key].secret, ...extra];
   const node = await spawnNode({ dataDir: dir, t, env: RECURSION, args, ...START });
   const fx: Secondary = {
     node,
@@ -76,7 +80,8 @@ const secondary = async (key: 'a' | 'b' | 'c', extra: string[]): Promise<Seconda
   };
   return fx;
 };
-const [a, b, c] = await Promise.all([
+const [top, a, b, c] = await Promise.all([
+  topStarting,
   secondary('a', ['--recursive', '--grpc-port', '0', '--hdl-port', '0']),
   secondary('b', ['--recursive', '--http-port', bPort]),
   secondary('c', []),
