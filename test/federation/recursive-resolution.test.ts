@@ -183,6 +183,20 @@ t.test('metering: referred at the asking node (fresh and cached), the serving no
   t.equal((await figures(c, enterprise)).resolutionReferred, 0, 'C answered from its own store');
 });
 
+t.test('the serving node hung (SIGSTOP): an error within the time-out, never a hang; answers again once it runs', async (t) => {
+  const handle = await register(b, `HUNG-${stamp}`, 3600);
+  t.ok(b.node.process.kill('SIGSTOP'));
+  t.teardown(() => void b.node.process.kill('SIGCONT'));
+  const began = performance.now();
+  const failed = await send(`${a.node.url}/api/handles/${handle}`);
+  const waited = performance.now() - began;
+  t.match(failed, { status: 502, body: { responseCode: 3, code: 'REMOTE_NODE_UNAVAILABLE', message: new RegExp(`no answer within ${TIMEOUT_MS} ms`) } });
+  t.ok(waited >= TIMEOUT_MS - 50 && waited < TIMEOUT_MS + 1500, `answered after the time-out (${Math.round(waited)} ms)`);
+  t.match(await send(`${a.node.url}/api/handles/${partA}`), { status: 200 }, 'A\'s own identifiers resolve meanwhile');
+  t.ok(b.node.process.kill('SIGCONT'));
+  await eventually(async () => (await send(`${a.node.url}/api/handles/${handle}`)).status === 200, 'answered again after recursion-failure-ttl-ms', 20_000, 200);
+});
+
 t.test('the serving node killed mid-run: a bounded error, the local service unaffected, recovery when it returns', async (t) => {
   const first = await register(b, `OUTAGE-1-${stamp}`, 3600);
   const second = `${b.demo().prefix}/OUTAGE-2-${stamp}`;
