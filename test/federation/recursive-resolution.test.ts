@@ -146,7 +146,7 @@ t.test('cross-node resolution through recursion over REST, gRPC and the Handle p
   t.match(await send(`${a.node.url}/api/handles/88.399/NOBODY`), { body: { responseCode: 301, code: 'NOT_HOMED', message: /nor at any node the top-level node knows/ } }, 'a prefix no node serves');
   t.match(
     await send(`${a.node.url}/api/handles/${partC}-unseen`, { headers: { 'idnode-referral-hops': '2' } }),
-    { status: 508, body: { responseCode: 6, code: 'RECURSION_LIMIT_EXCEEDED' } },
+    { status: 503, body: { responseCode: 6, code: 'RECURSION_LIMIT_EXCEEDED' } },
     'a request already referred recursion-max-hops times is not referred again',
   );
   t.match(await send(`${a.node.url}/api/handles/${partC}`, { headers: { 'idnode-referral-hops': 'x' } }), { status: 400, body: { code: 'REQUEST_INVALID', message: /idnode-referral-hops/ } });
@@ -190,7 +190,7 @@ t.test('the serving node hung (SIGSTOP): an error within the time-out, never a h
   const began = performance.now();
   const failed = await send(`${a.node.url}/api/handles/${handle}`);
   const waited = performance.now() - began;
-  t.match(failed, { status: 502, body: { responseCode: 3, code: 'REMOTE_NODE_UNAVAILABLE', message: new RegExp(`no answer within ${TIMEOUT_MS} ms`) } });
+  t.match(failed, { status: 503, body: { responseCode: 3, code: 'REMOTE_NODE_UNAVAILABLE', message: new RegExp(`no answer within ${TIMEOUT_MS} ms`) } });
   t.ok(waited >= TIMEOUT_MS - 50 && waited < TIMEOUT_MS + 1500, `answered after the time-out (${Math.round(waited)} ms)`);
   t.match(await send(`${a.node.url}/api/handles/${partA}`), { status: 200 }, 'A\'s own identifiers resolve meanwhile');
   t.ok(b.node.process.kill('SIGCONT'));
@@ -205,11 +205,11 @@ t.test('the serving node killed mid-run: a bounded error, the local service unaf
   let began = performance.now();
   const failed = await send(`${a.node.url}/api/handles/${first}`);
   const firstMs = performance.now() - began;
-  t.match(failed, { status: 502, body: { responseCode: 3, code: 'REMOTE_NODE_UNAVAILABLE', message: new RegExp(`could not be resolved at http://127\\.0\\.0\\.1:${bPort}, the node serving`) } });
+  t.match(failed, { status: 503, body: { responseCode: 3, code: 'REMOTE_NODE_UNAVAILABLE', message: new RegExp(`could not be resolved at http://127\\.0\\.0\\.1:${bPort}, the node serving`) } });
   t.ok(firstMs < TIMEOUT_MS + 1500, `answered within the time-out and a margin (${Math.round(firstMs)} ms)`);
   began = performance.now();
   const remembered = await send(`${a.node.url}/api/handles/${second}`);
-  t.match(remembered, { status: 502, body: { code: 'REMOTE_NODE_UNAVAILABLE', message: /not asked again for \d+ ms/ } });
+  t.match(remembered, { status: 503, body: { code: 'REMOTE_NODE_UNAVAILABLE', message: /not asked again for \d+ ms/ } });
   t.ok(performance.now() - began < TIMEOUT_MS, 'a remembered failure is answered at once');
 
   t.match(await send(`${a.node.url}/api/handles/${partA}`), { status: 200 }, 'A\'s own identifiers resolve');
