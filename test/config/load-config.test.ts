@@ -313,3 +313,14 @@ t.test('headers-timeout-ms may not exceed request-timeout-ms', async (t) => {
     message: /headers-timeout-ms \(from IDNODE_HEADERS_TIMEOUT_MS\) is 20000 but request-timeout-ms \(from IDNODE_REQUEST_TIMEOUT_MS\) is 10000/,
   });
 });
+
+t.test('recursive: --recursive alone turns it on, only with a top-level node; its bounds are validated', async (t) => {
+  const cwd = t.testdir();
+  const topLevel = { topLevel: 'http://127.0.0.1:9000', topLevelId: 'node-1', topLevelSecret: 's' };
+  t.equal(loadConfig({ env: {}, cwd, flags: { recursive: true, ...topLevel } }).recursive, true);
+  t.equal(loadConfig({ env: { IDNODE_RECURSIVE: 'true' }, cwd, flags: { recursive: 'false', ...topLevel } }).recursive, false, 'the flag wins over the environment');
+  t.throws(() => loadConfig({ env: {}, cwd, flags: { recursive: true } }), { code: 'CONFIG_INVALID', message: /recursive \(from --recursive\) is on but top-level is not set/ });
+  t.same(loadConfig({ env: { IDNODE_RECURSION_TIMEOUT_MS: '500', IDNODE_RECURSION_MAX_HOPS: '3' }, cwd, flags: { recursive: true, ...topLevel } }).recursion, { timeoutMs: 500, maxHops: 3, failureTtlMs: 5000, maxInFlight: 64 });
+  t.throws(() => loadConfig({ env: { IDNODE_RECURSION_TIMEOUT_MS: '0' }, cwd }), { code: 'CONFIG_INVALID', message: /recursion-timeout-ms/ });
+  t.throws(() => loadConfig({ env: { IDNODE_RECURSION_MAX_HOPS: '17' }, cwd }), { code: 'CONFIG_INVALID', message: /recursion-max-hops/ });
+});

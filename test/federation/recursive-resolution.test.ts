@@ -21,7 +21,7 @@ import { firstRunCredentials, spawnNode, type SpawnedNode } from '../helpers/spa
 const TIMEOUT_MS = 800;
 const FAILURE_TTL_MS = 1500;
 const RECURSION = { IDNODE_RECURSION_TIMEOUT_MS: String(TIMEOUT_MS), IDNODE_RECURSION_FAILURE_TTL_MS: String(FAILURE_TTL_MS), IDNODE_TOP_LEVEL_RETRY_MAX_MS: '500', IDNODE_METERING_FLUSH_INTERVAL_MS: '100', IDNODE_METRICS_CACHE_MS: '0' };
-const START = { readyTimeoutMs: 120_000 };
+const START = { readyTimeoutMs: 300_000 };
 
 async function freePort(): Promise<number> {
   const server = createServer();
@@ -53,12 +53,16 @@ const account = {
 };
 await topStore.close();
 
-const top = await spawnNode({ command: 'top', dataDir: topDir, t, ...START });
+// Every process starts at once (each compiles the sources: minutes on a loaded machine): the top-level node's
+// port is chosen first, so the secondaries know where it will be; they retry until it answers.
+t.setTimeout(600_000);
+const topUrl = `http://127.0.0.1:${await freePort()}`;
+const topStarting = spawnNode({ command: 'top', dataDir: topDir, t, ...START, args: ['--http-port', new URL(topUrl).port] });
 const bPort = String(await freePort());
 
 const secondary = async (key: 'a' | 'b' | 'c', extra: string[]): Promise<Secondary> => {
   const dir = join(root, key);
-  const args = ['--node-prefix', prefixes[key], '--top-level', top.url, '--top-level-id', account[key].id, '--top-level-secret', account[key].secret, ...extra];
+  const args = ['--node-prefix', prefixes[key], '--top-level', topUrl, '--top-level-id', account[key].id, '--top-level-secret', account[key].secret, ...extra];
   const node = await spawnNode({ dataDir: dir, t, env: RECURSION, args, ...START });
   const fx: Secondary = {
     node,
@@ -76,7 +80,8 @@ const secondary = async (key: 'a' | 'b' | 'c', extra: string[]): Promise<Seconda
   };
   return fx;
 };
-const [a, b, c] = await Promise.all([
+const [top, a, b, c] = await Promise.all([
+  topStarting,
   secondary('a', ['--recursive', '--grpc-port', '0', '--hdl-port', '0']),
   secondary('b', ['--recursive', '--http-port', bPort]),
   secondary('c', []),
@@ -141,7 +146,7 @@ t.test('cross-node resolution through recursion over REST, gRPC and the Handle p
   t.match(await send(`${a.node.url}/api/handles/88.399/NOBODY`), { body: { responseCode: 301, code: 'NOT_HOMED', message: /nor at any node the top-level node knows/ } }, 'a prefix no node serves');
   t.match(
     await send(`${a.node.url}/api/handles/${partC}-unseen`, { headers: { 'idnode-referral-hops': '2' } }),
-    { status: 508, body: { responseCode: 6, code: 'RECURSION_LIMIT_EXCEEDED' } },
+    { status: 503, body: { responseCode: 6, code: 'RECURSION_LIMIT_EXCEEDED' } },
     'a request already referred recursion-max-hops times is not referred again',
   );
   t.match(await send(`${a.node.url}/api/handles/${partC}`, { headers: { 'idnode-referral-hops': 'x' } }), { status: 400, body: { code: 'REQUEST_INVALID', message: /idnode-referral-hops/ } });
@@ -178,6 +183,20 @@ t.test('metering: referred at the asking node (fresh and cached), the serving no
   t.equal((await figures(c, enterprise)).resolutionReferred, 0, 'C answered from its own store');
 });
 
+t.test('the serving node hung (SIGSTOP): an error within the time-out, never a hang; answers again once it runs', async (t) => {
+  const handle = await register(b, `HUNG-${stamp}`, 3600);
+  t.ok(b.node.process.kill('SIGSTOP'));
+  t.teardown(() => void b.node.process.kill('SIGCONT'));
+  const began = performance.now();
+  const failed = await send(`${a.node.url}/api/handles/${handle}`);
+  const waited = performance.now() - began;
+  t.match(failed, { status: 503, body: { responseCode: 3, code: 'REMOTE_NODE_UNAVAILABLE', message: new RegExp(`no answer within ${TIMEOUT_MS} ms`) } });
+  t.ok(waited >= TIMEOUT_MS - 50 && waited < TIMEOUT_MS + 1500, `answered after the time-out (${Math.round(waited)} ms)`);
+  t.match(await send(`${a.node.url}/api/handles/${partA}`), { status: 200 }, 'A\'s own identifiers resolve meanwhile');
+  t.ok(b.node.process.kill('SIGCONT'));
+  await eventually(async () => (await send(`${a.node.url}/api/handles/${handle}`)).status === 200, 'answered again after recursion-failure-ttl-ms', 20_000, 200);
+});
+
 t.test('the serving node killed mid-run: a bounded error, the local service unaffected, recovery when it returns', async (t) => {
   const first = await register(b, `OUTAGE-1-${stamp}`, 3600);
   const second = `${b.demo().prefix}/OUTAGE-2-${stamp}`;
@@ -186,11 +205,11 @@ t.test('the serving node killed mid-run: a bounded error, the local service unaf
   let began = performance.now();
   const failed = await send(`${a.node.url}/api/handles/${first}`);
   const firstMs = performance.now() - began;
-  t.match(failed, { status: 502, body: { responseCode: 3, code: 'REMOTE_NODE_UNAVAILABLE', message: new RegExp(`could not be resolved at http://127\\.0\\.0\\.1:${bPort}, the node serving`) } });
+  t.match(failed, { status: 503, body: { responseCode: 3, code: 'REMOTE_NODE_UNAVAILABLE', message: new RegExp(`could not be resolved at http://127\\.0\\.0\\.1:${bPort}, the node serving`) } });
   t.ok(firstMs < TIMEOUT_MS + 1500, `answered within the time-out and a margin (${Math.round(firstMs)} ms)`);
   began = performance.now();
   const remembered = await send(`${a.node.url}/api/handles/${second}`);
-  t.match(remembered, { status: 502, body: { code: 'REMOTE_NODE_UNAVAILABLE', message: /not asked again for \d+ ms/ } });
+  t.match(remembered, { status: 503, body: { code: 'REMOTE_NODE_UNAVAILABLE', message: /not asked again for \d+ ms/ } });
   t.ok(performance.now() - began < TIMEOUT_MS, 'a remembered failure is answered at once');
 
   t.match(await send(`${a.node.url}/api/handles/${partA}`), { status: 200 }, 'A\'s own identifiers resolve');
