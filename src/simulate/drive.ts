@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { basicAuth, expectJson, pool } from './http.js';
+import { basicAuth, expectJson, pool, withRetries } from './http.js';
 import { registrationsOf, resolutionsOf, type WireItem, type WorkloadSpec } from './workload.js';
 
 /** A node as the driver sends to it: its REST URL and the credential of the enterprise it hosts. */
@@ -115,7 +115,7 @@ export async function driveWorkload(options: DriveOptions): Promise<DriveResult>
             crossInFlight.set(resolution.handle, new Promise<void>((resolve) => (done = resolve)));
           }
           try {
-            const answer = await fetch(`${node.url}/api/handles/${resolution.handle}`, { signal: AbortSignal.timeout(30_000) });
+            const answer = await withRetries(() => fetch(`${node.url}/api/handles/${resolution.handle}`, { signal: AbortSignal.timeout(30_000) }));
             const text = await answer.text();
             if (answer.status !== 200) throw new Error(`GET ${resolution.handle} at node ${i + 1} answered ${answer.status}: ${text.slice(0, 200)}`);
             tallies[i]!.resolutionsAsked++;

@@ -1,3 +1,5 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+
 /** The small HTTP client the simulator drives nodes with (fetch: keep-alive connections per origin). */
 
 export function basicAuth(id: string, secret: string): string {
@@ -14,12 +16,14 @@ export async function requestJson(url: string, options: { method?: string; autho
   const headers: Record<string, string> = { accept: 'application/json' };
   if (options.authorization !== undefined) headers['authorization'] = options.authorization;
   if (options.json !== undefined) headers['content-type'] = 'application/json';
-  const response = await fetch(url, {
-    method: options.method ?? 'GET',
-    headers,
-    ...(options.json === undefined ? {} : { body: JSON.stringify(options.json) }),
-    signal: AbortSignal.timeout(options.timeoutMs ?? 30_000),
-  });
+  const response = await withRetries(() =>
+    fetch(url, {
+      method: options.method ?? 'GET',
+      headers,
+      ...(options.json === undefined ? {} : { body: JSON.stringify(options.json) }),
+      signal: AbortSignal.timeout(options.timeoutMs ?? 30_000),
+    }),
+  );
   const text = await response.text();
   let body: unknown = text;
   try {
@@ -48,4 +52,17 @@ export async function pool<T>(items: Iterable<T>, concurrency: number, work: (it
     }
   };
   await Promise.all(Array.from({ length: concurrency }, worker));
+}
+
+/**
+ * A well-behaved client's retries: an answer 503 (the node shedding load: NODE_BUSY, counted nowhere) is
+ * asked again after a pause, up to 5 times; the last answer is returned whatever it is.
+ */
+export async function withRetries(send: () => Promise<Response>): Promise<Response> {
+  for (let attempt = 1; ; attempt++) {
+    const answer = await send();
+    if (answer.status !== 503 || attempt === 5) return answer;
+    await answer.arrayBuffer();
+    await sleep(200 * attempt);
+  }
 }

@@ -41,7 +41,7 @@ export interface SimulationOptions {
 
 /** One figure of a node's reports beside what the simulator sent. */
 export interface FigureCheck {
-  readonly report: 'eligibility' | 'top-level';
+  readonly report: 'metering' | 'eligibility' | 'top-level';
   readonly figure: string;
   readonly sent: number;
   readonly reported: number;
@@ -53,6 +53,8 @@ export interface NodeOutcome {
   readonly url: string;
   readonly planned: PlannedLoad;
   readonly sent: PlannedLoad & { readonly failures: number };
+  /** The node's metered figures over the run's days (first workload day to the day the last answer fell on). */
+  readonly runTotals: { readonly registrations: number; readonly countedResolutions: number };
   readonly checks: readonly FigureCheck[];
   readonly days: readonly DayTally[];
   /** The node's metering per day (its own figures, all prefixes summed). */
@@ -191,13 +193,17 @@ export async function runSimulation(options: SimulationOptions): Promise<Simulat
       const sum = (field: keyof PlannedLoad | 'failures') => tallies.reduce((total, tally) => total + tally[field], 0);
       const sent = { registrations: sum('registrations'), resolutionsAsked: sum('resolutionsAsked'), crossNodeAsked: sum('crossNodeAsked'), servedForOthers: sum('servedForOthers'), failures: sum('failures') };
       const top = (connection as { id: string; years: { year: number; registrations: number; countedResolutions: number; totals: Record<string, number> }[] }[]).find((entry) => entry.id === `node-${i + 1}`);
-      const year = top?.years.find((entry) => entry.year === options.year);
+      // The run's own days (a day that overran spills into the next, possibly past the year): the metering totals.
+      const run = (await expectJson(`${node.url}/api/v1/metering/totals?from=${firstDay}&to=${reportedTo}`, 200, { authorization: operator })).totals as Record<string, number>;
+      const runTotals = { registrations: run['registrations']!, countedResolutions: run['resolutionCacheHits']! + run['resolutionStoreReads']! + run['resolutionReferred']! };
+      const withinYear = reportedTo.startsWith(String(options.year));
       outcomes.push({
         node: nodes[i]!,
         url: node.url,
         planned: plan.nodes[i]!,
         sent,
-        checks: figureChecks(eligibility, year, sent, options.recursive),
+        runTotals,
+        checks: figureChecks(run, withinYear ? eligibility : undefined, top?.years ?? [], sent, options.recursive),
         days: tallies,
         daily: [...daily.values()],
         eligibility,
@@ -257,23 +263,30 @@ async function waitForReports(cluster: Cluster, afterReal: number, lastDay: stri
 }
 
 /**
- * Each report's figures against what was sent: the node's eligibility report counts the registrations it
- * took, the resolutions asked of it plus those other nodes asked of it (recursion), and — with recursion —
- * the referred ones among them; the top-level node's connection report holds the same year totals from the
- * sealed days.
+ * Each report's figures against what was sent. The node's metering over the run's days counts the
+ * registrations it took, the resolutions asked of it plus those other nodes asked of it (recursion), and —
+ * with recursion — the referred ones among them. Its eligibility report for the year holds the same when the
+ * run stayed within the year (`eligibility` undefined otherwise: a day that overran spilled past it). The
+ * top-level node's connection report holds the same totals from the sealed days, over all its years.
  */
-function figureChecks(eligibility: any, topYear: { registrations: number; countedResolutions: number; totals: Record<string, number> } | undefined, sent: PlannedLoad, recursive: boolean): FigureCheck[] { // eslint-disable-line @typescript-eslint/no-explicit-any
-  const totals = eligibility.figures.totals as Record<string, number>;
-  const resolutions = RESOLUTION_KINDS.reduce((sum, kind) => sum + (totals[kind] ?? 0), 0);
+function figureChecks(run: Record<string, number>, eligibility: any, topYears: readonly { registrations: number; countedResolutions: number }[], sent: PlannedLoad, recursive: boolean): FigureCheck[] { // eslint-disable-line @typescript-eslint/no-explicit-any
   const check = (report: FigureCheck['report'], figure: string, expected: number, reported: number): FigureCheck => ({ report, figure, sent: expected, reported, equal: expected === reported });
+  const resolutionsSent = sent.resolutionsAsked + sent.servedForOthers;
   const checks = [
-    check('eligibility', 'registrations', sent.registrations, totals['registration'] ?? 0),
-    check('eligibility', 'resolutions (asked here + asked of it by other nodes)', sent.resolutionsAsked + sent.servedForOthers, resolutions),
-    check('eligibility', 'resolutions not found', 0, totals['resolution.not-found'] ?? 0),
+    check('metering', 'registrations', sent.registrations, run['registrations'] ?? 0),
+    check('metering', 'resolutions (asked here + asked of it by other nodes)', resolutionsSent, run['resolutions'] ?? 0),
+    check('metering', 'resolutions not found', 0, run['resolutionNotFound'] ?? 0),
   ];
-  if (recursive) checks.push(check('eligibility', 'resolutions referred (asked here, homed elsewhere)', sent.crossNodeAsked, totals['resolution.referred'] ?? 0));
-  checks.push(check('top-level', 'registrations', sent.registrations, topYear?.registrations ?? 0));
-  checks.push(check('top-level', 'counted resolutions', eligibility.figures.countedResolutions as number, topYear?.countedResolutions ?? 0));
+  if (recursive) checks.push(check('metering', 'resolutions referred (asked here, homed elsewhere)', sent.crossNodeAsked, run['resolutionReferred'] ?? 0));
+  if (eligibility !== undefined) {
+    const totals = eligibility.figures.totals as Record<string, number>;
+    checks.push(check('eligibility', 'registrations', sent.registrations, totals['registration'] ?? 0));
+    checks.push(check('eligibility', 'resolutions (asked here + asked of it by other nodes)', resolutionsSent, RESOLUTION_KINDS.reduce((sum, kind) => sum + (totals[kind] ?? 0), 0)));
+    if (recursive) checks.push(check('eligibility', 'resolutions referred', sent.crossNodeAsked, totals['resolution.referred'] ?? 0));
+  }
+  const counted = (run['resolutionCacheHits'] ?? 0) + (run['resolutionStoreReads'] ?? 0) + (run['resolutionReferred'] ?? 0);
+  checks.push(check('top-level', 'registrations', sent.registrations, topYears.reduce((sum, year) => sum + year.registrations, 0)));
+  checks.push(check('top-level', 'counted resolutions', counted, topYears.reduce((sum, year) => sum + year.countedResolutions, 0)));
   return checks;
 }
 
@@ -299,9 +312,9 @@ export function headroomOf(days: readonly DayTally[], secondsPerDay: number, cap
  * thresholds; headroom is a real day of measured capacity against the estimated day's load (with the
  * scenario's peak factor, when it gives one).
  */
-export function verdictOf(outcome: Omit<NodeOutcome, 'headroom'>, spec: WorkloadSpec, fullLoad: SimulationOptions['fullLoad'], thresholds: { registrationsPerYear: number; dailyAverageResolutions: number }, scenario: Scenario | undefined): Verdict {
-  const counted = outcome.eligibility.figures.countedResolutions as number;
-  const registrations = (outcome.eligibility.figures.totals.registration as number) ?? 0;
+export function verdictOf(outcome: Pick<NodeOutcome, 'runTotals' | 'capacity'>, spec: WorkloadSpec, fullLoad: SimulationOptions['fullLoad'], thresholds: { registrationsPerYear: number; dailyAverageResolutions: number }, scenario: Scenario | undefined): Verdict {
+  const counted = outcome.runTotals.countedResolutions;
+  const registrations = outcome.runTotals.registrations;
   const registrationFactor = fullLoad === undefined || spec.registrationsPerNodePerDay === 0 ? 1 : fullLoad.registrationsPerYear / 365 / spec.registrationsPerNodePerDay;
   const resolutionFactor = fullLoad === undefined || spec.resolutionsPerNodePerDay === 0 ? 1 : fullLoad.resolutionsPerDay / spec.resolutionsPerNodePerDay;
   const estimatedRegistrations = Math.round((registrations * registrationFactor * 365) / spec.days);
