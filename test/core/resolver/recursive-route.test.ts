@@ -159,6 +159,19 @@ t.test('hops: a resolution referred maxHops times is refused before anything is 
   t.equal(fx.remote.calls[0]!.hops, 2, 'the hops travel on, one more');
 });
 
+t.test('a loop (the top-level node names this very node): refused at the hop limit at once, not after a time-out', async (t) => {
+  const fx = await recursiveNode();
+  t.teardown(fx.close);
+  // The "remote" node is this one: it resolves what it is asked with the hops it was sent.
+  fx.remote.behaviour = async (call) => {
+    const resolution = await fx.resolve(call.handle, call.hops);
+    return { status: 'found', values: resolution.values };
+  };
+  await t.rejects(fx.resolve('77.1/LOOP'), { code: 'RECURSION_LIMIT_EXCEEDED', message: /after 2 referrals/ });
+  t.same(fx.remote.calls.map((call) => call.hops), [1, 2], 'asked itself twice, then refused');
+  fx.remote.behaviour = undefined;
+});
+
 t.test('a failing node: a clear error, remembered for failure-ttl (no call meanwhile), its prefix handle asked again, then recovery', async (t) => {
   const fx = await recursiveNode();
   t.teardown(fx.close);
