@@ -213,6 +213,9 @@ t.test('values another node answers are checked like a write: unreadable ones ar
   t.teardown(fx.close);
   fx.remote.held.set('77.1/BAD', [{ index: -1, type: 'URL', data: 'x' }]);
   await t.rejects(fx.resolve('77.1/BAD'), { code: 'REMOTE_NODE_UNAVAILABLE', message: /answered 77\.1\/BAD with values this node cannot read: values\[0\]\.index/ });
+  fx.remote.held.set('77.1/UNSTAMPED', [{ index: 1, type: 'URL', data: 'x', ttl: 60 }, { ...wire(2, 60), timestamp: 'yesterday' }]);
+  const unstamped = await fx.resolve('77.1/UNSTAMPED');
+  t.ok(unstamped.values.every((value) => /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/.test(value.timestamp) && value.timestamp !== 'yesterday'), 'a missing or malformed timestamp is this node\'s time of reading');
   fx.remote.held.set('77.1/EMPTY', []);
   t.equal((await fx.resolve('77.1/EMPTY')).status, 'no-values', 'an identifier with no public value exists, with none');
 });
