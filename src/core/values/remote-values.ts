@@ -14,8 +14,8 @@ export function remoteValues(input: readonly unknown[], options: { readonly nowM
   if (input.length === 0) return [];
   const values = validateValues(input, options);
   const stamps = new Map<number, string>();
+  // Every entry is an object: validateValues refused anything else.
   for (const raw of input) {
-    if (typeof raw !== 'object' || raw === null) continue;
     const { index, timestamp } = raw as { index?: unknown; timestamp?: unknown };
     if (typeof timestamp === 'string' && WIRE_TIMESTAMP.test(timestamp)) stamps.set(Number(index), timestamp);
   }

@@ -159,6 +159,19 @@ t.test('hops: a resolution referred maxHops times is refused before anything is 
   t.equal(fx.remote.calls[0]!.hops, 2, 'the hops travel on, one more');
 });
 
+t.test('a loop (the top-level node names this very node): refused at the hop limit at once, not after a time-out', async (t) => {
+  const fx = await recursiveNode();
+  t.teardown(fx.close);
+  // The "remote" node is this one: it resolves what it is asked with the hops it was sent.
+  fx.remote.behaviour = async (call) => {
+    const resolution = await fx.resolve(call.handle, call.hops);
+    return { status: 'found', values: resolution.values };
+  };
+  await t.rejects(fx.resolve('77.1/LOOP'), { code: 'RECURSION_LIMIT_EXCEEDED', message: /after 2 referrals/ });
+  t.same(fx.remote.calls.map((call) => call.hops), [1, 2], 'asked itself twice, then refused');
+  fx.remote.behaviour = undefined;
+});
+
 t.test('a failing node: a clear error, remembered for failure-ttl (no call meanwhile), its prefix handle asked again, then recovery', async (t) => {
   const fx = await recursiveNode();
   t.teardown(fx.close);
@@ -200,6 +213,9 @@ t.test('values another node answers are checked like a write: unreadable ones ar
   t.teardown(fx.close);
   fx.remote.held.set('77.1/BAD', [{ index: -1, type: 'URL', data: 'x' }]);
   await t.rejects(fx.resolve('77.1/BAD'), { code: 'REMOTE_NODE_UNAVAILABLE', message: /answered 77\.1\/BAD with values this node cannot read: values\[0\]\.index/ });
+  fx.remote.held.set('77.1/UNSTAMPED', [{ index: 1, type: 'URL', data: 'x', ttl: 60 }, { ...wire(2, 60), timestamp: 'yesterday' }]);
+  const unstamped = await fx.resolve('77.1/UNSTAMPED');
+  t.ok(unstamped.values.every((value) => /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/.test(value.timestamp) && value.timestamp !== 'yesterday'), 'a missing or malformed timestamp is this node\'s time of reading');
   fx.remote.held.set('77.1/EMPTY', []);
   t.equal((await fx.resolve('77.1/EMPTY')).status, 'no-values', 'an identifier with no public value exists, with none');
 });

@@ -135,10 +135,13 @@ export function recursiveRoute(sources: RecursionSources, options: RecursionOpti
         );
       }
       // Concurrent lookups of one identifier share one request (a burst of cold lookups costs one remote call).
-      const shared = pending.get(context.handle);
+      // Keyed by hops too: a lookup that comes back here through a loop must not wait for the one that sent
+      // it (it would until the time-out); it goes on, one hop further, to the hop limit.
+      const key = `${context.hops} ${context.handle}`;
+      const shared = pending.get(key);
       if (shared !== undefined) return shared;
-      const started = ask(context).finally(() => pending.delete(context.handle));
-      pending.set(context.handle, started);
+      const started = ask(context).finally(() => pending.delete(key));
+      pending.set(key, started);
       return started;
     },
   };
