@@ -42,3 +42,19 @@ function curlSession(handleUrl: string, id: string, secret: string): string[] {
     '',
   ];
 }
+
+export interface PrintedCredential {
+  readonly id: string;
+  readonly secret: string;
+}
+
+/**
+ * The credentials of a first-run block (firstRunBanner) in a node's stderr; `undefined` while it holds none.
+ * For programs that start nodes and administer them (idnode simulate, tests).
+ */
+export function parseFirstRunCredentials(stderr: string): { operator: PrintedCredential; demo: PrintedCredential & { prefix: string } } | undefined {
+  const operator = /^Operator \(node administrator\)\n {2}identity: (\S+)\n {2}secret: +(\S+)$/m.exec(stderr);
+  const demo = /^Demo enterprise \(prefix (\S+)\)\n {2}identity: (\S+)\n {2}secret: +(\S+)$/m.exec(stderr);
+  if (operator === null || demo === null) return undefined;
+  return { operator: { id: operator[1]!, secret: operator[2]! }, demo: { prefix: demo[1]!, id: demo[2]!, secret: demo[3]! } };
+}

@@ -11,15 +11,17 @@ import { resolveCommand } from './commands/resolve.js';
 import { importCommand } from './commands/import.js';
 import { operatorCommand } from './commands/operator.js';
 import { serveCommand } from './commands/serve.js';
+import { simulateCommand } from './commands/simulate.js';
 import { templateCommand } from './commands/template.js';
 import { topCommand } from './commands/top.js';
+import { traceCommand } from './commands/trace.js';
 import { VERSION } from '../version.js';
 
 export function buildProgram(io: CliIo): Command {
   const program = new Command('idnode')
     .description('idnode: a secondary identifier-resolution node (Handle-compatible)')
     .version(VERSION);
-  for (const command of [serveCommand(io), enterpriseCommand(io), operatorCommand(io), auditorCommand(io), importCommand(io), reportCommand(io), ledgerCommand(io), keyCommand(io), ...backupCommands(io), resolveCommand(io), templateCommand(io), topCommand(io)]) {
+  for (const command of [serveCommand(io), enterpriseCommand(io), operatorCommand(io), auditorCommand(io), importCommand(io), reportCommand(io), ledgerCommand(io), keyCommand(io), ...backupCommands(io), resolveCommand(io), traceCommand(io), templateCommand(io), topCommand(io), simulateCommand(io)]) {
     program.addCommand(command);
   }
   // Set on every command (addCommand does not propagate them): errors come back as exceptions, output goes through io.

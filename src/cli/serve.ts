@@ -4,6 +4,7 @@ import type { EventEmitter } from 'node:events';
 import type { Logger } from 'pino';
 import type { Config } from '../config/config.js';
 import { httpTopLevelLink } from '../connect/http-top-level-link.js';
+import { networkRemoteResolver } from '../federation/network-remote-resolver.js';
 import { firstRun } from '../core/first-run.js';
 import { IdNode } from '../core/node.js';
 import { NodeMetrics } from '../metrics/node-metrics.js';
@@ -96,7 +97,9 @@ export async function startNode(config: Config, io: CliIo, logger: Logger, close
   const topLevel = config.topLevel === undefined || !role.lead
     ? undefined
     : { link: httpTopLevelLink({ ...config.topLevel, now: () => runtime.clock.now() }), retryBaseMs: TOP_LEVEL_RETRY_BASE_MS, retryMaxMs: config.topLevelRetryMaxMs };
-  const node = await IdNode.create(config, { ...runtime, store, logger, storeObserver: metrics.storeObserver, countObserver: metrics.countObserver, keyVault: configuredKeyVault(config), singletons: role.lead, ...(topLevel === undefined ? {} : { topLevel }) });
+  // Recursive resolution asks other nodes over the network (loadConfig allows it only with a top-level node).
+  const recursion = config.recursive ? { remoteResolver: networkRemoteResolver() } : {};
+  const node = await IdNode.create(config, { ...runtime, store, logger, storeObserver: metrics.storeObserver, countObserver: metrics.countObserver, keyVault: configuredKeyVault(config), singletons: role.lead, ...(topLevel === undefined ? {} : { topLevel }), ...recursion });
   closers.push({ name: 'node (metering flush)', close: () => node.close() });
 
   // In order; each is closed (newest first) even when its own listen failed.

@@ -21,6 +21,9 @@ export function addSettingOptions(command: Command, keys: readonly SettingKey[] 
     const help = `${setting.description} (env ${setting.env})`;
     if (setting.kind.type === 'prefixes') {
       command.option(`${setting.flag} <prefix>`, `${help}; repeat for several`, (value: string, previous: string[] | undefined) => [...(previous ?? []), value]);
+    } else if (setting.kind.type === 'boolean') {
+      // The flag alone turns the setting on; `--flag false` turns it off (over the environment or config file).
+      command.option(`${setting.flag} [true|false]`, help);
     } else {
       command.option(`${setting.flag} <${PLACEHOLDERS[setting.kind.type] ?? 'value'}>`, help);
     }

@@ -14,7 +14,7 @@ import type { CliIo } from './cli-io.js';
 import { runServer } from './run-server.js';
 
 /** The top-level node as the CLI opens it: its store in the data directory and the default policy's counted kinds. */
-export function openTopLevel(config: Config, clock = configuredClock(config.clock)): { top: TopLevel; close: () => Promise<void> } {
+export function openTopLevel(config: Pick<Config, 'dataDir' | 'policyDir' | 'defaultPolicy' | 'clock'>, clock = configuredClock(config.clock)): { top: TopLevel; close: () => Promise<void> } {
   const store = openSqliteTopStore(config.dataDir);
   const counted = loadConfiguredPolicies(config).get(undefined).countedResolutionKinds;
   return { top: new TopLevel(store, clock, systemRandom, counted), close: () => store.close() };

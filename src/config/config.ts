@@ -1,4 +1,4 @@
-import type { CoreConfig } from '../core/node.js';
+import type { CoreConfig, RecursionConfig } from '../core/node.js';
 import type { QuotaLimits } from '../core/quotas/quota-limits.js';
 
 /** A front end's port: "off" means the front end does not start. */
@@ -87,15 +87,19 @@ export interface Config extends CoreConfig {
   readonly workers: number;
   /**
    * Set only for tests, demos and simulations: the node clock starts at `start` (epoch ms; now when absent) and
-   * runs `rate` times faster than real time (1 when absent). `undefined`: the system clock.
+   * runs `rate` times faster than real time (1 when absent), from the real instant `realStart` (epoch ms; when
+   * the process builds its clock when absent). `undefined`: the system clock.
    */
-  readonly clock?: { readonly start?: number; readonly rate?: number };
+  readonly clock?: { readonly start?: number; readonly rate?: number; readonly realStart?: number };
   /** Real ms a closed day waits before it is sealed by itself (default 10 000). */
   readonly ledgerSealDelayMs: number;
   /** The national top-level node to connect with; all three set or none (loadConfig checks). `secret` is never logged. */
   readonly topLevel?: { readonly url: string; readonly id: string; readonly secret: string };
   /** Longest wait between retries while the top-level node is unreachable. */
   readonly topLevelRetryMaxMs: number;
+  /** Recursive resolution; only with topLevel (loadConfig checks). */
+  readonly recursive: boolean;
+  readonly recursion: RecursionConfig;
 }
 
 /** The URL with any password replaced by "***" (for logs and error messages); `undefined` if it does not parse. */
@@ -136,8 +140,10 @@ export function describeConfig(config: Config): Record<string, unknown> {
     ...(config.policyDir === undefined ? {} : { policyDir: config.policyDir }),
     ...(config.defaultPolicy === undefined ? {} : { defaultPolicy: config.defaultPolicy }),
     ...(config.topLevel === undefined ? {} : { topLevel: { url: config.topLevel.url, id: config.topLevel.id } }),
+    recursive: config.recursive,
+    ...(config.recursive ? { recursion: config.recursion } : {}),
     ...(config.clock === undefined
       ? {}
-      : { clock: { simulated: true, ...(config.clock.start === undefined ? {} : { start: new Date(config.clock.start).toISOString() }), rate: config.clock.rate ?? 1 } }),
+      : { clock: { simulated: true, ...(config.clock.start === undefined ? {} : { start: new Date(config.clock.start).toISOString() }), rate: config.clock.rate ?? 1, ...(config.clock.realStart === undefined ? {} : { realStart: new Date(config.clock.realStart).toISOString() }) } }),
   };
 }

@@ -117,6 +117,9 @@ function crossCheck(values: ReadonlyMap<SettingKey, unknown>, origins: ReadonlyM
     const missing = (['topLevel.url', 'topLevel.id', 'topLevel.secret'] as const).filter((key) => !values.has(key)).map((key) => byKey(key).name);
     problems.push(`${topLevel.map(describe).join(', ')} ${topLevel.length === 1 ? 'is' : 'are'} set but ${missing.join(' and ')} ${missing.length === 1 ? 'is' : 'are'} not: set top-level, top-level-id and top-level-secret together, or none`);
   }
+  if (values.get('recursive') === true && !values.has('topLevel.url')) {
+    problems.push(`${describe('recursive')} is on but top-level is not set: recursive resolution finds the node serving a prefix through the top-level node; set top-level (with top-level-id and top-level-secret) or turn recursive off`);
+  }
   const store = values.get('store');
   if (store === 'postgres' && !values.has('databaseUrl')) {
     problems.push(`database-url must be set when ${describe('store')} is "postgres"`);

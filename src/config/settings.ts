@@ -54,11 +54,17 @@ export type SettingKey =
   | 'defaultPolicy'
   | 'clock.start'
   | 'clock.rate'
+  | 'clock.realStart'
   | 'ledgerSealDelayMs'
   | 'topLevel.url'
   | 'topLevel.id'
   | 'topLevel.secret'
-  | 'topLevelRetryMaxMs';
+  | 'topLevelRetryMaxMs'
+  | 'recursive'
+  | 'recursion.timeoutMs'
+  | 'recursion.maxHops'
+  | 'recursion.failureTtlMs'
+  | 'recursion.maxInFlight';
 
 export interface Setting {
   readonly key: SettingKey;
@@ -524,6 +530,14 @@ export const SETTINGS: readonly Setting[] = [
     description: 'Tests, demos and simulations only: run the node clock this many times faster than real time (from clock-start, or from now).',
   },
   {
+    key: 'clock.realStart',
+    name: 'clock-real-start',
+    env: 'IDNODE_CLOCK_REAL_START',
+    flag: '--clock-real-start',
+    kind: { type: 'instant' },
+    description: 'Tests, demos and simulations only: the real instant at which the set clock reads clock-start (default: when the node starts), so that several processes started one after another share one simulated clock (`idnode simulate`).',
+  },
+  {
     key: 'ledgerSealDelayMs',
     name: 'ledger-seal-delay-ms',
     env: 'IDNODE_LEDGER_SEAL_DELAY_MS',
@@ -562,5 +576,46 @@ export const SETTINGS: readonly Setting[] = [
     defaultValue: 60_000,
     kind: { type: 'integer', min: 100, max: 3_600_000 },
     description: 'Longest wait (real ms) between retries while the top-level node is unreachable; retries start at 250 ms and double up to it.',
+  },
+  {
+    key: 'recursive',
+    name: 'recursive',
+    env: 'IDNODE_RECURSIVE',
+    flag: '--recursive',
+    defaultValue: false,
+    kind: { type: 'boolean' },
+    description: 'Recursive resolution: an identifier whose prefix is not homed here is resolved at the node the top-level node names for it (HS_SITE of its prefix handle) and cached by its TTLs, metered as resolution.referred. Needs top-level. Off: such an identifier is NOT_HOMED (Handle code 301).',
+  },
+  {
+    key: 'recursion.timeoutMs',
+    name: 'recursion-timeout-ms',
+    env: 'IDNODE_RECURSION_TIMEOUT_MS',
+    defaultValue: 2000,
+    kind: { type: 'integer', min: 10, max: 60_000 },
+    description: 'Recursive resolution: longest wait (real ms) for the serving node’s answer; then REMOTE_NODE_UNAVAILABLE.',
+  },
+  {
+    key: 'recursion.maxHops',
+    name: 'recursion-max-hops',
+    env: 'IDNODE_RECURSION_MAX_HOPS',
+    defaultValue: 2,
+    kind: { type: 'integer', min: 1, max: 16 },
+    description: 'Recursive resolution: a resolution already referred this many times between nodes is not referred again (RECURSION_LIMIT_EXCEEDED), so loops end.',
+  },
+  {
+    key: 'recursion.failureTtlMs',
+    name: 'recursion-failure-ttl-ms',
+    env: 'IDNODE_RECURSION_FAILURE_TTL_MS',
+    defaultValue: 5000,
+    kind: { type: 'integer', min: 1, max: 3_600_000 },
+    description: 'Recursive resolution: how long (real ms) a node that failed is not asked again; lookups for it fail at once meanwhile.',
+  },
+  {
+    key: 'recursion.maxInFlight',
+    name: 'recursion-max-in-flight',
+    env: 'IDNODE_RECURSION_MAX_IN_FLIGHT',
+    defaultValue: 64,
+    kind: { type: 'integer', min: 1, max: 100_000 },
+    description: 'Recursive resolution: most lookups in flight to one other node; one more fails at once (REMOTE_NODE_UNAVAILABLE) instead of queueing.',
   },
 ];

@@ -34,6 +34,8 @@ import { cacheStage } from './resolver/stages/cache-stage.js';
 import { meteringStage } from './resolver/stages/metering-stage.js';
 import { localStoreRoute } from './resolver/stages/local-store-route.js';
 import { routerStage } from './resolver/stages/router-stage.js';
+import { recursiveRoute } from './resolver/stages/recursive-route.js';
+import type { RemoteResolver } from './resolver/remote-resolver.js';
 import { PREFIX_HANDLE_PREFIX, prefixHandleRoute } from './resolver/stages/prefix-handle-route.js';
 import { normalisePrefix } from './identifier/identifier.js';
 import { NodeSite } from './site/node-site.js';
@@ -59,7 +61,23 @@ export interface CoreConfig {
   readonly loginFailureWindowSeconds?: number;
   /** Monotonic ms a day must have been closed before the ledger seals it by itself (default 10 000). */
   readonly ledgerSealDelayMs?: number;
+  /**
+   * Recursive resolution (docs/architecture.md, "Recursive resolution"): identifiers of prefixes not homed here
+   * are resolved at the node the top-level node names. Needs NodeDependencies.topLevel and .remoteResolver.
+   */
+  readonly recursive?: boolean;
+  readonly recursion?: RecursionConfig;
 }
+
+/** The bounds of recursive resolution (settings recursion-*). */
+export interface RecursionConfig {
+  readonly timeoutMs: number;
+  readonly maxHops: number;
+  readonly failureTtlMs: number;
+  readonly maxInFlight: number;
+}
+
+export const DEFAULT_RECURSION: RecursionConfig = { timeoutMs: 2000, maxHops: 2, failureTtlMs: 5000, maxInFlight: 64 };
 
 export const DEFAULT_LEDGER_SEAL_DELAY_MS = 10_000;
 export const DEFAULT_METERING_MAX_ROWS_PER_DAY = 100_000;
@@ -107,6 +125,8 @@ export interface NodeDependencies {
    * are not found here).
    */
   readonly topLevel?: { readonly link: TopLevelLink; readonly retryBaseMs: number; readonly retryMaxMs: number };
+  /** How recursive resolution asks other nodes (src/federation); required when config.recursive is set. */
+  readonly remoteResolver?: RemoteResolver;
 }
 
 /**
@@ -189,7 +209,7 @@ export class IdNode {
     );
     // The declared resolution order (docs/design.md §3): metering → quota (the enterprise's daily resolution limit) → cache → router. The router derives prefix
     // handles (0.NA/…), sends a lookup to the local store when its prefix is homed here and answers NOT_HOMED
-    // otherwise; another source (recursion through a top-level node) would be one more route. A cached answer is served before homing is looked
+    // otherwise, or, with recursion on, asks the node the top-level node names (recursive-route.ts). A cached answer is served before homing is looked
     // at, so unhoming a prefix empties the cache.
     // Prefix handles (0.NA/<prefix>) come first: they are derived, whatever is homed.
     const link = deps.topLevel?.link;
@@ -200,7 +220,28 @@ export class IdNode {
       operatorPrefix: normalisePrefix(config.nodePrefixes[0]!),
       ...(link === undefined ? {} : { elsewhere: (prefix: string) => link.resolvePrefixHandle(prefix) }),
     });
-    const pipeline = composePipeline([meteringStage(metering), quotaStage(quotas, metering), cacheStage(cache), routerStage([prefixHandles, localStoreRoute(homing, store)])]);
+    const routes = [prefixHandles, localStoreRoute(homing, store)];
+    if (config.recursive === true) {
+      if (link === undefined || deps.remoteResolver === undefined) throw new Error('recursive resolution needs the top-level node (topLevel) and a remoteResolver');
+      const recursion = config.recursion ?? DEFAULT_RECURSION;
+      // Prefix handles of other nodes' prefixes, through the cache (kept by their TTL), not metered: they are
+      // this node's own means of resolving, not resolutions anyone asked for.
+      const prefixHandleLookup = composePipeline([cacheStage(cache), routerStage([prefixHandles])]);
+      routes.push(
+        recursiveRoute(
+          {
+            homing,
+            prefixHandle: (prefix) => prefixHandleLookup({ handle: `${PREFIX_HANDLE_PREFIX}/${prefix}`, prefix: PREFIX_HANDLE_PREFIX, protocol: 'recursion', hops: 0 }),
+            forgetPrefixHandle: (prefix) => cache.invalidate(`${PREFIX_HANDLE_PREFIX}/${prefix}`),
+            remote: deps.remoteResolver,
+            clock,
+            monotonic,
+          },
+          { timeoutMs: recursion.timeoutMs, maxHops: recursion.maxHops, failureTtlMs: recursion.failureTtlMs, maxInFlightPerNode: recursion.maxInFlight, maxValues: config.limits.maxValues, maxDataBytes: config.limits.maxDataBytes },
+        ),
+      );
+    }
+    const pipeline = composePipeline([meteringStage(metering), quotaStage(quotas, metering), cacheStage(cache), routerStage(routes)]);
     // A prefix homed or allocated here is homed at the top-level node at once (the connection's next round).
     let connection: TopLevelConnection | undefined;
     const forgetPrefixHandle = (prefix: string) => {

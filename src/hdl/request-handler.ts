@@ -164,7 +164,8 @@ export class RequestHandler {
     switch (request.header.opCode) {
       case OpCode.RESOLUTION: {
         const query = decodeResolutionRequest(request.body);
-        const resolution = await this.node.resolver.resolve({ ...query, principal: ANONYMOUS, protocol: PROTOCOL });
+        // The header's recursion count: how many nodes referred this request (recursive resolution bounds it).
+        const resolution = await this.node.resolver.resolve({ ...query, principal: ANONYMOUS, protocol: PROTOCOL, hops: request.header.recursionCount });
         const body = encodeAnswer(resolution, HDL_RESOLUTION_BODY);
         // No value passes the filters: HANDLE.NET answers this as an error response, code 200 (values not found).
         if (body === undefined) return { responseCode: ResponseCode.VALUES_NOT_FOUND, body: encodeErrorBody(`${resolution.handle} has no value matching the index and type filters`) };

@@ -17,12 +17,14 @@ const RESOLUTION_JSON: AnswerEncoding<string> = { key: PUBLIC_JSON_KEY, encode: 
  * visible values, or 200 with none. Rejects with the catalogue error to answer instead: HANDLE_NOT_FOUND,
  * NOT_HOMED, IDENTIFIER_* / PREFIX_* for an invalid identifier, or whatever the store threw.
  *
+ * `hops`: how many nodes referred the resolution here (recursive resolution; absent: 0).
+ *
  * Positional arguments, no request object: the warm path calls this for every cached hit, which must not
  * allocate more than the resolver's own query.
  */
-export type ResolveHandler = (handle: string, principal: Principal, indexes?: readonly number[], types?: readonly string[]) => Promise<string>;
+export type ResolveHandler = (handle: string, principal: Principal, indexes?: readonly number[], types?: readonly string[], hops?: number) => Promise<string>;
 
 export function resolveHandler(node: IdNode): ResolveHandler {
   const encode = (resolution: Resolution) => encodeAnswer(resolution, RESOLUTION_JSON);
-  return (handle, principal, indexes, types) => node.resolver.resolve({ handle, indexes, types, principal, protocol: 'rest' }).then(encode);
+  return (handle, principal, indexes, types, hops) => node.resolver.resolve({ handle, indexes, types, principal, protocol: 'rest', hops }).then(encode);
 }

@@ -6,6 +6,7 @@ import { requestIdOf } from '../frontend/request-id.js';
 import type { NodeMetrics, Outcome } from '../metrics/node-metrics.js';
 import { frameFailure, JSON_CONTENT_TYPE } from './framing.js';
 import type { ResolveHandler } from './resolve-handler.js';
+import { REFERRAL_HOPS_HEADER } from '../core/resolver/remote-resolver.js';
 import { handleFromUrl, PATH_PREFIX } from './routes/handles.js';
 
 /**
@@ -13,7 +14,7 @@ import { handleFromUrl, PATH_PREFIX } from './routes/handles.js';
  * answered here, before fastify routes the request, so a cached answer costs a parse, a lookup, a counter
  * increment and a write. An adapter over the same ResolveHandler and REST framing as the fastify route, so
  * the answer, the error, the count and the request metric are the same; anything else (credentials,
- * filters, an undecodable or over-long path) returns false and fastify serves it.
+ * a referral from another node, filters, an undecodable or over-long path) returns false and fastify serves it.
  */
 export function warmResolutionPath(resolve: ResolveHandler, metrics: NodeMetrics, logger: Logger, maxPathLength: number): (request: IncomingMessage, response: ServerResponse) => boolean {
   const recorder = metrics.requestRecorder('rest', 'resolve');
@@ -25,7 +26,8 @@ export function warmResolutionPath(resolve: ResolveHandler, metrics: NodeMetrics
       !url.startsWith(PATH_PREFIX) ||
       url.length - PATH_PREFIX.length > maxPathLength ||
       url.includes('?') ||
-      request.headers.authorization !== undefined
+      request.headers.authorization !== undefined ||
+      request.headers[REFERRAL_HOPS_HEADER] !== undefined
     ) {
       return false;
     }

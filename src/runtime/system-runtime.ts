@@ -19,8 +19,14 @@ export function systemRuntime(settings: PolicySettings, clock: Clock = systemClo
 
 /**
  * The node clock a `clock` setting describes: the system clock when undefined, otherwise a SetClock from `start`
- * (now when absent) at `rate` (1 when absent) times real time. Throws RangeError for a bad start or rate.
+ * (now when absent) at `rate` (1 when absent) times real time, reading `start` at the real instant `realStart`
+ * (now when absent: processes started one after another, given one realStart, share one simulated clock).
+ * Throws RangeError for a bad start or rate.
  */
-export function configuredClock(setting: { readonly start?: number; readonly rate?: number } | undefined): Clock {
-  return setting === undefined ? systemClock : new SetClock(setting.start ?? Date.now(), setting.rate ?? 1, systemMonotonic);
+export function configuredClock(setting: { readonly start?: number; readonly rate?: number; readonly realStart?: number } | undefined): Clock {
+  if (setting === undefined) return systemClock;
+  const now = Date.now();
+  // The wall clock places realStart once; from then on the clock runs on the monotonic clock alone.
+  const realStartMonotonic = setting.realStart === undefined ? undefined : systemMonotonic.now() - (now - setting.realStart);
+  return new SetClock(setting.start ?? setting.realStart ?? now, setting.rate ?? 1, systemMonotonic, realStartMonotonic);
 }

@@ -51,6 +51,8 @@ t.test('defaults', async (t) => {
     workers: 0,
     ledgerSealDelayMs: 10000,
     topLevelRetryMaxMs: 60000,
+    recursive: false,
+    recursion: { timeoutMs: 2000, maxHops: 2, failureTtlMs: 5000, maxInFlight: 64 },
   };
   t.same(config, expected);
   t.notOk('readyFile' in config, 'no ready file unless configured');
@@ -321,4 +323,15 @@ t.test('queue-delay-target-ms may not exceed max-event-loop-delay-ms; both are i
   t.throws(() => loadConfig({ env: { IDNODE_QUEUE_DELAY_INTERVAL_MS: '0' } }), /queue-delay-interval-ms \(from IDNODE_QUEUE_DELAY_INTERVAL_MS\) must be an integer from 1 to 60000/);
   const config = loadConfig({ env: { IDNODE_QUEUE_DELAY_TARGET_MS: '800', IDNODE_MAX_EVENT_LOOP_DELAY_MS: '1000', IDNODE_QUEUE_DELAY_INTERVAL_MS: '250' } });
   t.match(config.limits, { queueDelayTargetMs: 800, maxEventLoopDelayMs: 1000, queueDelayIntervalMs: 250 });
+});
+
+t.test('recursive: --recursive alone turns it on, only with a top-level node; its bounds are validated', async (t) => {
+  const cwd = t.testdir();
+  const topLevel = { topLevel: 'http://127.0.0.1:9000', topLevelId: 'node-1', topLevelSecret: 's' };
+  t.equal(loadConfig({ env: {}, cwd, flags: { recursive: true, ...topLevel } }).recursive, true);
+  t.equal(loadConfig({ env: { IDNODE_RECURSIVE: 'true' }, cwd, flags: { recursive: 'false', ...topLevel } }).recursive, false, 'the flag wins over the environment');
+  t.throws(() => loadConfig({ env: {}, cwd, flags: { recursive: true } }), { code: 'CONFIG_INVALID', message: /recursive \(from --recursive\) is on but top-level is not set/ });
+  t.same(loadConfig({ env: { IDNODE_RECURSION_TIMEOUT_MS: '500', IDNODE_RECURSION_MAX_HOPS: '3' }, cwd, flags: { recursive: true, ...topLevel } }).recursion, { timeoutMs: 500, maxHops: 3, failureTtlMs: 5000, maxInFlight: 64 });
+  t.throws(() => loadConfig({ env: { IDNODE_RECURSION_TIMEOUT_MS: '0' }, cwd }), { code: 'CONFIG_INVALID', message: /recursion-timeout-ms/ });
+  t.throws(() => loadConfig({ env: { IDNODE_RECURSION_MAX_HOPS: '17' }, cwd }), { code: 'CONFIG_INVALID', message: /recursion-max-hops/ });
 });

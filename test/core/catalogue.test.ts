@@ -38,9 +38,9 @@ t.test('README documents every error code with its class and statuses', async (t
 });
 
 t.test('the class: the store, the node and the top-level node being unreachable, the node busy, and a caller\'s own throttle or rate are worth retrying; only bugs and bad start-up files are the server\'s', async (t) => {
-  t.same(CODES.filter((code) => CATALOGUE[code].class === 'retry-later'), ['AUTHENTICATION_THROTTLED', 'RATE_LIMIT_EXCEEDED', 'NODE_UNREACHABLE', 'STORE_UNAVAILABLE', 'NODE_BUSY', 'TOP_LEVEL_UNREACHABLE']);
+  t.same(CODES.filter((code) => CATALOGUE[code].class === 'retry-later'), ['AUTHENTICATION_THROTTLED', 'RATE_LIMIT_EXCEEDED', 'NODE_UNREACHABLE', 'STORE_UNAVAILABLE', 'NODE_BUSY', 'TOP_LEVEL_UNREACHABLE', 'REMOTE_NODE_UNAVAILABLE', 'RECURSION_LIMIT_EXCEEDED']);
   t.same(CODES.filter((code) => CATALOGUE[code].class === 'server'), ['INTERNAL_ERROR', 'CONFIG_INVALID', 'POLICY_INVALID']);
-  t.equal(CODES.filter((code) => CATALOGUE[code].class === 'client').length, CODES.length - 9, 'every other code is a refusal');
+  t.equal(CODES.filter((code) => CATALOGUE[code].class === 'client').length, CODES.length - 11, 'every other code is a refusal');
 });
 
 t.test('IdnodeError carries the entry and the handle', async (t) => {

@@ -137,15 +137,5 @@ export function exitOf(child: ChildProcess): Promise<Exit> {
   return new Promise((resolve) => child.once('close', (code, signal) => resolve({ code, signal })));
 }
 
-export interface PrintedCredential {
-  readonly id: string;
-  readonly secret: string;
-}
-
-/** The credentials of the first-run block in a node's stderr; `undefined` when it printed none. */
-export function firstRunCredentials(stderr: string): { operator: PrintedCredential; demo: PrintedCredential & { prefix: string } } | undefined {
-  const operator = /^Operator \(node administrator\)\n {2}identity: (\S+)\n {2}secret: +(\S+)$/m.exec(stderr);
-  const demo = /^Demo enterprise \(prefix (\S+)\)\n {2}identity: (\S+)\n {2}secret: +(\S+)$/m.exec(stderr);
-  if (operator === null || demo === null) return undefined;
-  return { operator: { id: operator[1]!, secret: operator[2]! }, demo: { prefix: demo[1]!, id: demo[2]!, secret: demo[3]! } };
-}
+/** The credentials of the first-run block in a node's stderr; `undefined` when it printed none (the CLI's own parser). */
+export { parseFirstRunCredentials as firstRunCredentials, type PrintedCredential } from '../../src/cli/first-run-banner.js';

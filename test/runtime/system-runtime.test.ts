@@ -63,4 +63,9 @@ t.test('configuredClock: the system clock unless the setting sets one', async (t
   t.same(fromNow.simulation?.rate, 1, 'rate 1 when absent');
   t.ok(fromNow.simulation!.startMs >= before && fromNow.simulation!.startMs <= Date.now(), 'starts now when no start is set');
   t.throws(() => configuredClock({ rate: 0 }), RangeError);
+  // Given a real start ten seconds ago at 60×, the clock already reads ten simulated minutes past its start.
+  const start = Date.parse('2024-01-01T00:00:00Z');
+  const anchored = configuredClock({ start, rate: 60, realStart: Date.now() - 10_000 });
+  const elapsed = anchored.now() - start;
+  t.ok(elapsed >= 600_000 && elapsed < 600_000 + 60 * 1000, `processes given one real start share one clock (elapsed ${elapsed} ms)`);
 });

@@ -13,3 +13,12 @@ export function integerIn(min: number, max: number): (value: string) => number {
 export function repeated<T>(parse: (value: string) => T): (value: string, previous: T[] | undefined) => T[] {
   return (value, previous) => [...(previous ?? []), parse(value)];
 }
+
+/** A commander argument parser: a decimal number from `min` to `max` (fractions allowed), else a usage error naming the bounds. */
+export function numberIn(min: number, max: number): (value: string) => number {
+  return (value) => {
+    const n = Number(value);
+    if (!/^[0-9]+(\.[0-9]+)?$/.test(value) || n < min || n > max) throw new InvalidArgumentError(`must be a number from ${min} to ${max}, got ${JSON.stringify(value)}`);
+    return n;
+  };
+}

@@ -63,7 +63,8 @@ function hostPort(value: string): HostPort {
   return parsed;
 }
 
-function baseUrl(value: string): string {
+/** A commander parser for a node's REST base URL: http:// or https://, else a usage error. */
+export function baseUrl(value: string): string {
   let url: URL;
   try {
     url = new URL(value);

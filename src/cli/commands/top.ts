@@ -5,7 +5,7 @@ import { addSettingOptions, configFromOptions } from '../shared-options.js';
 import { print } from './output.js';
 
 /** The settings `idnode top` takes as flags: serve's listener, TLS, log, clock and ready-file settings. */
-const TOP_SETTINGS: readonly SettingKey[] = ['dataDir', 'host', 'httpPort', 'grpcPort', 'readyFile', 'tls.certFile', 'tls.keyFile', 'logLevel', 'clock.start', 'clock.rate'];
+const TOP_SETTINGS: readonly SettingKey[] = ['dataDir', 'host', 'httpPort', 'grpcPort', 'readyFile', 'tls.certFile', 'tls.keyFile', 'logLevel', 'clock.start', 'clock.rate', 'clock.realStart'];
 
 /**
  * `idnode top`: runs the simulated national top-level node; `idnode top node add|list|revoke` manage the node

@@ -41,6 +41,11 @@ export interface CachedAnswer {
    * view has values, known without parsing the record, so the resolver can serve that view lazily.
    */
   readonly publicStatus?: 'found' | 'no-values';
+  /**
+   * True for an answer another node gave (recursive resolution): metered as `resolution.referred` whether it
+   * came from that node or, later, from this cache. Absent on this node's own answers.
+   */
+  readonly referred?: true;
 }
 
 const NO_VALUES: readonly HandleValue[] = Object.freeze([]);

@@ -13,13 +13,14 @@ export class SetClock implements Clock {
   /**
    * The clock runs from `startMs` at `rate` times the pace of `realTime` (the system's monotonic clock in
    * production). Throws RangeError for a start that is not a finite instant or a rate that is not a positive
-   * finite number.
+   * finite number. `realStartMs` (on `realTime`'s scale, possibly in the past) is when the clock reads `startMs`;
+   * default: now.
    */
-  constructor(startMs: number, rate: number, private readonly realTime: Monotonic) {
+  constructor(startMs: number, rate: number, private readonly realTime: Monotonic, realStartMs?: number) {
     if (!Number.isFinite(startMs)) throw new RangeError(`clock start must be a finite instant, got ${startMs}`);
     if (!Number.isFinite(rate) || rate <= 0) throw new RangeError(`clock rate must be a positive number, got ${rate}`);
     this.simulation = { startMs, rate };
-    this.realStartMs = realTime.now();
+    this.realStartMs = realStartMs ?? realTime.now();
   }
 
   now(): number {

@@ -170,6 +170,17 @@ export const CATALOGUE = {
   },
   NODE_KEY_MISMATCH: { summary: 'The node connected with another signing key than the one the top-level node registered on its first connection.', class: 'client', handleCode: 403 },
   TOP_LEVEL_UNREACHABLE: { summary: 'The national top-level node could not be reached or answered with an error; retry later.', class: 'retry-later', handleCode: 3 },
+  // Recursive resolution (serve --recursive): another node's identifier resolved at the node serving it.
+  REMOTE_NODE_UNAVAILABLE: {
+    summary: 'Recursive resolution: the node serving the identifier (named by the top-level node) did not answer within recursion-timeout-ms, refused the connection, answered with an error, has too many lookups in flight, or failed moments ago (remembered for recursion-failure-ttl-ms); retry later.',
+    class: 'retry-later',
+    handleCode: 3,
+  },
+  RECURSION_LIMIT_EXCEEDED: {
+    summary: 'Recursive resolution: the request was already referred recursion-max-hops times (a loop between nodes, or a node the top-level node names that does not serve the prefix); retry once the top-level node holds the right node.',
+    class: 'retry-later',
+    handleCode: 6,
+  },
 
   // The Handle protocol's site information (RFC 3651 §3.2.2).
   SITE_INFO_MALFORMED: badRequest('Site information (HS_SITE data) is truncated, has trailing bytes, or a field out of its range.'),

@@ -16,6 +16,11 @@ export interface ResolveContext {
   readonly handle: string;
   readonly prefix: string;
   readonly protocol: string;
+  /**
+   * How many nodes referred this resolution before it reached this one (recursive resolution): 0 from a
+   * client; the recursive route refuses to refer it again at recursion-max-hops, so loops between nodes end.
+   */
+  readonly hops: number;
 }
 
 export type Next = () => Promise<Lookup> | Lookup;

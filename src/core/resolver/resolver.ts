@@ -14,6 +14,8 @@ export interface ResolveQuery {
   readonly types?: readonly string[];
   readonly principal: Principal;
   readonly protocol: string;
+  /** Nodes that referred this resolution here (a front end reads it from the request; default 0: a client asked). */
+  readonly hops?: number;
 }
 
 /**
@@ -45,7 +47,7 @@ export class Resolver {
    */
   async resolve(query: ResolveQuery): Promise<Resolution> {
     const { handle, prefix } = canonicalPrefixHandle(parseIdentifier(query.handle));
-    const lookup = await this.pipeline({ handle, prefix, protocol: query.protocol });
+    const lookup = await this.pipeline({ handle, prefix, protocol: query.protocol, hops: query.hops ?? 0 });
     const answer = lookup.answer;
     const privileged = canReadPrivate(query.principal, prefix);
     // An answer read with its kept public body, asked for that very view: served without parsing the record

@@ -17,10 +17,10 @@ import { responseCodeMeaning } from './response-codes.js';
 const REQUEST_FLAGS = OpFlag.RECURSIVE | OpFlag.CACHE_CERTIFY | OpFlag.PUBLIC_ONLY;
 
 /** A resolution request (opCode 1), envelope included, with the given request id. */
-export function resolutionRequest(query: Pick<ResolveQuery, 'handle' | 'indexes' | 'types'>, requestId: number): Buffer {
+export function resolutionRequest(query: Pick<ResolveQuery, 'handle' | 'indexes' | 'types' | 'referralHops'>, requestId: number): Buffer {
   return encodeMessage({
     envelope: plainEnvelope({ truncated: false, suggestedMajorVersion: 0, suggestedMinorVersion: 0, sessionId: 0, requestId }),
-    header: { opCode: OpCode.RESOLUTION, responseCode: ResponseCode.RESERVED, opFlags: REQUEST_FLAGS, siteInfoSerial: -1, recursionCount: 0, expiration: 0 },
+    header: { opCode: OpCode.RESOLUTION, responseCode: ResponseCode.RESERVED, opFlags: REQUEST_FLAGS, siteInfoSerial: -1, recursionCount: query.referralHops ?? 0, expiration: 0 },
     body: encodeResolutionRequest({ handle: query.handle, indexes: query.indexes, types: query.types }),
   });
 }

@@ -8,6 +8,11 @@ export interface ResolveQuery {
   readonly types: readonly string[];
   /** Per attempt: the UDP question, the TCP retry, or the HTTP request. */
   readonly timeoutMs: number;
+  /**
+   * Recursive resolution only: how many nodes referred this resolution (REST: the REFERRAL_HOPS_HEADER;
+   * the Handle protocol: the header's recursion count). Absent: 0, a client asking.
+   */
+  readonly referralHops?: number;
 }
 
 /** How the answer came: over the Handle protocol (UDP, or TCP after a truncated or missing UDP answer) or REST. */

@@ -1,4 +1,5 @@
 import { IdnodeError } from '../../core/errors/catalogue.js';
+import { REFERRAL_HOPS_HEADER } from '../../core/resolver/remote-resolver.js';
 import type { WireValue } from '../../core/values/wire-value.js';
 import { HandleErrorAnswer, type ResolveQuery, type Resolved } from './resolution.js';
 import { responseCodeMeaning } from './response-codes.js';
@@ -22,7 +23,9 @@ export async function resolveOverRest(baseUrl: string, query: ResolveQuery): Pro
   let response: Response;
   let text: string;
   try {
-    response = await fetch(url, { headers: { accept: 'application/json' }, signal: AbortSignal.timeout(query.timeoutMs) });
+    const headers: Record<string, string> = { accept: 'application/json' };
+    if (query.referralHops !== undefined) headers[REFERRAL_HOPS_HEADER] = String(query.referralHops);
+    response = await fetch(url, { headers, signal: AbortSignal.timeout(query.timeoutMs) });
     text = await response.text();
   } catch (error) {
     const cause = (error as Error).cause instanceof Error ? ((error as Error).cause as Error).message : (error as Error).message;

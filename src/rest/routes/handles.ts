@@ -6,6 +6,8 @@ import { describeInput } from '../../core/values/describe-input.js';
 import { principalOf, type CredentialPolicy } from '../credentials.js';
 import { JSON_CONTENT_TYPE } from '../framing.js';
 import type { ResolveHandler } from '../resolve-handler.js';
+import { referralHopsOf } from '../referral-hops.js';
+import { REFERRAL_HOPS_HEADER } from '../../core/resolver/remote-resolver.js';
 import {
   DeleteQuerySchema,
   errorResponses,
@@ -29,7 +31,8 @@ export function handleRoutes(app: FastifyInstance, node: IdNode, policy: Credent
     // The fastify adapter of ResolveHandler (the warm path is the other): credentials and filters allowed.
     async (request, reply) => {
       const handle = handleFromUrl(request.raw.url!);
-      const json = await resolve(handle, await principalOf(request, node.authenticator, policy), request.query.index, request.query.type);
+      const hops = referralHopsOf(request.headers[REFERRAL_HOPS_HEADER]);
+      const json = await resolve(handle, await principalOf(request, node.authenticator, policy), request.query.index, request.query.type, hops);
       return reply.code(200).type(JSON_CONTENT_TYPE).send(json);
     },
   );

@@ -6,7 +6,7 @@ import type { HandleValue } from '../../../src/core/values/handle-value.js';
 
 /** Small in-process stand-ins for the resolver's unit tests. */
 
-export const CONTEXT: ResolveContext = { handle: '88.999/ITEM-1', prefix: '88.999', protocol: 'rest' };
+export const CONTEXT: ResolveContext = { handle: '88.999/ITEM-1', prefix: '88.999', protocol: 'rest', hops: 0 };
 
 export function value(index: number, type = 'URL', permissions = '1110', data = `https://example.org/${index}`): HandleValue {
   return { index, type, data: { format: 'string', value: data }, ttl: 86400, timestamp: '2024-01-01T00:00:00Z', permissions, references: [] };

@@ -132,7 +132,7 @@ t.test('router stage', async (t) => {
   t.test('when no route serves the prefix: NOT_HOMED naming the identifier, as the read path always said', async (t) => {
     const calls: string[] = [];
     const stage = routerStage([route('local', ['88.999'], lookupOf('store'), calls)]);
-    const context: ResolveContext = { handle: '99.1/X', prefix: '99.1', protocol: 'rest' };
+    const context: ResolveContext = { handle: '99.1/X', prefix: '99.1', protocol: 'rest', hops: 0 };
     t.throws(() => stage.run(context, unreachable), {
       code: 'NOT_HOMED',
       handle: '99.1/X',
@@ -160,7 +160,7 @@ t.test('local store route: homed prefixes and those below them, read from the st
   t.notOk(route.serves('88.9990'), 'not a prefix that merely starts alike');
   t.notOk(route.serves('77.1'));
 
-  const found = await route.lookup({ handle: '88.999.1/P-1', prefix: '88.999.1', protocol: 'rest' });
+  const found = await route.lookup({ handle: '88.999.1/P-1', prefix: '88.999.1', protocol: 'rest', hops: 0 });
   t.equal(found.source, 'store');
   t.same(
     found.answer.record?.values.map((held) => held.index),
@@ -178,7 +178,7 @@ t.test('local store route: homed prefixes and those below them, read from the st
   );
   t.equal(found.answer.publicStatus, 'found');
 
-  const absent = await route.lookup({ handle: '88.999.1/NONE', prefix: '88.999.1', protocol: 'rest' });
+  const absent = await route.lookup({ handle: '88.999.1/NONE', prefix: '88.999.1', protocol: 'rest', hops: 0 });
   t.same(absent, { answer: { record: undefined, publicValues: [], encodings: {} }, source: 'store' });
 
   await homing.add(LOCAL_OPERATOR, '77.1');

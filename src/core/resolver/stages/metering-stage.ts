@@ -8,10 +8,15 @@ const KIND_BY_SOURCE = {
   federation: 'resolution.referred',
 } as const satisfies Record<Lookup['source'], ResolutionKind>;
 
-/** Counts every answered resolution by how it was answered; a failed lookup (thrown) counts nothing. */
+/**
+ * Counts every answered resolution by how it was answered; a failed lookup (thrown) counts nothing. An answer
+ * another node gave (recursive resolution) is `resolution.referred` also when served again from the cache, so
+ * the asking node's referred count is exactly the resolutions of other nodes' identifiers it answered.
+ */
 export function meteringStage(metering: Pick<Metering, 'countResolution'>): Stage {
   const count = (context: ResolveContext, lookup: Lookup): Lookup => {
-    const kind = isFound(lookup.answer) ? KIND_BY_SOURCE[lookup.source] : 'resolution.not-found';
+    const answer = lookup.answer;
+    const kind = isFound(answer) ? (answer.referred === true ? 'resolution.referred' : KIND_BY_SOURCE[lookup.source]) : 'resolution.not-found';
     metering.countResolution(context.prefix, context.protocol, kind);
     return lookup;
   };
