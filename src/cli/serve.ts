@@ -94,7 +94,9 @@ export async function startNode(config: Config, io: CliIo, logger: Logger, close
   // Created before the node, so that its store calls are timed.
   const metrics = new NodeMetrics({ expositionCacheMs: config.metricsCacheMs });
   const runtime = systemRuntime(config, configuredClock(config.clock));
-  const topLevel = config.topLevel === undefined || !role.lead
+  // Every worker gets the link (recursive resolution looks prefixes up through it); only the lead keeps the
+  // connection (IdNode's singletons).
+  const topLevel = config.topLevel === undefined
     ? undefined
     : { link: httpTopLevelLink({ ...config.topLevel, now: () => runtime.clock.now() }), retryBaseMs: TOP_LEVEL_RETRY_BASE_MS, retryMaxMs: config.topLevelRetryMaxMs };
   // Recursive resolution asks other nodes over the network (loadConfig allows it only with a top-level node).

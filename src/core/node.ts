@@ -104,7 +104,8 @@ export interface NodeDependencies {
   readonly scheduler: Scheduler;
   /**
    * false in every process of a node but one (serve --workers): work that must run once per node — the
-   * ledger's automatic sealing — is not started here. Default true.
+   * ledger's automatic sealing, the connection with the top-level node — is not started here (the top-level
+   * link is still used for recursive resolution's prefix lookups). Default true.
    */
   readonly singletons?: boolean;
   /** The award policies, already loaded (see src/policies/load-policies.ts). */
@@ -289,7 +290,7 @@ export class IdNode {
       simulatedDays,
     });
     const eligibility = new Eligibility(store, meteringDay, clock, policies);
-    if (deps.topLevel !== undefined) {
+    if (deps.topLevel !== undefined && deps.singletons !== false) {
       const { retryBaseMs, retryMaxMs } = deps.topLevel;
       connection = new TopLevelConnection(deps.topLevel.link, ledger, homing, store, site, clock, logger, { retryBaseMs, retryMaxMs, monotonic, scheduler });
       const established = connection;

@@ -81,7 +81,9 @@ export async function startCluster(options: ClusterOptions, track: (child: Child
     const nodes = await Promise.all(
       options.nodes.map(async (node, i) => {
         const account = accounts[i]!;
-        const args = ['serve', '--data-dir', join(options.dir, `node-${i + 1}`), ...listen, '--hdl-port', 'off', '--node-prefix', node.nodePrefix, ...clockArgs];
+        // One serving process a node: the simulated nodes already share this machine's cores among themselves,
+        // so the capacity measured (and the headroom) is one process's, the conservative figure.
+        const args = ['serve', '--data-dir', join(options.dir, `node-${i + 1}`), ...listen, '--hdl-port', 'off', '--node-prefix', node.nodePrefix, '--workers', '1', ...clockArgs];
         args.push('--top-level', top.url, '--top-level-id', account.id, '--top-level-secret', account.secret);
         if (options.recursive) args.push('--recursive');
         const started = await startProcess(options, node.name, args, track, children);

@@ -31,3 +31,13 @@ t.test('a uniform scan larger than the cache does not evict the hot entries (sec
     else t.equal(kept, 0, 'always: the scan evicted them all');
   }
 });
+
+t.test("another node's answer is kept on first sight (asking again costs a network round trip)", async (t) => {
+  const cache = new ResolutionCache({ maxEntries: 100, maxBytes: 1 << 24, maxTtlSeconds: 60, notFoundTtlSeconds: 5, monotonic: { now: () => 1 }, admission: 'second-sight' });
+  const value = { index: 1, type: 'URL', data: { format: 'string' as const, value: 'v' }, ttl: 60, timestamp: '2024-01-01T00:00:00Z', permissions: '1110', references: [] };
+  const local = answerFor({ handle: '88.999/local', prefix: '88.999', values: [value], createdAtMs: 0, updatedAtMs: 0 });
+  const remote = { ...answerFor({ handle: '88.777/remote', prefix: '88.777', values: [value], createdAtMs: 0, updatedAtMs: 0 }), referred: true as const };
+  t.notOk(cache.offer('88.999/local', local, cache.generation()), 'a local answer waits for its second miss');
+  t.ok(cache.offer('88.777/remote', remote, cache.generation()), 'a referred answer is admitted at once');
+  t.equal(cache.get('88.777/remote'), remote);
+});

@@ -153,9 +153,11 @@ export class ResolutionCache {
   /**
    * What the resolution pipeline calls on a miss: `put`, once the admission policy lets the identifier in
    * (with 'second-sight', on its second miss since the doorkeeper's last reset). Returns whether it was offered to `put`.
+   * An answer another node gave (`referred`) is kept on first sight: the doorkeeper saves the LRU from scans of
+   * cheap local reads, while asking that node again costs a network round trip and the other node's capacity.
    */
   offer(handle: string, answer: CachedAnswer, generation: number): boolean {
-    if (this.doorkeeper !== undefined && !this.doorkeeper.admit(handle)) return false;
+    if (answer.referred !== true && this.doorkeeper !== undefined && !this.doorkeeper.admit(handle)) return false;
     this.put(handle, answer, generation);
     return true;
   }
