@@ -231,3 +231,6 @@ export function show(value: unknown): string {
   const text = value === undefined ? 'nothing' : JSON.stringify(value);
   return text.length > 80 ? `${text.slice(0, 77)}...` : text;
 }
+
+/** The largest value an integer setting may take where only the platform bounds it (timers, counts). */
+export const MAX_INT32 = 2_147_483_647;

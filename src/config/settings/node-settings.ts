@@ -1,0 +1,150 @@
+import { LOG_LEVELS } from '../config.js';
+import type { Setting } from '../settings.js';
+
+/**
+ * Where the node keeps its data, where it listens, its store and its time zone.
+ * In documentation order: SETTINGS (../settings.ts) lists the groups in turn.
+ */
+export const NODE_SETTINGS: readonly Setting[] = [
+  {
+    key: 'dataDir',
+    name: 'data-dir',
+    env: 'IDNODE_DATA_DIR',
+    flag: '--data-dir',
+    defaultValue: './data',
+    kind: { type: 'path' },
+    description: 'Directory of the embedded SQLite store and, by default, the ledger signing key (created mode 0700 if missing).',
+  },
+  {
+    key: 'signingKeyFile',
+    name: 'signing-key-file',
+    env: 'IDNODE_SIGNING_KEY_FILE',
+    flag: '--signing-key-file',
+    kind: { type: 'path' },
+    description: 'The Ed25519 key that signs the ledger (PKCS#8 PEM, mode 0600; created on first start, moved there from the store of an earlier version). Default <data-dir>/node-key.pem. Every replica of one PostgreSQL store needs the same file.',
+  },
+  {
+    key: 'host',
+    name: 'host',
+    env: 'IDNODE_HOST',
+    flag: '--host',
+    defaultValue: '127.0.0.1',
+    kind: { type: 'host' },
+    description: 'Address every front end (HTTP, gRPC, Handle protocol) listens on; 0.0.0.0 or :: for every interface.',
+  },
+  {
+    key: 'httpPort',
+    name: 'http-port',
+    env: 'IDNODE_HTTP_PORT',
+    flag: '--http-port',
+    defaultValue: 8000,
+    kind: { type: 'port' },
+    description: 'HTTP (REST) port; 0 picks a free port (see ready-file); off: no REST listener.',
+  },
+  {
+    key: 'grpcPort',
+    name: 'grpc-port',
+    env: 'IDNODE_GRPC_PORT',
+    flag: '--grpc-port',
+    defaultValue: 8001,
+    kind: { type: 'port' },
+    description: 'gRPC port (idnode.v1 services, health checking, reflection), on host and with tls like HTTP; 0 picks a free port (see ready-file); off: no gRPC listener.',
+  },
+  {
+    key: 'hdlPort',
+    name: 'hdl-port',
+    env: 'IDNODE_HDL_PORT',
+    flag: '--hdl-port',
+    defaultValue: 2641,
+    kind: { type: 'port' },
+    description: 'Handle binary protocol port (RFC 3652: resolution and get site info), UDP and TCP on the same port, on host (no TLS); 0 picks a free port (see ready-file); off: no Handle protocol listener.',
+  },
+  {
+    key: 'nodePrefixes',
+    name: 'node-prefix',
+    env: 'IDNODE_NODE_PREFIX',
+    flag: '--node-prefix',
+    defaultValue: ['88.999'],
+    kind: { type: 'prefixes' },
+    description:
+      'Node prefixes homed here (comma-separated in the environment, flag repeatable, a list in the file). The operator identity is `300:0.NA/<node prefix>`.',
+  },
+  {
+    key: 'readyFile',
+    name: 'ready-file',
+    env: 'IDNODE_READY_FILE',
+    flag: '--ready-file',
+    kind: { type: 'path' },
+    description:
+      'When set, written (atomically) once every front end listens: JSON with one key per front end serving, e.g. `{"http":"http://127.0.0.1:8000","grpc":"127.0.0.1:8001","hdl":"127.0.0.1:2641"}`; removed on graceful shutdown.',
+  },
+  {
+    key: 'tls.certFile',
+    name: 'tls-cert',
+    env: 'IDNODE_TLS_CERT',
+    flag: '--tls-cert',
+    kind: { type: 'readable-file' },
+    description: 'PEM certificate (chain) file; with tls-key, serves HTTPS. Set both or neither.',
+  },
+  {
+    key: 'tls.keyFile',
+    name: 'tls-key',
+    env: 'IDNODE_TLS_KEY',
+    flag: '--tls-key',
+    kind: { type: 'readable-file' },
+    description: 'PEM private key file of tls-cert.',
+  },
+  {
+    key: 'logLevel',
+    name: 'log-level',
+    env: 'IDNODE_LOG_LEVEL',
+    flag: '--log-level',
+    defaultValue: 'info',
+    kind: { type: 'enum', values: LOG_LEVELS },
+    description: 'pino log level (JSON lines on stdout).',
+  },
+  {
+    key: 'store',
+    name: 'store',
+    env: 'IDNODE_STORE',
+    flag: '--store',
+    defaultValue: 'sqlite',
+    kind: { type: 'enum', values: ['sqlite', 'postgres', 'memory'] },
+    description:
+      'Storage backend: embedded SQLite in data-dir, PostgreSQL at database-url, or memory: kept in the process only and lost when it exits (not durable: for tests, demos and simulations; admin commands refuse it).',
+  },
+  {
+    key: 'databaseUrl',
+    name: 'database-url',
+    env: 'IDNODE_DATABASE_URL',
+    flag: '--database-url',
+    kind: { type: 'database-url' },
+    description: 'postgres:// URL; required when store is postgres, refused otherwise.',
+  },
+  {
+    key: 'databaseSchema',
+    name: 'database-schema',
+    env: 'IDNODE_DATABASE_SCHEMA',
+    flag: '--database-schema',
+    kind: { type: 'schema-name' },
+    description:
+      'PostgreSQL schema holding the node’s tables (unset: `public`), created on first start: several nodes share one database in separate schemas, replicas of one node share one schema. Lower-case letters, digits and `_`, starting with a letter or `_`, at most 63, not `pg_…`; store postgres only.',
+  },
+  {
+    key: 'sqliteSynchronous',
+    name: 'sqlite-synchronous',
+    env: 'IDNODE_SQLITE_SYNCHRONOUS',
+    defaultValue: 'full',
+    kind: { type: 'enum', values: ['full', 'normal'] },
+    description: 'full: every acknowledged write survives power loss; normal: survives a process crash only (faster).',
+  },
+  {
+    key: 'timeZone',
+    name: 'time-zone',
+    env: 'IDNODE_TIME_ZONE',
+    flag: '--time-zone',
+    defaultValue: 'Asia/Shanghai',
+    kind: { type: 'time-zone' },
+    description: 'IANA time zone of the metering day (the award policy’s calendar).',
+  },
+];
