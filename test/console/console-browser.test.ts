@@ -1,7 +1,8 @@
 import { mkdirSync } from 'node:fs';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
 import t from 'tap';
 import { LOCAL_OPERATOR } from '../../src/core/auth/principal.js';
+import { launchBrowser } from '../helpers/browser.js';
 import { send } from '../helpers/http.js';
 import { basic, startRestNode } from '../helpers/rest-node.js';
 
@@ -14,10 +15,6 @@ import { basic, startRestNode } from '../helpers/rest-node.js';
 declare const document: { documentElement: { lang: string }; querySelector(selector: string): { textContent: string | null } | null };
 declare const sessionStorage: { getItem(key: string): string | null };
 
-const LAUNCH = {
-  executablePath: '/usr/bin/chromium',
-  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-};
 const ARTIFACTS = new URL('../../.tap/artifacts/console/', import.meta.url);
 mkdirSync(ARTIFACTS, { recursive: true });
 
@@ -29,13 +26,7 @@ const enterprise = rest.credentials.demoEnterprise;
 const auditor = await rest.node.principals.addAuditor(LOCAL_OPERATOR, 'Console auditor');
 const as = (who: { id: string; secret: string }) => ({ authorization: basic(who.id, who.secret) });
 
-let browser: Browser;
-try {
-  browser = await chromium.launch(LAUNCH);
-} catch (error) {
-  throw new Error(`cannot start /usr/bin/chromium (apt-get install -y chromium): ${(error as Error).message}`);
-}
-t.teardown(() => browser.close());
+const browser = await launchBrowser(t);
 
 /** A fresh browser profile whose Accept-Language is `locale`; console errors and failed requests are collected. */
 async function open(locale: 'zh-CN' | 'en'): Promise<{ context: BrowserContext; page: Page; problems: string[] }> {

@@ -1,18 +1,14 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import t from 'tap';
 import { eachDay } from '../../src/core/clock/calendar-day.js';
 import type { CounterDelta } from '../../src/core/store/store.js';
+import { launchBrowser } from '../helpers/browser.js';
 import { send } from '../helpers/http.js';
 import { ManualClock, startAuditNode } from '../helpers/audit-node.js';
 import { LOCAL_OPERATOR } from '../../src/core/auth/principal.js';
 
-// Debian's chromium, driven by playwright-core (no browser download).
-const LAUNCH = {
-  executablePath: '/usr/bin/chromium',
-  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-};
 const number = new Intl.NumberFormat('en-US', { maximumFractionDigits: 2 });
 // Screenshots are kept after the run (test-artifacts/ is not tracked): one per page, language and width.
 const ARTIFACTS = join(import.meta.dirname, '..', '..', 'test-artifacts', 'dashboard');
@@ -45,13 +41,7 @@ const api = async (path: string) => {
   return response.body;
 };
 
-let browser: Browser;
-try {
-  browser = await chromium.launch(LAUNCH);
-} catch (error) {
-  throw new Error(`cannot start /usr/bin/chromium (apt-get install -y chromium): ${(error as Error).message}`);
-}
-t.teardown(() => browser.close());
+const browser = await launchBrowser(t);
 
 /** The dashboard of 2024 in a fresh browser context; `lang` is the query's choice (none: no `lang`), `browserLocale` what Accept-Language asks. */
 async function open(viewport: { width: number; height: number }, lang: 'en' | 'zh-CN' | 'none' = 'en', browserLocale = 'en-US'): Promise<Page> {
