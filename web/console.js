@@ -5,6 +5,8 @@
 // Sign-in exchanges the identity and secret for a login token (POST /identity/token, 24 h); only the token is
 // kept, in sessionStorage (gone when the tab closes), and sent as a Bearer token.
 
+import { h } from './dom.js';
+
 const { locale, strings } = JSON.parse(document.getElementById('web-strings').textContent);
 const t = (key, fill = {}) => (strings[key] ?? key).replace(/\{(\w+)\}/g, (place, name) => (name in fill ? String(fill[name]) : place));
 const numberFormat = new Intl.NumberFormat(locale, { maximumFractionDigits: 2 });
@@ -34,18 +36,6 @@ function readSession() {
   } catch {
     return null;
   }
-}
-
-/** An element: h('a', { href: '#x', onclick }, 'text', child…). Attributes starting with "on" are listeners. */
-function h(tag, attributes = {}, ...children) {
-  const element = document.createElement(tag);
-  for (const [name, value] of Object.entries(attributes)) {
-    if (value === undefined || value === false) continue;
-    if (name.startsWith('on')) element.addEventListener(name.slice(2), value);
-    else element.setAttribute(name, value === true ? '' : String(value));
-  }
-  element.append(...children.flat().filter((child) => child !== undefined && child !== null));
-  return element;
 }
 
 class ApiError extends Error {

@@ -2,19 +2,10 @@
 // the routes' own schemas) as a page where each operation can be called from the browser. Self-contained:
 // nothing is fetched but the node's own description and the calls the reader makes.
 
+import { h } from './dom.js';
+
 const { strings } = JSON.parse(document.getElementById('web-strings').textContent);
 const t = (key) => strings[key] ?? key;
-
-function h(tag, attributes = {}, ...children) {
-  const element = document.createElement(tag);
-  for (const [name, value] of Object.entries(attributes)) {
-    if (value === undefined || value === false) continue;
-    if (name.startsWith('on')) element.addEventListener(name.slice(2), value);
-    else element.setAttribute(name, value === true ? '' : String(value));
-  }
-  element.append(...children.flat().filter((child) => child !== undefined && child !== null));
-  return element;
-}
 
 const root = document.getElementById('docs');
 const identity = h('input', { name: 'identity', size: 30, placeholder: '300:0.NA/88.999', autocomplete: 'username' });
