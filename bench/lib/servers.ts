@@ -48,7 +48,9 @@ export interface IdnodeServerOptions {
 /**
  * `idnode serve` from the compiled build on 127.0.0.1 at a port the OS picks, pinned to the server core.
  * gRPC and the Handle protocol are off unless `settings` names IDNODE_GRPC_PORT / IDNODE_HDL_PORT (their default
- * ports, 8001 and 2641, would be shared by every run).
+ * ports, 8001 and 2641, would be shared by every run). One process (`--workers 1` unless `settings` say otherwise):
+ * the references are single processes on the same core, and serve's default of a worker per core would put a
+ * cluster primary and two workers there.
  */
 export async function startIdnode(env: BenchEnv, options: IdnodeServerOptions): Promise<RunningServer> {
   const readyFile = join(env.workDir, `${options.name}.ready.json`);
@@ -65,7 +67,7 @@ export async function startIdnode(env: BenchEnv, options: IdnodeServerOptions): 
     '--node-prefix', BENCH_NODE_PREFIX,
     '--log-level', 'warn',
   ];
-  const child = spawnTracked(process.execPath, args, { pinning: env.pinning, core: options.cores ?? 'server', logFile, env: cleanEnv({ IDNODE_GRPC_PORT: 'off', IDNODE_HDL_PORT: 'off', ...options.settings }) });
+  const child = spawnTracked(process.execPath, args, { pinning: env.pinning, core: options.cores ?? 'server', logFile, env: cleanEnv({ IDNODE_GRPC_PORT: 'off', IDNODE_HDL_PORT: 'off', IDNODE_WORKERS: '1', ...options.settings }) });
   return running(options.name, child, readyFile, logFile, 120_000);
 }
 
