@@ -4,6 +4,7 @@ import t from 'tap';
 import { networkRemoteResolver } from '../../src/federation/network-remote-resolver.js';
 import type { RemoteTarget } from '../../src/core/resolver/remote-resolver.js';
 import { referralHopsOf } from '../../src/rest/referral-hops.js';
+import { freePort } from '../helpers/free-port.js';
 
 /** A stand-in node answering GET /api/handles/<handle> with canned HANDLE.NET JSON, recording the hops header. */
 const heard: (string | undefined)[] = [];
@@ -48,7 +49,7 @@ t.test('REST: found, not found, and what the serving node\'s error codes mean he
 });
 
 t.test('a dead or hung node: REMOTE_NODE_UNAVAILABLE within the time-out, never a hang', async (t) => {
-  const refused = await freedPort();
+  const refused = await freePort();
   let began = performance.now();
   await t.rejects(ask({ kind: 'rest', url: `http://127.0.0.1:${refused}`, key: 'dead' }, '77.1/X', 1000), { code: 'REMOTE_NODE_UNAVAILABLE', message: /cannot reach/ });
   t.ok(performance.now() - began < 1000, 'a refused connection fails at once');
@@ -67,11 +68,3 @@ t.test('the hops header a REST front end reads: absent 0, an integer up to 255, 
   t.equal(referralHopsOf('2'), 2);
   for (const bad of ['', '-1', '256', '1.5', 'two', ['1', '2']]) t.throws(() => referralHopsOf(bad), { code: 'REQUEST_INVALID', message: /idnode-referral-hops header must be one integer from 0 to 255/ }, JSON.stringify(bad));
 });
-
-async function freedPort(): Promise<number> {
-  const probe = createTcpServer();
-  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
-  const free = (probe.address() as { port: number }).port;
-  await new Promise((resolve) => probe.close(resolve));
-  return free;
-}

@@ -1,5 +1,4 @@
 import { readFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import t from 'tap';
 import { systemClock, systemRandom } from '../../src/core/clock/clock.js';
@@ -11,6 +10,7 @@ import { IdnodeClients } from '../helpers/grpc-client.js';
 import { send, type Json } from '../helpers/http.js';
 import { basic } from '../helpers/rest-node.js';
 import { firstRunCredentials, spawnNode, type SpawnedNode } from '../helpers/spawn-node.js';
+import { freePort } from '../helpers/free-port.js';
 
 /**
  * Recursive resolution between real processes on loopback: a top-level node and three secondary nodes,
@@ -22,14 +22,6 @@ const TIMEOUT_MS = 800;
 const FAILURE_TTL_MS = 1500;
 const RECURSION = { IDNODE_RECURSION_TIMEOUT_MS: String(TIMEOUT_MS), IDNODE_RECURSION_FAILURE_TTL_MS: String(FAILURE_TTL_MS), IDNODE_TOP_LEVEL_RETRY_MAX_MS: '500', IDNODE_METERING_FLUSH_INTERVAL_MS: '100', IDNODE_METRICS_CACHE_MS: '0' };
 const START = { readyTimeoutMs: 300_000 };
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const port = (server.address() as { port: number }).port;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 interface Secondary {
   node: SpawnedNode;

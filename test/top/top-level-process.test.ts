@@ -1,4 +1,3 @@
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { generateKeyPairSync, sign } from 'node:crypto';
 import t from 'tap';
@@ -9,20 +8,13 @@ import { send, type Json } from '../helpers/http.js';
 import { basic } from '../helpers/rest-node.js';
 import { runCli } from '../helpers/run-cli.js';
 import { firstRunCredentials, spawnNode, type SpawnedNode } from '../helpers/spawn-node.js';
+import { freePort } from '../helpers/free-port.js';
 
 // One simulated day every two real seconds, the same start for every process.
 const CLOCK = ['--clock-start', '2024-03-01T00:00:00+08:00', '--clock-rate', '43200'];
 /** Each child compiles the sources on its start: on a busy machine that takes a while. */
 const SLOW = { timeoutMs: 120_000 };
 const FAST = { IDNODE_LEDGER_SEAL_DELAY_MS: '200', IDNODE_TOP_LEVEL_RETRY_MAX_MS: '500' };
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const port = (server.address() as { port: number }).port;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 const nodeBasic = (id: string, secret: string) => ({ authorization: `Basic ${Buffer.from(`${id}:${secret}`).toString('base64')}` });
 
