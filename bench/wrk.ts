@@ -12,6 +12,7 @@
  *
  * Flags: --population N (100000) --hot N (1000) --cache-entries N (population / 10) --seconds S (5) --runs N (3)
  *        --import-size N (200000) --only warm,miss,latency,put,import --no-build --keep
+ *        --profile (a CPU profile of each idnode server: bench/results/profiles/idnode.cpuprofile)
  * Prints a Markdown summary (with the load average before and after) and writes bench/results/wrk.json.
  */
 import { mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -47,6 +48,7 @@ const { values: flags } = parseArgs({
     only: { type: 'string', default: 'warm,miss,latency,put,import' },
     'no-build': { type: 'boolean', default: false },
     keep: { type: 'boolean', default: false },
+    profile: { type: 'boolean', default: false },
   },
 });
 const population = Number(flags.population);
@@ -74,7 +76,9 @@ async function main(): Promise<void> {
   if (!flags['no-build'] && ensureBuilt(root)) log('built dist/');
   const loadBefore = load();
   const workDir = mkdtempSync(join(tmpdir(), 'idnode-wrk-'));
-  const env: BenchEnv = { root, workDir, pinning, profileDir: undefined };
+  const profileDir = flags.profile ? join(root, 'bench/results/profiles') : undefined;
+  if (profileDir !== undefined) mkdirSync(profileDir, { recursive: true });
+  const env: BenchEnv = { root, workDir, pinning, profileDir };
   const refDir = join(root, 'bench/results/.references');
   const mapScript = compileReference(root, join(root, 'bench/references/bare-http-server.ts'), refDir);
   const sqliteScript = compileReference(root, join(root, 'bench/references/bare-sqlite-http-server.ts'), refDir);
