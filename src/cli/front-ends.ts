@@ -7,6 +7,7 @@ import type { FrontEnd, ServingFrontEnds } from '../frontend/front-end.js';
 import { grpcFrontEnd } from '../grpc/grpc-front-end.js';
 import { hdlFrontEnd } from '../hdl/hdl-front-end.js';
 import type { NodeMetrics } from '../metrics/node-metrics.js';
+import { healthListener } from '../rest/health-listener.js';
 import { restFrontEnd } from '../rest/rest-front-end.js';
 
 /** What every front end is built from besides the configuration. */
@@ -18,11 +19,16 @@ export interface FrontEndParts {
   readonly tls: { readonly cert: Buffer; readonly key: Buffer } | undefined;
   /** What /readyz reports as serving; serve fills it. */
   readonly serving: ServingFrontEnds;
+  /**
+   * False in a worker of `serve --workers` other than the lead: the health listener (health-port) is one
+   * port, bound by the lead's thread. Absent: true.
+   */
+  readonly lead?: boolean;
 }
 
 /**
- * The front ends the configuration turns on, in start order (stopped in reverse): REST, gRPC, then the
- * Handle protocol. A front
+ * The front ends the configuration turns on, in start order (stopped in reverse): REST, gRPC, the
+ * Handle protocol, then the health listener (probes only, in a thread of its own). A front
  * end is on unless its port setting is "off"; loadConfig refuses a configuration with none on. A new front
  * end adds its port setting (kind "port") and one line here.
  */
@@ -68,6 +74,10 @@ export function frontEndsOf(config: Config, parts: FrontEndParts): FrontEnd[] {
   }
   if (config.hdlPort !== 'off') {
     list.push(hdlFrontEnd(node, { logger, metrics, admission, host: config.host, port: config.hdlPort, limits: { maxConnections, idleTimeoutMs: config.timeouts.idleMs } }));
+  }
+  if (config.healthPort !== 'off' && parts.lead !== false) {
+    const { headersMs, idleMs, keepAliveMs } = config.timeouts;
+    list.push(healthListener({ host: config.host, port: config.healthPort, maxConnections, headersMs, idleMs, keepAliveMs }));
   }
   return list;
 }

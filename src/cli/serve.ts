@@ -106,7 +106,7 @@ export async function startNode(config: Config, io: CliIo, logger: Logger, close
 
   // In order; each is closed (newest first) even when its own listen failed.
   const serving = new Map<string, string>();
-  const frontEnds = frontEndsOf(config, { node, logger, metrics, tls, serving });
+  const frontEnds = frontEndsOf(config, { node, logger, metrics, tls, serving, lead: role.lead });
   for (const frontEnd of frontEnds) {
     closers.push({
       name: frontEnd.name,

@@ -23,6 +23,8 @@ export interface Config extends CoreConfig {
   readonly grpcPort: Port;
   /** The Handle protocol front end's port (UDP and TCP), as httpPort. */
   readonly hdlPort: Port;
+  /** The liveness listener's port (a thread of its own; not a front end of the API), as httpPort. */
+  readonly healthPort: Port;
   /** Normalised, non-empty, no duplicates, none below another. */
   readonly nodePrefixes: readonly string[];
   /** `undefined`: no ready file is written. */
@@ -121,6 +123,7 @@ export function describeConfig(config: Config): Record<string, unknown> {
     httpPort: config.httpPort,
     grpcPort: config.grpcPort,
     hdlPort: config.hdlPort,
+    healthPort: config.healthPort,
     nodePrefixes: config.nodePrefixes,
     tls: config.tls !== undefined,
     store: config.store,

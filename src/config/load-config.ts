@@ -108,7 +108,8 @@ function crossCheck(values: ReadonlyMap<SettingKey, unknown>, origins: ReadonlyM
     const [given, missing] = cert ? (['tls.certFile', 'tls.keyFile'] as const) : (['tls.keyFile', 'tls.certFile'] as const);
     problems.push(`${describe(given)} is set but ${byKey(missing).name} is not: set both or neither`);
   }
-  const ports = SETTINGS.filter((setting) => setting.kind.type === 'port');
+  // The health listener answers probes only: it serves nothing of the API.
+  const ports = SETTINGS.filter((setting) => setting.kind.type === 'port' && setting.key !== 'healthPort');
   if (ports.every((setting) => values.get(setting.key) === PORT_OFF)) {
     problems.push(`every front end is off (${ports.map((setting) => describe(setting.key)).join(', ')}): the node would serve nothing; turn one on`);
   }

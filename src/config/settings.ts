@@ -12,6 +12,7 @@ export type SettingKey =
   | 'httpPort'
   | 'grpcPort'
   | 'hdlPort'
+  | 'healthPort'
   | 'nodePrefixes'
   | 'readyFile'
   | 'tls.certFile'

@@ -32,6 +32,7 @@ t.test('defaults', async (t) => {
     httpPort: 8000,
     grpcPort: 8001,
     hdlPort: 2641,
+    healthPort: 'off',
     nodePrefixes: ['88.999'],
     logLevel: 'info',
     store: 'sqlite',

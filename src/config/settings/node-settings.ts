@@ -60,6 +60,16 @@ export const NODE_SETTINGS: readonly Setting[] = [
     description: 'Handle binary protocol port (RFC 3652: resolution and get site info), UDP and TCP on the same port, on host (no TLS); 0 picks a free port (see ready-file); off: no Handle protocol listener.',
   },
   {
+    key: 'healthPort',
+    name: 'health-port',
+    env: 'IDNODE_HEALTH_PORT',
+    flag: '--health-port',
+    defaultValue: 'off',
+    kind: { type: 'port' },
+    description:
+      'A port for liveness probes only (`GET /healthz`, plain HTTP, on host), served by a thread of its own, so that a probe on a new connection is answered however busy the request loop is (docs/overload.md); 0 picks a free port (see ready-file); off: none (probe `/healthz` on http-port, which an overload can delay).',
+  },
+  {
     key: 'nodePrefixes',
     name: 'node-prefix',
     env: 'IDNODE_NODE_PREFIX',
