@@ -15,7 +15,8 @@
  *    (1000 ms), and the resolution p99 at half capacity while 20 scrapers loop on /metrics, cache on and off.
  * The load average is printed beside each phase (the machine is shared). Writes bench/results/overload.json.
  */
-import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Agent, request } from 'node:http';
@@ -158,7 +159,7 @@ async function resolutionUnderScraping(url: URL, ratePerSec: number): Promise<Ph
   return { ...phase, scrapesPerSec: scrapes / phase.wallSec };
 }
 
-async function withServer<T>(workDir: string, name: string, settings: Record<string, string>, run: (url: URL) => Promise<T>): Promise<T> {
+async function withServer<T>(workDir: string, name: string, settings: Record<string, string>, run: (url: URL, server: RunningServer) => Promise<T>): Promise<T> {
   const pinning = pinGenerator();
   const dataDir = join(workDir, name);
   mkdirSync(dataDir);
@@ -166,7 +167,7 @@ async function withServer<T>(workDir: string, name: string, settings: Record<str
   try {
     const url = new URL(server.url);
     await get(new Agent(), url, PATH);
-    return await run(url);
+    return await run(url, server);
   } finally {
     await server.stop();
   }
@@ -177,28 +178,65 @@ const fmt = (phase: Phase) =>
   `shed ${phase.shed} (p99 ${Number.isNaN(phase.shedLatency.p99Ms) ? '-' : phase.shedLatency.p99Ms.toFixed(1)} ms); other ${phase.other}; generator CPU ${(phase.generatorCpu * 100).toFixed(0)}%` +
   (phase.healthMaxMs === undefined ? '' : `; /healthz slowest ${phase.healthMaxMs.toFixed(1)} ms`);
 
-/** /healthz on a fresh connection (as a kubelet probes) every 100 ms while `during` runs: every latency. */
-async function probingHealth<T>(url: URL, during: Promise<T>): Promise<{ result: T; health: LatencySummary }> {
-  const recorder = new LatencyRecorder();
+/**
+ * /healthz on a fresh connection (as a kubelet probes) every 100 ms while `during` runs, on the API's port and
+ * on the health listener's (health-port) side by side: every latency of each. Meanwhile the API listener's
+ * accept queue (Recv-Q of its listening socket, from `ss`) is sampled every 200 ms: its peak is the number of
+ * connections the kernel held that the node had not accepted yet (libuv accepts one per loop turn).
+ */
+async function probingHealth<T>(url: URL, healthUrl: URL, during: Promise<T>): Promise<{ result: T; health: LatencySummary; healthPort: LatencySummary; acceptQueueMax: number }> {
   let done = false;
-  const probes = (async () => {
+  const probe = async (target: URL) => {
+    const recorder = new LatencyRecorder();
     const agent = new Agent({ keepAlive: false });
     while (!done) {
       const at = performance.now();
-      await get(agent, url, '/healthz');
+      await get(agent, target, '/healthz');
       recorder.record(performance.now() - at);
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
+    return recorder.summary();
+  };
+  let acceptQueueMax = 0;
+  const sampling = (async () => {
+    while (!done) {
+      acceptQueueMax = Math.max(acceptQueueMax, acceptQueue(Number(url.port)));
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
   })();
+  const probes = Promise.all([probe(url), probe(healthUrl)]);
   const result = await during.finally(() => (done = true));
-  await probes;
-  return { result, health: recorder.summary() };
+  const [health, healthPort] = await probes;
+  await sampling;
+  return { result, health, healthPort, acceptQueueMax };
 }
 
-const fmtH2 = (phase: H2loadPhase, health?: LatencySummary) =>
-  `sent ${phase.sentPerSec.toFixed(0)}/s; admitted ${phase.okPerSec.toFixed(0)}/s p50 ${phase.ok.p50Ms.toFixed(1)} ms p99 ${phase.ok.p99Ms.toFixed(1)} ms max ${phase.ok.maxMs.toFixed(1)} ms; ` +
-  `shed ${phase.shed} (p99 ${Number.isNaN(phase.shedLatency.p99Ms) ? '-' : phase.shedLatency.p99Ms.toFixed(1)} ms); other ${phase.other}` +
-  (health === undefined ? '' : `; /healthz p50 ${health.p50Ms.toFixed(1)} ms max ${health.maxMs.toFixed(1)} ms (${health.count} probes)`);
+/** Connections waiting in the accept queue of the listener on `port` (ss's Recv-Q of a listening socket); 0 without ss. */
+function acceptQueue(port: number): number {
+  try {
+    const line = execFileSync('ss', ['-ltnH', `sport = :${port}`], { encoding: 'utf8' }).trim();
+    return Number(line.split(/\s+/)[1] ?? 0);
+  } catch {
+    return 0;
+  }
+}
+
+/** SYNs the kernel dropped because an accept queue was full, machine-wide (TcpExt ListenOverflows). */
+function listenOverflows(): number {
+  const [names, values] = readFileSync('/proc/net/netstat', 'utf8').split('\n').filter((line) => line.startsWith('TcpExt:'));
+  const at = names?.split(' ').indexOf('ListenOverflows') ?? -1;
+  return at < 0 ? 0 : Number(values?.split(' ')[at]);
+}
+
+const ms = (value: number) => (Number.isNaN(value) ? '-' : value >= 1000 ? `${(value / 1000).toFixed(1)} s` : `${value.toFixed(1)} ms`);
+const trio = (summary: LatencySummary) => `${ms(summary.p50Ms)} / ${ms(summary.p99Ms)} / ${ms(summary.maxMs)}`;
+
+const fmtH2 = (phase: H2loadPhase, probes?: { health: LatencySummary; healthPort: LatencySummary; acceptQueueMax: number }) =>
+  `sent ${phase.sentPerSec.toFixed(0)}/s; admitted ${phase.okPerSec.toFixed(0)}/s p50/p99/max ${trio(phase.ok)}; ` +
+  `shed ${phase.shed} (p99 ${ms(phase.shedLatency.p99Ms)}); other ${phase.other}; generator CPU ${(phase.generatorCpu * 100).toFixed(0)}%` +
+  (probes === undefined
+    ? ''
+    : `; /healthz on a new connection, p50/p99/max: API port ${trio(probes.health)}, health port ${trio(probes.healthPort)} (${probes.healthPort.count} probes each); accept queue peak ${probes.acceptQueueMax}`);
 
 /** The shedding settings compared: serve's defaults, and a reference with queue-delay shedding off. */
 const CONFIGS = {
@@ -217,7 +255,7 @@ async function h2loadPhases(workDir: string, results: Record<string, unknown>): 
   const pinning = pinGenerator();
   let capacityPerSec: number | undefined;
   for (const [name, settings] of Object.entries(CONFIGS)) {
-    await withServer(workDir, `h2-${name}`, { IDNODE_MAX_IN_FLIGHT: String(MAX_IN_FLIGHT), ...settings }, async (url) => {
+    await withServer(workDir, `h2-${name}`, { IDNODE_MAX_IN_FLIGHT: String(MAX_IN_FLIGHT), IDNODE_HEALTH_PORT: '0', ...settings }, async (url, server) => {
       const target = `${url.origin}${PATH}`;
       const capacity = await runH2load({ url: target, connections: 32, seconds: SECONDS, workDir, name: `${name}-capacity`, pinning });
       capacityPerSec ??= capacity.okPerSec;
@@ -225,9 +263,11 @@ async function h2loadPhases(workDir: string, results: Record<string, unknown>): 
       const phases: Record<string, unknown> = { capacity };
       for (const factor of [2, 5]) {
         const ratePerSec = Math.round(capacityPerSec * factor);
-        const { result, health } = await probingHealth(url, runH2load({ url: target, connections: CONNECTIONS, seconds: SECONDS, workDir, name: `${name}-x${factor}`, pinning, ratePerSec }));
-        console.log(`[${name}] ${factor}× capacity offered (${ratePerSec}/s over ${CONNECTIONS} connections): ${fmtH2(result, health)}  [load ${loadavg()[0]!.toFixed(2)}]`);
-        phases[`x${factor}`] = { offeredPerSec: ratePerSec, ...result, health };
+        const overflowsBefore = listenOverflows();
+        const { result, ...probes } = await probingHealth(url, new URL(server.health!), runH2load({ url: target, connections: CONNECTIONS, seconds: SECONDS, workDir, name: `${name}-x${factor}`, pinning, ratePerSec }));
+        const overflows = listenOverflows() - overflowsBefore;
+        console.log(`[${name}] ${factor}× capacity offered (${ratePerSec}/s over ${CONNECTIONS} connections): ${fmtH2(result, probes)}; ListenOverflows +${overflows} (machine-wide)  [load ${loadavg()[0]!.toFixed(2)}]`);
+        phases[`x${factor}`] = { offeredPerSec: ratePerSec, ...result, ...probes, listenOverflows: overflows, loadAverage: loadavg()[0] };
       }
       results[name] = phases;
     });

@@ -25,6 +25,8 @@ export interface H2loadPhase {
   readonly shedLatency: LatencySummary;
   /** Failed streams (-1) and any status other than 200 and 503. */
   readonly other: number;
+  /** h2load's own CPU (user + system), in cores over the run: near 1 means the generator, not the node, set the pace. */
+  readonly generatorCpu: number;
 }
 
 export interface H2loadRun {
@@ -61,16 +63,27 @@ export async function runH2load(run: H2loadRun): Promise<H2loadPhase> {
     args.push('--timing-script-file', script, '-r', String(Math.ceil(run.connections / 10)), '--rate-period', `${Math.max(1, Math.round(intervalMs / 10))}ms`);
   }
   if (run.ratePerSec === undefined) args.push(run.url);
-  const [file, argv] = run.pinning.enabled ? ['taskset', ['-c', String(run.pinning.generatorCpu), 'h2load', ...args]] : ['h2load', args];
-  await new Promise<void>((resolve, reject) => {
-    const child = spawn(file, argv, { stdio: ['ignore', 'ignore', 'inherit'] });
+  // Through sh, whose `times` then prints its children's CPU (h2load's): the generator's own cost.
+  const shell = ['sh', '-c', 'h2load "$@" >/dev/null && times', 'sh', ...args];
+  const [file, argv] = run.pinning.enabled ? ['taskset', ['-c', String(run.pinning.generatorCpu), ...shell]] : [shell[0]!, shell.slice(1)];
+  const times = await new Promise<string>((resolve, reject) => {
+    const child = spawn(file, argv, { stdio: ['ignore', 'pipe', 'inherit'] });
+    let out = '';
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (out += chunk));
     child.once('error', reject);
-    child.once('exit', (code) => (code === 0 ? resolve() : reject(new Error(`h2load exited with ${code}`))));
+    child.once('close', (code) => (code === 0 ? resolve(out) : reject(new Error(`h2load exited with ${code}`))));
   });
-  return summarise(readFileSync(log, 'utf8'));
+  const phase = summarise(readFileSync(log, 'utf8'));
+  return { ...phase, generatorCpu: childrenCpuSec(times) / phase.wallSec };
 }
 
-function summarise(tsv: string): H2loadPhase {
+/** The children's user + system seconds from sh's `times` (its second line, e.g. "0m1.250s 0m0.310s"). */
+function childrenCpuSec(times: string): number {
+  const line = times.trim().split('\n')[1] ?? '';
+  return [...line.matchAll(/(\d+)m([\d.]+)s/g)].reduce((sum, [, minutes, seconds]) => sum + Number(minutes) * 60 + Number(seconds), 0);
+}
+
+function summarise(tsv: string): Omit<H2loadPhase, 'generatorCpu'> {
   const ok = new LatencyRecorder();
   const shed = new LatencyRecorder();
   let other = 0;

@@ -24,6 +24,8 @@ export interface RunningServer {
   readonly grpc?: string;
   /** host:port of the Handle protocol listeners (UDP and TCP), when the server has them. */
   readonly hdl?: string;
+  /** The health listener's base URL (IDNODE_HEALTH_PORT), when the server has one. */
+  readonly health?: string;
   readonly logFile: string;
   /** Graceful stop (SIGTERM; idnode flushes metering); resolves with the exit code. */
   stop(): Promise<number | null>;
@@ -90,13 +92,14 @@ export async function startBareHttp(env: BenchEnv, options: BareHttpOptions): Pr
 
 async function running(name: string, child: ChildProcess, readyFile: string, logFile: string, timeoutMs: number): Promise<RunningServer> {
   try {
-    const ready = await waitForReadyFile<{ http?: string; grpc?: string; hdl?: string }>(readyFile, child, timeoutMs, logFile);
+    const ready = await waitForReadyFile<{ http?: string; grpc?: string; hdl?: string; health?: string }>(readyFile, child, timeoutMs, logFile);
     return {
       name,
       pid: child.pid!,
       url: ready.http ?? '',
       ...(ready.grpc === undefined ? {} : { grpc: ready.grpc }),
       ...(ready.hdl === undefined ? {} : { hdl: ready.hdl }),
+      ...(ready.health === undefined ? {} : { health: ready.health }),
       logFile,
       stop: () => stopChild(child),
     };
