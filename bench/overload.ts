@@ -8,9 +8,11 @@
  * with taskset), resolving the prefix handle 0.NA/88.999 (a cache hit after the first):
  * 1. with h2load (HTTP/1.1; bench/lib/h2load.ts), once with queue-delay shedding off (the reference) and once
  *    with serve's defaults: capacity in a closed loop of 32 connections, then 2× and 5× the reference's
- *    capacity offered on a schedule over `connections` connections: requests sent, admitted (200) throughput
- *    and p99, shed (503) count and p99, /healthz's median and slowest answer (a probe every 100 ms on a fresh
- *    connection). Without h2load, the node:http open-loop generator below (it saturates its own core first);
+ *    capacity offered on a schedule over `connections` connections, and 5× over 100 connections pipelined 64
+ *    deep (SCHEDULED): requests sent, admitted (200) throughput and p50/p99/max, shed (503) count, h2load's own
+ *    CPU, /healthz's p50/p99/max on a fresh connection (a probe every 100 ms) on the API port and on
+ *    health-port side by side, the API listener's accept-queue peak and ListenOverflows. Without h2load, the
+ *    node:http open-loop generator below (it saturates its own core first);
  * 2. /metrics (unless --skip-metrics): one scrape's latency with the cache off (metrics-cache-ms 0) and on
  *    (1000 ms), and the resolution p99 at half capacity while 20 scrapers loop on /metrics, cache on and off.
  * The load average is printed beside each phase (the machine is shared). Writes bench/results/overload.json.
@@ -238,6 +240,17 @@ const fmtH2 = (phase: H2loadPhase, probes?: { health: LatencySummary; healthPort
     ? ''
     : `; /healthz on a new connection, p50/p99/max: API port ${trio(probes.health)}, health port ${trio(probes.healthPort)} (${probes.healthPort.count} probes each); accept queue peak ${probes.acceptQueueMax}`);
 
+/**
+ * The scheduled phases: 2× and 5× over CONNECTIONS connections, one request outstanding on each (the queue in
+ * front of the node is at most the connections); then 5× over 100 connections pipelined 64 deep, so that the
+ * queue can grow past the connection count (up to 6,400 requests) as an open loop's would.
+ */
+const SCHEDULED = [
+  { key: 'x2', factor: 2, connections: CONNECTIONS, pipeline: 1 },
+  { key: 'x5', factor: 5, connections: CONNECTIONS, pipeline: 1 },
+  { key: 'x5Pipelined', factor: 5, connections: 100, pipeline: 64 },
+] as const;
+
 /** The shedding settings compared: serve's defaults, and a reference with queue-delay shedding off. */
 const CONFIGS = {
   reference: { IDNODE_QUEUE_DELAY_TARGET_MS: '60000', IDNODE_QUEUE_DELAY_INTERVAL_MS: '60000', IDNODE_MAX_EVENT_LOOP_DELAY_MS: '60000' },
@@ -261,13 +274,14 @@ async function h2loadPhases(workDir: string, results: Record<string, unknown>): 
       capacityPerSec ??= capacity.okPerSec;
       console.log(`[${name}] capacity (h2load closed loop, 32 connections): ${fmtH2(capacity)}  [load ${loadavg()[0]!.toFixed(2)}]`);
       const phases: Record<string, unknown> = { capacity };
-      for (const factor of [2, 5]) {
+      for (const { key, factor, connections, pipeline } of SCHEDULED) {
         const ratePerSec = Math.round(capacityPerSec * factor);
         const overflowsBefore = listenOverflows();
-        const { result, ...probes } = await probingHealth(url, new URL(server.health!), runH2load({ url: target, connections: CONNECTIONS, seconds: SECONDS, workDir, name: `${name}-x${factor}`, pinning, ratePerSec }));
+        const { result, ...probes } = await probingHealth(url, new URL(server.health!), runH2load({ url: target, connections, pipeline, seconds: SECONDS, workDir, name: `${name}-${key}`, pinning, ratePerSec }));
         const overflows = listenOverflows() - overflowsBefore;
-        console.log(`[${name}] ${factor}× capacity offered (${ratePerSec}/s over ${CONNECTIONS} connections): ${fmtH2(result, probes)}; ListenOverflows +${overflows} (machine-wide)  [load ${loadavg()[0]!.toFixed(2)}]`);
-        phases[`x${factor}`] = { offeredPerSec: ratePerSec, ...result, ...probes, listenOverflows: overflows, loadAverage: loadavg()[0] };
+        const shape = `${connections} connections${pipeline > 1 ? `, pipelined ${pipeline} deep` : ''}`;
+        console.log(`[${name}] ${factor}× capacity offered (${ratePerSec}/s over ${shape}): ${fmtH2(result, probes)}; ListenOverflows +${overflows} (machine-wide)  [load ${loadavg()[0]!.toFixed(2)}]`);
+        phases[key] = { offeredPerSec: ratePerSec, connections, pipeline, ...result, ...probes, listenOverflows: overflows, loadAverage: loadavg()[0] };
       }
       results[name] = phases;
     });

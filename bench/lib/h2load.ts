@@ -38,6 +38,11 @@ export interface H2loadRun {
   readonly pinning: Pinning;
   /** Open loop: every connection sends on its own schedule, together `ratePerSec`; absent: closed loop. */
   readonly ratePerSec?: number;
+  /**
+   * HTTP/1.1 pipelining depth (h2load -m): up to this many requests outstanding per connection, so the queue in
+   * front of the node can outgrow the connection count. Default 1.
+   */
+  readonly pipeline?: number;
 }
 
 /**
@@ -50,7 +55,7 @@ export interface H2loadRun {
  */
 export async function runH2load(run: H2loadRun): Promise<H2loadPhase> {
   const log = join(run.workDir, `${run.name}.h2load.tsv`);
-  const args = ['--h1', '-t', '1', '-c', String(run.connections), '--log-file', log];
+  const args = ['--h1', '-t', '1', '-c', String(run.connections), '-m', String(run.pipeline ?? 1), '--log-file', log];
   if (run.ratePerSec === undefined) {
     args.push('-D', String(run.seconds));
   } else {

@@ -170,8 +170,8 @@ t.test('every port deploy/ names for the node is one of its front ends’ ports'
 
   // Kubernetes: each named container port is the port its front end is configured with.
   const configMap = kubernetesObjects().find(({ object }) => object.kind === 'ConfigMap')!.object['data'] as Record<string, string>;
-  const configured = { http: Number(configMap['IDNODE_HTTP_PORT'] ?? DEFAULT_PORTS.http), grpc: Number(configMap['IDNODE_GRPC_PORT'] ?? DEFAULT_PORTS.grpc), hdl: Number(configMap['IDNODE_HDL_PORT'] ?? DEFAULT_PORTS.hdl) };
-  const frontEndOf: Record<string, 'http' | 'grpc' | 'hdl'> = { http: 'http', grpc: 'grpc', 'hdl-tcp': 'hdl', 'hdl-udp': 'hdl' };
+  const configured = { http: Number(configMap['IDNODE_HTTP_PORT'] ?? DEFAULT_PORTS.http), grpc: Number(configMap['IDNODE_GRPC_PORT'] ?? DEFAULT_PORTS.grpc), hdl: Number(configMap['IDNODE_HDL_PORT'] ?? DEFAULT_PORTS.hdl), health: Number(configMap['IDNODE_HEALTH_PORT']) };
+  const frontEndOf: Record<string, 'http' | 'grpc' | 'hdl' | 'health'> = { http: 'http', grpc: 'grpc', 'hdl-tcp': 'hdl', 'hdl-udp': 'hdl', health: 'health' };
   for (const workload of workloads()) {
     for (const port of workload.spec.template.spec.containers[0]!.ports!) {
       t.equal(port.containerPort, configured[frontEndOf[port.name]!], `${workload.kind} port ${port.name}`);
