@@ -14,7 +14,8 @@ export function restFrontEnd(node: IdNode, options: RestOptions & { readonly hos
       app = await buildRestServer(node, options);
       // The accept queue holds every connection the node would hold (the kernel caps it at somaxconn): with
       // Node's 511, a burst of connections during a busy turn overflows it, and each dropped SYN costs its
-      // client a 1 s, 3 s, 7 s retransmission — the multi-second tails of an overload, probes' included.
+      // client a 1 s, 3 s, 7 s retransmission. A queued connection still waits its place times a loop turn
+      // (libuv accepts one per turn): probes that must not wait go to health-port (docs/overload.md).
       await app.listen({ host: options.host, port: options.port, backlog: (options.connections ?? DEFAULT_CONNECTIONS).maxConnections });
       const url = listeningUrl(app.server.address(), options.tls !== undefined);
       port = Number(new URL(url).port);
