@@ -234,7 +234,8 @@ async function startBaseline(env: BenchEnv, baselineRoot: string, dataDir: strin
 async function startSqliteReference(env: BenchEnv, script: string, file: string): Promise<RunningServer> {
   const readyFile = join(env.workDir, 'bare-sqlite.ready.json');
   const logFile = join(env.workDir, 'bare-sqlite.log');
-  const child = spawnTracked(process.execPath, [script, '--file', file, '--ready-file', readyFile], { pinning: env.pinning, logFile });
+  const profile = env.profileDir === undefined ? [] : ['--cpu-prof', `--cpu-prof-dir=${env.profileDir}`, '--cpu-prof-name=bare-sqlite.cpuprofile'];
+  const child = spawnTracked(process.execPath, [...profile, script, '--file', file, '--ready-file', readyFile], { pinning: env.pinning, logFile });
   const ready = await waitForReadyFile<{ http: string }>(readyFile, child, 120_000, logFile);
   return { name: 'bare-sqlite', pid: child.pid!, url: ready.http, logFile, stop: () => stopChild(child) };
 }

@@ -2,7 +2,7 @@ import type { Registry } from 'prom-client';
 import type { CountObserver } from '../core/metering/count-observer.js';
 import { OTHER_PREFIX } from '../core/metering/counted-prefixes.js';
 import type { CounterKind } from '../core/store/store.js';
-import { customMetric, type MetricValue } from './request-stats.js';
+import { customMetric, type MetricValue } from './latency-histogram.js';
 
 /** The metric of each counter kind, and its `kind` label for resolutions (docs/auditing.md, "Prometheus"). */
 const METRIC_OF_KIND: Readonly<Record<CounterKind, { readonly name: string; readonly kind?: string }>> = {
