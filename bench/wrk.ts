@@ -13,9 +13,11 @@
  * Flags: --population N (100000) --hot N (1000) --cache-entries N (population / 10) --seconds S (5) --runs N (3)
  *        --import-size N (200000) --only warm,miss,latency,put,import --no-build --keep
  *        --profile (a CPU profile of each idnode server: bench/results/profiles/idnode.cpuprofile)
+ *        --baseline DIR (another checkout, built: its idnode is a third side of warm and miss, on a copy of the
+ *        same data, so a change is measured against the code before it in one run)
  * Prints a Markdown summary (with the load average before and after) and writes bench/results/wrk.json.
  */
-import { mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -49,6 +51,7 @@ const { values: flags } = parseArgs({
     'no-build': { type: 'boolean', default: false },
     keep: { type: 'boolean', default: false },
     profile: { type: 'boolean', default: false },
+    baseline: { type: 'string' },
   },
 });
 const population = Number(flags.population);
@@ -97,7 +100,9 @@ async function main(): Promise<void> {
     const sqliteRef = await startSqliteReference(env, sqliteScript, sqliteFile);
     const mapRef = await startBareHttp(env, { script: mapScript, answersFrom: sqliteFile, writesTo: join(workDir, 'bare-writes.sqlite') });
     const idnode = await startIdnode(env, { name: 'idnode', dataDir, settings: { IDNODE_CACHE_MAX_ENTRIES: String(cacheEntries), IDNODE_CACHE_MAX_BYTES: '268435456' } });
-    const servers = { idnode, map: mapRef, sqlite: sqliteRef };
+    const baseline = flags.baseline === undefined ? undefined : await startBaseline(env, flags.baseline, dataDir, cacheEntries);
+    const servers = { idnode, map: mapRef, sqlite: sqliteRef, ...(baseline === undefined ? {} : { baseline }) };
+    const baselineSide = (paths: string): [string, () => Promise<GeneratorRun>][] => (baseline === undefined ? [] : [['idnode (baseline)', () => wrkRun(baseline, paths)]]);
 
     const warmPaths = pathsFile(join(workDir, 'warm.paths'), zipfHandles(hot, population, 1), 200_000);
     const missPaths = pathsFile(join(workDir, 'miss.paths'), uniformHandles(population, 2), 200_000);
@@ -132,6 +137,7 @@ async function main(): Promise<void> {
       const [ours] = await interleaved('warm', [
         ['idnode', () => wrkRun(idnode, warmPaths)],
         ['bare node:http + Map', () => wrkRun(mapRef, warmPaths)],
+        ...baselineSide(warmPaths),
       ]);
       warmMax = median(ours!.runs.map((run) => run.perSec));
     }
@@ -140,6 +146,7 @@ async function main(): Promise<void> {
         ['idnode', () => wrkRun(idnode, missPaths)],
         ['bare node:http + better-sqlite3', () => wrkRun(sqliteRef, missPaths)],
         ['bare node:http + Map', () => wrkRun(mapRef, missPaths)],
+        ...baselineSide(missPaths),
       ]);
       missMax = median(ours!.runs.map((run) => run.perSec));
     }
@@ -217,10 +224,18 @@ async function main(): Promise<void> {
 }
 
 /** The bare node:http + better-sqlite3 reference, pinned like idnode. */
+/** The baseline checkout's idnode on a copy of the seeded data (the data dir of a running node is not shared). */
+async function startBaseline(env: BenchEnv, baselineRoot: string, dataDir: string, cacheEntries: number): Promise<RunningServer> {
+  const copy = `${dataDir}-baseline`;
+  cpSync(dataDir, copy, { recursive: true });
+  return startIdnode(env, { name: 'idnode-baseline', root: baselineRoot, dataDir: copy, settings: { IDNODE_CACHE_MAX_ENTRIES: String(cacheEntries), IDNODE_CACHE_MAX_BYTES: '268435456' } });
+}
+
 async function startSqliteReference(env: BenchEnv, script: string, file: string): Promise<RunningServer> {
   const readyFile = join(env.workDir, 'bare-sqlite.ready.json');
   const logFile = join(env.workDir, 'bare-sqlite.log');
-  const child = spawnTracked(process.execPath, [script, '--file', file, '--ready-file', readyFile], { pinning: env.pinning, logFile });
+  const profile = env.profileDir === undefined ? [] : ['--cpu-prof', `--cpu-prof-dir=${env.profileDir}`, '--cpu-prof-name=bare-sqlite.cpuprofile'];
+  const child = spawnTracked(process.execPath, [...profile, script, '--file', file, '--ready-file', readyFile], { pinning: env.pinning, logFile });
   const ready = await waitForReadyFile<{ http: string }>(readyFile, child, 120_000, logFile);
   return { name: 'bare-sqlite', pid: child.pid!, url: ready.http, logFile, stop: () => stopChild(child) };
 }

@@ -12,7 +12,7 @@ export interface BenchEnv {
   readonly root: string;
   readonly workDir: string;
   readonly pinning: Pinning;
-  /** When set, idnode servers run with --cpu-prof and write <name>.cpuprofile here on exit. */
+  /** When set, idnode servers and the bare node:http reference run with --cpu-prof and write <name>.cpuprofile here on exit. */
   readonly profileDir: string | undefined;
 }
 
@@ -45,6 +45,8 @@ export interface IdnodeServerOptions {
   readonly settings?: Readonly<Record<string, string>>;
   /** 'both': the server may use the generator's core too (its writer thread commits while it parses). */
   readonly cores?: 'server' | 'both';
+  /** Another checkout whose dist/ to run instead of this one (a baseline measured in the same run); default env.root. */
+  readonly root?: string;
 }
 
 /**
@@ -60,7 +62,7 @@ export async function startIdnode(env: BenchEnv, options: IdnodeServerOptions): 
   const profile = env.profileDir === undefined ? [] : ['--cpu-prof', `--cpu-prof-dir=${env.profileDir}`, `--cpu-prof-name=${options.name}.cpuprofile`];
   const args = [
     ...profile,
-    join(env.root, 'dist/cli/main.js'),
+    join(options.root ?? env.root, 'dist/cli/main.js'),
     'serve',
     '--data-dir', options.dataDir,
     '--host', '127.0.0.1',
@@ -85,7 +87,8 @@ export async function startBareHttp(env: BenchEnv, options: BareHttpOptions): Pr
   const name = 'bare-http';
   const readyFile = join(env.workDir, `${name}.ready.json`);
   const logFile = join(env.workDir, `${name}.log`);
-  const args = [options.script, '--answers-from', options.answersFrom, '--writes-to', options.writesTo, '--ready-file', readyFile];
+  const profile = env.profileDir === undefined ? [] : ['--cpu-prof', `--cpu-prof-dir=${env.profileDir}`, `--cpu-prof-name=${name}.cpuprofile`];
+  const args = [...profile, options.script, '--answers-from', options.answersFrom, '--writes-to', options.writesTo, '--ready-file', readyFile];
   const child = spawnTracked(process.execPath, args, { pinning: env.pinning, logFile, env: cleanEnv({}) });
   return running(name, child, readyFile, logFile, 300_000);
 }

@@ -1,7 +1,8 @@
-import { Counter, type Registry } from 'prom-client';
+import type { Registry } from 'prom-client';
 import type { CountObserver } from '../core/metering/count-observer.js';
 import { OTHER_PREFIX } from '../core/metering/counted-prefixes.js';
 import type { CounterKind } from '../core/store/store.js';
+import { customMetric, type MetricValue } from './latency-histogram.js';
 
 /** The metric of each counter kind, and its `kind` label for resolutions (docs/auditing.md, "Prometheus"). */
 const METRIC_OF_KIND: Readonly<Record<CounterKind, { readonly name: string; readonly kind?: string }>> = {
@@ -23,34 +24,49 @@ const HELP: Record<string, string> = {
   idnode_resolutions_total: 'Resolutions by kind (cache-hit, store-read, referred: counted by the award; not-found: not), homed prefix and protocol.',
 };
 
+/** One labelled series: its labels and its running total. */
+interface Series {
+  readonly name: string;
+  readonly labels: Record<string, string>;
+  value: number;
+}
+
 /**
  * The metered counts as Prometheus counters: the same events metering counts, as they are made, so that an
  * operator's Prometheus sees what the award counts (the store's figures lag by at most one flush interval).
  * Label sets stay bounded: `prefix` is the homed prefix an identifier falls under (`homeOf`), anything else
  * (0.NA, a foreign or made-up prefix, metering's own OTHER_PREFIX) is "(other)"; `protocol` and `kind` come
  * from the code, never from a caller.
+ *
+ * Counted in plain numbers and turned into metric values at scrape time (as RequestStats does): this runs on
+ * every resolution, and a prom-client child's inc hashes its labels on every call.
  */
 export class CountStats {
   readonly observer: CountObserver;
-  private readonly children = new Map<string, { inc(value: number): void }>();
+  private readonly series = new Map<string, Series>();
 
   constructor(registry: Registry, homeOf: (prefix: string) => string | undefined) {
-    const counters = new Map<string, Counter<string>>();
-    for (const { name, kind } of Object.values(METRIC_OF_KIND)) {
-      if (counters.has(name)) continue;
-      counters.set(name, new Counter({ name, help: HELP[name]!, labelNames: kind === undefined ? ['prefix', 'protocol'] : ['kind', 'prefix', 'protocol'], registers: [registry] }));
+    const names = [...new Set(Object.values(METRIC_OF_KIND).map(({ name }) => name))];
+    for (const name of names) {
+      registry.registerMetric(
+        customMetric(name, HELP[name]!, 'counter', () => {
+          const values: MetricValue[] = [];
+          for (const series of this.series.values()) if (series.name === name) values.push({ labels: series.labels, value: series.value });
+          return values;
+        }),
+      );
     }
     this.observer = (kind, prefix, protocol, count) => {
       const label = prefix === OTHER_PREFIX ? OTHER_PREFIX : (homeOf(prefix) ?? OTHER_PREFIX);
       const key = `${kind}\u0000${label}\u0000${protocol}`;
-      let child = this.children.get(key);
-      if (child === undefined) {
+      let series = this.series.get(key);
+      if (series === undefined) {
         const metric = METRIC_OF_KIND[kind];
-        const counter = counters.get(metric.name)!;
-        child = metric.kind === undefined ? counter.labels({ prefix: label, protocol }) : counter.labels({ kind: metric.kind, prefix: label, protocol });
-        this.children.set(key, child);
+        const labels: Record<string, string> = metric.kind === undefined ? { prefix: label, protocol } : { kind: metric.kind, prefix: label, protocol };
+        series = { name: metric.name, labels, value: 0 };
+        this.series.set(key, series);
       }
-      child.inc(count);
+      series.value += count;
     };
   }
 }

@@ -1,5 +1,5 @@
 import type { Registry } from 'prom-client';
-import { customMetric } from './request-stats.js';
+import { customMetric } from './latency-histogram.js';
 
 export type HdlTransport = 'udp' | 'tcp';
 

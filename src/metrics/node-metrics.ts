@@ -1,4 +1,4 @@
-import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { collectDefaultMetrics, Counter, Gauge, Registry } from 'prom-client';
 import type { ConnectionStatus } from '../core/connection/top-level-connection.js';
 import type { IdNode } from '../core/node.js';
 import type { CountObserver } from '../core/metering/count-observer.js';
@@ -8,7 +8,8 @@ import type { Admission } from '../frontend/admission.js';
 
 import { CountStats } from './count-stats.js';
 import { HdlMessageStats } from './hdl-message-stats.js';
-import { LATENCY_BUCKETS, RequestStats, type RequestRecorder } from './request-stats.js';
+import { customMetric, LatencyHistogram } from './latency-histogram.js';
+import { RequestStats, type RequestRecorder } from './request-stats.js';
 
 export type { Outcome, RequestRecorder } from './request-stats.js';
 export type { HdlOutcome, HdlTransport } from './hdl-message-stats.js';
@@ -44,24 +45,24 @@ export class NodeMetrics {
     // The homed prefixes are the node's, read once it is attached (counts made before that are "(other)").
     this.countObserver = new CountStats(this.registry, (prefix) => this.node?.homing.homeOf(prefix)).observer;
 
-    const storeDuration = new Histogram({
-      name: 'idnode_store_operation_duration_seconds',
-      help: 'Duration of store calls, by operation.',
-      labelNames: ['operation'],
-      buckets: [...LATENCY_BUCKETS],
-      registers,
-    });
-    const storeErrors = new Counter({ name: 'idnode_store_errors_total', help: 'Store calls that failed, by operation.', labelNames: ['operation'], registers });
-    const byOperation = new Map<TimedOperation, { duration: { observe(seconds: number): void }; errors: { inc(): void } }>();
-    for (const operation of TIMED_OPERATIONS) {
-      byOperation.set(operation, { duration: storeDuration.labels(operation), errors: storeErrors.labels(operation) });
-      storeErrors.labels(operation).inc(0);
-    }
+    // Plain arrays read at scrape time, as RequestStats does: this runs on every store read (every cache miss).
+    const byOperation = new Map<TimedOperation, { readonly latency: LatencyHistogram; errors: number }>();
+    for (const operation of TIMED_OPERATIONS) byOperation.set(operation, { latency: new LatencyHistogram(), errors: 0 });
+    this.registry.registerMetric(
+      customMetric('idnode_store_operation_duration_seconds', 'Duration of store calls, by operation.', 'histogram', () =>
+        [...byOperation].flatMap(([operation, stats]) => stats.latency.values('idnode_store_operation_duration_seconds', { operation })),
+      ),
+    );
+    this.registry.registerMetric(
+      customMetric('idnode_store_errors_total', 'Store calls that failed, by operation.', 'counter', () =>
+        [...byOperation].map(([operation, stats]) => ({ labels: { operation }, value: stats.errors })),
+      ),
+    );
     this.storeObserver = (operation, seconds, failed) => {
-      const bound = byOperation.get(operation);
-      if (bound === undefined) return;
-      bound.duration.observe(seconds);
-      if (failed) bound.errors.inc();
+      const stats = byOperation.get(operation);
+      if (stats === undefined) return;
+      stats.latency.observe(seconds);
+      if (failed) stats.errors++;
     };
 
     const node = () => this.node;

@@ -20,40 +20,52 @@ const NEVER_SHED = new Set(['/healthz', '/readyz', '/metrics']);
  * - liveness first: GET /healthz is answered here, before anything else (docs/overload.md);
  * - admission (load shedding): beyond max-in-flight, or while the queueing delay is a standing queue, the
  *   request is answered 503 NODE_BUSY with Retry-After at once (a pre-rendered body), its body unread;
- *   /healthz, /readyz and /metrics are never shed. An admitted request holds its slot until its response
- *   closes (sent, or the connection gone).
- * Returns true when the request was answered here.
+ *   /healthz, /readyz and /metrics are never shed.
+ * Returns `undefined` when the request was answered here; otherwise the release function of its admission slot
+ * (a no-op for paths never shed), which the caller calls exactly once, when the request's work is done:
+ * after its response is written, or once the response closes (see releaseOnClose).
  */
-export function rawRequestGate(admission: Admission, logger: Logger): (request: IncomingMessage, response: ServerResponse) => boolean {
+export function rawRequestGate(admission: Admission, logger: Logger): (request: IncomingMessage, response: ServerResponse) => Release | undefined {
   // Rendered once: a shed request costs a write, not an error object and a JSON rendering (shedding must be
   // much cheaper than serving, or it cannot drain a queue).
   const busy = Buffer.from(JSON.stringify(errorBody(nodeBusy(admission.maxInFlight))));
   return (request, response) => {
-    answering(request.socket, response);
     const url = request.url ?? '';
     if (!url.startsWith('/')) {
       refuse(request, response, logger, new IdnodeError('REQUEST_INVALID', `the request target "${url.slice(0, 64)}" is not a path: send the path (origin-form, "/api/…"), not a full URL`));
-      return true;
+      return undefined;
     }
     if (request.httpVersion === '1.1' && request.headers.host === undefined) {
       refuse(request, response, logger, new IdnodeError('REQUEST_INVALID', 'an HTTP/1.1 request must carry a Host header'));
-      return true;
+      return undefined;
     }
     const query = url.indexOf('?');
     const path = query < 0 ? url : url.slice(0, query);
     if (path === '/healthz' && request.method === 'GET') {
       answer(request, response, 200, LIVE, { 'x-request-id': requestIdOf(request.headers['x-request-id']) });
-      return true;
+      return undefined;
     }
-    if (NEVER_SHED.has(path)) return false;
+    if (NEVER_SHED.has(path)) return NOTHING_TO_RELEASE;
     const release = admission.tryAdmit();
     if (release === undefined) {
       answer(request, response, 503, busy, { 'retry-after': String(RETRY_AFTER_SECONDS) });
-      return true;
+      return undefined;
     }
-    response.once('close', release);
-    return false;
+    return release;
   };
+}
+
+/** Gives an admission slot back; called once (a second call does nothing). */
+export type Release = () => void;
+
+const NOTHING_TO_RELEASE: Release = () => {};
+
+/**
+ * Releases the slot when `response` closes (sent, or the connection gone): for a request whose work is not
+ * known to be done when its response is written (fastify's routes).
+ */
+export function releaseOnClose(response: ServerResponse, release: Release): void {
+  if (release !== NOTHING_TO_RELEASE) response.once('close', release);
 }
 
 /** Liveness, answered here ahead of everything (the route in routes/health.ts documents it in OpenAPI). */
@@ -94,12 +106,13 @@ export function hasBody(request: IncomingMessage): boolean {
   return request.headers['transfer-encoding'] !== undefined || (length !== undefined && length !== '0');
 }
 
-/** Responses not yet finished, per connection: a parse error behind them must not answer in their place. */
-const pending = new WeakMap<Socket, number>();
-
-function answering(socket: Socket, response: ServerResponse): void {
-  pending.set(socket, (pending.get(socket) ?? 0) + 1);
-  response.once('close', () => pending.set(socket, (pending.get(socket) ?? 1) - 1));
+/**
+ * Whether a response on this connection is not finished yet: Node keeps the response being written, and the
+ * first of any pipelined behind it, as `_httpMessage` until it finishes (its own clientError fallback reads it
+ * too). Read instead of counting responses per socket, which cost two listeners on every request.
+ */
+function answeringOn(socket: Socket): boolean {
+  return (socket as Socket & { _httpMessage?: unknown })._httpMessage != null;
 }
 
 /**
@@ -118,7 +131,7 @@ export function clientErrorHandler(logger: Logger): (error: NodeJS.ErrnoExceptio
     }
     const refusal = new IdnodeError('REQUEST_INVALID', clientErrorMessage(error));
     logger.info({ code: refusal.code, reason: error.code }, `refused: ${refusal.message}`);
-    if (socket.writable && socket.bytesWritten === 0 && (pending.get(socket) ?? 0) === 0) {
+    if (socket.writable && socket.bytesWritten === 0 && !answeringOn(socket)) {
       const json = JSON.stringify(errorBody(refusal));
       const status = HTTP_STATUS[refusal.code];
       socket.write(`HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nContent-Type: ${JSON_CONTENT_TYPE}\r\nContent-Length: ${Buffer.byteLength(json)}\r\nConnection: close\r\n\r\n${json}`);

@@ -7,7 +7,7 @@ import { IdnodeError } from '../core/errors/catalogue.js';
 import type { IdNode } from '../core/node.js';
 import type { ServingFrontEnds } from '../frontend/front-end.js';
 import { credentialsFirst, type CredentialPolicy } from './credentials.js';
-import { clientErrorHandler, rawRequestGate } from './raw-gate.js';
+import { clientErrorHandler, rawRequestGate, releaseOnClose } from './raw-gate.js';
 import { unlimitedAdmission, type Admission } from '../frontend/admission.js';
 import { installBodyParsers } from './body-parsers.js';
 import { sendError } from './error-reply.js';
@@ -85,7 +85,10 @@ export async function buildRestServer(node: IdNode, options: RestOptions): Promi
   const warm = warmResolutionPath(resolve, metrics, options.logger, MAX_PATH_PARAM_LENGTH);
   const gate = rawRequestGate(options.admission ?? unlimitedAdmission(), options.logger);
   const listener = (handler: RequestListener) => (request: IncomingMessage, response: ServerResponse) => {
-    if (!gate(request, response) && !warm(request, response)) handler(request, response);
+    const release = gate(request, response);
+    if (release === undefined || warm(request, response, release)) return;
+    releaseOnClose(response, release);
+    handler(request, response);
   };
   const limits = options.connections ?? DEFAULT_CONNECTIONS;
   const createServer = (handler: RequestListener): HttpServer => {

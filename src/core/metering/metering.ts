@@ -75,6 +75,8 @@ export class Metering {
   private readonly rowsByDay = new Map<string, Set<string>>();
   /** Counts moved to OTHER_PREFIX because the day's row cap was reached (for /metrics). */
   private overCap = 0;
+  /** Where the last count went (its row key, and the prefix it was counted under after the cap). */
+  private lastCount: { day: string; prefix: string; protocol: string; kind: CounterKind; key: string; counted: string } | undefined;
 
   constructor(
     private readonly store: CounterStore,
@@ -161,6 +163,13 @@ export class Metering {
   private add(prefix: string, protocol: string, kind: CounterKind): void {
     if (this.oldestPendingAt === undefined) this.oldestPendingAt = this.timing.monotonic.now();
     const day = this.meteringDay.dayOf(this.clock.now());
+    const last = this.lastCount;
+    // The same row as the count before (a stream of resolutions under one prefix): no key to build and no cap to check.
+    if (last !== undefined && last.day === day && last.prefix === prefix && last.protocol === protocol && last.kind === kind) {
+      this.pending.set(last.key, (this.pending.get(last.key) ?? 0) + 1);
+      this.observer?.(kind, last.counted, protocol, 1);
+      return;
+    }
     let counted = prefix;
     let key = day + SEPARATOR + prefix + SEPARATOR + protocol + SEPARATOR + kind;
     const rows = this.rowsOf(day);
@@ -175,6 +184,7 @@ export class Metering {
     }
     this.pending.set(key, (this.pending.get(key) ?? 0) + 1);
     this.observer?.(kind, counted, protocol, 1);
+    this.lastCount = { day, prefix, protocol, kind, key, counted };
   }
 
   /**

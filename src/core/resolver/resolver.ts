@@ -42,38 +42,63 @@ export class Resolver {
   constructor(private readonly pipeline: (context: ResolveContext) => Promise<Lookup> | Lookup) {}
 
   /**
-   * Throws IdnodeError for an invalid identifier (IDENTIFIER_*, PREFIX_*), and whatever the pipeline throws:
-   * NOT_HOMED when no source serves the prefix, STORE_UNAVAILABLE when the store fails.
+   * Rejects with IdnodeError for an invalid identifier (IDENTIFIER_*, PREFIX_*), and with whatever the pipeline
+   * throws: NOT_HOMED when no source serves the prefix, STORE_UNAVAILABLE when the store fails.
    */
   async resolve(query: ResolveQuery): Promise<Resolution> {
+    return this.resolveEager(query);
+  }
+
+  /**
+   * As resolve, but answers synchronously when every stage did (a warm cache hit), so that hit costs no
+   * promise and no microtask; otherwise returns the promise. Fails as resolve does, except that a failure
+   * found synchronously (an invalid identifier, a quota refused) is thrown rather than rejected: a caller
+   * handles both.
+   */
+  resolveEager(query: ResolveQuery): Resolution | Promise<Resolution> {
     const { handle, prefix } = canonicalPrefixHandle(parseIdentifier(query.handle));
-    const lookup = await this.pipeline({ handle, prefix, protocol: query.protocol, hops: query.hops ?? 0 });
-    const answer = lookup.answer;
-    const privileged = canReadPrivate(query.principal, prefix);
-    // An answer read with its kept public body, asked for that very view: served without parsing the record
-    // (the values are parsed only if a front end without a kept encoding reads them).
-    if (answer.publicStatus !== undefined && !privileged && noFilter(query.indexes, query.types)) {
-      return {
-        status: answer.publicStatus,
-        handle,
-        get values() {
-          return answer.publicValues;
-        },
-        answer,
-        publicView: true,
-      };
-    }
-    if (!answer.record) return { status: 'not-found', handle, values: [], answer, publicView: false };
-    // Never record.values as they are: secret keys are shown to no one, the operator and the owner included.
-    const visible = privileged ? shownValues(answer.record.values) : answer.publicValues;
-    const filtered = filterValues(visible, query.indexes, query.types);
-    return {
-      status: filtered.length > 0 ? 'found' : 'no-values',
-      handle,
-      values: filtered,
-      answer,
-      publicView: !privileged && filtered === visible,
-    };
+    const lookup = this.pipeline({ handle, prefix, protocol: query.protocol, hops: query.hops ?? 0 });
+    return lookup instanceof Promise ? lookup.then((settled) => viewOf(query, handle, prefix, settled.answer)) : viewOf(query, handle, prefix, lookup.answer);
+  }
+}
+
+/** What the caller of `query` sees of `answer`: the values it may read, through its filters. */
+function viewOf(query: ResolveQuery, handle: string, prefix: string, answer: CachedAnswer): Resolution {
+  const privileged = canReadPrivate(query.principal, prefix);
+  // An answer read with its kept public body, asked for that very view: served without parsing the record
+  // (the values are parsed only if a front end without a kept encoding reads them).
+  if (answer.publicStatus !== undefined && !privileged && noFilter(query.indexes, query.types)) {
+    return new PublicResolution(answer.publicStatus, handle, answer);
+  }
+  if (!answer.record) return { status: 'not-found', handle, values: [], answer, publicView: false };
+  // Never record.values as they are: secret keys are shown to no one, the operator and the owner included.
+  const visible = privileged ? shownValues(answer.record.values) : answer.publicValues;
+  const filtered = filterValues(visible, query.indexes, query.types);
+  return {
+    status: filtered.length > 0 ? 'found' : 'no-values',
+    handle,
+    values: filtered,
+    answer,
+    publicView: !privileged && filtered === visible,
+  };
+}
+
+/**
+ * The anonymous, unfiltered view of an answer read with its kept public body: its values are parsed only when
+ * read. A class, not an object literal with a getter: one is made per resolution, and a literal with an
+ * accessor costs several times a plain allocation.
+ */
+class PublicResolution implements Resolution {
+  readonly publicView = true;
+
+  constructor(
+    readonly status: 'found' | 'no-values',
+    readonly handle: string,
+    readonly answer: CachedAnswer,
+  ) {}
+
+  get values(): readonly HandleValue[] {
+    return this.answer.publicValues;
   }
 }
 
