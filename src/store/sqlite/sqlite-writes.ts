@@ -17,37 +17,48 @@ import type {
 import { aggregateCounters } from '../counter-deltas.js';
 import { publicAnswerJson } from '../../core/resolver/public-answer.js';
 import { searchEntryChanges } from '../../core/search/search-keys.js';
+import type { HandleValue } from '../../core/values/handle-value.js';
 import { recordFromRow, valuesJsonOf, type HandleRow } from '../store-rows.js';
 import { countersFor, planWrites } from '../write-plan.js';
 import { INSERT_GROUP, writeStatements } from './sqlite-statements.js';
 
 /**
- * Distinct creates, already encoded by the caller (values sorted by index and stringified; see
- * isDistinctCreates and createdValues), as parallel arrays: strings cross to the writer thread cheaply.
+ * Distinct creates and replaces, already encoded by the caller (values sorted by index and stringified; see
+ * isDistinctWholeWrites and createdValues), as parallel arrays: strings cross to the writer thread cheaply.
  */
-export interface EncodedCreates {
+export interface EncodedWrites {
   readonly handles: readonly string[];
   readonly prefixes: readonly string[];
   readonly valuesJson: readonly string[];
-  /** Each create's kept public answer (publicAnswerJson), written with its values. */
+  /** Each write's kept public answer (publicAnswerJson), written with its values. */
   readonly publicJson: readonly string[];
   /**
-   * The creates' reverse-lookup entries (searchEntriesOf), as parallel arrays: the position of the create an
-   * entry belongs to (ascending), its type and key. Written only for the creates that create.
+   * The writes' reverse-lookup entries (searchEntriesOf), as parallel arrays: the position of the write an
+   * entry belongs to (ascending), its type and key. Written as they are for the writes that create.
    */
   readonly entryOwners: readonly number[];
   readonly entryTypes: readonly string[];
   readonly entryKeys: readonly string[];
+  /** Positions (ascending) of the writes that are replaces; the others are creates. */
+  readonly replaces: readonly number[];
 }
+
+/**
+ * Per encoded write: null when it created the row; 'updated' when a replace changed an existing row; the
+ * existing row when a create found one (nothing written).
+ */
+export type EncodedResult = HandleRow | null | 'updated';
 
 /** The writes of the SQLite store, as the writer thread runs them. */
 export type SqliteWrites = ReturnType<typeof sqliteWrites>;
 
 /**
- * Every write of the SQLite store, synchronous, on the writer's connection. A write of several statements runs
- * in one BEGIN IMMEDIATE transaction: it takes the write lock up front, so it never fails half-way upgrading a
- * read lock while another process writes (busy_timeout applies to the wait instead). Results are plain data,
- * as they cross back to the main thread.
+ * Every write of the SQLite store, synchronous, on the writer's connection. The writer thread runs each call
+ * through runGroup (sqlite-group-commit.ts), which holds a BEGIN IMMEDIATE transaction (the write lock taken
+ * up front, so a write never fails half-way upgrading a read lock while another process writes;
+ * busy_timeout applies to the wait instead) and gives each call its own savepoint: a write of several
+ * statements is whole or absent without a transaction of its own here. Results are plain data, as they
+ * cross back to the main thread.
  */
 export function sqliteWrites(db: Database.Database) {
   const sql = writeStatements(db);
@@ -60,18 +71,12 @@ export function sqliteWrites(db: Database.Database) {
   };
 
   // Insert where absent, INSERT_GROUP rows a statement, reading only the rows that conflict.
-  // Per create: null when created, else the existing row.
   const COLUMNS = 6;
   const groupArgs: unknown[] = new Array(INSERT_GROUP * COLUMNS);
-  const createEncoded = db.transaction((creates: EncodedCreates, context: WriteContext): (HandleRow | null)[] => {
-    const { handles, prefixes, valuesJson, publicJson } = creates;
+  const writeEncoded = (writes: EncodedWrites, context: WriteContext): EncodedResult[] => {
+    const { handles, prefixes, valuesJson, publicJson } = writes;
     const { nowMs } = context;
-    const existing: (HandleRow | null)[] = new Array(handles.length);
-    const statuses: WriteStatus[] = new Array(handles.length);
-    const settle = (k: number, created: boolean): void => {
-      existing[k] = created ? null : sql.getHandle.get(handles[k]!)!;
-      statuses[k] = created ? 'created' : 'exists';
-    };
+    const inserted: boolean[] = new Array(handles.length);
     const grouped = handles.length - (handles.length % INSERT_GROUP);
     for (let start = 0; start < grouped; start += INSERT_GROUP) {
       for (let r = 0; r < INSERT_GROUP; r++) {
@@ -84,27 +89,53 @@ export function sqliteWrites(db: Database.Database) {
         groupArgs[at + 4] = nowMs;
         groupArgs[at + 5] = publicJson[k];
       }
-      const inserted = sql.insertGroupIfAbsent.all(groupArgs);
-      // The creates name distinct handles, so a full answer means every row was new.
-      const isNew = inserted.length === INSERT_GROUP ? undefined : new Set(inserted);
-      for (let k = start; k < start + INSERT_GROUP; k++) settle(k, isNew === undefined || isNew.has(handles[k]!));
+      const answered = sql.insertGroupIfAbsent.all(groupArgs);
+      // The writes name distinct handles, so a full answer means every row was new.
+      const isNew = answered.length === INSERT_GROUP ? undefined : new Set(answered);
+      for (let k = start; k < start + INSERT_GROUP; k++) inserted[k] = isNew === undefined || isNew.has(handles[k]!);
     }
     for (let k = grouped; k < handles.length; k++) {
-      settle(k, sql.insertHandleIfAbsent.run(handles[k]!, prefixes[k]!, valuesJson[k]!, nowMs, nowMs, publicJson[k]!).changes === 1);
+      inserted[k] = sql.insertHandleIfAbsent.run(handles[k]!, prefixes[k]!, valuesJson[k]!, nowMs, nowMs, publicJson[k]!).changes === 1;
     }
-    addCreatedEntries(creates, existing);
+    const replacing = new Set(writes.replaces);
+    const results: EncodedResult[] = new Array(handles.length);
+    const statuses: WriteStatus[] = new Array(handles.length);
+    for (let k = 0; k < handles.length; k++) {
+      if (inserted[k]) {
+        results[k] = null;
+        statuses[k] = 'created';
+      } else if (replacing.has(k)) {
+        replaceExisting(handles[k]!, prefixes[k]!, valuesJson[k]!, publicJson[k]!, nowMs);
+        results[k] = 'updated';
+        statuses[k] = 'updated';
+      } else {
+        results[k] = sql.getHandle.get(handles[k]!)!;
+        statuses[k] = 'exists';
+      }
+    }
+    addCreatedEntries(writes, results);
     upsertCounters(countersFor(prefixes, statuses, context));
-    return existing;
-  });
+    return results;
+  };
 
-  // The entries of the creates that created, INSERT_GROUP a statement.
+  // A replace that found its row: the row takes the new values (its creation time kept), and the index
+  // changes by what differs between the old values and the new (planWrites' replace, from the encoded form).
+  const replaceExisting = (handle: string, prefix: string, valuesJson: string, publicJson: string, nowMs: number): void => {
+    const before = read(handle)!;
+    sql.updateHandle.run(prefix, valuesJson, before.createdAtMs, nowMs, publicJson, handle);
+    const { removed, added } = searchEntryChanges(handle, before.values, JSON.parse(valuesJson) as HandleValue[]);
+    for (const entry of removed) sql.removeSearchEntry.run(entry.type, entry.key, handle);
+    for (const entry of added) sql.addSearchEntry.run(entry.type, entry.key, handle);
+  };
+
+  // The entries of the writes that created, INSERT_GROUP a statement.
   const entryArgs: unknown[] = new Array(INSERT_GROUP * 3);
-  const addCreatedEntries = (creates: EncodedCreates, existing: readonly (HandleRow | null)[]): void => {
-    const { handles, entryOwners, entryTypes, entryKeys } = creates;
+  const addCreatedEntries = (writes: EncodedWrites, results: readonly EncodedResult[]): void => {
+    const { handles, entryOwners, entryTypes, entryKeys } = writes;
     let grouped = 0;
     for (let e = 0; e < entryOwners.length; e++) {
       const k = entryOwners[e]!;
-      if (existing[k] !== null) continue;
+      if (results[k] !== null) continue;
       entryArgs[grouped * 3] = entryTypes[e];
       entryArgs[grouped * 3 + 1] = entryKeys[e];
       entryArgs[grouped * 3 + 2] = handles[k];
@@ -116,7 +147,7 @@ export function sqliteWrites(db: Database.Database) {
     for (let r = 0; r < grouped; r++) sql.addSearchEntry.run(entryArgs[r * 3] as string, entryArgs[r * 3 + 1] as string, entryArgs[r * 3 + 2] as string);
   };
 
-  const applyWrites = db.transaction((writes: readonly HandleWrite[], context: WriteContext): WriteOutcome[] => {
+  const applyWrites = (writes: readonly HandleWrite[], context: WriteContext): WriteOutcome[] => {
     const loaded = new Map<string, HandleRecord | undefined>();
     for (const write of writes) {
       if (!loaded.has(write.handle)) loaded.set(write.handle, read(write.handle));
@@ -132,20 +163,14 @@ export function sqliteWrites(db: Database.Database) {
     }
     upsertCounters(plan.counters);
     return plan.outcomes;
-  });
+  };
 
-  const insertToken = db.transaction((token: TokenRecord, nowMs: number) => {
-    sql.dropExpiredTokens.run(nowMs);
-    sql.insertToken.run(asBuffer(token.hash), token.principalId, asBuffer(token.stamp), token.issuedAtMs, token.expiresAtMs);
-  });
-
-  const addCounters = db.transaction((deltas: readonly CounterDelta[]) => upsertCounters(aggregateCounters(deltas)));
 
   return {
-    createEncoded: (creates: EncodedCreates, context: WriteContext): (HandleRow | null)[] => createEncoded.immediate(creates, context),
-    applyWrites: (writes: readonly HandleWrite[], context: WriteContext): WriteOutcome[] => applyWrites.immediate(writes, context),
+    writeEncoded,
+    applyWrites,
     addCounters: (deltas: readonly CounterDelta[]): void => {
-      if (deltas.length > 0) addCounters.immediate(deltas);
+      if (deltas.length > 0) upsertCounters(aggregateCounters(deltas));
     },
     addHomedPrefix: (prefix: HomedPrefix): boolean => sql.addHomed.run(prefix.prefix, prefix.source, prefix.createdAtMs).changes === 1,
     removeHomedPrefix: (prefix: string): boolean => sql.removeHomed.run(prefix).changes === 1,
@@ -160,7 +185,10 @@ export function sqliteWrites(db: Database.Database) {
     insertTemplate: (t: TemplateRecord): boolean => sql.insertTemplate.run(t.prefix, t.version, t.definition, t.createdAtMs, t.updatedAtMs).changes === 1,
     replaceTemplate: (t: TemplateRecord): boolean => sql.replaceTemplate.run(t.definition, t.updatedAtMs, t.prefix, t.version).changes === 1,
     deleteTemplate: (prefix: string, version: string): boolean => sql.deleteTemplate.run(prefix, version).changes === 1,
-    insertToken: (token: TokenRecord, nowMs: number): void => insertToken.immediate(token, nowMs),
+    insertToken: (token: TokenRecord, nowMs: number): void => {
+      sql.dropExpiredTokens.run(nowMs);
+      sql.insertToken.run(asBuffer(token.hash), token.principalId, asBuffer(token.stamp), token.issuedAtMs, token.expiresAtMs);
+    },
     setLoginDigest: (principalId: string, digest: LoginDigest): void => {
       sql.setLoginDigest.run(principalId, asBuffer(digest.stamp), asBuffer(digest.digest));
     },
