@@ -70,12 +70,12 @@ export function sqliteWrites(db: Database.Database) {
     for (const delta of deltas) sql.addCounter.run(delta.day, delta.prefix, delta.protocol, delta.kind, delta.count);
   };
 
-  // Insert where absent, INSERT_GROUP rows a statement, reading only the rows that conflict.
+  // Insert where absent, INSERT_GROUP rows a statement, reading only the rows that conflict. `nowMs` is each
+  // write's time (one call's writes share theirs; merged calls each keep their own).
   const COLUMNS = 6;
   const groupArgs: unknown[] = new Array(INSERT_GROUP * COLUMNS);
-  const writeEncoded = (writes: EncodedWrites, context: WriteContext): EncodedResult[] => {
+  const writeRows = (writes: EncodedWrites, nowMs: readonly number[]): { results: EncodedResult[]; statuses: WriteStatus[] } => {
     const { handles, prefixes, valuesJson, publicJson } = writes;
-    const { nowMs } = context;
     const inserted: boolean[] = new Array(handles.length);
     const grouped = handles.length - (handles.length % INSERT_GROUP);
     for (let start = 0; start < grouped; start += INSERT_GROUP) {
@@ -85,8 +85,8 @@ export function sqliteWrites(db: Database.Database) {
         groupArgs[at] = handles[k];
         groupArgs[at + 1] = prefixes[k];
         groupArgs[at + 2] = valuesJson[k];
-        groupArgs[at + 3] = nowMs;
-        groupArgs[at + 4] = nowMs;
+        groupArgs[at + 3] = nowMs[k];
+        groupArgs[at + 4] = nowMs[k];
         groupArgs[at + 5] = publicJson[k];
       }
       const answered = sql.insertGroupIfAbsent.all(groupArgs);
@@ -95,7 +95,7 @@ export function sqliteWrites(db: Database.Database) {
       for (let k = start; k < start + INSERT_GROUP; k++) inserted[k] = isNew === undefined || isNew.has(handles[k]!);
     }
     for (let k = grouped; k < handles.length; k++) {
-      inserted[k] = sql.insertHandleIfAbsent.run(handles[k]!, prefixes[k]!, valuesJson[k]!, nowMs, nowMs, publicJson[k]!).changes === 1;
+      inserted[k] = sql.insertHandleIfAbsent.run(handles[k]!, prefixes[k]!, valuesJson[k]!, nowMs[k]!, nowMs[k]!, publicJson[k]!).changes === 1;
     }
     const replacing = new Set(writes.replaces);
     const results: EncodedResult[] = new Array(handles.length);
@@ -105,7 +105,7 @@ export function sqliteWrites(db: Database.Database) {
         results[k] = null;
         statuses[k] = 'created';
       } else if (replacing.has(k)) {
-        replaceExisting(handles[k]!, prefixes[k]!, valuesJson[k]!, publicJson[k]!, nowMs);
+        replaceExisting(handles[k]!, prefixes[k]!, valuesJson[k]!, publicJson[k]!, nowMs[k]!);
         results[k] = 'updated';
         statuses[k] = 'updated';
       } else {
@@ -114,8 +114,34 @@ export function sqliteWrites(db: Database.Database) {
       }
     }
     addCreatedEntries(writes, results);
-    upsertCounters(countersFor(prefixes, statuses, context));
+    return { results, statuses };
+  };
+
+  const writeEncoded = (writes: EncodedWrites, context: WriteContext): EncodedResult[] => {
+    const { results, statuses } = writeRows(writes, new Array<number>(writes.handles.length).fill(context.nowMs));
+    upsertCounters(countersFor(writes.prefixes, statuses, context));
     return results;
+  };
+
+  /**
+   * Several writeEncoded calls, whose handles are all distinct (see mergeEncoded), as one: the rows inserted
+   * INSERT_GROUP a statement across calls and the counters upserted once, each call keeping its own time and
+   * metering context. The same rows and counts as the calls one after another (distinct handles: no call
+   * sees another's row). Returns each call's results, in order.
+   */
+  const writeEncodedMany = (calls: readonly (readonly [EncodedWrites, WriteContext])[]): EncodedResult[][] => {
+    const { merged, nowMs, starts } = mergeEncoded(calls);
+    const { results, statuses } = writeRows(merged, nowMs);
+    const deltas: CounterDelta[] = [];
+    const perCall: EncodedResult[][] = [];
+    calls.forEach(([writes, context], c) => {
+      const from = starts[c]!;
+      const to = from + writes.handles.length;
+      deltas.push(...countersFor(writes.prefixes, statuses.slice(from, to), context));
+      perCall.push(results.slice(from, to));
+    });
+    upsertCounters(aggregateCounters(deltas));
+    return perCall;
   };
 
   // A replace that found its row: the row takes the new values (its creation time kept), and the index
@@ -168,6 +194,7 @@ export function sqliteWrites(db: Database.Database) {
 
   return {
     writeEncoded,
+    writeEncodedMany,
     applyWrites,
     addCounters: (deltas: readonly CounterDelta[]): void => {
       if (deltas.length > 0) upsertCounters(aggregateCounters(deltas));
@@ -204,4 +231,40 @@ export function sqliteWrites(db: Database.Database) {
 /** A Buffer sent to another thread arrives as a plain Uint8Array: the same bytes, viewed as a Buffer again. */
 function asBuffer(bytes: Uint8Array): Buffer {
   return Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+}
+
+/**
+ * The calls' writes as one EncodedWrites (positions, entry owners and replaces shifted by where each call
+ * starts), with each write's time and each call's first position.
+ */
+export function mergeEncoded(calls: readonly (readonly [EncodedWrites, WriteContext])[]): { merged: EncodedWrites; nowMs: number[]; starts: number[] } {
+  const merged = { handles: [] as string[], prefixes: [] as string[], valuesJson: [] as string[], publicJson: [] as string[], entryOwners: [] as number[], entryTypes: [] as string[], entryKeys: [] as string[], replaces: [] as number[] };
+  const nowMs: number[] = [];
+  const starts: number[] = [];
+  for (const [writes, context] of calls) {
+    const base = merged.handles.length;
+    starts.push(base);
+    merged.handles.push(...writes.handles);
+    merged.prefixes.push(...writes.prefixes);
+    merged.valuesJson.push(...writes.valuesJson);
+    merged.publicJson.push(...writes.publicJson);
+    for (const owner of writes.entryOwners) merged.entryOwners.push(base + owner);
+    merged.entryTypes.push(...writes.entryTypes);
+    merged.entryKeys.push(...writes.entryKeys);
+    for (const k of writes.replaces) merged.replaces.push(base + k);
+    for (let k = 0; k < writes.handles.length; k++) nowMs.push(context.nowMs);
+  }
+  return { merged, nowMs, starts };
+}
+
+/** True when no handle occurs twice among the calls' writes, so they may run as one (writeEncodedMany). */
+export function distinctAcross(calls: readonly (readonly [EncodedWrites, WriteContext])[]): boolean {
+  const seen = new Set<string>();
+  for (const [writes] of calls) {
+    for (const handle of writes.handles) {
+      if (seen.has(handle)) return false;
+      seen.add(handle);
+    }
+  }
+  return true;
 }
