@@ -6,6 +6,7 @@ import {
   type CreateWrite,
   type HandleRecord,
   type HandleWrite,
+  type ReplaceWrite,
   type WriteContext,
   type WriteOutcome,
   type WriteStatus,
@@ -66,8 +67,27 @@ export function isDistinctCreates(writes: readonly HandleWrite[]): writes is rea
   return true;
 }
 
-/** The values a create stores when the handle is absent (its values, in index order). */
-export function createdValues(write: CreateWrite): readonly HandleValue[] {
+/** A create or a replace: the writes whose stored values are their own, whatever the row held before. */
+export type WholeWrite = CreateWrite | ReplaceWrite;
+
+/**
+ * True when every write is a create or a replace and no two name the same handle: every plain PUT (a replace)
+ * and every bulk chunk. Each outcome then depends only on whether that handle's row exists (create: created,
+ * or exists with the row as `existing`; replace: created, or updated to the write's values keeping the row's
+ * creation time), and the stored values are the write's own either way, so a store may encode them before it
+ * knows which, insert where absent and read only the rows that conflict, instead of planning.
+ */
+export function isDistinctWholeWrites(writes: readonly HandleWrite[]): writes is readonly WholeWrite[] {
+  const seen = new Set<string>();
+  for (const write of writes) {
+    if ((write.op !== 'create' && write.op !== 'replace') || seen.has(write.handle)) return false;
+    seen.add(write.handle);
+  }
+  return true;
+}
+
+/** The values a create or a replace stores (its values, in index order), whether it creates or not. */
+export function createdValues(write: WholeWrite): readonly HandleValue[] {
   return sortByIndex(write.values);
 }
 

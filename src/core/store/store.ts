@@ -272,6 +272,9 @@ export type HandleWrite =
 /** A create, the write every registration and every bulk item is. */
 export type CreateWrite = Extract<HandleWrite, { op: 'create' }>;
 
+/** A replace, the write of a plain PUT (overwrite=true without indexes). */
+export type ReplaceWrite = Extract<HandleWrite, { op: 'replace' }>;
+
 export type WriteStatus = 'created' | 'updated' | 'unchanged' | 'deleted' | 'not-found' | 'exists' | 'value-exists' | 'would-empty';
 
 export interface WriteOutcome {

@@ -1,15 +1,15 @@
 /**
  * The SQLite store's writer thread (see SqliteWriter): it owns the one write connection and runs requests in
  * arrival order, so the main thread parses and validates while a transaction commits. Requests that arrive
- * while a commit is in progress are run together as one group commit (runGroup): one transaction and one
- * fsync for all of them, each in its own savepoint, each answered only after that commit.
+ * while a commit is in progress are run together as one group commit (runRequests, runGroup): one
+ * transaction and one fsync for all of them, each whole or not at all, each answered only after that commit.
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { isIdnodeError } from '../../core/errors/catalogue.js';
-import { runGroup } from './sqlite-group-commit.js';
 import { openConnection, type ConnectionOptions } from './sqlite-statements.js';
 import type { WriterFailure, WriterReply, WriterRequest } from './sqlite-writer-messages.js';
 import { sqliteWrites } from './sqlite-writes.js';
+import { runRequests } from './sqlite-write-runs.js';
 
 const port = parentPort!;
 const db = openConnection(workerData as ConnectionOptions);
@@ -34,13 +34,7 @@ function drain(): void {
   queue = [];
   const closeAt = requests.findIndex((request) => request.op === 'close');
   const group = closeAt === -1 ? requests : requests.slice(0, closeAt);
-  const results = runGroup(
-    db,
-    group.map((request) => () => {
-      const write = writes[request.op as keyof typeof writes] as (...args: unknown[]) => unknown;
-      return write(...(request as { args: unknown[] }).args);
-    }),
-  );
+  const results = runRequests(db, writes, group as Exclude<WriterRequest, { op: 'close' }>[]);
   group.forEach((request, k) => {
     const result = results[k]!;
     port.postMessage((result.ok ? { id: request.id, ok: true, value: result.value } : { id: request.id, ok: false, error: failureOf(result.error) }) satisfies WriterReply);

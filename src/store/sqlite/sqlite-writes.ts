@@ -17,37 +17,48 @@ import type {
 import { aggregateCounters } from '../counter-deltas.js';
 import { publicAnswerJson } from '../../core/resolver/public-answer.js';
 import { searchEntryChanges } from '../../core/search/search-keys.js';
+import type { HandleValue } from '../../core/values/handle-value.js';
 import { recordFromRow, valuesJsonOf, type HandleRow } from '../store-rows.js';
 import { countersFor, planWrites } from '../write-plan.js';
 import { INSERT_GROUP, writeStatements } from './sqlite-statements.js';
 
 /**
- * Distinct creates, already encoded by the caller (values sorted by index and stringified; see
- * isDistinctCreates and createdValues), as parallel arrays: strings cross to the writer thread cheaply.
+ * Distinct creates and replaces, already encoded by the caller (values sorted by index and stringified; see
+ * isDistinctWholeWrites and createdValues), as parallel arrays: strings cross to the writer thread cheaply.
  */
-export interface EncodedCreates {
+export interface EncodedWrites {
   readonly handles: readonly string[];
   readonly prefixes: readonly string[];
   readonly valuesJson: readonly string[];
-  /** Each create's kept public answer (publicAnswerJson), written with its values. */
+  /** Each write's kept public answer (publicAnswerJson), written with its values. */
   readonly publicJson: readonly string[];
   /**
-   * The creates' reverse-lookup entries (searchEntriesOf), as parallel arrays: the position of the create an
-   * entry belongs to (ascending), its type and key. Written only for the creates that create.
+   * The writes' reverse-lookup entries (searchEntriesOf), as parallel arrays: the position of the write an
+   * entry belongs to (ascending), its type and key. Written as they are for the writes that create.
    */
   readonly entryOwners: readonly number[];
   readonly entryTypes: readonly string[];
   readonly entryKeys: readonly string[];
+  /** Positions (ascending) of the writes that are replaces; the others are creates. */
+  readonly replaces: readonly number[];
 }
+
+/**
+ * Per encoded write: null when it created the row; 'updated' when a replace changed an existing row; the
+ * existing row when a create found one (nothing written).
+ */
+export type EncodedResult = HandleRow | null | 'updated';
 
 /** The writes of the SQLite store, as the writer thread runs them. */
 export type SqliteWrites = ReturnType<typeof sqliteWrites>;
 
 /**
- * Every write of the SQLite store, synchronous, on the writer's connection. A write of several statements runs
- * in one BEGIN IMMEDIATE transaction: it takes the write lock up front, so it never fails half-way upgrading a
- * read lock while another process writes (busy_timeout applies to the wait instead). Results are plain data,
- * as they cross back to the main thread.
+ * Every write of the SQLite store, synchronous, on the writer's connection. The writer thread runs each call
+ * through runGroup (sqlite-group-commit.ts), which holds a BEGIN IMMEDIATE transaction (the write lock taken
+ * up front, so a write never fails half-way upgrading a read lock while another process writes;
+ * busy_timeout applies to the wait instead) and gives each call its own savepoint: a write of several
+ * statements is whole or absent without a transaction of its own here. Results are plain data, as they
+ * cross back to the main thread.
  */
 export function sqliteWrites(db: Database.Database) {
   const sql = writeStatements(db);
@@ -59,19 +70,13 @@ export function sqliteWrites(db: Database.Database) {
     for (const delta of deltas) sql.addCounter.run(delta.day, delta.prefix, delta.protocol, delta.kind, delta.count);
   };
 
-  // Insert where absent, INSERT_GROUP rows a statement, reading only the rows that conflict.
-  // Per create: null when created, else the existing row.
+  // Insert where absent, INSERT_GROUP rows a statement, reading only the rows that conflict. `nowMs` is each
+  // write's time (one call's writes share theirs; merged calls each keep their own).
   const COLUMNS = 6;
   const groupArgs: unknown[] = new Array(INSERT_GROUP * COLUMNS);
-  const createEncoded = db.transaction((creates: EncodedCreates, context: WriteContext): (HandleRow | null)[] => {
-    const { handles, prefixes, valuesJson, publicJson } = creates;
-    const { nowMs } = context;
-    const existing: (HandleRow | null)[] = new Array(handles.length);
-    const statuses: WriteStatus[] = new Array(handles.length);
-    const settle = (k: number, created: boolean): void => {
-      existing[k] = created ? null : sql.getHandle.get(handles[k]!)!;
-      statuses[k] = created ? 'created' : 'exists';
-    };
+  const writeRows = (writes: EncodedWrites, nowMs: readonly number[]): { results: EncodedResult[]; statuses: WriteStatus[] } => {
+    const { handles, prefixes, valuesJson, publicJson } = writes;
+    const inserted: boolean[] = new Array(handles.length);
     const grouped = handles.length - (handles.length % INSERT_GROUP);
     for (let start = 0; start < grouped; start += INSERT_GROUP) {
       for (let r = 0; r < INSERT_GROUP; r++) {
@@ -80,31 +85,83 @@ export function sqliteWrites(db: Database.Database) {
         groupArgs[at] = handles[k];
         groupArgs[at + 1] = prefixes[k];
         groupArgs[at + 2] = valuesJson[k];
-        groupArgs[at + 3] = nowMs;
-        groupArgs[at + 4] = nowMs;
+        groupArgs[at + 3] = nowMs[k];
+        groupArgs[at + 4] = nowMs[k];
         groupArgs[at + 5] = publicJson[k];
       }
-      const inserted = sql.insertGroupIfAbsent.all(groupArgs);
-      // The creates name distinct handles, so a full answer means every row was new.
-      const isNew = inserted.length === INSERT_GROUP ? undefined : new Set(inserted);
-      for (let k = start; k < start + INSERT_GROUP; k++) settle(k, isNew === undefined || isNew.has(handles[k]!));
+      const answered = sql.insertGroupIfAbsent.all(groupArgs);
+      // The writes name distinct handles, so a full answer means every row was new.
+      const isNew = answered.length === INSERT_GROUP ? undefined : new Set(answered);
+      for (let k = start; k < start + INSERT_GROUP; k++) inserted[k] = isNew === undefined || isNew.has(handles[k]!);
     }
     for (let k = grouped; k < handles.length; k++) {
-      settle(k, sql.insertHandleIfAbsent.run(handles[k]!, prefixes[k]!, valuesJson[k]!, nowMs, nowMs, publicJson[k]!).changes === 1);
+      inserted[k] = sql.insertHandleIfAbsent.run(handles[k]!, prefixes[k]!, valuesJson[k]!, nowMs[k]!, nowMs[k]!, publicJson[k]!).changes === 1;
     }
-    addCreatedEntries(creates, existing);
-    upsertCounters(countersFor(prefixes, statuses, context));
-    return existing;
-  });
+    const replacing = new Set(writes.replaces);
+    const results: EncodedResult[] = new Array(handles.length);
+    const statuses: WriteStatus[] = new Array(handles.length);
+    for (let k = 0; k < handles.length; k++) {
+      if (inserted[k]) {
+        results[k] = null;
+        statuses[k] = 'created';
+      } else if (replacing.has(k)) {
+        replaceExisting(handles[k]!, prefixes[k]!, valuesJson[k]!, publicJson[k]!, nowMs[k]!);
+        results[k] = 'updated';
+        statuses[k] = 'updated';
+      } else {
+        results[k] = sql.getHandle.get(handles[k]!)!;
+        statuses[k] = 'exists';
+      }
+    }
+    addCreatedEntries(writes, results);
+    return { results, statuses };
+  };
 
-  // The entries of the creates that created, INSERT_GROUP a statement.
+  const writeEncoded = (writes: EncodedWrites, context: WriteContext): EncodedResult[] => {
+    const { results, statuses } = writeRows(writes, new Array<number>(writes.handles.length).fill(context.nowMs));
+    upsertCounters(countersFor(writes.prefixes, statuses, context));
+    return results;
+  };
+
+  /**
+   * Several writeEncoded calls, whose handles are all distinct (see mergeEncoded), as one: the rows inserted
+   * INSERT_GROUP a statement across calls and the counters upserted once, each call keeping its own time and
+   * metering context. The same rows and counts as the calls one after another (distinct handles: no call
+   * sees another's row). Returns each call's results, in order.
+   */
+  const writeEncodedMany = (calls: readonly (readonly [EncodedWrites, WriteContext])[]): EncodedResult[][] => {
+    const { merged, nowMs, starts } = mergeEncoded(calls);
+    const { results, statuses } = writeRows(merged, nowMs);
+    const deltas: CounterDelta[] = [];
+    const perCall: EncodedResult[][] = [];
+    calls.forEach(([writes, context], c) => {
+      const from = starts[c]!;
+      const to = from + writes.handles.length;
+      deltas.push(...countersFor(writes.prefixes, statuses.slice(from, to), context));
+      perCall.push(results.slice(from, to));
+    });
+    upsertCounters(aggregateCounters(deltas));
+    return perCall;
+  };
+
+  // A replace that found its row: the row takes the new values (its creation time kept), and the index
+  // changes by what differs between the old values and the new (planWrites' replace, from the encoded form).
+  const replaceExisting = (handle: string, prefix: string, valuesJson: string, publicJson: string, nowMs: number): void => {
+    const before = read(handle)!;
+    sql.updateHandle.run(prefix, valuesJson, before.createdAtMs, nowMs, publicJson, handle);
+    const { removed, added } = searchEntryChanges(handle, before.values, JSON.parse(valuesJson) as HandleValue[]);
+    for (const entry of removed) sql.removeSearchEntry.run(entry.type, entry.key, handle);
+    for (const entry of added) sql.addSearchEntry.run(entry.type, entry.key, handle);
+  };
+
+  // The entries of the writes that created, INSERT_GROUP a statement.
   const entryArgs: unknown[] = new Array(INSERT_GROUP * 3);
-  const addCreatedEntries = (creates: EncodedCreates, existing: readonly (HandleRow | null)[]): void => {
-    const { handles, entryOwners, entryTypes, entryKeys } = creates;
+  const addCreatedEntries = (writes: EncodedWrites, results: readonly EncodedResult[]): void => {
+    const { handles, entryOwners, entryTypes, entryKeys } = writes;
     let grouped = 0;
     for (let e = 0; e < entryOwners.length; e++) {
       const k = entryOwners[e]!;
-      if (existing[k] !== null) continue;
+      if (results[k] !== null) continue;
       entryArgs[grouped * 3] = entryTypes[e];
       entryArgs[grouped * 3 + 1] = entryKeys[e];
       entryArgs[grouped * 3 + 2] = handles[k];
@@ -116,7 +173,7 @@ export function sqliteWrites(db: Database.Database) {
     for (let r = 0; r < grouped; r++) sql.addSearchEntry.run(entryArgs[r * 3] as string, entryArgs[r * 3 + 1] as string, entryArgs[r * 3 + 2] as string);
   };
 
-  const applyWrites = db.transaction((writes: readonly HandleWrite[], context: WriteContext): WriteOutcome[] => {
+  const applyWrites = (writes: readonly HandleWrite[], context: WriteContext): WriteOutcome[] => {
     const loaded = new Map<string, HandleRecord | undefined>();
     for (const write of writes) {
       if (!loaded.has(write.handle)) loaded.set(write.handle, read(write.handle));
@@ -132,20 +189,15 @@ export function sqliteWrites(db: Database.Database) {
     }
     upsertCounters(plan.counters);
     return plan.outcomes;
-  });
+  };
 
-  const insertToken = db.transaction((token: TokenRecord, nowMs: number) => {
-    sql.dropExpiredTokens.run(nowMs);
-    sql.insertToken.run(asBuffer(token.hash), token.principalId, asBuffer(token.stamp), token.issuedAtMs, token.expiresAtMs);
-  });
-
-  const addCounters = db.transaction((deltas: readonly CounterDelta[]) => upsertCounters(aggregateCounters(deltas)));
 
   return {
-    createEncoded: (creates: EncodedCreates, context: WriteContext): (HandleRow | null)[] => createEncoded.immediate(creates, context),
-    applyWrites: (writes: readonly HandleWrite[], context: WriteContext): WriteOutcome[] => applyWrites.immediate(writes, context),
+    writeEncoded,
+    writeEncodedMany,
+    applyWrites,
     addCounters: (deltas: readonly CounterDelta[]): void => {
-      if (deltas.length > 0) addCounters.immediate(deltas);
+      if (deltas.length > 0) upsertCounters(aggregateCounters(deltas));
     },
     addHomedPrefix: (prefix: HomedPrefix): boolean => sql.addHomed.run(prefix.prefix, prefix.source, prefix.createdAtMs).changes === 1,
     removeHomedPrefix: (prefix: string): boolean => sql.removeHomed.run(prefix).changes === 1,
@@ -160,7 +212,10 @@ export function sqliteWrites(db: Database.Database) {
     insertTemplate: (t: TemplateRecord): boolean => sql.insertTemplate.run(t.prefix, t.version, t.definition, t.createdAtMs, t.updatedAtMs).changes === 1,
     replaceTemplate: (t: TemplateRecord): boolean => sql.replaceTemplate.run(t.definition, t.updatedAtMs, t.prefix, t.version).changes === 1,
     deleteTemplate: (prefix: string, version: string): boolean => sql.deleteTemplate.run(prefix, version).changes === 1,
-    insertToken: (token: TokenRecord, nowMs: number): void => insertToken.immediate(token, nowMs),
+    insertToken: (token: TokenRecord, nowMs: number): void => {
+      sql.dropExpiredTokens.run(nowMs);
+      sql.insertToken.run(asBuffer(token.hash), token.principalId, asBuffer(token.stamp), token.issuedAtMs, token.expiresAtMs);
+    },
     setLoginDigest: (principalId: string, digest: LoginDigest): void => {
       sql.setLoginDigest.run(principalId, asBuffer(digest.stamp), asBuffer(digest.digest));
     },
@@ -176,4 +231,40 @@ export function sqliteWrites(db: Database.Database) {
 /** A Buffer sent to another thread arrives as a plain Uint8Array: the same bytes, viewed as a Buffer again. */
 function asBuffer(bytes: Uint8Array): Buffer {
   return Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+}
+
+/**
+ * The calls' writes as one EncodedWrites (positions, entry owners and replaces shifted by where each call
+ * starts), with each write's time and each call's first position.
+ */
+export function mergeEncoded(calls: readonly (readonly [EncodedWrites, WriteContext])[]): { merged: EncodedWrites; nowMs: number[]; starts: number[] } {
+  const merged = { handles: [] as string[], prefixes: [] as string[], valuesJson: [] as string[], publicJson: [] as string[], entryOwners: [] as number[], entryTypes: [] as string[], entryKeys: [] as string[], replaces: [] as number[] };
+  const nowMs: number[] = [];
+  const starts: number[] = [];
+  for (const [writes, context] of calls) {
+    const base = merged.handles.length;
+    starts.push(base);
+    merged.handles.push(...writes.handles);
+    merged.prefixes.push(...writes.prefixes);
+    merged.valuesJson.push(...writes.valuesJson);
+    merged.publicJson.push(...writes.publicJson);
+    for (const owner of writes.entryOwners) merged.entryOwners.push(base + owner);
+    merged.entryTypes.push(...writes.entryTypes);
+    merged.entryKeys.push(...writes.entryKeys);
+    for (const k of writes.replaces) merged.replaces.push(base + k);
+    for (let k = 0; k < writes.handles.length; k++) nowMs.push(context.nowMs);
+  }
+  return { merged, nowMs, starts };
+}
+
+/** True when no handle occurs twice among the calls' writes, so they may run as one (writeEncodedMany). */
+export function distinctAcross(calls: readonly (readonly [EncodedWrites, WriteContext])[]): boolean {
+  const seen = new Set<string>();
+  for (const [writes] of calls) {
+    for (const handle of writes.handles) {
+      if (seen.has(handle)) return false;
+      seen.add(handle);
+    }
+  }
+  return true;
 }
