@@ -27,6 +27,8 @@ export interface RunningServer {
   /** The health listener's base URL (IDNODE_HEALTH_PORT), when the server has one. */
   readonly health?: string;
   readonly logFile: string;
+  /** With `serve --workers N` (N > 1): the workers' pids (the primary is `pid`). */
+  readonly workerPids?: readonly number[];
   /** Graceful stop (SIGTERM; idnode flushes metering); resolves with the exit code. */
   stop(): Promise<number | null>;
 }
@@ -47,19 +49,24 @@ export interface IdnodeServerOptions {
   readonly cores?: 'server' | 'both';
   /** Another checkout whose dist/ to run instead of this one (a baseline measured in the same run); default env.root. */
   readonly root?: string;
+  /** `serve --workers N` (default 1); with N > 1 a CPU profile is written per process, named by pid. */
+  readonly workers?: number;
 }
 
 /**
  * `idnode serve` from the compiled build on 127.0.0.1 at a port the OS picks, pinned to the server core.
  * gRPC and the Handle protocol are off unless `settings` names IDNODE_GRPC_PORT / IDNODE_HDL_PORT (their default
- * ports, 8001 and 2641, would be shared by every run). One process (`--workers 1` unless `settings` say otherwise):
+ * ports, 8001 and 2641, would be shared by every run). One process unless `options.workers` says otherwise (`--workers`):
  * the references are single processes on the same core, and serve's default of a worker per core would put a
  * cluster primary and two workers there.
  */
 export async function startIdnode(env: BenchEnv, options: IdnodeServerOptions): Promise<RunningServer> {
   const readyFile = join(env.workDir, `${options.name}.ready.json`);
   const logFile = join(env.workDir, `${options.name}.log`);
-  const profile = env.profileDir === undefined ? [] : ['--cpu-prof', `--cpu-prof-dir=${env.profileDir}`, `--cpu-prof-name=${options.name}.cpuprofile`];
+  const workers = options.workers ?? 1;
+  // Workers inherit the primary's execArgv: one file name would be written by every process in turn.
+  const profileName = workers > 1 ? [] : [`--cpu-prof-name=${options.name}.cpuprofile`];
+  const profile = env.profileDir === undefined ? [] : ['--cpu-prof', `--cpu-prof-dir=${env.profileDir}`, ...profileName];
   const args = [
     ...profile,
     join(options.root ?? env.root, 'dist/cli/main.js'),
@@ -70,6 +77,7 @@ export async function startIdnode(env: BenchEnv, options: IdnodeServerOptions): 
     '--ready-file', readyFile,
     '--node-prefix', BENCH_NODE_PREFIX,
     '--log-level', 'warn',
+    '--workers', String(workers),
   ];
   const child = spawnTracked(process.execPath, args, { pinning: env.pinning, core: options.cores ?? 'server', logFile, env: cleanEnv({ IDNODE_GRPC_PORT: 'off', IDNODE_HDL_PORT: 'off', IDNODE_WORKERS: '1', ...options.settings }) });
   return running(options.name, child, readyFile, logFile, 120_000);
@@ -95,7 +103,7 @@ export async function startBareHttp(env: BenchEnv, options: BareHttpOptions): Pr
 
 async function running(name: string, child: ChildProcess, readyFile: string, logFile: string, timeoutMs: number): Promise<RunningServer> {
   try {
-    const ready = await waitForReadyFile<{ http?: string; grpc?: string; hdl?: string; health?: string }>(readyFile, child, timeoutMs, logFile);
+    const ready = await waitForReadyFile<{ http?: string; grpc?: string; hdl?: string; health?: string; workers?: string }>(readyFile, child, timeoutMs, logFile);
     return {
       name,
       pid: child.pid!,
@@ -104,6 +112,7 @@ async function running(name: string, child: ChildProcess, readyFile: string, log
       ...(ready.hdl === undefined ? {} : { hdl: ready.hdl }),
       ...(ready.health === undefined ? {} : { health: ready.health }),
       logFile,
+      ...(ready.workers === undefined ? {} : { workerPids: ready.workers.split(' ').filter(Boolean).map(Number) }),
       stop: () => stopChild(child),
     };
   } catch (error) {
