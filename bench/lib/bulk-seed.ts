@@ -5,7 +5,7 @@ import { publicAnswerJson } from '../../src/core/resolver/public-answer.js';
 import { searchEntriesOf } from '../../src/core/search/search-keys.js';
 import { valuesJsonOf } from '../../src/store/store-rows.js';
 import { openConnection } from '../../src/store/sqlite/sqlite-statements.js';
-import { sqliteWrites, type EncodedCreates } from '../../src/store/sqlite/sqlite-writes.js';
+import { sqliteWrites, type EncodedWrites } from '../../src/store/sqlite/sqlite-writes.js';
 import { BENCH_TIME_ZONE, SEED_PROTOCOL } from './seed.js';
 import { BENCH_PREFIX, seededHandle, storedValuesFactory } from './workload.js';
 
@@ -20,7 +20,7 @@ export interface BulkSeedOptions {
 
 /**
  * Seeds identifiers seededHandle(0) … seededHandle(count - 1) into the SQLite file of a store already created
- * and migrated (openStore), through the store's own bulk write (sqliteWrites' createEncoded: the rows, kept
+ * and migrated (openStore), through the store's own bulk write (sqliteWrites' writeEncoded: the rows, kept
  * public answers, search-index entries and registration counters the NDJSON import writes), on a connection
  * of this thread with synchronous OFF and large transactions: a seed that fails is started again, so it needs
  * no durability, and no writer thread or front end is in the way. Each create's strings come from a template of
@@ -49,11 +49,11 @@ export function bulkSeedSqlite(file: string, count: number, adminId: string, opt
       return encoded;
     };
     const chunk = options.chunk ?? 100_000;
-    // One transaction a chunk, each createEncoded call in it (a savepoint) a few thousand creates: the
+    // One transaction a chunk, each writeEncoded call in it a few thousand creates: the
     // encoded strings of a whole chunk, held at once, would be promoted and collected in the old generation.
     const seedChunk = db.transaction((start: number, end: number) => {
       for (let from = start; from < end; from += ENCODE_GROUP) {
-        const existing = writes.createEncoded(encodeCreates(from, Math.min(end, from + ENCODE_GROUP) - from, checked), context);
+        const existing = writes.writeEncoded(encodeCreates(from, Math.min(end, from + ENCODE_GROUP) - from, checked), context);
         if (existing.some((row) => row !== null)) throw new Error(`seeding found identifiers already present in ${file}`);
       }
     });
@@ -119,7 +119,7 @@ function checkEncoding(i: number, template: Encoded, store: Encoded): void {
   }
 }
 
-function encodeCreates(from: number, size: number, encode: (i: number) => Encoded): EncodedCreates {
+function encodeCreates(from: number, size: number, encode: (i: number) => Encoded): EncodedWrites {
   const handles: string[] = new Array(size);
   const prefixes: string[] = new Array(size);
   const valuesJson: string[] = new Array(size);
@@ -139,5 +139,5 @@ function encodeCreates(from: number, size: number, encode: (i: number) => Encode
       entryKeys.push(key);
     }
   }
-  return { handles, prefixes, valuesJson, publicJson, entryOwners, entryTypes, entryKeys };
+  return { handles, prefixes, valuesJson, publicJson, entryOwners, entryTypes, entryKeys, replaces: [] };
 }
