@@ -12,10 +12,12 @@ export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
  * source file to the same code with the same source map as the test process does, and the coverage it
  * records merges with the test processes' own. A child under another loader (tsx) compiled files
  * differently, and merging its ranges and maps made the total read anywhere from 92% to 99%.
- * Run outside tap (`npx tsx test/…`), execArgv carries tsx's flags and children use tsx.
+ * Run outside tap (`npx tsx test/…`), execArgv carries tsx's flags and children use tsx. Under tap it also carries
+ * the transpile cache's loader (.taprc node-arg, test/loader/), so a child reuses what the tests compiled.
  */
 export function childNodeArgs(script: string): string[] {
-  return [...process.execArgv, script];
+  // .taprc names its own loader relative to the repository root; a child may start elsewhere (cwd).
+  return [...process.execArgv.map((arg) => arg.replace(/^--import=\.\//, `--import=${REPO_ROOT}`)), script];
 }
 
 /** The newest modification time (ms) of any file below `dir`; 0 for a missing directory. */
