@@ -1,6 +1,6 @@
-import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { compiledCounterpart } from '../../src/runtime/compiled-build.js';
 
 /** The repository root: children run there by default. */
 export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -20,21 +20,6 @@ export function childNodeArgs(script: string): string[] {
   return [...process.execArgv.map((arg) => arg.replace(/^--import=\.\//, `--import=${REPO_ROOT}`)), script];
 }
 
-/** The newest modification time (ms) of any file below `dir`; 0 for a missing directory. */
-function newestMtime(dir: string): number {
-  let newest = 0;
-  let entries;
-  try {
-    entries = readdirSync(dir, { withFileTypes: true, recursive: true });
-  } catch {
-    return 0;
-  }
-  for (const entry of entries) {
-    if (entry.isFile()) newest = Math.max(newest, statSync(join(entry.parentPath, entry.name)).mtimeMs);
-  }
-  return newest;
-}
-
 /**
  * The compiled CLI when `npm run build` has compiled every source file since it last changed, else undefined.
  * A child that loads the TypeScript sources spends 5–7 s of CPU compiling them, and the suite starts about a
@@ -43,9 +28,8 @@ function newestMtime(dir: string): number {
  * and merges with theirs. A stale build (sources edited since) is never used: the child compiles instead.
  */
 function compiledCli(): string | undefined {
-  const main = join(REPO_ROOT, 'dist', 'cli', 'main.js');
-  const built = newestMtime(join(REPO_ROOT, 'dist'));
-  return built > 0 && built >= newestMtime(join(REPO_ROOT, 'src')) ? main : undefined;
+  const main = compiledCounterpart(new URL('../../src/cli/main.ts', import.meta.url));
+  return main && fileURLToPath(main);
 }
 
 /** Loader flags a compiled child needs: none of tap's TypeScript loaders, only source-mapped stack traces (coverage comes through NODE_OPTIONS). */
