@@ -1,5 +1,5 @@
 // A disk cache in front of tap's TypeScript loader (ts-node, transpile-only). Every test process compiled each
-// source file it imported again: about 8 s of CPU for a file that imports the whole node, paid by each of the
+// source file it imported again: about 7 s of CPU for a file that imports the whole node, paid by each of the
 // suite's ~170 test processes. The cache keeps ts-node's own output (JavaScript with its inline source map),
 // byte for byte, so what runs and the coverage mapped onto src/*.ts are those of an uncached run.
 // An entry is named by a hash of the file's path and contents, the compiler's and ts-node's versions and the
