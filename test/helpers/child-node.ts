@@ -1,6 +1,6 @@
-import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { compiledCounterpart } from '../../src/runtime/compiled-build.js';
 
 /** The repository root: children run there by default. */
 export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -12,25 +12,12 @@ export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
  * source file to the same code with the same source map as the test process does, and the coverage it
  * records merges with the test processes' own. A child under another loader (tsx) compiled files
  * differently, and merging its ranges and maps made the total read anywhere from 92% to 99%.
- * Run outside tap (`npx tsx test/…`), execArgv carries tsx's flags and children use tsx.
+ * Run outside tap (`npx tsx test/…`), execArgv carries tsx's flags and children use tsx. Under tap it also carries
+ * the transpile cache's loader (.taprc node-arg, test/loader/), so a child reuses what the tests compiled.
  */
 export function childNodeArgs(script: string): string[] {
-  return [...process.execArgv, script];
-}
-
-/** The newest modification time (ms) of any file below `dir`; 0 for a missing directory. */
-function newestMtime(dir: string): number {
-  let newest = 0;
-  let entries;
-  try {
-    entries = readdirSync(dir, { withFileTypes: true, recursive: true });
-  } catch {
-    return 0;
-  }
-  for (const entry of entries) {
-    if (entry.isFile()) newest = Math.max(newest, statSync(join(entry.parentPath, entry.name)).mtimeMs);
-  }
-  return newest;
+  // .taprc names its own loader relative to the repository root; a child may start elsewhere (cwd).
+  return [...process.execArgv.map((arg) => arg.replace(/^--import=\.\//, `--import=${REPO_ROOT}`)), script];
 }
 
 /**
@@ -41,9 +28,8 @@ function newestMtime(dir: string): number {
  * and merges with theirs. A stale build (sources edited since) is never used: the child compiles instead.
  */
 function compiledCli(): string | undefined {
-  const main = join(REPO_ROOT, 'dist', 'cli', 'main.js');
-  const built = newestMtime(join(REPO_ROOT, 'dist'));
-  return built > 0 && built >= newestMtime(join(REPO_ROOT, 'src')) ? main : undefined;
+  const main = compiledCounterpart(new URL('../../src/cli/main.ts', import.meta.url));
+  return main && fileURLToPath(main);
 }
 
 /** Loader flags a compiled child needs: none of tap's TypeScript loaders, only source-mapped stack traces (coverage comes through NODE_OPTIONS). */

@@ -2,6 +2,7 @@ import { extname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { IdnodeError } from '../../core/errors/catalogue.js';
+import { compiledCounterpart } from '../../runtime/compiled-build.js';
 import { storeClosed, storeFailure } from '../store-error.js';
 import { isUnavailable, type ConnectionOptions } from './sqlite-statements.js';
 import type { WriterFailure, WriterReply, WriterRequest } from './sqlite-writer-messages.js';
@@ -12,13 +13,18 @@ const THREAD_ENTRY = new URL(`./sqlite-writer-thread${extname(fileURLToPath(impo
 
 /**
  * The compiled build starts the entry as it is. Run from TypeScript source (tests, `npm run idnode`), the thread
- * must load .ts as well: tsx registers its hooks for the main thread only, so the thread registers them itself
- * before importing its entry (a loader that threads do inherit, such as the test runner's, is not disturbed).
+ * evaluates a one-line boot instead, in which the process's --import preloads do not run (a test runner's
+ * TypeScript loader would cost each thread seconds of CPU). It imports the compiled entry when `npm run build`
+ * is fresh: booting a TypeScript loader cost every store opened about half a second of CPU, and the test suite
+ * opens hundreds. Otherwise the thread must load .ts: tsx registers its hooks for the main thread only, so the
+ * thread registers them itself before importing its entry.
  */
 function startThread(options: ConnectionOptions): Worker {
   if (THREAD_ENTRY.pathname.endsWith('.js')) return new Worker(THREAD_ENTRY, { workerData: options });
-  const tsxApi = import.meta.resolve('tsx/esm/api');
-  const boot = `import(${JSON.stringify(tsxApi)}).then((tsx) => { tsx.register(); return import(${JSON.stringify(THREAD_ENTRY.href)}); })`;
+  const compiled = compiledCounterpart(THREAD_ENTRY);
+  const boot = compiled
+    ? `import(${JSON.stringify(compiled.href)})`
+    : `import(${JSON.stringify(import.meta.resolve('tsx/esm/api'))}).then((tsx) => { tsx.register(); return import(${JSON.stringify(THREAD_ENTRY.href)}); })`;
   return new Worker(boot, { eval: true, workerData: options });
 }
 
