@@ -51,8 +51,20 @@ export interface Cluster {
 /**
  * Environment of every child: days seal and reach the top-level node within a second or so of ending. The seal
  * delay must outlast the metering flush interval, or a day is sealed before its last resolution counts land.
+ * Every node shares this one machine with the others and with the simulation's own load: how late a node's
+ * event loop runs, and how long another node takes to answer a referral, measure that sharing, not a node's
+ * overload. So the nodes do not shed on queueing delay, and a referral waits up to 20 s (below the driver's
+ * 30 s per request) before REMOTE_NODE_UNAVAILABLE: a referral given up on after the serving node counted it
+ * would be a resolution counted at one node and failed at the other.
  */
-const CHILD_ENV = { IDNODE_METERING_FLUSH_INTERVAL_MS: '100', IDNODE_LEDGER_SEAL_DELAY_MS: '500', IDNODE_TOP_LEVEL_RETRY_MAX_MS: '500' };
+const CHILD_ENV = {
+  IDNODE_METERING_FLUSH_INTERVAL_MS: '100',
+  IDNODE_LEDGER_SEAL_DELAY_MS: '500',
+  IDNODE_TOP_LEVEL_RETRY_MAX_MS: '500',
+  IDNODE_QUEUE_DELAY_TARGET_MS: '60000',
+  IDNODE_MAX_EVENT_LOOP_DELAY_MS: '60000',
+  IDNODE_RECURSION_TIMEOUT_MS: '20000',
+};
 
 /**
  * Starts `idnode top` and one `idnode serve` per node as real processes on 127.0.0.1, each listener on a port
