@@ -28,8 +28,8 @@ export function warmResolutionPath(
   maxPathLength: number,
 ): (request: IncomingMessage, response: ServerResponse, release: Release) => boolean {
   const recorder = metrics.requestRecorder('rest', 'resolve');
-  const send = (request: IncomingMessage, response: ServerResponse, started: number, statusCode: number, json: string, outcome: Outcome, challenge?: string) => {
-    const headers: OutgoingHttpHeaders = { 'content-type': JSON_CONTENT_TYPE, 'content-length': Buffer.byteLength(json), 'x-request-id': requestIdOf(request.headers['x-request-id']) };
+  const send = (response: ServerResponse, requestId: string, started: number, statusCode: number, json: string, outcome: Outcome, challenge?: string) => {
+    const headers: OutgoingHttpHeaders = { 'content-type': JSON_CONTENT_TYPE, 'content-length': Buffer.byteLength(json), 'x-request-id': requestId };
     if (challenge !== undefined) headers['www-authenticate'] = challenge;
     response.writeHead(statusCode, headers);
     response.end(json);
@@ -38,7 +38,8 @@ export function warmResolutionPath(
   const fail = (request: IncomingMessage, response: ServerResponse, started: number, raw: unknown) => {
     const requestId = requestIdOf(request.headers['x-request-id']);
     const failure = frameFailure(asIdnodeError(raw), raw, logger.child({ reqId: requestId }), 'GET', request.url ?? '');
-    send(request, response, started, failure.statusCode, JSON.stringify(failure.body), outcomeOf(failure.error), failure.challenge);
+    // The id logged with the failure is the one the answer carries (a fresh id is made once per request).
+    send(response, requestId, started, failure.statusCode, JSON.stringify(failure.body), outcomeOf(failure.error), failure.challenge);
   };
   return (request, response, release) => {
     const url = request.url;
@@ -69,13 +70,13 @@ export function warmResolutionPath(
       return true;
     }
     if (typeof answer === 'string') {
-      send(request, response, started, 200, answer, 'ok');
+      send(response, requestIdOf(request.headers['x-request-id']), started, 200, answer, 'ok');
       release();
       return true;
     }
     answer.then(
       (json) => {
-        send(request, response, started, 200, json, 'ok');
+        send(response, requestIdOf(request.headers['x-request-id']), started, 200, json, 'ok');
         release();
       },
       (raw: unknown) => {
