@@ -2,12 +2,13 @@
  * The overload bench (issue 17, docs/overload.md): what an idnode node does beyond its capacity, and what
  * /metrics costs.
  *
- *   npm run bench:overload [-- --max-in-flight 64 --seconds 5 --connections 1000 --skip-metrics]
+ *   npm run bench:overload [-- --max-in-flight 64 --seconds 5 --connections 1000 --skip-metrics
+ *                              --only reference,oneAccept,shedding]
  *
  * Against `idnode serve` from dist/ (memory store, REST only, server pinned to CPU 0, the generators to CPU 1
  * with taskset), resolving the prefix handle 0.NA/88.999 (a cache hit after the first):
- * 1. with h2load (HTTP/1.1; bench/lib/h2load.ts), once with queue-delay shedding off (the reference) and once
- *    with serve's defaults: capacity in a closed loop of 32 connections, then 2× and 5× the reference's
+ * 1. with h2load (HTTP/1.1; bench/lib/h2load.ts), once with queue-delay shedding off (the reference), once
+ *    with shedding but one accept per loop turn (accepts-per-turn 1), and once with serve's defaults: capacity in a closed loop of 32 connections, then 2× and 5× the reference's
  *    capacity offered on a schedule over `connections` connections, and 5× over 100 connections pipelined 64
  *    deep (SCHEDULED): requests sent, admitted (200) throughput and p50/p99/max, shed (503) count, h2load's own
  *    CPU, /healthz's p50/p99/max on a fresh connection (a probe every 100 ms) on the API port and on
@@ -251,11 +252,17 @@ const SCHEDULED = [
   { key: 'x5Pipelined', factor: 5, connections: 100, pipeline: 64 },
 ] as const;
 
-/** The shedding settings compared: serve's defaults, and a reference with queue-delay shedding off. */
-const CONFIGS = {
+/**
+ * The settings compared: a reference with queue-delay shedding off; shedding with libuv's one accept per loop
+ * turn (accepts-per-turn 1, the node before listener copies); serve's defaults (`--only` picks some).
+ */
+const ALL_CONFIGS = {
   reference: { IDNODE_QUEUE_DELAY_TARGET_MS: '60000', IDNODE_QUEUE_DELAY_INTERVAL_MS: '60000', IDNODE_MAX_EVENT_LOOP_DELAY_MS: '60000' },
+  oneAccept: { IDNODE_ACCEPTS_PER_TURN: '1' },
   shedding: {},
 } as const;
+const only = process.argv.includes('--only') ? process.argv[process.argv.indexOf('--only') + 1]!.split(',') : Object.keys(ALL_CONFIGS);
+const CONFIGS = Object.fromEntries(Object.entries(ALL_CONFIGS).filter(([name]) => only.includes(name)));
 
 /**
  * Capacity, 2× and 5× with h2load (HTTP/1.1, pinned to the generator core): capacity in a closed loop of 32

@@ -53,7 +53,7 @@ export function frontEndsOf(config: Config, parts: FrontEndParts): FrontEnd[] {
         bodyLimitBytes: config.limits.bodyLimitBytes,
         batchBodyLimitBytes: config.limits.batchBodyLimitBytes,
         frontEnds: serving,
-        connections: { maxConnections, ...config.timeouts },
+        connections: { maxConnections, acceptsPerTurn: config.limits.acceptsPerTurn, ...config.timeouts },
       }),
     );
   }

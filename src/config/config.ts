@@ -61,6 +61,8 @@ export interface Config extends CoreConfig {
     readonly queueDelayIntervalMs: number;
     /** Per listener: HTTP, gRPC, Handle protocol TCP. */
     readonly maxConnections: number;
+    /** REST: descriptors of the listening socket, each accepting one connection per loop turn (listenOnCopies). */
+    readonly acceptsPerTurn: number;
     readonly maxConcurrentStreams: number;
   };
   /** Connection and request timeouts of the front ends (README, "Overload and limits"). */

@@ -38,6 +38,7 @@ export type SettingKey =
   | 'limits.queueDelayTargetMs'
   | 'limits.queueDelayIntervalMs'
   | 'limits.maxConnections'
+  | 'limits.acceptsPerTurn'
   | 'limits.maxConcurrentStreams'
   | 'timeouts.idleMs'
   | 'timeouts.headersMs'

@@ -1,12 +1,14 @@
 import type { FastifyInstance } from 'fastify';
 import type { IdNode } from '../core/node.js';
 import type { FrontEnd } from '../frontend/front-end.js';
+import { listenOnCopies, type ListenerCopies } from '../frontend/listener-copies.js';
 import { listeningUrl } from './listening-url.js';
 import { buildRestServer, DEFAULT_CONNECTIONS, type RestOptions } from './server.js';
 
 /** The REST front end as a list member ("http"): built and bound on listen(), resolving with its base URL. */
 export function restFrontEnd(node: IdNode, options: RestOptions & { readonly host: string; readonly port: number }): FrontEnd {
   let app: FastifyInstance | undefined;
+  let copies: ListenerCopies | undefined;
   let port = 0;
   return {
     name: 'http',
@@ -14,9 +16,16 @@ export function restFrontEnd(node: IdNode, options: RestOptions & { readonly hos
       app = await buildRestServer(node, options);
       // The accept queue holds every connection the node would hold (the kernel caps it at somaxconn): with
       // Node's 511, a burst of connections during a busy turn overflows it, and each dropped SYN costs its
-      // client a 1 s, 3 s, 7 s retransmission. A queued connection still waits its place times a loop turn
-      // (libuv accepts one per turn): probes that must not wait go to health-port (docs/overload.md).
-      await app.listen({ host: options.host, port: options.port, backlog: (options.connections ?? DEFAULT_CONNECTIONS).maxConnections });
+      // client a 1 s, 3 s, 7 s retransmission. A queued connection waits its place times a loop turn divided
+      // by the accepts per turn (docs/overload.md, "Accepting").
+      const { maxConnections, acceptsPerTurn } = options.connections ?? DEFAULT_CONNECTIONS;
+      await app.listen({ host: options.host, port: options.port, backlog: maxConnections });
+      try {
+        copies = await listenOnCopies(app.server, acceptsPerTurn - 1, maxConnections);
+      } catch (error) {
+        await app.close();
+        throw error;
+      }
       const url = listeningUrl(app.server.address(), options.tls !== undefined);
       port = Number(new URL(url).port);
       return url;
@@ -24,6 +33,8 @@ export function restFrontEnd(node: IdNode, options: RestOptions & { readonly hos
     // The REST API takes writes and resolutions: HANDLE.NET's HTTP(S) interface, both admin and query.
     describe: () => ({ interfaces: [{ type: 'admin-and-query', protocol: options.tls === undefined ? 'http' : 'https', port }] }),
     close: async () => {
+      // The copies first: no descriptor of the socket may accept once the node is stopping.
+      await copies?.close();
       await app?.close();
     },
   };

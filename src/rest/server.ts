@@ -61,6 +61,8 @@ export interface RestOptions {
 /** The HTTP server's connection cap and timeouts (settings max-connections, idle-, headers-, request-, keep-alive-timeout-ms). */
 export interface ConnectionLimits {
   readonly maxConnections: number;
+  /** Descriptors of the listening socket the node accepts on, each one connection per loop turn (listenOnCopies). */
+  readonly acceptsPerTurn: number;
   readonly idleMs: number;
   readonly headersMs: number;
   readonly requestMs: number;
@@ -68,7 +70,7 @@ export interface ConnectionLimits {
 }
 
 /** The settings' defaults, for a server built without configuration (tests). */
-export const DEFAULT_CONNECTIONS: ConnectionLimits = { maxConnections: 4096, idleMs: 30_000, headersMs: 10_000, requestMs: 120_000, keepAliveMs: 5_000 };
+export const DEFAULT_CONNECTIONS: ConnectionLimits = { maxConnections: 4096, acceptsPerTurn: 1, idleMs: 30_000, headersMs: 10_000, requestMs: 120_000, keepAliveMs: 5_000 };
 
 /** A percent-encoded 255-byte identifier is at most 765 characters; leave room for the prefix of the path. */
 const MAX_PATH_PARAM_LENGTH = 1024;

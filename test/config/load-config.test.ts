@@ -39,7 +39,7 @@ t.test('defaults', async (t) => {
     sqliteSynchronous: 'full',
     timeZone: 'Asia/Shanghai',
     cache: { maxEntries: 100000, maxBytes: 268435456, maxTtlSeconds: 86400, notFoundTtlSeconds: 5, admission: 'second-sight' },
-    limits: { maxValues: 1000, maxDataBytes: 65536, bodyLimitBytes: 1048576, batchBodyLimitBytes: 8388608, grpcMaxMessageBytes: 1048576, maxInFlight: 256, maxEventLoopDelayMs: 500, queueDelayTargetMs: 50, queueDelayIntervalMs: 100, maxConnections: 4096, maxConcurrentStreams: 100 },
+    limits: { maxValues: 1000, maxDataBytes: 65536, bodyLimitBytes: 1048576, batchBodyLimitBytes: 8388608, grpcMaxMessageBytes: 1048576, maxInFlight: 256, maxEventLoopDelayMs: 500, queueDelayTargetMs: 50, queueDelayIntervalMs: 100, maxConnections: 4096, acceptsPerTurn: 16, maxConcurrentStreams: 100 },
     timeouts: { idleMs: 30000, headersMs: 10000, requestMs: 120000, keepAliveMs: 5000 },
     meteringFlushIntervalMs: 1000,
     metricsCacheMs: 1000,

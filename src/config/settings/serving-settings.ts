@@ -136,6 +136,15 @@ export const SERVING_SETTINGS: readonly Setting[] = [
     description: 'Open connections per listener (HTTP, gRPC, Handle protocol TCP); a connection over the cap is closed at once.',
   },
   {
+    key: 'limits.acceptsPerTurn',
+    name: 'accepts-per-turn',
+    env: 'IDNODE_ACCEPTS_PER_TURN',
+    defaultValue: 16,
+    kind: { type: 'integer', min: 1, max: 256 },
+    description:
+      'New HTTP connections the node may accept per event-loop turn (docs/overload.md, "Accepting"): Node 20 accepts one per listening descriptor per turn, so the REST listener gets this many descriptors of its socket. Under overload a turn lasts tens of milliseconds, and with 1 a burst of connections waits seconds in the accept queue before a request of theirs can be admitted or shed. Each extra descriptor costs one failed accept per new connection when the node is not busy.',
+  },
+  {
     key: 'limits.maxConcurrentStreams',
     name: 'max-concurrent-streams',
     env: 'IDNODE_MAX_CONCURRENT_STREAMS',
