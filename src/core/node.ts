@@ -251,7 +251,7 @@ export class IdNode {
     };
     homing.onUnhomed(() => cache.clear());
     homing.onHomed(forgetPrefixHandle);
-    const resolver = new Resolver(pipeline);
+    const resolver = new Resolver(pipeline, (handle) => cache.has(handle));
     const registry = new Registry(store, homing, cache, metering, clock, random, meteringDay, config.limits, logger, simulatedDays, quotas);
     const bulk = new BulkRegistration(registry, logger);
     const tokens = new Tokens(store, clock, random);

@@ -30,9 +30,17 @@ export class Admission {
     private readonly queue?: Pick<QueueDelay, 'behind' | 'delayMs'>,
   ) {}
 
-  /** A release function when the request is admitted; `undefined` when it is to be shed (counted in `shed`). */
-  tryAdmit(): (() => void) | undefined {
+  /**
+   * A release function when the request is admitted; `undefined` when it is to be shed (counted in `shed`).
+   *
+   * `cheap`: asked only when the request would be shed; true means answering it costs about what refusing
+   * it would (a cache hit: both are mostly HTTP parsing and a write), so it is answered instead, outside
+   * max-in-flight (it waits on nothing) — shedding it would lower the throughput and not the queue
+   * (docs/overload.md, "What is shed"). Its release function does nothing.
+   */
+  tryAdmit(cheap?: () => boolean): (() => void) | undefined {
     if (this.inFlight >= this.maxInFlight || this.queue?.behind() === true) {
+      if (cheap?.() === true) return UNCOUNTED;
       this.shedCount++;
       return undefined;
     }
@@ -60,6 +68,8 @@ export class Admission {
     return this.shedCount;
   }
 }
+
+const UNCOUNTED = () => {};
 
 /** The error a shed request is answered with. */
 export function nodeBusy(maxInFlight: number): IdnodeError {

@@ -96,7 +96,7 @@ export class RequestHandler {
       metrics.hdlMessages.record(transport, outcome);
       return encodeErrorResponse(this.fallbackFrame(envelope, bytes), refusal.handleCode, `${refusal.code}: ${refusal.message}`);
     }
-    const release = this.options.admission.tryAdmit();
+    const release = this.options.admission.tryAdmit(() => this.answeredFromCache(request));
     if (release === undefined) {
       // Shed unlogged (idnode_requests_shed_total counts it): an overload must not flood the log.
       metrics.hdlMessages.record(transport, 'server_error');
@@ -178,6 +178,16 @@ export class RequestHandler {
       }
       default:
         throw new IdnodeError('OPERATION_NOT_SUPPORTED', `opCode ${request.header.opCode} is not served here (only resolution, 1, and get site info, 2)`);
+    }
+  }
+
+  /** A resolution the cache answers: not shed, its answer costs about what a refusal would (Admission.tryAdmit). */
+  private answeredFromCache(request: Message): boolean {
+    if (request.header.opCode !== OpCode.RESOLUTION) return false;
+    try {
+      return this.node.resolver.isWarm(decodeResolutionRequest(request.body).handle);
+    } catch {
+      return false;
     }
   }
 

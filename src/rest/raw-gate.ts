@@ -20,12 +20,17 @@ const NEVER_SHED = new Set(['/healthz', '/readyz', '/metrics']);
  * - liveness first: GET /healthz is answered here, before anything else (docs/overload.md);
  * - admission (load shedding): beyond max-in-flight, or while the queueing delay is a standing queue, the
  *   request is answered 503 NODE_BUSY with Retry-After at once (a pre-rendered body), its body unread;
- *   /healthz, /readyz and /metrics are never shed.
+ *   /healthz, /readyz and /metrics are never shed, nor is a request `cheap` says costs about what its
+ *   refusal would (a cache hit: Admission.tryAdmit).
  * Returns `undefined` when the request was answered here; otherwise the release function of its admission slot
  * (a no-op for paths never shed), which the caller calls exactly once, when the request's work is done:
  * after its response is written, or once the response closes (see releaseOnClose).
  */
-export function rawRequestGate(admission: Admission, logger: Logger): (request: IncomingMessage, response: ServerResponse) => Release | undefined {
+export function rawRequestGate(
+  admission: Admission,
+  logger: Logger,
+  cheap: (request: IncomingMessage) => boolean = () => false,
+): (request: IncomingMessage, response: ServerResponse) => Release | undefined {
   // Rendered once: a shed request costs a write, not an error object and a JSON rendering (shedding must be
   // much cheaper than serving, or it cannot drain a queue).
   const busy = Buffer.from(JSON.stringify(errorBody(nodeBusy(admission.maxInFlight))));
@@ -46,7 +51,7 @@ export function rawRequestGate(admission: Admission, logger: Logger): (request: 
       return undefined;
     }
     if (NEVER_SHED.has(path)) return NOTHING_TO_RELEASE;
-    const release = admission.tryAdmit();
+    const release = admission.tryAdmit(() => cheap(request));
     if (release === undefined) {
       answer(request, response, 503, busy, { 'retry-after': String(RETRY_AFTER_SECONDS) });
       return undefined;

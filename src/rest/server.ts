@@ -32,7 +32,7 @@ import { ErrorSchema, WireValueSchema } from './schemas.js';
 import { closeQueryStrings, validatorCompiler } from './validators.js';
 import { requestIdOf } from '../frontend/request-id.js';
 import { resolveHandler } from './resolve-handler.js';
-import { warmResolutionPath } from './warm-path.js';
+import { warmHandleOf, warmResolutionPath } from './warm-path.js';
 import { VERSION } from '../version.js';
 
 export interface RestOptions {
@@ -85,7 +85,12 @@ export async function buildRestServer(node: IdNode, options: RestOptions): Promi
   metrics.attach(node);
   const resolve = resolveHandler(node);
   const warm = warmResolutionPath(resolve, metrics, options.logger, MAX_PATH_PARAM_LENGTH);
-  const gate = rawRequestGate(options.admission ?? unlimitedAdmission(), options.logger);
+  // A resolution the cache answers is not shed: its answer costs about what a 503 would (Admission.tryAdmit).
+  const cacheHit = (request: IncomingMessage) => {
+    const handle = warmHandleOf(request, MAX_PATH_PARAM_LENGTH);
+    return handle !== undefined && node.resolver.isWarm(handle);
+  };
+  const gate = rawRequestGate(options.admission ?? unlimitedAdmission(), options.logger, cacheHit);
   const listener = (handler: RequestListener) => (request: IncomingMessage, response: ServerResponse) => {
     const release = gate(request, response);
     if (release === undefined || warm(request, response, release)) return;

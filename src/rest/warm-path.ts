@@ -11,6 +11,31 @@ import { handleFromUrl, PATH_PREFIX } from './routes/handles.js';
 import type { Release } from './raw-gate.js';
 
 /**
+ * The identifier of a request the warm path takes (an anonymous, unfiltered, unreferred
+ * `GET /api/handles/{handle}` with a decodable path of at most `maxPathLength`), as received; `undefined`
+ * for any other request (fastify serves it).
+ */
+export function warmHandleOf(request: IncomingMessage, maxPathLength: number): string | undefined {
+  const url = request.url;
+  if (
+    request.method !== 'GET' ||
+    url === undefined ||
+    !url.startsWith(PATH_PREFIX) ||
+    url.length - PATH_PREFIX.length > maxPathLength ||
+    url.includes('?') ||
+    request.headers.authorization !== undefined ||
+    request.headers[REFERRAL_HOPS_HEADER] !== undefined
+  ) {
+    return undefined;
+  }
+  try {
+    return handleFromUrl(url);
+  } catch {
+    return undefined;
+  }
+}
+
+/**
  * The warm resolution path (docs/design.md §3): an anonymous `GET /api/handles/{handle}` without a query string is
  * answered here, before fastify routes the request, so a cached answer costs a parse, a lookup, a counter
  * increment and a write — synchronously, with no promise, when the resolution answered synchronously (a cache
@@ -42,24 +67,8 @@ export function warmResolutionPath(
     send(response, requestId, started, failure.statusCode, JSON.stringify(failure.body), outcomeOf(failure.error), failure.challenge);
   };
   return (request, response, release) => {
-    const url = request.url;
-    if (
-      request.method !== 'GET' ||
-      url === undefined ||
-      !url.startsWith(PATH_PREFIX) ||
-      url.length - PATH_PREFIX.length > maxPathLength ||
-      url.includes('?') ||
-      request.headers.authorization !== undefined ||
-      request.headers[REFERRAL_HOPS_HEADER] !== undefined
-    ) {
-      return false;
-    }
-    let handle: string;
-    try {
-      handle = handleFromUrl(url);
-    } catch {
-      return false;
-    }
+    const handle = warmHandleOf(request, maxPathLength);
+    if (handle === undefined) return false;
     const started = performance.now();
     let answer: string | Promise<string>;
     try {

@@ -18,6 +18,29 @@ t.test('admission: at most maxInFlight at once, one more shed and counted; a rel
   t.equal(unlimitedAdmission().maxInFlight, Number.POSITIVE_INFINITY);
 });
 
+t.test('a request that would be shed but is cheap (a cache hit) is answered: outside max-in-flight, not counted as shed', async (t) => {
+  const admission = new Admission(1);
+  const held = admission.tryAdmit();
+  let asked = 0;
+  const cheap = admission.tryAdmit(() => {
+    asked++;
+    return true;
+  });
+  t.type(cheap, 'function', 'answered');
+  t.equal(admission.current, 1, 'it takes no slot');
+  t.equal(admission.shed, 0, 'nor is it counted as shed');
+  cheap!();
+  t.equal(admission.current, 1, 'its release frees nothing');
+  t.equal(admission.tryAdmit(() => false), undefined, 'a request that is not cheap is shed');
+  t.equal(admission.shed, 1);
+  held!();
+  t.ok(admission.tryAdmit(() => {
+    asked++;
+    return true;
+  }), 'admitted as usual with a free slot');
+  t.equal(asked, 1, 'cheap is asked only when the request would be shed');
+});
+
 t.test('NODE_BUSY: retry-later, Handle code 3, names the limit and the wait', async (t) => {
   const error = nodeBusy(7);
   t.equal(error.code, 'NODE_BUSY');

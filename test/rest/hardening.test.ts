@@ -118,6 +118,32 @@ t.test('a client that goes away mid-upload is logged at info, never as a server 
   t.same(errors, [], 'no error-level line');
 });
 
+t.test('overload: a resolution the cache answers is not shed (REST and the Handle protocol); one that would read the store is', async (t) => {
+  const admission = new Admission(1);
+  const both = await startBothNode({ dir: t.testdir(), admission });
+  t.teardown(() => both.close());
+  const port = portOf(both);
+  const auth = basic(both.credentials.demoEnterprise.id, both.credentials.demoEnterprise.secret);
+  const value = JSON.stringify({ values: [{ index: 1, type: 'URL', data: 'https://example.com/' }] });
+  const put = await rawExchange(port, request(['PUT /api/handles/88.999.DEMO/warm HTTP/1.1', 'Host: x', `Authorization: ${auth}`, 'Content-Type: application/json', `Content-Length: ${value.length}`], value));
+  t.equal(put.status, 201);
+  // Second sight: the cache keeps an identifier from its second miss on.
+  for (let i = 0; i < 2; i++) t.equal((await rawExchange(port, request(['GET /api/handles/88.999.DEMO/warm HTTP/1.1', 'Host: x']))).status, 200);
+  const holder = await openSocket(port);
+  holder.on('error', () => {});
+  holder.write(request(['PUT /api/handles/88.999.DEMO/held HTTP/1.1', 'Host: x', `Authorization: ${auth}`, 'Content-Type: application/json', `Content-Length: ${value.length}`], value.slice(0, 10)));
+  for (let i = 0; i < 50 && admission.current < 1; i++) await new Promise((resolve) => setTimeout(resolve, 20));
+  t.equal(admission.current, 1, 'the one slot is held');
+  const hit = await rawExchange(port, request(['GET /api/handles/88.999.DEMO/warm HTTP/1.1', 'Host: x']));
+  t.equal(hit.status, 200, 'REST: a cache hit is answered beyond max-in-flight');
+  t.match(hit.body, 'https://example.com/');
+  assertCatalogue(t, await rawExchange(port, request(['GET /api/handles/88.999.DEMO/cold HTTP/1.1', 'Host: x'])), 503, 'NODE_BUSY', 'REST: a lookup that needs the store is shed');
+  t.equal(readAnswer(await udpExchange(both.hdlPort, resolutionRequest(`${DEMO}/warm`))).responseCode, 1, 'Handle protocol: a cache hit is answered');
+  t.equal(readAnswer(await udpExchange(both.hdlPort, resolutionRequest(`${DEMO}/cold`))).responseCode, 3, 'Handle protocol: a store lookup is shed');
+  t.equal(admission.shed, 2, 'only the two store lookups count as shed');
+  holder.destroy();
+});
+
 t.test('idle connections are closed; connections beyond the cap are closed at once', async (t) => {
   const both = await startBothNode({ dir: t.testdir(), connections: { ...DEFAULT_CONNECTIONS, idleMs: 300, maxConnections: 2 } });
   t.teardown(() => both.close());

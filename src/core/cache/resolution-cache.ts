@@ -134,6 +134,14 @@ export class ResolutionCache {
     return answer;
   }
 
+  /**
+   * Whether `handle` would be answered from the cache now (a live entry, found or not-found), without
+   * counting a hit or a miss or touching its recency: admission asks before deciding to shed.
+   */
+  has(handle: string): boolean {
+    return this.lru.has(handle);
+  }
+
   /** Read before fetching from the store, passed back to `remember`. */
   generation(): number {
     return this.invalidations;

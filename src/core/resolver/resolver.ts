@@ -39,7 +39,24 @@ export interface Resolution {
  * filter what the caller may see.
  */
 export class Resolver {
-  constructor(private readonly pipeline: (context: ResolveContext) => Promise<Lookup> | Lookup) {}
+  /** `cached`: whether a canonical handle has a live cache entry (absent: nothing is ever warm). */
+  constructor(
+    private readonly pipeline: (context: ResolveContext) => Promise<Lookup> | Lookup,
+    private readonly cached: (handle: string) => boolean = () => false,
+  ) {}
+
+  /**
+   * True when resolving `handle` (as received) would be answered from the cache now: a cheap answer, which
+   * admission does not shed (docs/overload.md, "What is shed"). False for an invalid identifier (its
+   * refusal is not cheap to make elsewhere either) and for anything not cached. Never throws.
+   */
+  isWarm(handle: string): boolean {
+    try {
+      return this.cached(canonicalPrefixHandle(parseIdentifier(handle)).handle);
+    } catch {
+      return false;
+    }
+  }
 
   /**
    * Rejects with IdnodeError for an invalid identifier (IDENTIFIER_*, PREFIX_*), and with whatever the pipeline
