@@ -13,7 +13,7 @@
  * Flags: --population N (100000) --hot N (1000) --cache-entries N (population / 10) --seconds S (5) --runs N (3)
  *        --import-size N (200000) --only warm,miss,latency,put,import --no-build --keep
  *        --profile (a CPU profile of each idnode server: bench/results/profiles/idnode.cpuprofile)
- *        --baseline DIR (another checkout, built: its idnode is a third side of warm and miss, on a copy of the
+ *        --baseline DIR (another checkout, built: its idnode is another side of warm, miss and put, on a copy of the
  *        same data, so a change is measured against the code before it in one run)
  * Prints a Markdown summary (with the load average before and after) and writes bench/results/wrk.json.
  */
@@ -168,23 +168,19 @@ async function main(): Promise<void> {
     if (only.has('put')) {
       const body = JSON.stringify({ values: clientValues(0) });
       let tag = 0;
-      await interleaved('put (64 connections)', [
-        [
-          'idnode',
-          () =>
-            runWrk({
-              wrk,
-              url: idnode.url,
-              connections: 64,
-              durationSec: seconds,
-              serverPid: idnode.pid,
-              scriptFile: script,
-              env: { WRK_PUT_PREFIX: `${HANDLE_PATH}${BENCH_PREFIX}/W-${tag++}-`, WRK_BODY: body, WRK_AUTH: basicAuth(credential.id, credential.secret) },
-              pinning,
-              logFile: join(workDir, 'wrk.log'),
-            }),
-        ],
-      ]);
+      const putRun = (server: RunningServer) => () =>
+        runWrk({
+          wrk,
+          url: server.url,
+          connections: 64,
+          durationSec: seconds,
+          serverPid: server.pid,
+          scriptFile: script,
+          env: { WRK_PUT_PREFIX: `${HANDLE_PATH}${BENCH_PREFIX}/W-${tag++}-`, WRK_BODY: body, WRK_AUTH: basicAuth(credential.id, credential.secret) },
+          pinning,
+          logFile: join(workDir, 'wrk.log'),
+        });
+      await interleaved('put (64 connections)', [['idnode', putRun(idnode)], ...(baseline === undefined ? [] : [['idnode (baseline)', putRun(baseline)] as [string, () => Promise<GeneratorRun>]])]);
     }
     if (only.has('import')) {
       const headers = { 'content-type': 'application/x-ndjson', authorization: basicAuth(credential.id, credential.secret) };

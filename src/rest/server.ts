@@ -31,6 +31,7 @@ import { statusRoutes } from './routes/status.js';
 import { ErrorSchema, WireValueSchema } from './schemas.js';
 import { closeQueryStrings, validatorCompiler } from './validators.js';
 import { requestIdOf } from '../frontend/request-id.js';
+import { requestLogger } from './request-logger.js';
 import { resolveHandler } from './resolve-handler.js';
 import { warmHandleOf, warmResolutionPath } from './warm-path.js';
 import { VERSION } from '../version.js';
@@ -126,6 +127,8 @@ export async function buildRestServer(node: IdNode, options: RestOptions): Promi
     clientErrorHandler: clientErrorHandler(options.logger),
     routerOptions: { maxParamLength: MAX_PATH_PARAM_LENGTH },
     genReqId: (request) => requestIdOf(request.headers['x-request-id']),
+    // request.log becomes a pino child only when a line is logged through it (see requestLogger).
+    childLoggerFactory: (logger, bindings, childOptions) => requestLogger(logger as PinoLogger, bindings, childOptions),
     frameworkErrors: (error, request, reply) => sendError(request, reply, error),
   }) as unknown as FastifyInstance;
 
@@ -148,8 +151,10 @@ export async function buildRestServer(node: IdNode, options: RestOptions): Promi
     },
   });
 
-  app.addHook('onRequest', async (request, reply) => {
+  // Callback style, not async: a hook that returns a promise costs every request a promise and a microtask turn.
+  app.addHook('onRequest', (request, reply, done) => {
     reply.header('x-request-id', request.id);
+    done();
   });
   app.setErrorHandler((error, request, reply) => sendError(request, reply, error as Error));
   app.setNotFoundHandler((request, reply) =>

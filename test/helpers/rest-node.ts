@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import pino from 'pino';
+import pino, { type Logger } from 'pino';
 import type { FastifyInstance } from 'fastify';
 import { systemClock, systemRandom, type Clock, type Random } from '../../src/core/clock/clock.js';
 import { ManualScheduler } from '../../src/core/clock/manual-scheduler.js';
@@ -40,6 +40,8 @@ export interface RestNodeOptions {
   readonly bodyLimitBytes?: number;
   readonly batchBodyLimitBytes?: number;
   readonly allowRemoteCredentialsOverHttp?: boolean;
+  /** The REST server's logger (default: silent). */
+  readonly restLogger?: Logger;
 }
 
 /** A real node on a real SQLite file, serving REST on 127.0.0.1 at a port chosen by the OS. */
@@ -59,7 +61,7 @@ export async function startRestNode(options: RestNodeOptions): Promise<RestNode>
   );
   const credentials = (await firstRun(node))!;
   const app = await buildRestServer(node, {
-    logger: pino({ level: 'silent' }),
+    logger: options.restLogger ?? pino({ level: 'silent' }),
     bodyLimitBytes: options.bodyLimitBytes ?? 1024 * 1024,
     batchBodyLimitBytes: options.batchBodyLimitBytes ?? 8 * 1024 * 1024,
     allowRemoteCredentialsOverHttp: options.allowRemoteCredentialsOverHttp ?? false,

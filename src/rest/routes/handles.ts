@@ -47,8 +47,15 @@ export function handleRoutes(app: FastifyInstance, node: IdNode, policy: Credent
         response: { 200: WriteResponseSchema, 201: WriteResponseSchema, ...errorResponses },
       },
       // Before schema validation, so a body without values is refused with VALUES_MISSING naming what came
-      // instead of a generic "must match a schema in anyOf".
-      preValidation: async (request) => assertValuesBody(request.body),
+      // instead of a generic "must match a schema in anyOf". Callback style: no promise per request.
+      preValidation: (request, _reply, done) => {
+        try {
+          assertValuesBody(request.body);
+        } catch (error) {
+          return done(error as Error);
+        }
+        done();
+      },
     },
     async (request, reply) => {
       const body = request.body;

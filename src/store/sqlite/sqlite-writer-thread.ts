@@ -19,8 +19,9 @@ const writes = sqliteWrites(db);
 let queue: WriterRequest[] = [];
 let scheduled = false;
 
-port.on('message', (request: WriterRequest) => {
-  queue.push(request);
+// The main thread posts the requests of one turn of its event loop as one message (SqliteWriter#send).
+port.on('message', (batch: readonly WriterRequest[]) => {
+  for (const request of batch) queue.push(request);
   if (!scheduled) {
     scheduled = true;
     // After this turn's messages: everything that arrived during the last commit is delivered together.
@@ -35,13 +36,15 @@ function drain(): void {
   const closeAt = requests.findIndex((request) => request.op === 'close');
   const group = closeAt === -1 ? requests : requests.slice(0, closeAt);
   const results = runRequests(db, writes, group as Exclude<WriterRequest, { op: 'close' }>[]);
-  group.forEach((request, k) => {
+  // One message for the whole group: the main thread is woken once for all of its answers.
+  const replies: WriterReply[] = group.map((request, k) => {
     const result = results[k]!;
-    port.postMessage((result.ok ? { id: request.id, ok: true, value: result.value } : { id: request.id, ok: false, error: failureOf(result.error) }) satisfies WriterReply);
+    return result.ok ? { id: request.id, ok: true, value: result.value } : { id: request.id, ok: false, error: failureOf(result.error) };
   });
+  if (replies.length > 0) port.postMessage(replies);
   if (closeAt !== -1) {
     db.close();
-    port.postMessage({ id: requests[closeAt]!.id, ok: true, value: undefined } satisfies WriterReply);
+    port.postMessage([{ id: requests[closeAt]!.id, ok: true, value: undefined }] satisfies WriterReply[]);
     port.close();
   }
 }

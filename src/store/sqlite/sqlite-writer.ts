@@ -50,6 +50,8 @@ export class SqliteWriter {
   readonly #exited: Promise<void>;
   readonly #description: string;
   #nextId = 1;
+  /** Requests made in this turn of the event loop, not yet posted (see #send). */
+  #outbox: WriterRequest[] = [];
   /** Set when the thread failed or ended on its own: every later call rejects with it. */
   #broken: IdnodeError | undefined;
   #closing = false;
@@ -58,7 +60,9 @@ export class SqliteWriter {
     this.#description = description;
     this.#worker = startThread(options);
     this.#worker.unref();
-    this.#worker.on('message', (reply: WriterReply) => this.#settle(reply));
+    this.#worker.on('message', (replies: readonly WriterReply[]) => {
+      for (const reply of replies) this.#settle(reply);
+    });
     this.#worker.on('error', (error) => this.#fail(storeFailure(error, `the writer thread of ${description}`, isUnavailable)));
     this.#exited = new Promise((resolve) => {
       this.#worker.once('exit', (code) => {
@@ -86,13 +90,26 @@ export class SqliteWriter {
     await this.#exited;
   }
 
+  /**
+   * Queues `request` and posts everything queued in this turn of the event loop as one message, at its end
+   * (setImmediate: after the turn's I/O callbacks and their promises). Concurrent PUTs whose bodies arrive in
+   * one turn then cost one message and one wake-up of the thread instead of one each, and reach it together,
+   * as one group commit. Order is kept: the queue is posted in the order the calls were made.
+   */
   #send(request: WriterRequest, what: string): Promise<unknown> {
     return new Promise((resolve, reject) => {
       if (this.#pending.size === 0) this.#worker.ref();
       this.#pending.set(request.id, { resolve, reject, what });
-      this.#worker.postMessage(request);
+      if (this.#outbox.push(request) === 1) setImmediate(this.#flush);
     });
   }
+
+  readonly #flush = (): void => {
+    const batch = this.#outbox;
+    this.#outbox = [];
+    // A thread that failed has had every pending call rejected (#fail): nothing is waiting for this batch.
+    if (this.#broken === undefined) this.#worker.postMessage(batch);
+  };
 
   #settle(reply: WriterReply): void {
     const pending = this.#pending.get(reply.id);
