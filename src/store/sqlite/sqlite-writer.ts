@@ -68,11 +68,14 @@ export class SqliteWriter {
     });
   }
 
-  /** Runs one of SqliteWrites' operations on the writer thread. `what` names it in a failure's message. */
-  call<K extends keyof SqliteWrites>(op: K, args: Parameters<SqliteWrites[K]>, what: string): Promise<ReturnType<SqliteWrites[K]>> {
+  /**
+   * Runs one of SqliteWrites' operations on the writer thread. `what` names it in a failure's message; the
+   * buffers in `transfer` move to the thread (unusable here afterwards) instead of being copied.
+   */
+  call<K extends keyof SqliteWrites>(op: K, args: Parameters<SqliteWrites[K]>, what: string, transfer: readonly ArrayBuffer[] = []): Promise<ReturnType<SqliteWrites[K]>> {
     if (this.#closing) return Promise.reject(storeClosed(this.#description));
     if (this.#broken !== undefined) return Promise.reject(this.#broken);
-    return this.#send({ id: this.#nextId++, op, args } as WriterRequest, what) as Promise<ReturnType<SqliteWrites[K]>>;
+    return this.#send({ id: this.#nextId++, op, args } as WriterRequest, what, transfer) as Promise<ReturnType<SqliteWrites[K]>>;
   }
 
   /** Lets the calls already sent finish, then closes the write connection and ends the thread. Idempotent. */
@@ -86,11 +89,11 @@ export class SqliteWriter {
     await this.#exited;
   }
 
-  #send(request: WriterRequest, what: string): Promise<unknown> {
+  #send(request: WriterRequest, what: string, transfer: readonly ArrayBuffer[] = []): Promise<unknown> {
     return new Promise((resolve, reject) => {
       if (this.#pending.size === 0) this.#worker.ref();
       this.#pending.set(request.id, { resolve, reject, what });
-      this.#worker.postMessage(request);
+      this.#worker.postMessage(request, transfer);
     });
   }
 
