@@ -3,9 +3,9 @@ import type { EncodedWrites } from './sqlite-writes.js';
 /**
  * EncodedWrites as one buffer of UTF-8 text and the offsets that cut it, so a bulk chunk crosses to the
  * writer thread by transfer (postMessage moves the buffer without copying it) instead of as eight arrays of
- * strings, which the structured clone flattened, copied and re-created one by one (about a fifth of the
- * import's main-thread CPU, measured). Per write, in order: its handle, prefix, values JSON and public JSON,
- * then `entryCounts[k]` pairs of entry type and key.
+ * strings, which the structured clone flattened, copied and re-created one by one on the V8 heaps of both
+ * threads. Per write, in order: its handle, prefix, values JSON and public JSON, then `entryCounts[k]` pairs
+ * of entry type and key.
  */
 export interface PackedWrites {
   /** Every string's UTF-8, back to back (a view of a buffer the receiver owns after the transfer). */
