@@ -311,3 +311,26 @@ t.test('an abandoned import keeps its committed chunks and drops the queued rest
   const counters = await f.counters();
   t.equal(count(counters, DEMO, 'registration'), 20);
 });
+
+t.test("items are validated as they are added, but a queued chunk's refusals count only once it is handed over", async (t) => {
+  const f = await fixture(t);
+  const session = f.bulk.openImport({ principal: f.demo, overwrite: false, protocol: 'rest', chunkSize: 4 });
+  // First chunk: two good items, one bad value, one repeat (refused at its position within the chunk).
+  for (const queued of [item('V-0'), { handle: `${DEMO}/V-1`, values: [{ index: 1, type: 'URL', data: 7 }] }, item('V-2'), item('V-0')]) await session.add(queued);
+  // Second chunk, left queued: one good, one bad; the import is abandoned before it fills.
+  await session.add(item('V-3'));
+  await session.add({ handle: `${DEMO}/V-4`, values: 'not a list' });
+  await session.abandon('test');
+  t.match(session.summary(), { received: 4, created: 2, failed: 2 });
+  t.same(
+    session.summary().failures.map((failure) => [failure.position, failure.code]),
+    [
+      [1, 'VALUE_DATA_INVALID'],
+      [3, 'HANDLE_DUPLICATE_IN_REQUEST'],
+    ],
+  );
+  const counters = await f.counters();
+  t.equal(count(counters, DEMO, 'registration'), 2);
+  t.equal(count(counters, DEMO, 'refused'), 2, "the dropped chunk's refusal is not counted");
+  t.notOk(await f.store.getHandle(`${DEMO}/V-3`), 'nor its good item written');
+});

@@ -9,14 +9,26 @@ import { DEFAULT_CHUNK_SIZE, DEFAULT_MAX_FAILURES_LISTED, type BulkItem, type Bu
 import { sameValuesIgnoringTimestamps } from './same-values.js';
 import { SeenFilter } from './seen-filter.js';
 
+/**
+ * The chunk being filled, its items validated as they are added: what a chunk holds until it commits is
+ * then the prepared writes alone, not the decoded items (their objects die young, which cut the import's
+ * garbage-collection work), and a chunk is handed to the store as soon as it is full.
+ */
 interface Staged {
   readonly chunk: Chunk;
   readonly context: WriteContext;
   /** Per item; undefined until settled. */
   readonly outcomes: (Outcome | undefined)[];
   /** The creates to try, and the item each stands for. */
-  readonly creates: readonly CreateWrite[];
-  readonly slots: readonly number[];
+  readonly creates: CreateWrite[];
+  readonly slots: number[];
+  /** The slot of each identifier among the creates (a repeat within the chunk is refused). */
+  readonly firstSlot: Map<string, number>;
+  /**
+   * Items refused while staging, counted (Registry.refused) only when the chunk is handed over, as when
+   * the chunk was validated whole: an abandoned import's dropped items are not counted.
+   */
+  readonly refusals: { readonly slot: number; readonly refusal: Refusal }[];
 }
 
 /**
@@ -41,8 +53,8 @@ interface Staged {
  * from the cache.
  */
 export class BulkSession {
-  private items: BulkItem[] = [];
-  private lines: (number | undefined)[] = [];
+  /** The chunk being filled; undefined until an item comes. */
+  private staging: Staged | undefined;
   private nextPosition = 0;
   private readonly tally: BulkTally;
   private readonly written = new SeenFilter();
@@ -72,8 +84,8 @@ export class BulkSession {
   }
 
   /**
-   * Queues one item (`line`: its line in an NDJSON body, for reports). When it fills a chunk, the chunk is
-   * validated and handed to the store once the chunk before it has committed, and the returned promise
+   * Validates and queues one item (`line`: its line in an NDJSON body, for reports). When it fills a chunk,
+   * the chunk is handed to the store once the chunk before it has committed, and the returned promise
    * settles without waiting for this one: at most one chunk commits while the next is read and validated,
    * which a store that writes off the main thread turns into parallel work. Returns undefined when the item
    * was only queued (no chunk was handed over), so a streaming front end awaits only when there is
@@ -88,10 +100,16 @@ export class BulkSession {
     } catch (error) {
       return Promise.reject(error);
     }
-    this.items.push(item);
-    this.lines.push(line);
+    const staging = (this.staging ??= this.startChunk());
+    try {
+      this.stage(staging, item, line);
+    } catch (error) {
+      this.staging = undefined;
+      this.broke(staging.chunk, error);
+      return Promise.reject(error);
+    }
     this.nextPosition++;
-    return this.items.length >= this.chunkSize ? this.commitPending() : undefined;
+    return staging.outcomes.length >= this.chunkSize ? this.commitPending() : undefined;
   }
 
   /** Commits what is queued, waits for every commit, and returns the totals. Rejects like `add`. */
@@ -113,9 +131,8 @@ export class BulkSession {
   async abandon(reason: string): Promise<void> {
     if (this.state !== 'open') return;
     this.state = 'abandoned';
-    const dropped = this.items.length;
-    this.items = [];
-    this.lines = [];
+    const dropped = this.staging?.outcomes.length ?? 0;
+    this.staging = undefined;
     this.log.warn({ protocol: this.options.protocol, principal: this.principalId, dropped, ...counts(this.summary()) }, `bulk ${this.noun} abandoned: ${reason}`);
     await this.inFlight;
   }
@@ -130,19 +147,13 @@ export class BulkSession {
     if (this.state !== 'open') throw new IdnodeError('REQUEST_INVALID', `this bulk ${this.noun} is ${this.state}; no more items are taken`);
   }
 
-  /** Validates the queued chunk now, then hands it to the store once the previous chunk has committed. */
+  /** Counts the queued chunk's refusals, then hands it to the store once the previous chunk has committed. */
   private async commitPending(): Promise<void> {
-    if (this.items.length === 0) return;
-    const chunk: Chunk = { firstPosition: this.nextPosition - this.items.length, items: this.items, lines: this.lines };
-    this.items = [];
-    this.lines = [];
-    let staged: Staged;
-    try {
-      staged = this.stage(chunk);
-    } catch (error) {
-      this.broke(chunk, error);
-      throw error;
-    }
+    const staged = this.staging;
+    if (staged === undefined) return;
+    this.staging = undefined;
+    const { chunk } = staged;
+    for (const { slot, refusal } of staged.refusals) this.countRefusal(chunk, slot, refusal);
     await this.settleInFlight();
     this.inFlight = this.write(staged).catch((error: unknown) => this.broke(chunk, error));
   }
@@ -156,7 +167,7 @@ export class BulkSession {
         err: error,
         protocol: this.options.protocol,
         principal: this.principalId,
-        chunkPositions: [chunk.firstPosition, chunk.firstPosition + chunk.items.length - 1],
+        chunkPositions: [chunk.firstPosition, chunk.firstPosition + chunk.lines.length - 1],
         ...counts(this.summary()),
       },
       `bulk ${this.noun} stopped: the store failed; the items of the failed transaction were not written`,
@@ -178,56 +189,57 @@ export class BulkSession {
     throw this.failure;
   }
 
-  /**
-   * Validates every item of a chunk: refusals go straight into the outcomes, the rest become the creates to
-   * try. Within a chunk a repeated identifier is refused here, so the creates name distinct identifiers.
-   */
-  private stage(chunk: Chunk): Staged {
+  /** A new chunk, starting at the next position, with the write context (time, day) its items share. */
+  private startChunk(): Staged {
     const context = this.registry.writeContext(this.options.protocol);
     this.writeTimes.add(context.nowMs);
-    const { items } = chunk;
-    const outcomes: (Outcome | undefined)[] = new Array(items.length);
-    const creates: CreateWrite[] = [];
-    const slots: number[] = [];
-    const firstSlot = new Map<string, number>();
-    for (let slot = 0; slot < items.length; slot++) {
-      const { handle, values, problem, template } = items[slot]!;
-      // How a refusal names an item whose identifier did not parse: as received, or "" for a non-string.
-      const rawHandle = typeof handle === 'string' ? handle : '';
-      if (problem !== undefined) {
-        outcomes[slot] = this.refused(chunk, slot, rawHandle, problem);
-        continue;
-      }
-      let write: HandleWrite;
-      try {
-        if (typeof handle !== 'string') throw new IdnodeError('REQUEST_INVALID', `handle must be a string, got ${describeInput(handle)}`);
-        write = this.registry.preparePut(
-          { principal: this.principal, handle, values, overwrite: false, protocol: this.options.protocol, log: this.log, ...(template === undefined ? {} : { template }) },
-          context.nowMs,
-        );
-      } catch (error) {
-        if (!isIdnodeError(error)) throw error;
-        outcomes[slot] = this.refused(chunk, slot, error.handle ?? rawHandle, error);
-        continue;
-      }
-      if (write.op !== 'create') throw new IdnodeError('INTERNAL_ERROR', `preparing a create of ${write.handle} gave a ${write.op}`);
-      const earlier = firstSlot.get(write.handle);
-      if (earlier !== undefined) {
-        outcomes[slot] = this.refused(
-          chunk,
-          slot,
-          write.handle,
-          new IdnodeError('HANDLE_DUPLICATE_IN_REQUEST', `${write.handle} occurs earlier in this ${this.noun}, at ${where(chunk, earlier)}; it is written once`, {
-            handle: write.handle,
-          }),
-        );
-        continue;
-      }
-      firstSlot.set(write.handle, slot);
-      creates.push(write);
-      slots.push(slot);
+    const chunk: Chunk = { firstPosition: this.nextPosition, lines: [] };
+    return { chunk, context, outcomes: [], creates: [], slots: [], firstSlot: new Map(), refusals: [] };
+  }
+
+  /**
+   * Validates one item into the chunk: a refusal goes into its outcomes (counted when the chunk is handed
+   * over), anything else becomes a create to try. A repeated identifier within a chunk is refused here, so
+   * the creates name distinct identifiers.
+   */
+  private stage(staged: Staged, item: BulkItem, line: number | undefined): void {
+    const { chunk, context, outcomes, creates, slots, firstSlot } = staged;
+    const slot = outcomes.length;
+    (chunk.lines as (number | undefined)[]).push(line);
+    outcomes.push(undefined);
+    const { handle, values, problem, template } = item;
+    // How a refusal names an item whose identifier did not parse: as received, or "" for a non-string.
+    const rawHandle = typeof handle === 'string' ? handle : '';
+    const refuse = (name: string, error: IdnodeError): void => {
+      const refusal: Refusal = { handle: name, error };
+      outcomes[slot] = refusal;
+      staged.refusals.push({ slot, refusal });
+    };
+    if (problem !== undefined) return refuse(rawHandle, problem);
+    let write: HandleWrite;
+    try {
+      if (typeof handle !== 'string') throw new IdnodeError('REQUEST_INVALID', `handle must be a string, got ${describeInput(handle)}`);
+      write = this.registry.preparePut(
+        { principal: this.principal, handle, values, overwrite: false, protocol: this.options.protocol, log: this.log, ...(template === undefined ? {} : { template }) },
+        context.nowMs,
+      );
+    } catch (error) {
+      if (!isIdnodeError(error)) throw error;
+      return refuse(error.handle ?? rawHandle, error);
     }
-    return { chunk, context, outcomes, creates, slots };
+    if (write.op !== 'create') throw new IdnodeError('INTERNAL_ERROR', `preparing a create of ${write.handle} gave a ${write.op}`);
+    const earlier = firstSlot.get(write.handle);
+    if (earlier !== undefined) {
+      return refuse(
+        write.handle,
+        new IdnodeError('HANDLE_DUPLICATE_IN_REQUEST', `${write.handle} occurs earlier in this ${this.noun}, at ${where(chunk, earlier)}; it is written once`, {
+          handle: write.handle,
+        }),
+      );
+    }
+    firstSlot.set(write.handle, slot);
+    creates.push(write);
+    slots.push(slot);
   }
 
   private async write({ chunk, context, outcomes, creates, slots }: Staged): Promise<void> {
@@ -298,10 +310,15 @@ export class BulkSession {
 
   /** A refused item, counted and logged at once (its result follows in deliver). */
   private refused(chunk: Chunk, slot: number, handle: string, error: IdnodeError): Refusal {
+    const refusal: Refusal = { handle, error };
+    this.countRefusal(chunk, slot, refusal);
+    return refusal;
+  }
+
+  private countRefusal(chunk: Chunk, slot: number, { handle, error }: Refusal): void {
     const line = chunk.lines[slot];
     const position = chunk.firstPosition + slot;
     this.registry.refused(error, this.writer, handle, line === undefined ? { position } : { position, line });
-    return { handle, error };
   }
 
   /** Totals a settled chunk (see BulkTally) and logs its counts. */

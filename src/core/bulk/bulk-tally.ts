@@ -1,12 +1,11 @@
 import type { IdnodeError } from '../errors/catalogue.js';
 import type { CreateWrite } from '../store/store.js';
-import type { BulkItem, BulkItemResult, BulkItemStatus, BulkSummary } from './bulk-types.js';
+import type { BulkItemResult, BulkItemStatus, BulkSummary } from './bulk-types.js';
 
 /** A chunk of queued items: item k has position firstPosition + k. */
 export interface Chunk {
   readonly firstPosition: number;
-  readonly items: readonly BulkItem[];
-  /** The NDJSON line of each item, when items came from lines. */
+  /** The NDJSON line of each item (one entry per item: undefined when items did not come from lines). */
   readonly lines: readonly (number | undefined)[];
 }
 

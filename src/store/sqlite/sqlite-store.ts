@@ -35,7 +35,8 @@ import { migrateSqlite, SQLITE_MIGRATIONS } from './sqlite-migrations.js';
 import { isUnavailable, NO_UPPER_BOUND, openConnection, prefixRange, readStatements } from './sqlite-statements.js';
 import { searchEntriesOf } from '../../core/search/search-keys.js';
 import { SqliteWriter } from './sqlite-writer.js';
-import type { EncodedWrites, SqliteWrites } from './sqlite-writes.js';
+import type { SqliteWrites } from './sqlite-writes.js';
+import { WritesPacker } from './packed-writes.js';
 
 export interface SqliteStoreOptions {
   /** The database file; its parent directory is created if missing. */
@@ -177,42 +178,26 @@ class SqliteStoreImpl implements SqliteStore {
 
   /**
    * Distinct creates and replaces (every bulk chunk, every plain PUT) are encoded here, on the caller's thread,
-   * into the rows they would write, so only strings cross to the writer, which inserts where absent and reads
-   * only the rows that conflict. A value that cannot be encoded fails the call as a store failure, before
-   * anything is sent.
+   * into the rows they would write, packed into one buffer (WritesPacker) that is transferred to the writer,
+   * which inserts where absent and reads only the rows that conflict. A value that cannot be encoded fails the
+   * call as a store failure, before anything is sent.
    */
   async #writeWhole(writes: readonly WholeWrite[], context: WriteContext, what: string): Promise<WriteOutcome[]> {
-    const handles: string[] = new Array(writes.length);
-    const prefixes: string[] = new Array(writes.length);
-    const valuesJson: string[] = new Array(writes.length);
-    const publicJson: string[] = new Array(writes.length);
-    const entryOwners: number[] = [];
-    const entryTypes: string[] = [];
-    const entryKeys: string[] = [];
-    const replaces: number[] = [];
-    this.#run(what, () => {
-      for (let k = 0; k < writes.length; k++) {
-        const write = writes[k]!;
-        handles[k] = write.handle;
-        prefixes[k] = write.prefix;
-        if (write.op === 'replace') replaces.push(k);
+    const packer = new WritesPacker(writes.length);
+    const packed = this.#run(what, () => {
+      for (const write of writes) {
         const values = createdValues(write);
-        valuesJson[k] = valuesJsonOf(values);
-        publicJson[k] = publicAnswerJson(write.handle, values);
+        packer.write(write.handle, write.prefix, valuesJsonOf(values), publicAnswerJson(write.handle, values), write.op === 'replace');
         if (this.skipSearchIndexOnCreate) continue;
-        for (const entry of searchEntriesOf(write.handle, values)) {
-          entryOwners.push(k);
-          entryTypes.push(entry.type);
-          entryKeys.push(entry.key);
-        }
+        for (const entry of searchEntriesOf(write.handle, values)) packer.entry(entry.type, entry.key);
       }
+      return packer.finish();
     });
-    const encoded: EncodedWrites = { handles, prefixes, valuesJson, publicJson, entryOwners, entryTypes, entryKeys, replaces };
-    const results = await this.#write('writeEncoded', [encoded, context], what);
+    const results = await this.#write('writePacked', [packed, context], what, [packed.bytes.buffer as ArrayBuffer]);
     const outcomes: WriteOutcome[] = new Array(results.length);
     for (let k = 0; k < results.length; k++) {
       const result = results[k]!;
-      const handle = handles[k]!;
+      const handle = writes[k]!.handle;
       outcomes[k] =
         result === null
           ? { handle, status: 'created' }
@@ -387,9 +372,9 @@ class SqliteStoreImpl implements SqliteStore {
     }
   }
 
-  #write<K extends keyof SqliteWrites>(op: K, args: Parameters<SqliteWrites[K]>, what: string): Promise<ReturnType<SqliteWrites[K]>> {
+  #write<K extends keyof SqliteWrites>(op: K, args: Parameters<SqliteWrites[K]>, what: string, transfer?: readonly ArrayBuffer[]): Promise<ReturnType<SqliteWrites[K]>> {
     if (this.#closed) return Promise.reject(storeClosed(this.#description()));
-    return this.#writer.call(op, args, what);
+    return this.#writer.call(op, args, what, transfer);
   }
 
   #run<T>(what: string, body: () => T): T {

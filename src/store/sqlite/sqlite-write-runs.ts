@@ -1,6 +1,7 @@
 import type Database from 'better-sqlite3';
 import { runGroup, type GroupResult } from './sqlite-group-commit.js';
 import type { WriterRequest } from './sqlite-writer-messages.js';
+import { unpackWrites } from './packed-writes.js';
 import { distinctAcross, type SqliteWrites } from './sqlite-writes.js';
 
 type EncodedCall = Parameters<SqliteWrites['writeEncoded']>;
@@ -14,7 +15,8 @@ type EncodedCall = Parameters<SqliteWrites['writeEncoded']>;
  * its requests run again one by one, each in a savepoint of its own, so a request that fails fails alone; if
  * SQLite abandons the transaction, every request of it fails; and no result is known before the COMMIT.
  */
-export function runRequests(db: Database.Database, writes: SqliteWrites, requests: readonly Exclude<WriterRequest, { op: 'close' }>[]): GroupResult[] {
+export function runRequests(db: Database.Database, writes: SqliteWrites, received: readonly Exclude<WriterRequest, { op: 'close' }>[]): GroupResult[] {
+  const requests = received.map(unpacked);
   const runs = runsOf(requests);
   const inSavepoint = db.transaction(<T>(job: () => T): T => job());
   const one = (request: (typeof requests)[number]) => () => {
@@ -49,6 +51,15 @@ export function runRequests(db: Database.Database, writes: SqliteWrites, request
     else perRequest.push(...(result.value as GroupResult[]));
   });
   return perRequest;
+}
+
+type Request = Exclude<WriterRequest, { op: 'close' }>;
+
+/** A writePacked request as the writeEncoded request it stands for (what runsOf merges); any other as it is. */
+function unpacked(request: Request): Request {
+  if (request.op !== 'writePacked') return request;
+  const [packed, context] = request.args;
+  return { id: request.id, op: 'writeEncoded', args: [unpackWrites(packed), context] };
 }
 
 /** The requests in order, cut into runs: consecutive writeEncoded requests on distinct handles together, anything else alone. */

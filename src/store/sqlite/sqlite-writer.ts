@@ -52,6 +52,8 @@ export class SqliteWriter {
   #nextId = 1;
   /** Requests made in this turn of the event loop, not yet posted (see #send). */
   #outbox: WriterRequest[] = [];
+  /** The buffers the queued requests hand over (see call). */
+  #outboxTransfer: ArrayBuffer[] = [];
   /** Set when the thread failed or ended on its own: every later call rejects with it. */
   #broken: IdnodeError | undefined;
   #closing = false;
@@ -72,11 +74,14 @@ export class SqliteWriter {
     });
   }
 
-  /** Runs one of SqliteWrites' operations on the writer thread. `what` names it in a failure's message. */
-  call<K extends keyof SqliteWrites>(op: K, args: Parameters<SqliteWrites[K]>, what: string): Promise<ReturnType<SqliteWrites[K]>> {
+  /**
+   * Runs one of SqliteWrites' operations on the writer thread. `what` names it in a failure's message; the
+   * buffers in `transfer` move to the thread (unusable here afterwards) instead of being copied.
+   */
+  call<K extends keyof SqliteWrites>(op: K, args: Parameters<SqliteWrites[K]>, what: string, transfer: readonly ArrayBuffer[] = []): Promise<ReturnType<SqliteWrites[K]>> {
     if (this.#closing) return Promise.reject(storeClosed(this.#description));
     if (this.#broken !== undefined) return Promise.reject(this.#broken);
-    return this.#send({ id: this.#nextId++, op, args } as WriterRequest, what) as Promise<ReturnType<SqliteWrites[K]>>;
+    return this.#send({ id: this.#nextId++, op, args } as WriterRequest, what, transfer) as Promise<ReturnType<SqliteWrites[K]>>;
   }
 
   /** Lets the calls already sent finish, then closes the write connection and ends the thread. Idempotent. */
@@ -94,21 +99,25 @@ export class SqliteWriter {
    * Queues `request` and posts everything queued in this turn of the event loop as one message, at its end
    * (setImmediate: after the turn's I/O callbacks and their promises). Concurrent PUTs whose bodies arrive in
    * one turn then cost one message and one wake-up of the thread instead of one each, and reach it together,
-   * as one group commit. Order is kept: the queue is posted in the order the calls were made.
+   * as one group commit. Order is kept: the queue is posted in the order the calls were made. The buffers in
+   * `transfer` move with the batch.
    */
-  #send(request: WriterRequest, what: string): Promise<unknown> {
+  #send(request: WriterRequest, what: string, transfer: readonly ArrayBuffer[] = []): Promise<unknown> {
     return new Promise((resolve, reject) => {
       if (this.#pending.size === 0) this.#worker.ref();
       this.#pending.set(request.id, { resolve, reject, what });
+      for (const buffer of transfer) this.#outboxTransfer.push(buffer);
       if (this.#outbox.push(request) === 1) setImmediate(this.#flush);
     });
   }
 
   readonly #flush = (): void => {
     const batch = this.#outbox;
+    const transfer = this.#outboxTransfer;
     this.#outbox = [];
+    this.#outboxTransfer = [];
     // A thread that failed has had every pending call rejected (#fail): nothing is waiting for this batch.
-    if (this.#broken === undefined) this.#worker.postMessage(batch);
+    if (this.#broken === undefined) this.#worker.postMessage(batch, transfer);
   };
 
   #settle(reply: WriterReply): void {

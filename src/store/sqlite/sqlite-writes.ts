@@ -20,6 +20,7 @@ import { searchEntryChanges } from '../../core/search/search-keys.js';
 import type { HandleValue } from '../../core/values/handle-value.js';
 import { recordFromRow, valuesJsonOf, type HandleRow } from '../store-rows.js';
 import { countersFor, planWrites } from '../write-plan.js';
+import { unpackWrites, type PackedWrites } from './packed-writes.js';
 import { INSERT_GROUP, writeStatements } from './sqlite-statements.js';
 
 /**
@@ -194,6 +195,8 @@ export function sqliteWrites(db: Database.Database) {
 
   return {
     writeEncoded,
+    // What the store sends (see PackedWrites); runRequests unpacks it first, so it merges like writeEncoded.
+    writePacked: (packed: PackedWrites, context: WriteContext): EncodedResult[] => writeEncoded(unpackWrites(packed), context),
     writeEncodedMany,
     applyWrites,
     addCounters: (deltas: readonly CounterDelta[]): void => {

@@ -1,0 +1,112 @@
+import type { EncodedWrites } from './sqlite-writes.js';
+
+/**
+ * EncodedWrites as one buffer of UTF-8 text and the offsets that cut it, so a bulk chunk crosses to the
+ * writer thread by transfer (postMessage moves the buffer without copying it) instead of as eight arrays of
+ * strings, which the structured clone flattened, copied and re-created one by one on the V8 heaps of both
+ * threads. Per write, in order: its handle, prefix, values JSON and public JSON, then `entryCounts[k]` pairs
+ * of entry type and key.
+ */
+export interface PackedWrites {
+  /** Every string's UTF-8, back to back (a view of a buffer the receiver owns after the transfer). */
+  readonly bytes: Uint8Array;
+  /** Where each string ends in `bytes`, in the order above. */
+  readonly ends: Int32Array;
+  /** Reverse-lookup entries per write. */
+  readonly entryCounts: Int32Array;
+  /** Positions (ascending) of the writes that are replaces. */
+  readonly replaces: Int32Array;
+}
+
+/** Room reserved per write before the first grows the buffer: a bulk row is about 1.1 KB of text. */
+const BYTES_PER_WRITE = 2048;
+
+/** Builds a PackedWrites one write at a time (`write`, then its `entry`s), then `finish` once. */
+export class WritesPacker {
+  #buffer: Buffer;
+  #used = 0;
+  #ends: Int32Array;
+  #strings = 0;
+  readonly #entryCounts: Int32Array;
+  readonly #replaces: number[] = [];
+  #writes = 0;
+
+  constructor(readonly count: number) {
+    // allocUnsafeSlow: a buffer of its own (never a slice of Node's shared pool), so it can be transferred.
+    this.#buffer = Buffer.allocUnsafeSlow(Math.max(1, count) * BYTES_PER_WRITE);
+    this.#ends = new Int32Array(count * 6);
+    this.#entryCounts = new Int32Array(count);
+  }
+
+  write(handle: string, prefix: string, valuesJson: string, publicJson: string, replace: boolean): void {
+    if (replace) this.#replaces.push(this.#writes);
+    this.#writes++;
+    this.#put(handle);
+    this.#put(prefix);
+    this.#put(valuesJson);
+    this.#put(publicJson);
+  }
+
+  /** A reverse-lookup entry of the write added last. */
+  entry(type: string, key: string): void {
+    this.#entryCounts[this.#writes - 1]!++;
+    this.#put(type);
+    this.#put(key);
+  }
+
+  /** The packed writes; the packer is spent. Transfer `bytes.buffer` to hand them over without a copy. */
+  finish(): PackedWrites {
+    return { bytes: this.#buffer.subarray(0, this.#used), ends: this.#ends.subarray(0, this.#strings), entryCounts: this.#entryCounts.subarray(0, this.#writes), replaces: Int32Array.from(this.#replaces) };
+  }
+
+  #put(text: string): void {
+    // A UTF-16 code unit is at most 3 bytes of UTF-8, so this room is always enough and write never truncates.
+    const room = text.length * 3;
+    if (this.#buffer.length - this.#used < room) {
+      const grown = Buffer.allocUnsafeSlow(this.#buffer.length * 2 + room);
+      this.#buffer.copy(grown, 0, 0, this.#used);
+      this.#buffer = grown;
+    }
+    if (this.#strings === this.#ends.length) {
+      const ends = new Int32Array(this.#ends.length * 2 + 6);
+      ends.set(this.#ends);
+      this.#ends = ends;
+    }
+    this.#used += this.#buffer.write(text, this.#used, 'utf8');
+    this.#ends[this.#strings++] = this.#used;
+  }
+}
+
+/** The EncodedWrites a PackedWrites holds (the writer thread's side). */
+export function unpackWrites(packed: PackedWrites): EncodedWrites {
+  const { ends, entryCounts } = packed;
+  const bytes = Buffer.from(packed.bytes.buffer, packed.bytes.byteOffset, packed.bytes.byteLength);
+  const count = entryCounts.length;
+  const handles: string[] = new Array(count);
+  const prefixes: string[] = new Array(count);
+  const valuesJson: string[] = new Array(count);
+  const publicJson: string[] = new Array(count);
+  const entryOwners: number[] = [];
+  const entryTypes: string[] = [];
+  const entryKeys: string[] = [];
+  let s = 0;
+  let start = 0;
+  const next = (): string => {
+    const end = ends[s++]!;
+    const text = bytes.toString('utf8', start, end);
+    start = end;
+    return text;
+  };
+  for (let k = 0; k < count; k++) {
+    handles[k] = next();
+    prefixes[k] = next();
+    valuesJson[k] = next();
+    publicJson[k] = next();
+    for (let e = entryCounts[k]!; e > 0; e--) {
+      entryOwners.push(k);
+      entryTypes.push(next());
+      entryKeys.push(next());
+    }
+  }
+  return { handles, prefixes, valuesJson, publicJson, entryOwners, entryTypes, entryKeys, replaces: Array.from(packed.replaces) };
+}
