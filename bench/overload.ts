@@ -3,7 +3,7 @@
  * /metrics costs.
  *
  *   npm run bench:overload [-- --max-in-flight 64 --seconds 5 --connections 1000 --skip-metrics
- *                              --only reference,oneAccept,shedding]
+ *                              --only reference,oneAccept,shedding --workers N]
  *
  * Against `idnode serve` from dist/ (memory store, REST only, server pinned to CPU 0, the generators to CPU 1
  * with taskset), resolving the prefix handle 0.NA/88.999 (a cache hit after the first):
@@ -38,6 +38,8 @@ const MAX_IN_FLIGHT = argument('max-in-flight', 64);
 const SECONDS = argument('seconds', 5);
 /** Connections the scheduled (2×, 5×) phases spread their load over. */
 const CONNECTIONS = argument('connections', 1000);
+/** `serve --workers N`: with N > 1 the node may use both cores (the generator's too), and says so. */
+const WORKERS = argument('workers', 1);
 const PATH = '/api/handles/0.NA/88.999';
 
 interface Phase {
@@ -166,7 +168,12 @@ async function withServer<T>(workDir: string, name: string, settings: Record<str
   const pinning = pinGenerator();
   const dataDir = join(workDir, name);
   mkdirSync(dataDir);
-  const server: RunningServer = await startIdnode({ root, workDir, pinning, profileDir: undefined }, { name, dataDir, settings: { IDNODE_STORE: 'memory', ...settings } });
+  // Workers need a shared store (the memory store is one process's): SQLite, in the run's directory.
+  const store = WORKERS > 1 ? { IDNODE_STORE: 'sqlite' } : { IDNODE_STORE: 'memory' };
+  const server: RunningServer = await startIdnode(
+    { root, workDir, pinning, profileDir: undefined },
+    { name, dataDir, workers: WORKERS, ...(WORKERS > 1 ? { cores: 'both' as const } : {}), settings: { ...store, ...settings } },
+  );
   try {
     const url = new URL(server.url);
     await get(new Agent(), url, PATH);
@@ -299,7 +306,8 @@ async function main(): Promise<void> {
   ensureBuilt(root);
   const workDir = mkdtempSync(join(tmpdir(), 'idnode-overload-'));
   try {
-    const results: Record<string, unknown> = { maxInFlight: MAX_IN_FLIGHT, seconds: SECONDS, pinned: pinGenerator().enabled, loadAverageAtStart: loadavg() };
+    const results: Record<string, unknown> = { maxInFlight: MAX_IN_FLIGHT, seconds: SECONDS, workers: WORKERS, pinned: pinGenerator().enabled, loadAverageAtStart: loadavg() };
+    if (WORKERS > 1) console.log(`serve --workers ${WORKERS} on SQLite, on both cores: the generator competes with the workers for CPU`);
     if (hasH2load()) {
       await h2loadPhases(workDir, results);
     } else {
