@@ -27,7 +27,7 @@ export class Admission {
    */
   constructor(
     readonly maxInFlight: number,
-    private readonly queue?: Pick<QueueDelay, 'behind' | 'delayMs'>,
+    private readonly queue?: Pick<QueueDelay, 'behind' | 'delayMs' | 'settings'>,
   ) {}
 
   /**
@@ -61,6 +61,11 @@ export class Admission {
   /** The queueing delay now, in ms (0 without a QueueDelay). */
   get queueDelayMs(): number {
     return this.queue?.delayMs ?? 0;
+  }
+
+  /** True while the queueing delay is over its target (a burst or a standing queue); false without a QueueDelay. */
+  get queueOverTarget(): boolean {
+    return this.queue !== undefined && this.queue.delayMs > this.queue.settings.targetMs;
   }
 
   /** Requests shed since start. */

@@ -12,58 +12,130 @@ import { Server, type Socket } from 'node:net';
  *
  * So the descriptors are made the way node:cluster shares a listening socket between processes: the socket
  * goes to a short-lived child over its IPC channel and comes back `copies` times, each an SCM_RIGHTS copy, a
- * new descriptor of the same socket. Each copy is a net.Server of its own whose connections are handed to
- * `target` as its own would be ('connection'): the HTTP server parses, times out and closes them alike.
- * The raw handle is what travels (a net.Server would be listened on by the child, which could then accept
- * a connection of ours before it exits).
+ * new descriptor of the same socket. The raw handle is what travels (a net.Server would be listened on by
+ * the child, which could then accept a connection of ours before it exits).
+ *
+ * The copies are kept idle until activate(): then each becomes a net.Server of its own whose connections are
+ * handed to `target` as its own would be ('connection'): the HTTP server parses, times out and closes them
+ * alike. deactivate() closes them (a listening descriptor cannot stop accepting otherwise) and fetches a
+ * fresh idle set in the background. Idle, they cost nothing; active, every descriptor is woken for each new
+ * connection, and among processes sharing a socket (serve --workers) the first woken takes up to `copies` + 1
+ * connections a turn, which would unbalance a quiet node's few connections: hence active only under load.
  *
  * The connection cap stays one cap: a copy refuses a connection once `target`'s own and all copies' reach
  * `maxConnections` - 1, and `target.maxConnections` is kept at the cap less the copies' connections, so the
  * total is at most `maxConnections` whichever descriptor accepted. (Node counts a server's connections in
  * `_connections`, and `maxConnections` 0 would mean "no cap": hence the copies stop one short.)
  *
- * Throws (rejects) if the child cannot be started or does not send the copies back within 10 s; `target`
- * is left listening as it was.
+ * Rejects if the child cannot be started or does not send the copies back within 10 s; `target` is left
+ * listening as it was. A background refetch that fails is reported to `onError` and leaves no copies.
  */
-export async function listenOnCopies(target: Server, copies: number, maxConnections: number): Promise<ListenerCopies> {
+export async function listenerCopies(target: Server, copies: number, maxConnections: number, onError: (error: Error) => void = () => {}): Promise<ListenerCopies> {
   // A real descriptor, not the stand-in handle a node:cluster worker listens on when the primary accepts.
   const handle = (target as Server & { _handle?: { fd?: unknown } | null })._handle;
-  if (copies < 1 || typeof handle?.fd !== 'number' || handle.fd < 0) return { count: 0, close: async () => {} };
-  const servers = await receiveCopies(handle, copies);
+  if (copies < 1 || typeof handle?.fd !== 'number' || handle.fd < 0) return NO_COPIES;
+  let idle: RawHandle[] = await receiveCopies(handle, copies);
+  let servers: Server[] = [];
+  let refetch: Promise<void> | undefined;
+  let closed = false;
   let open = 0;
   const leadOpen = () => (target as Server & { _connections: number })._connections;
   const setLeadCap = () => {
     target.maxConnections = maxConnections - open;
   };
-  setLeadCap();
-  for (const server of servers) {
-    server.on('error', (error) => target.emit('error', error));
-    server.on('connection', (socket: Socket) => {
-      if (leadOpen() + open >= maxConnections - 1) {
-        socket.destroy();
-        target.emit('drop');
-        return;
-      }
-      open++;
+  const onConnection = (socket: Socket) => {
+    if (leadOpen() + open >= maxConnections - 1) {
+      socket.destroy();
+      target.emit('drop');
+      return;
+    }
+    open++;
+    setLeadCap();
+    socket.once('close', () => {
+      open--;
       setLeadCap();
-      socket.once('close', () => {
-        open--;
-        setLeadCap();
-      });
-      target.emit('connection', socket);
     });
-  }
+    target.emit('connection', socket);
+  };
+  const closeServers = () => Promise.all(servers.splice(0).map((server) => new Promise<void>((resolve) => server.close(() => resolve())))).then(() => {});
   return {
-    count: servers.length,
-    close: () => Promise.all(servers.map((server) => new Promise<void>((resolve) => server.close(() => resolve())))).then(() => {}),
+    count: copies,
+    get active() {
+      return servers.length > 0;
+    },
+    activate() {
+      if (closed || servers.length > 0 || idle.length === 0) return;
+      servers = idle.splice(0).map((raw) => {
+        const server = new Server();
+        server.on('error', (error) => target.emit('error', error));
+        server.on('connection', onConnection);
+        server.listen(raw as Parameters<Server['listen']>[0]);
+        return server;
+      });
+    },
+    async deactivate() {
+      if (servers.length === 0) return;
+      await closeServers();
+      refetch ??= receiveCopies(handle, copies)
+        .then(
+          (fresh) => {
+            if (closed) for (const raw of fresh) raw.close();
+            else idle = fresh;
+          },
+          (error: Error) => onError(error),
+        )
+        .finally(() => (refetch = undefined));
+    },
+    async close() {
+      closed = true;
+      await closeServers();
+      for (const raw of idle.splice(0)) raw.close();
+      await refetch;
+    },
   };
 }
 
-/** The copies a listener accepts on beside its own descriptor. */
+/** Copies a listener accepts on beside its own descriptor, once active. */
 export interface ListenerCopies {
   readonly count: number;
-  /** Stops accepting on every copy; connections already accepted are the target server's to close. */
+  /** True while the copies accept. */
+  readonly active: boolean;
+  /** Starts accepting on every copy (nothing if active, closed, or a fresh set is still being fetched). */
+  activate(): void;
+  /** Stops accepting on the copies (connections already accepted stay the target's) and fetches a fresh idle set. */
+  deactivate(): Promise<void>;
+  /** Stops accepting on every copy and releases the idle ones. */
   close(): Promise<void>;
+}
+
+const NO_COPIES: ListenerCopies = { count: 0, active: false, activate: () => {}, deactivate: async () => {}, close: async () => {} };
+
+/** A TCP handle passed over IPC ('net.Native'): a descriptor of the listening socket, not yet listened on. */
+interface RawHandle {
+  close(): void;
+}
+
+/**
+ * Activates `copies` while the node's queueing delay is over its target (`overloaded`), checked every
+ * `checkMs`, and deactivates them once it has stayed under for `calmMs`. Returns the stop function. The timer
+ * is unref'd: it keeps no process alive.
+ */
+export function copiesUnderLoad(copies: ListenerCopies, overloaded: () => boolean, checkMs = 20, calmMs = 10_000, now: () => number = () => performance.now()): () => void {
+  let calmSince: number | undefined;
+  const timer = setInterval(() => {
+    if (overloaded()) {
+      calmSince = undefined;
+      copies.activate();
+    } else if (copies.active) {
+      calmSince ??= now();
+      if (now() - calmSince >= calmMs) {
+        calmSince = undefined;
+        void copies.deactivate();
+      }
+    }
+  }, checkMs);
+  timer.unref();
+  return () => clearInterval(timer);
 }
 
 // The child: takes the handle, sends it back `copies` times (each send is a new descriptor in the parent),
@@ -74,33 +146,31 @@ const CHILD = `process.on('message', (m, h) => { let sent = 0; const next = () =
 
 const COPY_TIMEOUT_MS = 10_000;
 
-function receiveCopies(handle: unknown, copies: number): Promise<Server[]> {
+function receiveCopies(handle: unknown, copies: number): Promise<RawHandle[]> {
   return new Promise((resolve, reject) => {
     const env = { ...process.env };
     // The child needs nothing of the parent's start-up (a loader, heap flags).
     delete env.NODE_OPTIONS;
     const child = spawn(process.execPath, ['-e', CHILD], { stdio: ['ignore', 'ignore', 'inherit', 'ipc'], env });
-    const servers: Server[] = [];
+    const received: RawHandle[] = [];
     const fail = (error: Error) => {
       clearTimeout(timer);
       child.kill();
-      for (const server of servers) server.close();
+      for (const raw of received.splice(0)) raw.close();
       reject(error);
     };
     const timer = setTimeout(() => fail(new Error(`no listener copies from the helper process within ${COPY_TIMEOUT_MS} ms`)), COPY_TIMEOUT_MS);
     child.on('error', fail);
     child.on('message', (_message, copy) => {
-      const server = new Server();
-      server.listen(copy as Parameters<Server['listen']>[0]);
-      servers.push(server);
-      if (servers.length === copies) {
+      received.push(copy as RawHandle);
+      if (received.length === copies) {
         clearTimeout(timer);
-        resolve(servers);
+        resolve(received);
       }
     });
     // The channel closes after the last message is read ('exit' may come before the messages).
     child.on('disconnect', () => {
-      if (servers.length < copies) fail(new Error(`the listener-copy helper process closed its channel after ${servers.length} of ${copies} copies`));
+      if (received.length < copies) fail(new Error(`the listener-copy helper process closed its channel after ${received.length} of ${copies} copies`));
     });
     child.send({ copies }, handle as Parameters<typeof child.send>[1]);
   });

@@ -3,7 +3,7 @@ import { once } from 'node:events';
 import { createServer as createHttpServer, request } from 'node:http';
 import { connect, createServer, type AddressInfo, type Server, type Socket } from 'node:net';
 import { Worker } from 'node:worker_threads';
-import { listenOnCopies } from '../../src/frontend/listener-copies.js';
+import { copiesUnderLoad, listenerCopies } from '../../src/frontend/listener-copies.js';
 
 // Listener copies (docs/overload.md, "Accepting"): libuv accepts one connection per listening descriptor per
 // loop turn, so copies of the descriptor accept a burst in fewer turns. Counted in loop turns, not time.
@@ -49,7 +49,7 @@ t.test('a burst of connections is accepted in about count / (copies + 1) turns, 
   const plainPort = await listening(plain);
   const copied = createServer((socket) => socket.on('error', () => {}));
   const copiedPort = await listening(copied);
-  const copies = await listenOnCopies(copied, 15, 4096);
+  const copies = await listenerCopies(copied, 15, 4096);
   t.teardown(async () => {
     await copies.close();
     plain.close();
@@ -57,15 +57,32 @@ t.test('a burst of connections is accepted in about count / (copies + 1) turns, 
   });
   t.equal(copies.count, 15, 'fifteen copies besides the listener');
   const withOne = await turnsToAccept(plain, plainPort, 64);
-  const withSixteen = await turnsToAccept(copied, copiedPort, 64);
   t.ok(withOne >= 32, `one descriptor: ${withOne} turns for 64 connections (libuv accepts one per turn)`);
+  const idle = await turnsToAccept(copied, copiedPort, 64);
+  t.ok(idle >= 32, `copies not yet active: ${idle} turns`);
+  copies.activate();
+  t.ok(copies.active);
+  const withSixteen = await turnsToAccept(copied, copiedPort, 64);
   t.ok(withSixteen <= 12, `sixteen descriptors: ${withSixteen} turns for 64 connections`);
+  await copies.deactivate();
+  t.notOk(copies.active, 'deactivated');
+  const after = await turnsToAccept(copied, copiedPort, 64);
+  t.ok(after >= 32, `deactivated: ${after} turns again`);
+  // A fresh idle set is fetched in the background; activation waits for it.
+  for (let i = 0; i < 200 && !copies.active; i++) {
+    copies.activate();
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+  t.ok(copies.active, 'activated again with fresh copies');
+  const again = await turnsToAccept(copied, copiedPort, 64);
+  t.ok(again <= 12, `active again: ${again} turns`);
 });
 
 t.test('connections accepted on a copy are served by the target server (HTTP), and closing stops every copy', async (t) => {
   const server = createHttpServer((req, res) => res.end('served'));
   const port = await listening(server);
-  const copies = await listenOnCopies(server, 3, 4096);
+  const copies = await listenerCopies(server, 3, 4096);
+  copies.activate();
   const answers = await Promise.all(
     Array.from({ length: 40 }, () =>
       new Promise<string>((resolve, reject) => {
@@ -100,7 +117,8 @@ t.test('the connection cap holds across the listener and its copies', async (t) 
     socket.on('error', () => {});
   });
   const port = await listening(server);
-  const copies = await listenOnCopies(server, 7, 5);
+  const copies = await listenerCopies(server, 7, 5);
+  copies.activate();
   let dropped = 0;
   server.on('drop', () => dropped++);
   t.teardown(async () => {
@@ -126,10 +144,47 @@ t.test('the connection cap holds across the listener and its copies', async (t) 
 
 t.test('no copies for a listener without a descriptor of its own, or when none are asked for', async (t) => {
   const server = createServer();
-  t.equal((await listenOnCopies(server, 4, 10)).count, 0, 'not listening: nothing to copy');
+  t.equal((await listenerCopies(server, 4, 10)).count, 0, 'not listening: nothing to copy');
   await listening(server);
-  const none = await listenOnCopies(server, 0, 10);
+  const none = await listenerCopies(server, 0, 10);
   t.equal(none.count, 0, 'zero copies asked');
+  none.activate();
+  t.notOk(none.active, 'nothing to activate');
+  await none.deactivate();
   await none.close();
   server.close();
+});
+
+t.test('copiesUnderLoad: active while overloaded, deactivated once calm for calmMs', async (t) => {
+  const calls: string[] = [];
+  let active = false;
+  const copies = {
+    count: 1,
+    get active() {
+      return active;
+    },
+    activate: () => {
+      calls.push('activate');
+      active = true;
+    },
+    deactivate: async () => {
+      calls.push('deactivate');
+      active = false;
+    },
+    close: async () => {},
+  };
+  let overloaded = true;
+  let now = 0;
+  const stop = copiesUnderLoad(copies, () => overloaded, 5, 1000, () => now);
+  t.teardown(stop);
+  const wait = () => new Promise((resolve) => setTimeout(resolve, 30));
+  await wait();
+  t.ok(active, 'activated while overloaded');
+  overloaded = false;
+  await wait();
+  t.ok(active, 'still active: not calm for long enough');
+  now = 2000;
+  await wait();
+  t.notOk(active, 'deactivated after calmMs');
+  t.equal(calls.filter((call) => call === 'deactivate').length, 1, 'once');
 });

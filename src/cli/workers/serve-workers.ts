@@ -49,6 +49,11 @@ export function serveWorkers(config: Config, workers: number, io: CliIo, signals
 }
 
 async function startWorkers(config: Config, count: number, logger: Logger, closers: Closer[], lock: DataDirLock | undefined): Promise<Readonly<Record<string, string>>> {
+  // With accepts-per-turn > 1 every worker listens on the socket itself (node:cluster's SCHED_NONE) and, under
+  // load, on copies of it (listenerCopies): round-robin hands a worker one connection per turn of that
+  // worker, and under overload connections waited seconds in the primary for it (docs/overload.md,
+  // "Accepting"). Set before the first fork.
+  if (config.limits.acceptsPerTurn > 1) cluster.schedulingPolicy = cluster.SCHED_NONE;
   cluster.setupPrimary({ exec: WORKER_ENTRY, args: [], serialization: 'advanced' });
   const relay = new ChangeRelay({
     timeoutMs: INVALIDATION_TIMEOUT_MS,
