@@ -118,13 +118,18 @@ t.test('a client that goes away mid-upload is logged at info, never as a server 
   t.same(errors, [], 'no error-level line');
 });
 
-t.test('overload: a resolution the cache answers is not shed (REST and the Handle protocol); one that would read the store is', async (t) => {
+/** A node whose admission serves one request at a time (max-in-flight 1), with what its overload tests send. */
+async function oneSlotNode(t: Tap.Test): Promise<{ admission: Admission; both: BothNode; port: number; auth: string; value: string }> {
   const admission = new Admission(1);
   const both = await startBothNode({ dir: t.testdir(), admission });
   t.teardown(() => both.close());
-  const port = portOf(both);
   const auth = basic(both.credentials.demoEnterprise.id, both.credentials.demoEnterprise.secret);
   const value = JSON.stringify({ values: [{ index: 1, type: 'URL', data: 'https://example.com/' }] });
+  return { admission, both, port: portOf(both), auth, value };
+}
+
+t.test('overload: a resolution the cache answers is not shed (REST and the Handle protocol); one that would read the store is', async (t) => {
+  const { admission, both, port, auth, value } = await oneSlotNode(t);
   const put = await rawExchange(port, request(['PUT /api/handles/88.999.DEMO/warm HTTP/1.1', 'Host: x', `Authorization: ${auth}`, 'Content-Type: application/json', `Content-Length: ${value.length}`], value));
   t.equal(put.status, 201);
   // Second sight: the cache keeps an identifier from its second miss on.
@@ -166,13 +171,8 @@ t.test('idle connections are closed; connections beyond the cap are closed at on
 });
 
 t.test('overload: beyond max-in-flight every front end sheds at once (503 + Retry-After, UNAVAILABLE, Handle code 3) while health answers', async (t) => {
-  const admission = new Admission(1);
-  const both = await startBothNode({ dir: t.testdir(), admission });
-  t.teardown(() => both.close());
-  const port = portOf(both);
-  const auth = basic(both.credentials.demoEnterprise.id, both.credentials.demoEnterprise.secret);
+  const { admission, both, port, auth, value } = await oneSlotNode(t);
   // An authenticated PUT whose body is half sent holds the one slot.
-  const value = JSON.stringify({ values: [{ index: 1, type: 'URL', data: 'https://example.com/' }] });
   const holder = await openSocket(port);
   const held = new Promise<string>((resolve) => {
     let text = '';
