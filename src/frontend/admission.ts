@@ -33,14 +33,15 @@ export class Admission {
   /**
    * A release function when the request is admitted; `undefined` when it is to be shed (counted in `shed`).
    *
-   * `cheap`: asked only when the request would be shed; true means answering it costs about what refusing
-   * it would (a cache hit: both are mostly HTTP parsing and a write), so it is answered instead, outside
-   * max-in-flight (it waits on nothing) — shedding it would lower the throughput and not the queue
-   * (docs/overload.md, "What is shed"). Its release function does nothing.
+   * `cheap(request)`: asked only when the request would be shed; true means answering it costs about what
+   * refusing it would (a cache hit: both are mostly HTTP parsing and a write), so it is answered instead,
+   * outside max-in-flight (it waits on nothing) — shedding it would lower the throughput and not the queue
+   * (docs/overload.md, "What is shed"). Its release function does nothing. The request is passed rather than
+   * closed over, so that admitting costs no allocation per request.
    */
-  tryAdmit(cheap?: () => boolean): (() => void) | undefined {
+  tryAdmit<R>(cheap?: (request: R) => boolean, request?: R): (() => void) | undefined {
     if (this.inFlight >= this.maxInFlight || this.queue?.behind() === true) {
-      if (cheap?.() === true) return UNCOUNTED;
+      if (cheap?.(request as R) === true) return UNCOUNTED;
       this.shedCount++;
       return undefined;
     }

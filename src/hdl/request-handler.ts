@@ -96,7 +96,7 @@ export class RequestHandler {
       metrics.hdlMessages.record(transport, outcome);
       return encodeErrorResponse(this.fallbackFrame(envelope, bytes), refusal.handleCode, `${refusal.code}: ${refusal.message}`);
     }
-    const release = this.options.admission.tryAdmit(() => this.answeredFromCache(request));
+    const release = this.options.admission.tryAdmit(this.answeredFromCache, request);
     if (release === undefined) {
       // Shed unlogged (idnode_requests_shed_total counts it): an overload must not flood the log.
       metrics.hdlMessages.record(transport, 'server_error');
@@ -182,14 +182,14 @@ export class RequestHandler {
   }
 
   /** A resolution the cache answers: not shed, its answer costs about what a refusal would (Admission.tryAdmit). */
-  private answeredFromCache(request: Message): boolean {
+  private readonly answeredFromCache = (request: Message): boolean => {
     if (request.header.opCode !== OpCode.RESOLUTION) return false;
     try {
       return this.node.resolver.isWarm(decodeResolutionRequest(request.body).handle);
     } catch {
       return false;
     }
-  }
+  };
 
   private frameOf(request: Message, bytes: Buffer): ResponseFrame {
     return { request, requestBytes: bytes, nowSeconds: this.nowSeconds(), siteInfoSerial: -1 };

@@ -51,7 +51,7 @@ export function rawRequestGate(
       return undefined;
     }
     if (NEVER_SHED.has(path)) return NOTHING_TO_RELEASE;
-    const release = admission.tryAdmit(() => cheap(request));
+    const release = admission.tryAdmit(cheap, request);
     if (release === undefined) {
       answer(request, response, 503, busy, { 'retry-after': String(RETRY_AFTER_SECONDS) });
       return undefined;

@@ -34,7 +34,8 @@ interface Slot {
 /**
  * `idnode serve --workers N` with N > 1: this process is the primary. It holds what is held once per node
  * (the data-directory lock, the ready file), forks N workers (node:cluster: they share each listening port;
- * each accepts from it itself unless accepts-per-turn is 1, round-robin then) and relays cache invalidations between them (ChangeRelay). Worker 0,
+ * each accepts from it itself unless accepts-per-turn is 1, round-robin then) and relays cache
+ * invalidations between them (ChangeRelay). Worker 0,
  * the lead, starts first, alone (it migrates a new store and issues the first-run credentials), the others
  * once it listens (all are forked at once, so they load their code meanwhile); the ready file is written when all N listen, with their pids under "workers".
  *

@@ -16,6 +16,8 @@ import { SeenFilter } from './seen-filter.js';
  */
 interface Staged {
   readonly chunk: Chunk;
+  /** The chunk's `lines`, filled as items are added. */
+  readonly lines: (number | undefined)[];
   readonly context: WriteContext;
   /** Per item; undefined until settled. */
   readonly outcomes: (Outcome | undefined)[];
@@ -193,8 +195,8 @@ export class BulkSession {
   private startChunk(): Staged {
     const context = this.registry.writeContext(this.options.protocol);
     this.writeTimes.add(context.nowMs);
-    const chunk: Chunk = { firstPosition: this.nextPosition, lines: [] };
-    return { chunk, context, outcomes: [], creates: [], slots: [], firstSlot: new Map(), refusals: [] };
+    const lines: (number | undefined)[] = [];
+    return { chunk: { firstPosition: this.nextPosition, lines }, lines, context, outcomes: [], creates: [], slots: [], firstSlot: new Map(), refusals: [] };
   }
 
   /**
@@ -205,7 +207,7 @@ export class BulkSession {
   private stage(staged: Staged, item: BulkItem, line: number | undefined): void {
     const { chunk, context, outcomes, creates, slots, firstSlot } = staged;
     const slot = outcomes.length;
-    (chunk.lines as (number | undefined)[]).push(line);
+    staged.lines.push(line);
     outcomes.push(undefined);
     const { handle, values, problem, template } = item;
     // How a refusal names an item whose identifier did not parse: as received, or "" for a non-string.
