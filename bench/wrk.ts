@@ -15,6 +15,7 @@
  *        --profile (a CPU profile of each idnode server: bench/results/profiles/idnode.cpuprofile)
  *        --baseline DIR (another checkout, built: its idnode is another side of warm, miss and put, on a copy of the
  *        same data, so a change is measured against the code before it in one run)
+ *        --lane-off (another side of warm and miss: this idnode with rest-fast-lane false, on a copy of the data)
  * Prints a Markdown summary (with the load average before and after) and writes bench/results/wrk.json.
  */
 import { cpSync, mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -52,6 +53,7 @@ const { values: flags } = parseArgs({
     keep: { type: 'boolean', default: false },
     profile: { type: 'boolean', default: false },
     baseline: { type: 'string' },
+    'lane-off': { type: 'boolean', default: false },
   },
 });
 const population = Number(flags.population);
@@ -100,9 +102,13 @@ async function main(): Promise<void> {
     const sqliteRef = await startSqliteReference(env, sqliteScript, sqliteFile);
     const mapRef = await startBareHttp(env, { script: mapScript, answersFrom: sqliteFile, writesTo: join(workDir, 'bare-writes.sqlite') });
     const idnode = await startIdnode(env, { name: 'idnode', dataDir, settings: { IDNODE_CACHE_MAX_ENTRIES: String(cacheEntries), IDNODE_CACHE_MAX_BYTES: '268435456' } });
-    const baseline = flags.baseline === undefined ? undefined : await startBaseline(env, flags.baseline, dataDir, cacheEntries);
-    const servers = { idnode, map: mapRef, sqlite: sqliteRef, ...(baseline === undefined ? {} : { baseline }) };
-    const baselineSide = (paths: string): [string, () => Promise<GeneratorRun>][] => (baseline === undefined ? [] : [['idnode (baseline)', () => wrkRun(baseline, paths)]]);
+    const baseline = flags.baseline === undefined ? undefined : await startCopy(env, flags.baseline, dataDir, cacheEntries, 'idnode-baseline', {});
+    const laneOff = flags['lane-off'] ? await startCopy(env, root, dataDir, cacheEntries, 'idnode-lane-off', { IDNODE_REST_FAST_LANE: 'false' }) : undefined;
+    const servers = { idnode, map: mapRef, sqlite: sqliteRef, ...(baseline === undefined ? {} : { baseline }), ...(laneOff === undefined ? {} : { laneOff }) };
+    const baselineSide = (paths: string): [string, () => Promise<GeneratorRun>][] => [
+      ...(baseline === undefined ? [] : [['idnode (baseline)', () => wrkRun(baseline, paths)] as [string, () => Promise<GeneratorRun>]]),
+      ...(laneOff === undefined ? [] : [['idnode (fast lane off)', () => wrkRun(laneOff, paths)] as [string, () => Promise<GeneratorRun>]]),
+    ];
 
     const warmPaths = pathsFile(join(workDir, 'warm.paths'), zipfHandles(hot, population, 1), 200_000);
     const missPaths = pathsFile(join(workDir, 'miss.paths'), uniformHandles(population, 2), 200_000);
@@ -220,11 +226,11 @@ async function main(): Promise<void> {
 }
 
 /** The bare node:http + better-sqlite3 reference, pinned like idnode. */
-/** The baseline checkout's idnode on a copy of the seeded data (the data dir of a running node is not shared). */
-async function startBaseline(env: BenchEnv, baselineRoot: string, dataDir: string, cacheEntries: number): Promise<RunningServer> {
-  const copy = `${dataDir}-baseline`;
+/** An idnode (of the checkout at `checkout`) on a copy of the seeded data (the data dir of a running node is not shared). */
+async function startCopy(env: BenchEnv, checkout: string, dataDir: string, cacheEntries: number, name: string, settings: Record<string, string>): Promise<RunningServer> {
+  const copy = `${dataDir}-${name}`;
   cpSync(dataDir, copy, { recursive: true });
-  return startIdnode(env, { name: 'idnode-baseline', root: baselineRoot, dataDir: copy, settings: { IDNODE_CACHE_MAX_ENTRIES: String(cacheEntries), IDNODE_CACHE_MAX_BYTES: '268435456' } });
+  return startIdnode(env, { name, root: checkout, dataDir: copy, settings: { IDNODE_CACHE_MAX_ENTRIES: String(cacheEntries), IDNODE_CACHE_MAX_BYTES: '268435456', ...settings } });
 }
 
 async function startSqliteReference(env: BenchEnv, script: string, file: string): Promise<RunningServer> {

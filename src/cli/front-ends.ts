@@ -54,6 +54,7 @@ export function frontEndsOf(config: Config, parts: FrontEndParts): FrontEnd[] {
         batchBodyLimitBytes: config.limits.batchBodyLimitBytes,
         frontEnds: serving,
         connections: { maxConnections, acceptsPerTurn: config.limits.acceptsPerTurn, ...config.timeouts },
+        fastLane: config.restFastLane,
       }),
     );
   }

@@ -83,6 +83,8 @@ export interface Config extends CoreConfig {
   readonly defaultPolicy?: string;
   /** false: HTTP Basic credentials over plain HTTP are accepted from loopback peers only. */
   readonly allowRemoteCredentialsOverHttp: boolean;
+  /** REST: the fast lane reads plain-HTTP connections first (src/rest/fast-lane). */
+  readonly restFastLane: boolean;
   readonly loginMaxFailures: number;
   readonly quota: QuotaLimits;
   readonly loginFailureWindowSeconds: number;
@@ -139,6 +141,7 @@ export function describeConfig(config: Config): Record<string, unknown> {
     meteringFlushIntervalMs: config.meteringFlushIntervalMs,
     meteringMaxRowsPerDay: config.meteringMaxRowsPerDay,
     allowRemoteCredentialsOverHttp: config.allowRemoteCredentialsOverHttp,
+    restFastLane: config.restFastLane,
     loginMaxFailures: config.loginMaxFailures,
     quota: config.quota,
     loginFailureWindowSeconds: config.loginFailureWindowSeconds,

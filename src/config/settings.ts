@@ -40,6 +40,7 @@ export type SettingKey =
   | 'limits.maxConnections'
   | 'limits.acceptsPerTurn'
   | 'limits.maxConcurrentStreams'
+  | 'restFastLane'
   | 'timeouts.idleMs'
   | 'timeouts.headersMs'
   | 'timeouts.requestMs'

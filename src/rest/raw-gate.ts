@@ -6,6 +6,7 @@ import { nodeBusy, RETRY_AFTER_SECONDS, type Admission } from '../frontend/admis
 import { requestIdOf } from '../frontend/request-id.js';
 import { errorBody, frameFailure, JSON_CONTENT_TYPE } from './framing.js';
 import { HTTP_STATUS } from './http-status.js';
+import { writtenByLane } from './fast-lane/fast-lane.js';
 
 /** Paths answered whatever the load: probes and the scrape target (cheap: /metrics is cached). */
 const NEVER_SHED = new Set(['/healthz', '/readyz', '/metrics']);
@@ -31,9 +32,7 @@ export function rawRequestGate(
   logger: Logger,
   cheap: (request: IncomingMessage) => boolean = () => false,
 ): (request: IncomingMessage, response: ServerResponse) => Release | undefined {
-  // Rendered once: a shed request costs a write, not an error object and a JSON rendering (shedding must be
-  // much cheaper than serving, or it cannot drain a queue).
-  const busy = Buffer.from(JSON.stringify(errorBody(nodeBusy(admission.maxInFlight))));
+  const busy = busyBody(admission);
   return (request, response) => {
     const url = request.url ?? '';
     if (!url.startsWith('/')) {
@@ -58,6 +57,14 @@ export function rawRequestGate(
     }
     return release;
   };
+}
+
+/**
+ * The body of a shed request's 503, rendered once per front end: a shed request costs a write, not an error
+ * object and a JSON rendering (shedding must be much cheaper than serving, or it cannot drain a queue).
+ */
+export function busyBody(admission: Admission): Buffer {
+  return Buffer.from(JSON.stringify(errorBody(nodeBusy(admission.maxInFlight))));
 }
 
 /** Gives an admission slot back; called once (a second call does nothing). */
@@ -124,7 +131,8 @@ function answeringOn(socket: Socket): boolean {
  * Node's 'clientError' (a request it could not parse: malformed HTTP, headers over the size limit, a request
  * or headers timeout) answered with a catalogue body (REQUEST_INVALID, 400) instead of Node's or fastify's
  * own, then the connection closed. Logged at info: it is the client's fault. A reset connection is just
- * closed. As Node does, the answer is written only on a connection nothing was written to, and (unlike
+ * closed. As Node does, the answer is written only on a connection nothing was written to (by node:http:
+ * the fast lane's answers before it handed the connection over are whole), and (unlike
  * Node) only when no earlier request on it is still being answered: a malformed request pipelined behind a
  * valid one must not be taken for that one's answer; the connection is closed without one.
  */
@@ -136,7 +144,7 @@ export function clientErrorHandler(logger: Logger): (error: NodeJS.ErrnoExceptio
     }
     const refusal = new IdnodeError('REQUEST_INVALID', clientErrorMessage(error));
     logger.info({ code: refusal.code, reason: error.code }, `refused: ${refusal.message}`);
-    if (socket.writable && socket.bytesWritten === 0 && !answeringOn(socket)) {
+    if (socket.writable && socket.bytesWritten === writtenByLane(socket) && !answeringOn(socket)) {
       const json = JSON.stringify(errorBody(refusal));
       const status = HTTP_STATUS[refusal.code];
       socket.write(`HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nContent-Type: ${JSON_CONTENT_TYPE}\r\nContent-Length: ${Buffer.byteLength(json)}\r\nConnection: close\r\n\r\n${json}`);

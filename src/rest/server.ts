@@ -7,7 +7,7 @@ import { IdnodeError } from '../core/errors/catalogue.js';
 import type { IdNode } from '../core/node.js';
 import type { ServingFrontEnds } from '../frontend/front-end.js';
 import { credentialsFirst, type CredentialPolicy } from './credentials.js';
-import { clientErrorHandler, rawRequestGate, releaseOnClose } from './raw-gate.js';
+import { busyBody, clientErrorHandler, rawRequestGate, releaseOnClose } from './raw-gate.js';
 import { unlimitedAdmission, type Admission } from '../frontend/admission.js';
 import { installBodyParsers } from './body-parsers.js';
 import { sendError } from './error-reply.js';
@@ -33,7 +33,8 @@ import { closeQueryStrings, validatorCompiler } from './validators.js';
 import { requestIdOf } from '../frontend/request-id.js';
 import { requestLogger } from './request-logger.js';
 import { resolveHandler } from './resolve-handler.js';
-import { warmHandleOf, warmResolutionPath } from './warm-path.js';
+import { warmAnswerer, warmHandleOf, warmResolutionPath } from './warm-path.js';
+import { installFastLane, type FastLane } from './fast-lane/fast-lane.js';
 import { VERSION } from '../version.js';
 
 export interface RestOptions {
@@ -57,6 +58,11 @@ export interface RestOptions {
   readonly admission?: Admission;
   /** Connection cap and timeouts (README, "Overload and limits"). Absent: DEFAULT_CONNECTIONS. */
   readonly connections?: ConnectionLimits;
+  /**
+   * Whether plain-HTTP connections are read by the fast lane first (setting rest-fast-lane; fast-lane/fast-lane.ts).
+   * Absent: true. Never over TLS.
+   */
+  readonly fastLane?: boolean;
 }
 
 /** The HTTP server's connection cap and timeouts (settings max-connections, idle-, headers-, request-, keep-alive-timeout-ms). */
@@ -85,13 +91,16 @@ export async function buildRestServer(node: IdNode, options: RestOptions): Promi
   const metrics = options.metrics ?? new NodeMetrics();
   metrics.attach(node);
   const resolve = resolveHandler(node);
-  const warm = warmResolutionPath(resolve, metrics, options.logger, MAX_PATH_PARAM_LENGTH);
+  const answer = warmAnswerer(resolve, metrics, options.logger);
+  const warm = warmResolutionPath(answer, MAX_PATH_PARAM_LENGTH);
   // A resolution the cache answers is not shed: its answer costs about what a 503 would (Admission.tryAdmit).
+  const isWarm = (handle: string) => node.resolver.isWarm(handle);
   const cacheHit = (request: IncomingMessage) => {
     const handle = warmHandleOf(request, MAX_PATH_PARAM_LENGTH);
-    return handle !== undefined && node.resolver.isWarm(handle);
+    return handle !== undefined && isWarm(handle);
   };
-  const gate = rawRequestGate(options.admission ?? unlimitedAdmission(), options.logger, cacheHit);
+  const admission = options.admission ?? unlimitedAdmission();
+  const gate = rawRequestGate(admission, options.logger, cacheHit);
   const listener = (handler: RequestListener) => (request: IncomingMessage, response: ServerResponse) => {
     const release = gate(request, response);
     if (release === undefined || warm(request, response, release)) return;
@@ -99,6 +108,7 @@ export async function buildRestServer(node: IdNode, options: RestOptions): Promi
     handler(request, response);
   };
   const limits = options.connections ?? DEFAULT_CONNECTIONS;
+  let lane: FastLane | undefined;
   const createServer = (handler: RequestListener): HttpServer => {
     const serverOptions = {
       headersTimeout: limits.headersMs,
@@ -115,6 +125,10 @@ export async function buildRestServer(node: IdNode, options: RestOptions): Promi
     server.maxConnections = limits.maxConnections;
     // A socket with nothing sent or received for idleMs is destroyed (no 'timeout' listener: Node destroys it).
     server.setTimeout(limits.idleMs);
+    if (options.tls === undefined && options.fastLane !== false) {
+      const { keepAliveMs, idleMs, headersMs } = limits;
+      lane = installFastLane(server, { answer, isWarm, admission, busyBody: busyBody(admission).toString(), maxPathLength: MAX_PATH_PARAM_LENGTH, keepAliveMs, idleMs, headersMs });
+    }
     return server;
   };
   const app = Fastify({
@@ -154,6 +168,11 @@ export async function buildRestServer(node: IdNode, options: RestOptions): Promi
   // Callback style, not async: a hook that returns a promise costs every request a promise and a microtask turn.
   app.addHook('onRequest', (request, reply, done) => {
     reply.header('x-request-id', request.id);
+    done();
+  });
+  // The lane's keep-alive connections are closed as node:http's idle ones are (fastify closes those after this).
+  app.addHook('preClose', (done) => {
+    lane?.close();
     done();
   });
   app.setErrorHandler((error, request, reply) => sendError(request, reply, error as Error));

@@ -48,6 +48,7 @@ t.test('defaults', async (t) => {
     quota: { registrationsPerDay: 0, resolutionsPerDay: 0, requestsPerSecond: 0 },
     loginFailureWindowSeconds: 60,
     allowRemoteCredentialsOverHttp: false,
+    restFastLane: true,
     shutdownTimeoutMs: 10000,
     workers: 0,
     ledgerSealDelayMs: 10000,

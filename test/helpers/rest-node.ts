@@ -6,7 +6,7 @@ import { ManualScheduler } from '../../src/core/clock/manual-scheduler.js';
 import { firstRun, type FirstRunCredentials } from '../../src/core/first-run.js';
 import { IdNode, type CoreConfig } from '../../src/core/node.js';
 import type { Store } from '../../src/core/store/store.js';
-import { buildRestServer } from '../../src/rest/server.js';
+import { buildRestServer, type RestOptions } from '../../src/rest/server.js';
 import { openSqliteStore } from '../../src/store/sqlite/sqlite-store.js';
 import { virtualRuntime } from './virtual-runtime.js';
 
@@ -42,6 +42,8 @@ export interface RestNodeOptions {
   readonly allowRemoteCredentialsOverHttp?: boolean;
   /** The REST server's logger (default: silent). */
   readonly restLogger?: Logger;
+  /** More of the REST server's options (connection limits, admission, the fast lane). */
+  readonly rest?: Pick<RestOptions, 'connections' | 'admission' | 'fastLane'>;
 }
 
 /** A real node on a real SQLite file, serving REST on 127.0.0.1 at a port chosen by the OS. */
@@ -65,6 +67,7 @@ export async function startRestNode(options: RestNodeOptions): Promise<RestNode>
     bodyLimitBytes: options.bodyLimitBytes ?? 1024 * 1024,
     batchBodyLimitBytes: options.batchBodyLimitBytes ?? 8 * 1024 * 1024,
     allowRemoteCredentialsOverHttp: options.allowRemoteCredentialsOverHttp ?? false,
+    ...options.rest,
   });
   const url = await app.listen({ host: '127.0.0.1', port: 0 });
   return {

@@ -145,6 +145,15 @@ export const SERVING_SETTINGS: readonly Setting[] = [
       'New HTTP connections the node may accept per event-loop turn (docs/overload.md, "Accepting"): Node 20 accepts one per listening descriptor per turn, so the REST listener gets this many descriptors of its socket. Under overload a turn lasts tens of milliseconds, and with 1 a burst of connections waits seconds in the accept queue before a request of theirs can be admitted or shed. Each extra descriptor costs one failed accept per new connection when the node is not busy.',
   },
   {
+    key: 'restFastLane',
+    name: 'rest-fast-lane',
+    env: 'IDNODE_REST_FAST_LANE',
+    defaultValue: true,
+    kind: { type: 'boolean' },
+    description:
+      'Read plain-HTTP connections in the fast lane first (docs/architecture.md, "The fast lane"): an anonymous GET /api/handles/{handle} is answered on the socket without node:http\'s request and response objects, at about half the CPU; a connection\'s first request of any other kind hands it to node:http for good. false: node:http reads every connection. Never over TLS.',
+  },
+  {
     key: 'limits.maxConcurrentStreams',
     name: 'max-concurrent-streams',
     env: 'IDNODE_MAX_CONCURRENT_STREAMS',

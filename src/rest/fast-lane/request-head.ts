@@ -1,0 +1,150 @@
+import { REFERRAL_HOPS_HEADER } from '../../core/resolver/remote-resolver.js';
+
+/**
+ * The one request head the fast lane answers itself: `GET <target> HTTP/1.1`, exactly one Host, and no header
+ * that gives the request a body, credentials, a referral, an upgrade, an expectation or the end of the
+ * connection. Anything else, and anything this strict reading does not recognise byte for byte (obs-fold, a
+ * control character, a bare LF, a head over Node's 16 KiB), is not read here at all: the connection goes to
+ * node:http, whose parser is the one that answers or refuses it (fast-lane.ts). So this reader never has to be
+ * lenient, and never refuses anything itself. A head that has not all arrived yet is Partial: the lane waits
+ * for the rest (a pipelined stream is cut into reads anywhere).
+ *
+ * `text` is the bytes as latin1 (one character a byte, so offsets are byte offsets). Filled in `head`, which
+ * is reused: a request parsed costs no allocation beyond the target's and the request id's strings.
+ */
+export interface LaneHead {
+  /** The request target as sent (ASCII, no spaces). */
+  target: string;
+  /** The x-request-id value as sent; undefined when absent; null when sent more than once (replaced, as Node's joined value would be). */
+  requestId: string | null | undefined;
+  /** Offset just past the head's final CRLF. */
+  end: number;
+}
+
+/** Node's default --max-http-header-size: a longer head is node:http's to refuse. */
+export const MAX_HEAD_BYTES = 16 * 1024;
+
+const REQUEST_LINE_START = 'GET ';
+const HTTP_1_1 = ' HTTP/1.1\r\n';
+
+/** What readLaneHead found at `start`. */
+export const HeadRead = {
+  /** A whole head the lane answers: `head` describes it. */
+  Lane: 0,
+  /** The head does not end within `text`, and nothing in it so far is what the lane leaves to node:http. */
+  Partial: 1,
+  /** A head, or the start of one, that is node:http's. */
+  NodeHttp: 2,
+} as const;
+export type HeadRead = (typeof HeadRead)[keyof typeof HeadRead];
+
+export function readLaneHead(text: string, start: number, head: LaneHead): HeadRead {
+  if (text.length - start < REQUEST_LINE_START.length) {
+    return REQUEST_LINE_START.startsWith(text.slice(start)) ? HeadRead.Partial : HeadRead.NodeHttp;
+  }
+  if (!text.startsWith(REQUEST_LINE_START, start)) return HeadRead.NodeHttp;
+  const lineEnd = text.indexOf('\r\n', start);
+  if (lineEnd < 0) return partial(text, start);
+  if (lineEnd - start > MAX_HEAD_BYTES) return HeadRead.NodeHttp;
+  const space = text.indexOf(' ', start + REQUEST_LINE_START.length);
+  if (space < 0 || space + HTTP_1_1.length !== lineEnd + 2 || !text.startsWith(HTTP_1_1, space)) return HeadRead.NodeHttp;
+  const targetStart = start + REQUEST_LINE_START.length;
+  if (space === targetStart || !visibleAscii(text, targetStart, space)) return HeadRead.NodeHttp;
+  let hosts = 0;
+  let requestId: string | null | undefined;
+  let at = lineEnd + 2;
+  for (;;) {
+    if (at - start > MAX_HEAD_BYTES) return HeadRead.NodeHttp;
+    const end = text.indexOf('\r\n', at);
+    if (end < 0) return partial(text, start);
+    if (end === at) {
+      if (hosts !== 1 || end + 2 - start > MAX_HEAD_BYTES) return HeadRead.NodeHttp;
+      head.target = text.slice(targetStart, space);
+      head.requestId = requestId;
+      head.end = end + 2;
+      return HeadRead.Lane;
+    }
+    const colon = text.indexOf(':', at);
+    if (colon <= at || colon > end || !tokenChars(text, at, colon)) return HeadRead.NodeHttp;
+    let valueStart = colon + 1;
+    let valueEnd = end;
+    while (valueStart < valueEnd && isWhitespace(text.charCodeAt(valueStart))) valueStart++;
+    while (valueEnd > valueStart && isWhitespace(text.charCodeAt(valueEnd - 1))) valueEnd--;
+    if (!fieldValueChars(text, valueStart, valueEnd)) return HeadRead.NodeHttp;
+    switch (headerOf(text, at, colon)) {
+      case Header.Host:
+        hosts++;
+        break;
+      case Header.RequestId:
+        requestId = requestId === undefined ? text.slice(valueStart, valueEnd) : null;
+        break;
+      case Header.Connection:
+        if (!keepsConnection(text.slice(valueStart, valueEnd))) return HeadRead.NodeHttp;
+        break;
+      case Header.NotForTheLane:
+        return HeadRead.NodeHttp;
+      case Header.Other:
+        break;
+    }
+    at = end + 2;
+  }
+}
+
+/** The rest of `text` from `start` is the beginning of a head: wait for more, unless it is already too long. */
+function partial(text: string, start: number): HeadRead {
+  return text.length - start > MAX_HEAD_BYTES ? HeadRead.NodeHttp : HeadRead.Partial;
+}
+
+/** What a header name is to the lane. */
+const Header = { Other: 0, Host: 1, RequestId: 2, Connection: 3, NotForTheLane: 4 } as const;
+type Header = (typeof Header)[keyof typeof Header];
+
+/** Headers that make a request something else than a plain anonymous read (node:http and fastify serve it). */
+const NOT_FOR_THE_LANE = new Set(['authorization', 'content-length', 'transfer-encoding', 'expect', 'upgrade', REFERRAL_HOPS_HEADER]);
+
+function headerOf(text: string, start: number, end: number): Header {
+  const length = end - start;
+  // Most heads carry a handful of headers; the length test keeps the lower-casing off the common ones.
+  if (length === 4 && text.slice(start, end).toLowerCase() === 'host') return Header.Host;
+  if (length === 12 && text.slice(start, end).toLowerCase() === 'x-request-id') return Header.RequestId;
+  if (length === 10 && text.slice(start, end).toLowerCase() === 'connection') return Header.Connection;
+  if (length >= 6 && length <= 21 && NOT_FOR_THE_LANE.has(text.slice(start, end).toLowerCase())) return Header.NotForTheLane;
+  return Header.Other;
+}
+
+/** A Connection value that keeps the connection open, as HTTP/1.1's default does (empty or keep-alive only). */
+function keepsConnection(value: string): boolean {
+  return value === '' || value.toLowerCase() === 'keep-alive';
+}
+
+function isWhitespace(code: number): boolean {
+  return code === 0x20 || code === 0x09;
+}
+
+function visibleAscii(text: string, start: number, end: number): boolean {
+  for (let i = start; i < end; i++) {
+    const code = text.charCodeAt(i);
+    if (code < 0x21 || code > 0x7e) return false;
+  }
+  return true;
+}
+
+/** RFC 9110 tchar. */
+function tokenChars(text: string, start: number, end: number): boolean {
+  for (let i = start; i < end; i++) if (!TCHAR[text.charCodeAt(i)]) return false;
+  return true;
+}
+
+/** RFC 9110 field-value: HTAB, SP, VCHAR, obs-text (no other control character, no DEL). */
+function fieldValueChars(text: string, start: number, end: number): boolean {
+  for (let i = start; i < end; i++) {
+    const code = text.charCodeAt(i);
+    if ((code < 0x20 && code !== 0x09) || code === 0x7f) return false;
+  }
+  return true;
+}
+
+const TCHAR: readonly boolean[] = Array.from({ length: 256 }, (_, code) => {
+  const char = String.fromCharCode(code);
+  return /^[A-Za-z0-9!#$%&'*+.^_`|~-]$/.test(char);
+});
