@@ -71,6 +71,8 @@ export async function runWrk(options: WrkOptions): Promise<GeneratorRun> {
   const non2xx = Number(/Non-2xx or 3xx responses: (\d+)/.exec(stdout)?.[1] ?? 0);
   const errors = /Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)/.exec(stdout);
   const socketErrors = errors ? errors.slice(1).reduce((sum, n) => sum + Number(n), 0) : 0;
+  // What went wrong is in wrk's own summary: shown, so an unexpected count is never a bare number.
+  if (non2xx + socketErrors > 0) process.stderr.write(`wrk ${options.url}: ${errors?.[0] ?? ''} non-2xx ${non2xx}\n`);
   return {
     requests,
     perSec: Number(rate[1]),

@@ -42,6 +42,8 @@ export interface RestNodeOptions {
   readonly allowRemoteCredentialsOverHttp?: boolean;
   /** The REST server's logger (default: silent). */
   readonly restLogger?: Logger;
+  /** The store (closed with the node); default a SQLite file in `dir`. */
+  readonly store?: Store;
   /** More of the REST server's options (connection limits, admission, the fast lane). */
   readonly rest?: Pick<RestOptions, 'connections' | 'admission' | 'fastLane'>;
 }
@@ -49,7 +51,7 @@ export interface RestNodeOptions {
 /** A real node on a real SQLite file, serving REST on 127.0.0.1 at a port chosen by the OS. */
 export async function startRestNode(options: RestNodeOptions): Promise<RestNode> {
   const dataFile = join(options.dir, 'idnode.sqlite');
-  const store = openSqliteStore({ file: dataFile });
+  const store = options.store ?? openSqliteStore({ file: dataFile });
   const time = options.time ?? new ManualScheduler();
   const node = await IdNode.create(
     { ...TEST_CORE_CONFIG, ...options.config },

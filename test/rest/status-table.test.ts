@@ -50,15 +50,18 @@ t.test('each response code is served with its HTTP status', async (t) => {
 
 t.test('2 (error) → 500: an unexpected store failure is INTERNAL_ERROR and its cause stays private', async (t) => {
   const store = fx.rest.store;
-  const { getHandle, getStoredAnswer } = store;
-  const onFire = async () => {
+  const { getHandle, getStoredAnswer, readStoredAnswerNow } = store;
+  const fire = () => {
     throw new Error('disk on fire: /var/lib/secret/path');
   };
+  const onFire = async () => fire();
   store.getHandle = onFire;
   store.getStoredAnswer = onFire;
+  store.readStoredAnswerNow = fire;
   t.teardown(() => {
     store.getHandle = getHandle;
     store.getStoredAnswer = getStoredAnswer;
+    store.readStoredAnswerNow = readStoredAnswerNow;
   });
   const got = await send(fx.handleUrl(`${PREFIX_A}/uncached`));
   t.equal(got.status, 500);

@@ -97,7 +97,8 @@ export async function storeContractDetails(withStore: WithStore): Promise<void> 
 
   await withStore('after close, every call of every role rejects with STORE_UNAVAILABLE', async (t, store) => {
     await store.close();
-    const calls: Record<Exclude<keyof Store, 'kind' | 'close' | 'onForeignChange'>, () => Promise<unknown>> = {
+    if (store.readStoredAnswerNow !== undefined) t.throws(() => store.readStoredAnswerNow!(handle('x')), { code: 'STORE_UNAVAILABLE' }, 'readStoredAnswerNow');
+    const calls: Record<Exclude<keyof Store, 'kind' | 'close' | 'onForeignChange' | 'readStoredAnswerNow'>, () => Promise<unknown>> = {
       getHandle: () => store.getHandle(handle('x')),
       getStoredAnswer: () => store.getStoredAnswer(handle('x')),
       applyWrites: () => store.applyWrites([create(handle('x'), [value(1, 'a')])], CONTEXT),

@@ -18,6 +18,7 @@ function secretValue(index: number): HandleValue {
 async function expectKept(t: Test, store: Store, h: string, what: string): Promise<void> {
   const stored = await store.getStoredAnswer(h);
   const record = await store.getHandle(h);
+  if (store.readStoredAnswerNow !== undefined) t.equal(store.readStoredAnswerNow(h)?.publicJson, stored?.publicJson, `${what}: the synchronous read reads the same`);
   if (record === undefined) {
     t.equal(stored, undefined, `${what}: absent`);
     return;

@@ -67,6 +67,14 @@ export interface HandleStore {
   getStoredAnswer(handle: string): Promise<StoredAnswer | undefined>;
 
   /**
+   * getStoredAnswer's read, synchronously: present only on stores that read in-process with nothing to wait
+   * for (SQLite, whose reads block the loop either way, and memory), so that a miss costs no promise and the
+   * resolution answers in the caller's turn. Throws what getStoredAnswer would reject with. Absent: use
+   * getStoredAnswer.
+   */
+  readStoredAnswerNow?(handle: string): StoredAnswer | undefined;
+
+  /**
    * Applies the writes in order, in one transaction, and returns one outcome per write in the same order.
    * Later writes see the effect of earlier ones. Counters for each outcome (see COUNTED_OUTCOMES) are
    * added in the same transaction, so a registration is counted iff it was committed: one per counted

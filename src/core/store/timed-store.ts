@@ -44,6 +44,21 @@ export function timedStore(store: Store, observe: StoreObserver, monotonic: Mono
       }
     });
   }
+  // The synchronous form of the miss read is the same read: timed under the same operation.
+  const readNow = store.readStoredAnswerNow?.bind(store);
+  if (readNow !== undefined) {
+    timed.set('readStoredAnswerNow', (handle: string) => {
+      const started = monotonic.now();
+      let failed = true;
+      try {
+        const result = readNow(handle);
+        failed = false;
+        return result;
+      } finally {
+        observe('getStoredAnswer', (monotonic.now() - started) / 1000, failed);
+      }
+    });
+  }
   const bound = new Map<PropertyKey, unknown>();
   return new Proxy(store, {
     get(target, key) {

@@ -81,6 +81,10 @@ class MemoryStoreImpl implements MemoryStore {
   }
 
   async getStoredAnswer(handle: string): Promise<StoredAnswer | undefined> {
+    return this.readStoredAnswerNow(handle);
+  }
+
+  readStoredAnswerNow(handle: string): StoredAnswer | undefined {
     return this.#open().handles.storedAnswer(handle);
   }
 

@@ -154,8 +154,12 @@ class SqliteStoreImpl implements SqliteStore {
     });
   }
 
-  // The resolution path's miss: one prepared point read; the values are parsed only if someone asks.
   async getStoredAnswer(handle: string): Promise<StoredAnswer | undefined> {
+    return this.readStoredAnswerNow(handle);
+  }
+
+  // The resolution path's miss: one prepared point read; the values are parsed only if someone asks.
+  readStoredAnswerNow(handle: string): StoredAnswer | undefined {
     // Not #run: its message would be built on every call, and this one runs on every miss.
     if (this.#closed) throw storeClosed(this.#description());
     try {

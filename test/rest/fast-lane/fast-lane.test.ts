@@ -3,6 +3,8 @@ import t from 'tap';
 import { closed, openSocket, parseReply, type RawReply } from '../../helpers/raw-http.js';
 import { basic, startRestNode, type RestNode } from '../../helpers/rest-node.js';
 import { DEFAULT_CONNECTIONS } from '../../../src/rest/server.js';
+import { openPostgresStore } from '../../../src/store/postgres/postgres-store.js';
+import { freshSchema, TEST_DATABASE_URL } from '../../helpers/test-database.js';
 
 // Which side answered is told by the head's casing: the lane writes its headers in lower case, node:http
 // writes its own Connection / Keep-Alive / Date headers capitalised.
@@ -36,8 +38,12 @@ function responses(socket: Socket, count: number): Promise<RawReply[]> {
   });
 }
 
-async function nodeWith(t: Tap.Test, rest: Parameters<typeof startRestNode>[0]['rest'] = {}): Promise<{ rest: RestNode; port: number; put: (suffix: string) => Promise<void> }> {
-  const node = await startRestNode({ dir: t.testdir(), rest });
+async function nodeWith(
+  t: Tap.Test,
+  rest: Parameters<typeof startRestNode>[0]['rest'] = {},
+  store?: Parameters<typeof startRestNode>[0]['store'],
+): Promise<{ rest: RestNode; port: number; put: (suffix: string) => Promise<void> }> {
+  const node = await startRestNode({ dir: t.testdir(), rest, ...(store === undefined ? {} : { store }) });
   t.teardown(() => node.close());
   const demo = node.credentials.demoEnterprise;
   const put = async (suffix: string) => {
@@ -92,6 +98,29 @@ t.test('the lane answers anonymous resolutions on the connection, in order, and 
   const [refusal] = await refused;
   t.ok(byNodeHttp(refusal!));
   t.equal(JSON.parse(refusal!.body).code, 'AUTHENTICATION_FAILED');
+});
+
+t.test('on a store that answers later (PostgreSQL), requests pipelined behind a miss wait for its answer, in order', async (t) => {
+  const store = await openPostgresStore({ url: TEST_DATABASE_URL, schema: freshSchema(t), poolSize: 2 });
+  const { port, put } = await nodeWith(t, {}, store);
+  await put('A');
+  await put('B');
+  const socket = await openSocket(port);
+  t.teardown(() => socket.destroy());
+  const order = ['A', 'absent', 'B', 'A', 'B'];
+  const replies = responses(socket, order.length + 1);
+  socket.write(order.map((suffix) => get(`/api/handles/88.999.DEMO/${suffix}`)).join('') + get('/api/handles/88.999.DEMO/A?'));
+  const answers = await replies;
+  t.same(
+    answers.map((reply) => reply.status),
+    [200, 404, 200, 200, 200, 200],
+  );
+  t.same(
+    answers.slice(0, order.length).map((reply) => (reply.status === 200 ? JSON.parse(reply.body).values[0].data.value : 'none')),
+    order.map((suffix) => (suffix === 'absent' ? 'none' : `https://example.org/${suffix}`)),
+    'each answer is its own request\'s',
+  );
+  t.ok(answers.slice(0, order.length).every(byLane) && byNodeHttp(answers[order.length]!), 'the lane waited, then handed over');
 });
 
 t.test('a head split over reads is answered once whole; a head left unfinished goes to node:http\'s headers timeout', async (t) => {

@@ -5,12 +5,14 @@ import type { Lookup, ResolveContext } from '../pipeline.js';
 import type { Route } from './router-stage.js';
 
 /** The local store, for identifiers whose prefix is homed here (or lies below a homed prefix). */
-export function localStoreRoute(homing: Pick<HomedPrefixes, 'homeOf'>, store: Pick<Store, 'getStoredAnswer'>): Route {
+export function localStoreRoute(homing: Pick<HomedPrefixes, 'homeOf'>, store: Pick<Store, 'getStoredAnswer' | 'readStoredAnswerNow'>): Route {
   return {
     name: 'local-store',
     serves: (prefix) => homing.homeOf(prefix) !== undefined,
-    async lookup(context: ResolveContext): Promise<Lookup> {
-      return { answer: answerFromStore(await store.getStoredAnswer(context.handle)), source: 'store' };
+    lookup(context: ResolveContext): Promise<Lookup> | Lookup {
+      // A store that reads synchronously answers a miss in the caller's turn: no promise from here to the wire.
+      if (store.readStoredAnswerNow !== undefined) return { answer: answerFromStore(store.readStoredAnswerNow(context.handle)), source: 'store' };
+      return store.getStoredAnswer(context.handle).then((stored) => ({ answer: answerFromStore(stored), source: 'store' }));
     },
   };
 }
