@@ -120,7 +120,8 @@ t.test('packed writes (their JSON and entries bound as UTF-8 bytes) store exactl
   // public answer, a create that meets an existing row and a replace of one.
   const ids = Array.from({ length: 23 }, (_, k) => `é-${k}`);
   const build = (asPacked: boolean, nowMs: number): Exclude<WriterRequest, { op: 'close' }> => {
-    const requests = ids.map((suffix, k) => put(k, suffix, k === 5 ? 'replace' : 'create', nowMs, `https://例え.jp/${suffix}/😀`));
+    // One key holds a NUL character: stored whole either way.
+    const requests = ids.map((suffix, k) => put(k, suffix, k === 5 ? 'replace' : 'create', nowMs, `https://例え.jp/${suffix}/😀${k === 9 ? '\u0000x' : ''}`));
     const packer = new WritesPacker(ids.length);
     const strings = { handles: [] as string[], prefixes: [] as string[], valuesJson: [] as string[], publicJson: [] as string[], entryOwners: [] as number[], entryTypes: [] as string[], entryKeys: [] as string[], replaces: [5] };
     requests.forEach((request, k) => {
@@ -158,4 +159,5 @@ t.test('packed writes (their JSON and entries bound as UTF-8 bytes) store exactl
   t.match(stored[1], { handles: [{ t1: 'text', t2: 'text' }] }, 'stored as TEXT');
   t.equal((stored[1]!.handles as { handle: string; public_json: string }[]).find((row) => row.handle === `${PREFIX}/é-7`)!.public_json, '', 'an empty text stays an empty text');
   t.ok((stored[1]!.entries as { key: string }[]).some((entry) => entry.key === 'https://例え.jp/é-0/😀'), 'non-ASCII keys round-trip');
+  t.ok((stored[1]!.entries as { key: string }[]).some((entry) => entry.key === 'https://例え.jp/é-9/😀\u0000x'), 'a NUL character is kept');
 });
