@@ -81,7 +81,8 @@ export class WritesPacker {
  * The EncodedWrites a PackedWrites holds (the writer thread's side). Handles and prefixes are decoded into
  * strings; the JSON and the search entries stay UTF-8, as views of the packed buffer (SqlText), which SQLite
  * stores as they are: decoding them here only for better-sqlite3 to encode them again cost the writer 12-15%
- * of its CPU per row (measured in-process, 1,000-row commits). The views keep the buffer alive as long as the EncodedWrites is.
+ * of its CPU per row (measured in-process, 1,000-row commits). The views keep the buffer alive as long as
+ * the EncodedWrites is.
  */
 export function unpackWrites(packed: PackedWrites): EncodedWrites {
   const { ends, entryCounts } = packed;
