@@ -18,6 +18,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { IdnodeError } from '../src/core/errors/catalogue.js';
+import { searchEntriesOf } from '../src/core/search/search-keys.js';
 import { openStore } from '../src/store/open-store.js';
 import type { SqliteStore } from '../src/store/sqlite/sqlite-store.js';
 import { ensureBuilt } from './lib/build.js';
@@ -145,6 +146,11 @@ async function main(): Promise<void> {
   }
 }
 
+/** A scenario's outcome as a list of results (one per reference it was measured against). */
+function resultsOf(outcome: ScenarioResult | readonly ScenarioResult[]): readonly ScenarioResult[] {
+  return 'name' in outcome ? [outcome] : outcome;
+}
+
 async function runScenario(scenario: Scenario, context: BenchContext, results: ScenarioResult[], notRun: { name: string; reason: string }[]): Promise<void> {
   const reason = await scenario.unavailable(context);
   if (reason !== undefined) {
@@ -155,9 +161,11 @@ async function runScenario(scenario: Scenario, context: BenchContext, results: S
   const started = Date.now();
   log(`${scenario.name}: ${scenario.title}`);
   try {
-    const result = await scenario.run(context);
-    results.push(result);
-    log(`  ${Math.round(result.throughput)} ops/s vs ${Math.round(result.reference.throughput)} (${result.reference.name}) in ${((Date.now() - started) / 1000).toFixed(0)} s`);
+    const outcome = await scenario.run(context);
+    for (const result of resultsOf(outcome)) {
+      results.push(result);
+      log(`  ${Math.round(result.throughput)} ops/s vs ${Math.round(result.reference.throughput)} (${result.reference.name}) in ${((Date.now() - started) / 1000).toFixed(0)} s`);
+    }
   } catch (error) {
     notRun.push({ name: scenario.name, reason: `failed: ${(error as Error).message.split('\n')[0]}` });
     log(`  FAILED: ${(error as Error).stack ?? String(error)}`);
@@ -172,7 +180,9 @@ async function seed(dataDir: string, count: number): Promise<SeededData> {
     const seconds = await seedIdentifiers(store, count, credential.id);
     log(`seeded ${count.toLocaleString('en-US')} identifiers in ${seconds.toFixed(1)} s (${Math.round(count / seconds).toLocaleString('en-US')}/s, through the SQLite store)`);
     const sample = await store.getHandle(seededHandle(0));
-    return { dataDir, sqliteFile: (store as SqliteStore).file, count, credential, valuesJson: JSON.stringify(sample!.values) };
+    const answer = await store.getStoredAnswer(seededHandle(0));
+    const fullRow = { publicJson: answer!.publicJson, searchEntries: searchEntriesOf(sample!.handle, sample!.values).map((entry) => [entry.type, entry.key] as const) };
+    return { dataDir, sqliteFile: (store as SqliteStore).file, count, credential, valuesJson: JSON.stringify(sample!.values), fullRow };
   } finally {
     await store.close();
   }

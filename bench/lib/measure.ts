@@ -25,18 +25,21 @@ export async function measureOnce(target: Target, phase: 'warmup' | 'measure', i
  * noise from the shared machine falls on both alike rather than on whichever ran second.
  */
 export async function measurePair(ours: Target, reference: Target, runs: number, warmup: boolean): Promise<{ ours: Measured; reference: Measured }> {
-  if (warmup) {
-    await measureOnce(ours, 'warmup', 0);
-    await measureOnce(reference, 'warmup', 0);
-  }
-  const oursRuns: MeasuredRun[] = [];
-  const referenceRuns: MeasuredRun[] = [];
+  const [measuredOurs, measuredReference] = await measureInTurns([ours, reference], runs, warmup);
+  return { ours: measuredOurs!, reference: measuredReference! };
+}
+
+/**
+ * Measures the targets in turns as measurePair does two: warm-up each, then run i of each, the order
+ * reversed every other run. Returns each target's summary, in the order given.
+ */
+export async function measureInTurns(targets: readonly Target[], runs: number, warmup: boolean): Promise<Measured[]> {
+  if (warmup) for (const target of targets) await measureOnce(target, 'warmup', 0);
+  const measured: MeasuredRun[][] = targets.map(() => []);
   for (let i = 0; i < runs; i++) {
-    const order = i % 2 === 0 ? [ours, reference] : [reference, ours];
-    for (const target of order) (target === ours ? oursRuns : referenceRuns).push(await measureOnce(target, 'measure', i));
+    const order = targets.map((_target, t) => t);
+    if (i % 2 === 1) order.reverse();
+    for (const t of order) measured[t]!.push(await measureOnce(targets[t]!, 'measure', i));
   }
-  return {
-    ours: summariseRuns(ours.name, oursRuns, processPeakRssMb(ours.pid)),
-    reference: summariseRuns(reference.name, referenceRuns, processPeakRssMb(reference.pid)),
-  };
+  return targets.map((target, t) => summariseRuns(target.name, measured[t]!, processPeakRssMb(target.pid)));
 }

@@ -20,11 +20,22 @@ export function rawRunToLoadRun(run: RawInsertRun): LoadRun {
   };
 }
 
-/** The raw better-sqlite3 reference as a measurement target: `rowsPerTransaction` rows per commit. */
-export function rawSqliteTarget(reference: RawSqliteReference, rowsPerTransaction: number, durationSec: (phase: 'warmup' | 'measure') => number, tag: string): Target {
+/**
+ * The raw better-sqlite3 reference as a measurement target: `rowsPerTransaction` rows per commit, of five
+ * columns, or with `fullRows` as idnode writes them (public_json and search entries too; the reference must
+ * have been started with a FullRowSample).
+ */
+export function rawSqliteTarget(
+  reference: RawSqliteReference,
+  rowsPerTransaction: number,
+  durationSec: (phase: 'warmup' | 'measure') => number,
+  tag: string,
+  fullRows = false,
+): Target {
+  const fiveColumns = rowsPerTransaction === 1 ? 'raw better-sqlite3 insert' : `raw better-sqlite3, ${rowsPerTransaction} rows/commit`;
   return {
-    name: rowsPerTransaction === 1 ? 'raw better-sqlite3 insert' : `raw better-sqlite3, ${rowsPerTransaction} rows/commit`,
+    name: fullRows ? `raw better-sqlite3, ${rowsPerTransaction} full rows/commit (+ public_json, search entries)` : fiveColumns,
     pid: reference.pid,
-    run: async (phase, index) => rawRunToLoadRun(await reference.run(durationSec(phase) * 1000, rowsPerTransaction, `${tag}${phase[0]}${index}`)),
+    run: async (phase, index) => rawRunToLoadRun(await reference.run(durationSec(phase) * 1000, rowsPerTransaction, `${tag}${fullRows ? 'f' : ''}${phase[0]}${index}`, fullRows)),
   };
 }

@@ -1,6 +1,6 @@
 import type { Credential } from './seed.js';
 import type { ScenarioResult } from './result.js';
-import type { BenchEnv, RunningServer } from './servers.js';
+import type { BenchEnv, FullRowSample, RunningServer } from './servers.js';
 
 /** How long and how hard each mode measures. */
 export interface ModeSettings {
@@ -65,6 +65,8 @@ export interface SeededData {
   readonly credential: Credential;
   /** values_json of one seeded identifier (the raw insert reference stores rows of this size). */
   readonly valuesJson: string;
+  /** The rest of that identifier's row as idnode writes it (the raw reference's full rows carry it). */
+  readonly fullRow: FullRowSample;
 }
 
 export interface BenchContext extends BenchEnv {
@@ -88,5 +90,6 @@ export interface Scenario {
   readonly fullOnly?: boolean;
   /** undefined when it can run here; otherwise why not (it is then listed as not benchmarked). */
   unavailable(context: BenchContext): Promise<string | undefined>;
-  run(context: BenchContext): Promise<ScenarioResult>;
+  /** One result, or one per reference when a scenario measures ours against more than one (a row each). */
+  run(context: BenchContext): Promise<ScenarioResult | readonly ScenarioResult[]>;
 }

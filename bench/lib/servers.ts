@@ -153,13 +153,22 @@ export interface RawInsertRun {
 /** The raw better-sqlite3 insert reference (bench/references/raw-sqlite-insert.ts), driven run by run. */
 export interface RawSqliteReference {
   readonly pid: number;
-  run(durationMs: number, rowsPerTransaction: number, tag: string): Promise<RawInsertRun>;
+  /** `full`: rows as idnode writes them (public_json and search entries too), else five columns. */
+  run(durationMs: number, rowsPerTransaction: number, tag: string, full?: boolean): Promise<RawInsertRun>;
   stop(): Promise<number | null>;
 }
 
-export async function startRawSqlite(env: BenchEnv, script: string, file: string, valuesJson: string): Promise<RawSqliteReference> {
+/** What the reference's full rows carry beside values_json (one seeded identifier's; see SeededData.fullRow). */
+export interface FullRowSample {
+  readonly publicJson: string;
+  readonly searchEntries: readonly (readonly [type: string, key: string])[];
+}
+
+/** `fullRow`: what full rows carry; without it, only five-column runs are meaningful. */
+export async function startRawSqlite(env: BenchEnv, script: string, file: string, valuesJson: string, fullRow?: FullRowSample): Promise<RawSqliteReference> {
   const logFile = join(env.workDir, 'raw-sqlite.log');
-  const child = spawnTracked(process.execPath, [script, '--file', file, '--values-json', valuesJson], {
+  const full = fullRow === undefined ? [] : ['--public-json', fullRow.publicJson, '--search-entries', JSON.stringify(fullRow.searchEntries)];
+  const child = spawnTracked(process.execPath, [script, '--file', file, '--values-json', valuesJson, ...full], {
     pinning: env.pinning,
     logFile,
     env: cleanEnv({}),
@@ -174,8 +183,8 @@ export async function startRawSqlite(env: BenchEnv, script: string, file: string
   }
   return {
     pid: child.pid!,
-    async run(durationMs, rowsPerTransaction, tag) {
-      child.stdin!.write(`run ${Math.round(durationMs)} ${rowsPerTransaction} ${tag}\n`);
+    async run(durationMs, rowsPerTransaction, tag, full = false) {
+      child.stdin!.write(`run ${Math.round(durationMs)} ${rowsPerTransaction} ${tag}${full ? ' full' : ''}\n`);
       return JSON.parse(await nextLine()) as RawInsertRun;
     },
     async stop() {

@@ -1,6 +1,7 @@
 import { MessageChannel, receiveMessageOnPort } from 'node:worker_threads';
 import t from 'tap';
 import { unpackWrites, WritesPacker, type PackedWrites } from '../../src/store/sqlite/packed-writes.js';
+import { textOf, type EncodedWrites, type SqlText } from '../../src/store/sqlite/sqlite-writes.js';
 
 // The strings of two writes, one of them a replace, with non-ASCII text (2-, 3- and 4-byte UTF-8), an empty
 // string, and text long enough to grow the buffer past its first size.
@@ -27,7 +28,12 @@ t.test('packed writes unpack to the EncodedWrites they were made from, after a t
   t.equal(packed.bytes.byteLength, 0, 'the buffer moved (transferred, not copied)');
   const received = receiveMessageOnPort(port2)!.message as PackedWrites;
   port1.close();
-  t.same(unpackWrites(received), {
+  const unpacked = unpackWrites(received);
+  // The JSON and the entries stay UTF-8 bytes (views of the received buffer, stored as they are): read as text.
+  for (const texts of [unpacked.valuesJson, unpacked.publicJson, unpacked.entryTypes, unpacked.entryKeys]) {
+    for (const text of texts) t.ok(text instanceof Uint8Array && text.buffer === received.bytes.buffer, 'a view of the transferred buffer, not a copy');
+  }
+  t.same(asText(unpacked), {
     handles: writes.map((write) => write.handle),
     prefixes: writes.map((write) => write.prefix),
     valuesJson: writes.map((write) => write.valuesJson),
@@ -40,5 +46,10 @@ t.test('packed writes unpack to the EncodedWrites they were made from, after a t
 });
 
 t.test('no writes pack to nothing', async (t) => {
-  t.same(unpackWrites(new WritesPacker(0).finish()), { handles: [], prefixes: [], valuesJson: [], publicJson: [], entryOwners: [], entryTypes: [], entryKeys: [], replaces: [] });
+  t.same(asText(unpackWrites(new WritesPacker(0).finish())), { handles: [], prefixes: [], valuesJson: [], publicJson: [], entryOwners: [], entryTypes: [], entryKeys: [], replaces: [] });
 });
+
+function asText(writes: EncodedWrites) {
+  const text = (texts: readonly SqlText[]) => texts.map(textOf);
+  return { ...writes, valuesJson: text(writes.valuesJson), publicJson: text(writes.publicJson), entryTypes: text(writes.entryTypes), entryKeys: text(writes.entryKeys) };
+}

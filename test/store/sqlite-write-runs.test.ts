@@ -1,8 +1,10 @@
 import { join } from 'node:path';
+import type Database from 'better-sqlite3';
 import t from 'tap';
 import type { WriteContext } from '../../src/core/store/store.js';
 import { migrateSqlite } from '../../src/store/sqlite/sqlite-migrations.js';
 import { openConnection } from '../../src/store/sqlite/sqlite-statements.js';
+import { WritesPacker } from '../../src/store/sqlite/packed-writes.js';
 import { runRequests } from '../../src/store/sqlite/sqlite-write-runs.js';
 import type { WriterRequest } from '../../src/store/sqlite/sqlite-writer-messages.js';
 import { sqliteWrites, type EncodedWrites } from '../../src/store/sqlite/sqlite-writes.js';
@@ -111,4 +113,51 @@ t.test('the same handle twice is not merged: the second sees the first, in order
     { kind: 'resolution.cache-hit', n: 5 },
     { kind: 'update', n: 1 },
   ]);
+});
+
+t.test('packed writes (their JSON and entries bound as UTF-8 bytes) store exactly the text of the same writes as strings', async (t) => {
+  // Enough creates for grouped and single inserts and entries (INSERT_GROUP), non-ASCII text, an empty
+  // public answer, a create that meets an existing row and a replace of one.
+  const ids = Array.from({ length: 23 }, (_, k) => `é-${k}`);
+  const build = (asPacked: boolean, nowMs: number): Exclude<WriterRequest, { op: 'close' }> => {
+    // One key holds a NUL character: stored whole either way.
+    const requests = ids.map((suffix, k) => put(k, suffix, k === 5 ? 'replace' : 'create', nowMs, `https://例え.jp/${suffix}/😀${k === 9 ? '\u0000x' : ''}`));
+    const packer = new WritesPacker(ids.length);
+    const strings = { handles: [] as string[], prefixes: [] as string[], valuesJson: [] as string[], publicJson: [] as string[], entryOwners: [] as number[], entryTypes: [] as string[], entryKeys: [] as string[], replaces: [5] };
+    requests.forEach((request, k) => {
+      const [writes] = request.args as unknown as [EncodedWrites];
+      const publicJson = k === 7 ? '' : (writes.publicJson[0] as string);
+      packer.write(writes.handles[0]!, PREFIX, writes.valuesJson[0] as string, publicJson, k === 5);
+      packer.entry('URL', writes.entryKeys[0] as string);
+      strings.handles.push(writes.handles[0]!);
+      strings.prefixes.push(PREFIX);
+      strings.valuesJson.push(writes.valuesJson[0] as string);
+      strings.publicJson.push(publicJson);
+      strings.entryOwners.push(k);
+      strings.entryTypes.push('URL');
+      strings.entryKeys.push(writes.entryKeys[0] as string);
+    });
+    return asPacked ? { id: 1, op: 'writePacked', args: [packer.finish(), context(nowMs)] } : { id: 1, op: 'writeEncoded', args: [strings, context(nowMs)] };
+  };
+  const contents = (db: Database.Database) => ({
+    handles: db.prepare('SELECT handle, prefix, values_json, typeof(values_json) AS t1, public_json, typeof(public_json) AS t2, created_at_ms, updated_at_ms FROM handles ORDER BY handle').all(),
+    entries: db.prepare('SELECT type, typeof(type) AS t1, key, typeof(key) AS t2, handle FROM search_index ORDER BY type, key, handle').all(),
+    counters: db.prepare('SELECT kind, sum(count) AS n FROM counters GROUP BY kind ORDER BY kind').all(),
+  });
+  const stored = [];
+  const answers = [];
+  for (const asPacked of [false, true]) {
+    const { db, writes } = open(t);
+    // Two rows already there: one the create meets (its row answered), one the replace changes.
+    runRequests(db, writes, [put(0, ids[3]!, 'create', 1, 'https://x/old'), put(1, ids[5]!, 'create', 1, 'https://x/old5')]);
+    const [result] = runRequests(db, writes, [build(asPacked, 20)]);
+    answers.push(result!.ok && result!.value);
+    stored.push(contents(db));
+  }
+  t.same(stored[1], stored[0], 'the same rows, search entries and counts');
+  t.same(answers[1], answers[0], 'the same answers (created, the existing row, updated)');
+  t.match(stored[1], { handles: [{ t1: 'text', t2: 'text' }] }, 'stored as TEXT');
+  t.equal((stored[1]!.handles as { handle: string; public_json: string }[]).find((row) => row.handle === `${PREFIX}/é-7`)!.public_json, '', 'an empty text stays an empty text');
+  t.ok((stored[1]!.entries as { key: string }[]).some((entry) => entry.key === 'https://例え.jp/é-0/😀'), 'non-ASCII keys round-trip');
+  t.ok((stored[1]!.entries as { key: string }[]).some((entry) => entry.key === 'https://例え.jp/é-9/😀\u0000x'), 'a NUL character is kept');
 });

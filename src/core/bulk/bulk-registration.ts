@@ -41,7 +41,11 @@ export class BulkRegistration {
     this.assertMayWrite(call, log);
     const results: BulkItemResult[] = [];
     const session = new BulkSession(this.registry, call.principal, { ...call, chunkSize: Math.max(1, items.length), onResult: (result) => results.push(result) }, log, 'batch');
-    for (const item of items) await session.add(item);
+    // add hands the chunk over only when it is full (at the last item): no promise to await per item.
+    for (const item of items) {
+      const committing = session.add(item);
+      if (committing !== undefined) await committing;
+    }
     const summary = await session.finish();
     return { results, summary };
   }

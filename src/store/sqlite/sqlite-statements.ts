@@ -2,6 +2,7 @@ import Database from 'better-sqlite3';
 import { IdnodeError } from '../../core/errors/catalogue.js';
 import type { CounterRow, LedgerRow } from '../../core/store/store.js';
 import type { HandleRow, PrincipalRow, TemplateRow, TokenRow } from '../store-rows.js';
+import type { SqlText } from './sqlite-writes.js';
 
 /** How a connection to the store's file is opened: the reading one on the main thread and the writer's alike. */
 export interface ConnectionOptions {
@@ -92,6 +93,12 @@ export const NO_UPPER_BOUND = Buffer.from([0xff]);
  */
 export const INSERT_GROUP = 10;
 
+// The values of one bulk-inserted row and of one search entry: SqlText columns CAST to TEXT, so UTF-8 bytes
+// bound as a blob are stored as the text they encode (the tables are STRICT: a blob would be refused), and
+// a string is stored unchanged.
+const HANDLE_ROW = '(?, ?, CAST(? AS TEXT), ?, ?, CAST(? AS TEXT))';
+const ENTRY_ROW = '(CAST(? AS TEXT), CAST(? AS TEXT), ?)';
+
 /** What the writer thread writes. */
 export function writeStatements(db: Database.Database) {
   return {
@@ -99,13 +106,14 @@ export function writeStatements(db: Database.Database) {
     insertHandle: db.prepare<[string, string, string, number, number, string]>(
       'INSERT INTO handles (handle, prefix, values_json, created_at_ms, updated_at_ms, public_json) VALUES (?, ?, ?, ?, ?, ?)',
     ),
-    insertHandleIfAbsent: db.prepare<[string, string, string, number, number, string]>(
-      'INSERT INTO handles (handle, prefix, values_json, created_at_ms, updated_at_ms, public_json) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (handle) DO NOTHING',
+    // The bulk inserts take their JSON and search entries as SqlText (a string, or UTF-8 bytes CAST to TEXT).
+    insertHandleIfAbsent: db.prepare<[string, string, SqlText, number, number, SqlText]>(
+      `INSERT INTO handles (handle, prefix, values_json, created_at_ms, updated_at_ms, public_json) VALUES ${HANDLE_ROW} ON CONFLICT (handle) DO NOTHING`,
     ),
     // INSERT_GROUP rows a statement, answering the handles it inserted (a conflicting row is not returned).
     insertGroupIfAbsent: db
       .prepare<unknown[], string>(
-        `INSERT INTO handles (handle, prefix, values_json, created_at_ms, updated_at_ms, public_json) VALUES ${new Array(INSERT_GROUP).fill('(?, ?, ?, ?, ?, ?)').join(', ')}
+        `INSERT INTO handles (handle, prefix, values_json, created_at_ms, updated_at_ms, public_json) VALUES ${new Array(INSERT_GROUP).fill(HANDLE_ROW).join(', ')}
          ON CONFLICT (handle) DO NOTHING RETURNING handle`,
       )
       .pluck(),
@@ -113,8 +121,8 @@ export function writeStatements(db: Database.Database) {
       'UPDATE handles SET prefix = ?, values_json = ?, created_at_ms = ?, updated_at_ms = ?, public_json = ? WHERE handle = ?',
     ),
     deleteHandle: db.prepare<[string]>('DELETE FROM handles WHERE handle = ?'),
-    addSearchEntry: db.prepare<[string, string, string]>('INSERT OR IGNORE INTO search_index (type, key, handle) VALUES (?, ?, ?)'),
-    addSearchGroup: db.prepare<unknown[]>(`INSERT OR IGNORE INTO search_index (type, key, handle) VALUES ${new Array(INSERT_GROUP).fill('(?, ?, ?)').join(', ')}`),
+    addSearchEntry: db.prepare<[SqlText, SqlText, string]>(`INSERT OR IGNORE INTO search_index (type, key, handle) VALUES ${ENTRY_ROW}`),
+    addSearchGroup: db.prepare<unknown[]>(`INSERT OR IGNORE INTO search_index (type, key, handle) VALUES ${new Array(INSERT_GROUP).fill(ENTRY_ROW).join(', ')}`),
     removeSearchEntry: db.prepare<[string, string, string]>('DELETE FROM search_index WHERE type = ? AND key = ? AND handle = ?'),
     addHomed: db.prepare<[string, string, number]>(
       'INSERT INTO homed_prefixes (prefix, source, created_at_ms) VALUES (?, ?, ?) ON CONFLICT (prefix) DO NOTHING',
