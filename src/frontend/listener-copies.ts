@@ -66,7 +66,10 @@ export async function listenerCopies(target: Server, copies: number, maxConnecti
     activate() {
       if (closed || servers.length > 0 || idle.length === 0) return;
       servers = idle.splice(0).map((raw) => {
-        const server = new Server();
+        // As the target accepts: node:http's server disables Nagle on what it accepts (noDelay), which a
+        // plain net.Server does not; a connection accepted by a copy must not answer more slowly.
+        const { noDelay, keepAlive, keepAliveInitialDelay } = target as Server & AcceptOptions;
+        const server = new Server({ noDelay, keepAlive, keepAliveInitialDelay });
         server.on('error', (error) => target.emit('error', error));
         server.on('connection', onConnection);
         server.listen(raw as Parameters<Server['listen']>[0]);
@@ -174,4 +177,11 @@ function receiveCopies(handle: unknown, copies: number): Promise<RawHandle[]> {
     });
     child.send({ copies }, handle as Parameters<typeof child.send>[1]);
   });
+}
+
+/** What a net.Server applies to each connection it accepts (set from its constructor's options; not typed by Node). */
+interface AcceptOptions {
+  readonly noDelay?: boolean;
+  readonly keepAlive?: boolean;
+  readonly keepAliveInitialDelay?: number;
 }
