@@ -47,3 +47,33 @@ export function scenarioResult(
     notes,
   };
 }
+
+/**
+ * One set of idnode runs of a bulk scenario against both raw-insert ceilings (bench/references/raw-sqlite-insert.ts):
+ * the five-column rows (`name`), and idnode's full rows (`name`-full-rows: with public_json and the search
+ * entries, so that ratio leaves out SQLite's own cost of idnode's larger rows). `rowsPerCommit`: the raw side's
+ * rows per transaction; `notes`: the scenario's own, on the first result.
+ */
+export function againstRawCeilings(
+  spec: { readonly name: string; readonly title: string; readonly notes: readonly string[] },
+  rowsPerCommit: number,
+  ours: Measured,
+  fiveColumns: Measured,
+  fullRows: Measured,
+): ScenarioResult[] {
+  const rows = rowsPerCommit.toLocaleString('en-US');
+  return [
+    scenarioResult({ name: spec.name, title: spec.title, notes: [...spec.notes, `The reference commits ${rows} raw five-column rows per transaction with the same durability.`] }, ours, fiveColumns),
+    scenarioResult(
+      {
+        name: `${spec.name}-full-rows`,
+        title: `${spec.title}, against raw inserts of idnode's full rows`,
+        notes: [
+          `the same idnode runs as ${spec.name}; this reference commits ${rows} rows per transaction as idnode writes them (the five columns, the kept public answer public_json and each identifier's search entries), so the ratio leaves out SQLite's own cost of idnode's larger rows.`,
+        ],
+      },
+      ours,
+      fullRows,
+    ),
+  ];
+}

@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { runHttpLoad } from '../lib/http-load.js';
 import { measureInTurns, type Target } from '../lib/measure.js';
 import { rawSqliteTarget } from '../lib/raw-target.js';
-import { scenarioResult } from '../lib/scenario-result.js';
+import { againstRawCeilings } from '../lib/scenario-result.js';
 import type { Scenario } from '../lib/scenario.js';
 import { startIdnode, startRawSqlite } from '../lib/servers.js';
 import { batches } from '../lib/workload.js';
@@ -43,28 +43,7 @@ export const restBatch: Scenario = {
       const fullRows = rawSqliteTarget(raw, size, duration, 'batch', true);
       const [measuredOurs, measuredFive, measuredFull] = await measureInTurns([ours, fiveColumns, fullRows], settings.runs, true);
       const common = `${size.toLocaleString('en-US')} identifiers per request over ${CONNECTIONS} connections; latencies are per batch. A 200 is counted as ${size} registrations without reading the per-item results.`;
-      return [
-        scenarioResult(
-          {
-            name: restBatch.name,
-            title: restBatch.title,
-            notes: [`${common} The reference commits ${size.toLocaleString('en-US')} raw five-column rows per transaction with the same durability.`],
-          },
-          measuredOurs!,
-          measuredFive!,
-        ),
-        scenarioResult(
-          {
-            name: `${restBatch.name}-full-rows`,
-            title: `${restBatch.title}, against raw inserts of idnode's full rows`,
-            notes: [
-              `the same idnode runs as rest-batch; this reference commits ${size.toLocaleString('en-US')} rows per transaction as idnode writes them (the five columns, the kept public answer public_json and each identifier's search entries), so the ratio leaves out SQLite's own cost of idnode's larger rows.`,
-            ],
-          },
-          measuredOurs!,
-          measuredFull!,
-        ),
-      ];
+      return againstRawCeilings({ name: restBatch.name, title: restBatch.title, notes: [common] }, size, measuredOurs!, measuredFive!, measuredFull!);
     } finally {
       await Promise.all([server.stop(), raw.stop()]);
     }
