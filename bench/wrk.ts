@@ -16,6 +16,8 @@
  *        --baseline DIR (another checkout, built: its idnode is another side of warm, miss and put, on a copy of the
  *        same data, so a change is measured against the code before it in one run)
  *        --lane-off (another side of warm and miss: this idnode with rest-fast-lane false, on a copy of the data)
+ *        --workers N (1: idnode as `serve --workers N`; above 1 on both cores, where the generator competes with a
+ *        worker for its core, the references staying on core 0)
  * Prints a Markdown summary (with the load average before and after) and writes bench/results/wrk.json.
  */
 import { cpSync, mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -54,6 +56,7 @@ const { values: flags } = parseArgs({
     profile: { type: 'boolean', default: false },
     baseline: { type: 'string' },
     'lane-off': { type: 'boolean', default: false },
+    workers: { type: 'string', default: '1' },
   },
 });
 const population = Number(flags.population);
@@ -101,7 +104,15 @@ async function main(): Promise<void> {
 
     const sqliteRef = await startSqliteReference(env, sqliteScript, sqliteFile);
     const mapRef = await startBareHttp(env, { script: mapScript, answersFrom: sqliteFile, writesTo: join(workDir, 'bare-writes.sqlite') });
-    const idnode = await startIdnode(env, { name: 'idnode', dataDir, settings: { IDNODE_CACHE_MAX_ENTRIES: String(cacheEntries), IDNODE_CACHE_MAX_BYTES: '268435456' } });
+    const workers = Number(flags.workers);
+    const idnode = await startIdnode(env, {
+      name: 'idnode',
+      dataDir,
+      workers,
+      ...(workers > 1 ? { cores: 'both' as const } : {}),
+      settings: { IDNODE_CACHE_MAX_ENTRIES: String(cacheEntries), IDNODE_CACHE_MAX_BYTES: '268435456' },
+    });
+    if (workers > 1) notes.push(`idnode ran as serve --workers ${workers} on both cores (the generator's core included); the references on core 0`);
     const baseline = flags.baseline === undefined ? undefined : await startCopy(env, flags.baseline, dataDir, cacheEntries, 'idnode-baseline', {});
     const laneOff = flags['lane-off'] ? await startCopy(env, root, dataDir, cacheEntries, 'idnode-lane-off', { IDNODE_REST_FAST_LANE: 'false' }) : undefined;
     const servers = { idnode, map: mapRef, sqlite: sqliteRef, ...(baseline === undefined ? {} : { baseline }), ...(laneOff === undefined ? {} : { laneOff }) };

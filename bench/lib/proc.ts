@@ -85,6 +85,35 @@ export function processCpuMicros(pid: number): number {
 }
 
 /**
+ * CPU microseconds used so far by the process and its live descendants (serve --workers: the primary and its
+ * workers), from /proc/<pid>/task/<tid>/children. A descendant that exits between two readings takes its CPU
+ * with it: read across a run in which the processes stay up.
+ */
+export function processTreeCpuMicros(pid: number): number {
+  let total = processCpuMicros(pid);
+  for (const child of childPids(pid)) {
+    try {
+      total += processTreeCpuMicros(child);
+    } catch {
+      // Gone since the listing: its CPU is no longer anyone's.
+    }
+  }
+  return total;
+}
+
+function childPids(pid: number): number[] {
+  const pids: number[] = [];
+  for (const task of readdirSync(`/proc/${pid}/task`)) {
+    try {
+      for (const child of readFileSync(`/proc/${pid}/task/${task}/children`, 'utf8').split(' ')) if (child.trim() !== '') pids.push(Number(child));
+    } catch {
+      // The thread ended since the listing.
+    }
+  }
+  return pids;
+}
+
+/**
  * CPU microseconds used by this process's children that have exited and been reaped so far (Node reaps
  * each child as it exits). A child generator's CPU over its whole life is the difference across its run.
  */

@@ -2,7 +2,7 @@ import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { IdnodeError } from '../../src/core/errors/catalogue.js';
 import { readH2loadLog } from './h2load-output.js';
 import type { Pinning } from './pinning.js';
-import { processCpuMicros, reapedChildrenCpuMicros } from './proc.js';
+import { processTreeCpuMicros, reapedChildrenCpuMicros } from './proc.js';
 import { spawnTracked } from './processes.js';
 import { LatencyRecorder, type LatencySummary } from './stats.js';
 
@@ -129,7 +129,7 @@ async function runGenerator(
   args: readonly string[],
   options: { serverPid: number; pinning: Pinning; logFile: string; env?: Readonly<Record<string, string>> },
 ): Promise<{ stdout: string; serverMicros: number; generatorMicros: number; wallSec: number }> {
-  const serverBefore = processCpuMicros(options.serverPid);
+  const serverBefore = processTreeCpuMicros(options.serverPid);
   const generatorBefore = reapedChildrenCpuMicros();
   const started = performance.now();
   const child = spawnTracked(command, args, { pinning: options.pinning, core: 'generator', logFile: options.logFile, pipeStdout: true, env: { ...process.env, ...options.env } });
@@ -141,7 +141,7 @@ async function runGenerator(
   });
   const wallSec = (performance.now() - started) / 1000;
   if (code !== 0) throw new IdnodeError('INTERNAL_ERROR', `${command} exited with ${code}; see ${options.logFile}`);
-  return { stdout, serverMicros: processCpuMicros(options.serverPid) - serverBefore, generatorMicros: reapedChildrenCpuMicros() - generatorBefore, wallSec };
+  return { stdout, serverMicros: processTreeCpuMicros(options.serverPid) - serverBefore, generatorMicros: reapedChildrenCpuMicros() - generatorBefore, wallSec };
 }
 
 /** Writes the wrk script beside the other scratch files; returns its path. */

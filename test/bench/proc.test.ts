@@ -1,4 +1,4 @@
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import t from 'tap';
 import {
   clockTicksPerSecond,
@@ -9,6 +9,7 @@ import {
   parseStatusKb,
   processCpuMicros,
   processPeakRssMb,
+  processTreeCpuMicros,
   processThreadsWaitNs,
   processWaitNs,
   reapedChildrenCpuMicros,
@@ -75,4 +76,17 @@ t.test('the CPU of a reaped child counts in reapedChildrenCpuMicros', async (t) 
   // A child that spins for about 200 ms of CPU (clock ticks are 10 ms), then is reaped by execFileSync.
   execFileSync(process.execPath, ['-e', 'const until = Date.now() + 200; while (Date.now() < until);']);
   t.ok(reapedChildrenCpuMicros() - before >= 100_000);
+});
+
+t.test('the CPU of live children counts in processTreeCpuMicros', async (t) => {
+  // A child that burns 200 ms of CPU (however long the machine makes that take), says so, then waits to be killed.
+  const burn = 'while (process.cpuUsage().user < 200000); process.stdout.write("burnt"); setInterval(() => {}, 1000);';
+  const child = spawn(process.execPath, ['-e', burn], { stdio: ['ignore', 'pipe', 'inherit'] });
+  t.teardown(() => child.kill('SIGKILL'));
+  await new Promise((resolve) => child.stdout.once('data', resolve));
+  const own = processCpuMicros(process.pid);
+  const tree = processTreeCpuMicros(process.pid);
+  const childCpu = processCpuMicros(child.pid!);
+  t.ok(childCpu >= 200_000, `the child used ${childCpu} µs`);
+  t.ok(tree >= own + childCpu, 'the tree counts the child');
 });
