@@ -1,10 +1,9 @@
-import { STATUS_CODES, type Server as HttpServer } from 'node:http';
+import type { Server as HttpServer } from 'node:http';
 import type { Socket } from 'node:net';
-import { RETRY_AFTER_SECONDS, type Admission } from '../../frontend/admission.js';
-import { requestIdOf } from '../../frontend/request-id.js';
-import { JSON_CONTENT_TYPE } from '../framing.js';
-import { warmTargetHandle, type WarmAnswerer, type WarmSink } from '../warm-path.js';
-import { HeadRead, readLaneHead, type LaneHead } from './request-head.js';
+import type { Admission } from '../../frontend/admission.js';
+import type { WarmAnswerer } from '../warm-path.js';
+import { LaneConnection, type LaneOwner } from './lane-connection.js';
+import type { LaneHead } from './request-head.js';
 
 export interface FastLaneOptions {
   /** The warm resolution, shared with the node:http warm path. */
@@ -64,7 +63,7 @@ export function writtenByLane(socket: Socket): number {
   return (socket as LaneSocket)[WRITTEN_BY_LANE] ?? 0;
 }
 
-class Lane implements FastLane {
+class Lane implements FastLane, LaneOwner {
   readonly open = new Set<LaneConnection>();
   /** A coarse clock, in sweep periods: a request stamps its connection with it instead of re-arming a timer. */
   tick = 0;
@@ -123,138 +122,5 @@ class Lane implements FastLane {
     const idleTicks = Math.ceil(this.options.idleMs / this.period);
     const headersTicks = Math.ceil(this.options.headersMs / this.period);
     for (const connection of this.open) connection.expireAfter(this.tick, keepAliveTicks, idleTicks, headersTicks);
-  }
-}
-
-/** One connection while the lane holds it; its own WarmSink. */
-class LaneConnection implements WarmSink {
-  private waiting = false;
-  private draining = false;
-  private ending = false;
-  private answered = false;
-  private lastTick: number;
-  /** The start of a head not yet whole (bytes, and the same as latin1 text), read again with the next chunk. */
-  private partial: Buffer | undefined;
-  private partialText = '';
-  private partialSince = 0;
-  private readonly onData = (chunk: Buffer) => {
-    const partial = this.partial;
-    if (partial === undefined) return this.read(chunk, chunk.toString('latin1'), 0);
-    this.partial = undefined;
-    this.read(Buffer.concat([partial, chunk]), this.partialText + chunk.toString('latin1'), 0);
-  };
-  private readonly onEnd = () => this.closeWhenIdle();
-  private readonly onError = () => this.socket.destroy();
-  private readonly onClose = () => this.lane.open.delete(this);
-  private readonly onDrain = () => {
-    this.draining = false;
-    if (!this.waiting) this.socket.resume();
-  };
-
-  constructor(
-    private readonly socket: Socket,
-    private readonly lane: Lane,
-  ) {
-    this.lastTick = lane.tick;
-    socket.on('data', this.onData);
-    socket.on('end', this.onEnd);
-    socket.on('error', this.onError);
-    socket.on('close', this.onClose);
-  }
-
-  /** Closes the connection now if no answer is owed on it, else once the one owed is written. */
-  closeWhenIdle(): void {
-    this.ending = true;
-    if (!this.waiting) this.socket.end();
-  }
-
-  expireAfter(tick: number, keepAliveTicks: number, idleTicks: number, headersTicks: number): void {
-    if (this.partial !== undefined) {
-      if (tick - this.partialSince > headersTicks) this.handOver(this.partial);
-    } else if (!this.waiting && tick - this.lastTick > (this.answered ? keepAliveTicks : idleTicks)) {
-      this.socket.destroy();
-    }
-  }
-
-  deliver(requestId: string, statusCode: number, json: string, challenge: string | undefined): void {
-    this.write(statusCode, JSON_CONTENT_TYPE, requestId, challenge, json);
-  }
-
-  /** Serves the requests in `text` from `at` on, until one has to wait on the store or the connection changes hands. */
-  private read(bytes: Buffer, text: string, at: number): void {
-    const { socket, lane } = this;
-    const { options, head } = lane;
-    this.lastTick = lane.tick;
-    socket.cork();
-    try {
-      while (at < text.length && !this.ending) {
-        const read = readLaneHead(text, at, head);
-        if (read === HeadRead.Partial) {
-          this.partial = bytes.subarray(at);
-          this.partialText = text.slice(at);
-          this.partialSince = lane.tick;
-          break;
-        }
-        const handle = read === HeadRead.Lane ? warmTargetHandle(head.target, options.maxPathLength) : undefined;
-        if (handle === undefined) {
-          socket.uncork();
-          this.handOver(bytes.subarray(at));
-          return;
-        }
-        at = head.end;
-        const requestId = requestIdOf(head.requestId);
-        const release = options.admission.tryAdmit(options.isWarm, handle);
-        if (release === undefined) {
-          this.write(503, JSON_CONTENT_TYPE, requestId, undefined, options.busyBody);
-          continue;
-        }
-        const answered = options.answer(handle, requestId, head.target, this);
-        if (answered === undefined) {
-          release();
-          continue;
-        }
-        this.waiting = true;
-        socket.pause();
-        const next = at;
-        void answered.then(() => {
-          release();
-          this.waiting = false;
-          if (socket.destroyed || !lane.open.has(this)) return;
-          this.read(bytes, text, next);
-          if (!this.waiting && !this.draining && lane.open.has(this)) socket.resume();
-        });
-        return;
-      }
-    } finally {
-      socket.uncork();
-    }
-    if (this.ending && !this.waiting) socket.end();
-  }
-
-  private handOver(unread: Buffer): void {
-    const socket = this.socket;
-    socket.removeListener('data', this.onData);
-    socket.removeListener('end', this.onEnd);
-    socket.removeListener('error', this.onError);
-    socket.removeListener('close', this.onClose);
-    socket.removeListener('drain', this.onDrain);
-    this.lane.open.delete(this);
-    this.lane.handOver(socket, unread);
-  }
-
-  private write(statusCode: number, contentType: string, requestId: string, challenge: string | undefined, body: string): void {
-    this.answered = true;
-    const lane = this.lane;
-    const connection = this.ending || lane.closing ? 'connection: close\r\n' : lane.keepAliveHeader;
-    const extra = statusCode === 503 ? `retry-after: ${RETRY_AFTER_SECONDS}\r\n` : challenge === undefined ? '' : `www-authenticate: ${challenge}\r\n`;
-    const written = this.socket.write(
-      `HTTP/1.1 ${statusCode} ${STATUS_CODES[statusCode]}\r\ncontent-type: ${contentType}\r\ncontent-length: ${Buffer.byteLength(body)}\r\nx-request-id: ${requestId}\r\n${extra}date: ${lane.dateValue()}\r\n${connection}\r\n${body}`,
-    );
-    if (!written && !this.draining) {
-      // The client is not reading its answers: read no more requests until it has.
-      this.draining = true;
-      this.socket.pause();
-      this.socket.once('drain', this.onDrain);
-    }
   }
 }
