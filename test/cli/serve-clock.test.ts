@@ -38,12 +38,15 @@ t.test('serve --clock-start --clock-rate: the node runs on a set clock and says 
 
 t.test('a bad clock setting stops the start naming the setting', async (t) => {
   const dataDir = t.testdir();
-  const start = await runCli(['serve', '--data-dir', dataDir, '--http-port', '0', '--hdl-port', 'off', '--clock-start', 'tomorrow']);
+  // Each is refused before anything opens: the three run side by side.
+  const [start, rate, noOffset] = await Promise.all([
+    runCli(['serve', '--data-dir', dataDir, '--http-port', '0', '--hdl-port', 'off', '--clock-start', 'tomorrow']),
+    runCli(['serve', '--data-dir', dataDir, '--http-port', '0', '--hdl-port', 'off'], { env: { IDNODE_CLOCK_RATE: '0' } }),
+    runCli(['serve', '--data-dir', dataDir, '--http-port', '0', '--hdl-port', 'off', '--clock-start', '2024-01-01T00:00:00']),
+  ]);
   t.equal(start.code, 2);
   t.match(start.stderr, /invalid configuration: clock-start \(from --clock-start\) must be an ISO-8601 instant with its offset/);
-  const rate = await runCli(['serve', '--data-dir', dataDir, '--http-port', '0', '--hdl-port', 'off'], { env: { IDNODE_CLOCK_RATE: '0' } });
   t.equal(rate.code, 2);
   t.match(rate.stderr, /invalid configuration: clock-rate \(from IDNODE_CLOCK_RATE\) must be a number above 0/);
-  const noOffset = await runCli(['serve', '--data-dir', dataDir, '--http-port', '0', '--hdl-port', 'off', '--clock-start', '2024-01-01T00:00:00']);
   t.match(noOffset.stderr, /clock-start .* got "2024-01-01T00:00:00"/, 'a wall-clock time without offset is ambiguous and refused');
 });

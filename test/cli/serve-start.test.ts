@@ -14,14 +14,17 @@ t.test('a failed start exits 1 and says why', async (t) => {
   const running = await spawnNode({ dataDir: join(dir, 'a'), t });
   const port = new URL(running.url).port;
 
-  const portInUse = await runCli(['serve', '--data-dir', join(dir, 'b'), '--http-port', port, '--grpc-port', 'off', '--hdl-port', 'off', '--ready-file', join(dir, 'b.json')]);
+  // Two failed starts of their own (data directories b and c), run side by side.
+  const [portInUse, badTls] = await Promise.all([
+    runCli(['serve', '--data-dir', join(dir, 'b'), '--http-port', port, '--grpc-port', 'off', '--hdl-port', 'off', '--ready-file', join(dir, 'b.json')]),
+    runCli(['serve', '--data-dir', join(dir, 'c'), '--http-port', '0', '--grpc-port', 'off', '--hdl-port', 'off', '--tls-cert', join(dir, 'bad-cert.pem'), '--tls-key', join(dir, 'bad-key.pem')]),
+  ]);
   t.equal(portInUse.code, 1);
   t.match(portInUse.stderr, /^error: idnode failed to start: .*EADDRINUSE/m);
   t.notOk(existsSync(join(dir, 'b.json')), 'no ready file after a failed start');
   t.ok(logLines(portInUse.stdout).some((line) => line['level'] === 60 && String(line['msg']).includes('EADDRINUSE')), 'logged as fatal');
   t.equal(firstRunCredentials(portInUse.stderr), undefined, 'the one showing of the secrets is not spent on a failed start');
 
-  const badTls = await runCli(['serve', '--data-dir', join(dir, 'c'), '--http-port', '0', '--grpc-port', 'off', '--hdl-port', 'off', '--tls-cert', join(dir, 'bad-cert.pem'), '--tls-key', join(dir, 'bad-key.pem')]);
   t.equal(badTls.code, 1);
   t.match(badTls.stderr, /^error: idnode failed to start: /m);
 

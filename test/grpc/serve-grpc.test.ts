@@ -18,6 +18,10 @@ function readyFile(file: string): { http: string; grpc?: string } {
   return JSON.parse(readFileSync(file, 'utf8')) as { http: string; grpc?: string };
 }
 
+// Every subtest starts processes of its own (own data directory, ports chosen at run time): most of their
+// time is a child's start, so two run side by side.
+t.jobs = 2;
+
 t.test('idnode serve --grpc-port: gRPC beside REST, in the ready file, stopped cleanly', async (t) => {
   const node = await spawnNode({ dataDir: join(t.testdir(), 'data'), t, args: ['--grpc-port', '0'] });
   const ready = readyFile(node.readyFile);

@@ -6,7 +6,9 @@ import { decodeSiteInfo } from '../../src/core/site/site-info.js';
 import { readAnswer, resolutionRequest, siteInfoRequest, tcpExchange, udpExchange } from '../helpers/hdl-client.js';
 import { spawnNode } from '../helpers/spawn-node.js';
 
-// `idnode serve` with the Handle protocol on (a port of the OS's choosing) and off.
+// `idnode serve` with the Handle protocol on (a port of the OS's choosing) and off: two processes of their
+// own, started side by side.
+t.jobs = 2;
 
 t.test('idnode serve --hdl-port 0: in the ready file and /readyz, answering over UDP and TCP', async (t) => {
   const node = await spawnNode({ dataDir: join(t.testdir(), 'data'), t, args: ['--hdl-port', '0'] });

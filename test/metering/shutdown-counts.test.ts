@@ -22,7 +22,7 @@ function flushesOf(metrics: string): number {
 }
 
 async function startWithIdentifier(t: Test, dataDir: string): Promise<{ node: SpawnedNode; handleUrl: string; missingUrl: string; authorization: string; prefix: string }> {
-  const node = await spawnNode({ dataDir, t, env: { IDNODE_METERING_FLUSH_INTERVAL_MS: '1000' } });
+  const node = await spawnNode({ dataDir, t, env: { IDNODE_METERING_FLUSH_INTERVAL_MS: '250' } });
   const credentials = firstRunCredentials(node.stderr())!;
   const authorization = basic(credentials.demo.id, credentials.demo.secret);
   const handleUrl = `${node.url}/api/handles/${credentials.demo.prefix}/SIG-1`;
@@ -67,7 +67,7 @@ t.test('SIGKILL: counts never exceed what was served; registrations stay exact',
       }
     }
   });
-  // A few flushes (the child's real 1 s timer), then kill mid-traffic: no shutdown code runs.
+  // A few flushes (the child's real 250 ms timer), then kill mid-traffic: no shutdown code runs.
   await eventually(async () => flushesOf(await (await fetch(`${node.url}/metrics`)).text()) >= 2, 'two metering flushes', 30_000, 100);
   node.process.kill('SIGKILL');
   running = false;

@@ -4,7 +4,7 @@ import t from 'tap';
 import { eventually } from '../helpers/eventually.js';
 import { spawnNode } from '../helpers/spawn-node.js';
 import { freshSchema, TEST_DATABASE_URL, withDatabase } from '../helpers/test-database.js';
-import { cli, FAST_DAYS, verifiedLedger, writeLoop } from './backup-helpers.js';
+import { cli, FAST_DAYS, FAST_SEAL, verifiedLedger, writeLoop } from './backup-helpers.js';
 
 const pgDump = (() => {
   try {
@@ -19,7 +19,7 @@ t.test('PostgreSQL: pg_dump of the node’s schema while it writes; pg_restore a
   const schema = freshSchema(t);
   // The node and the admin commands sign with one key file, kept apart from the database (and from its dump).
   const env = { IDNODE_STORE: 'postgres', IDNODE_DATABASE_URL: TEST_DATABASE_URL, IDNODE_DATABASE_SCHEMA: schema, IDNODE_SIGNING_KEY_FILE: join(root, 'node-key.pem') };
-  const node = await spawnNode({ dataDir: join(root, 'data'), t, env, args: FAST_DAYS, readyTimeoutMs: 90_000 });
+  const node = await spawnNode({ dataDir: join(root, 'data'), t, env: { ...env, ...FAST_SEAL }, args: FAST_DAYS, readyTimeoutMs: 90_000 });
   const writes = writeLoop(node);
   await eventually(async () => (await cli(['ledger', 'export', '--no-rows'], { env })).stdout.includes('"seq": 1'), 'a sealed day', 90_000, 500);
   const before = writes.acknowledged.length;

@@ -6,12 +6,12 @@ import { runCli } from '../helpers/run-cli.js';
 import { spawnNode } from '../helpers/spawn-node.js';
 import { eventually } from '../helpers/eventually.js';
 import { TEST_DATABASE_URL } from '../helpers/test-database.js';
-import { cli, expectOk, FAST_DAYS, verifiedLedger, writeLoop } from './backup-helpers.js';
+import { cli, expectOk, FAST_DAYS, FAST_SEAL, verifiedLedger, writeLoop } from './backup-helpers.js';
 
 t.test('SQLite: idnode backup while the node writes; restore into a new data directory; the ledger verifies and counts match', async (t) => {
   const root = t.testdir();
   const dataDir = join(root, 'data');
-  const node = await spawnNode({ dataDir, t, args: FAST_DAYS, readyTimeoutMs: 90_000 });
+  const node = await spawnNode({ dataDir, t, env: FAST_SEAL, args: FAST_DAYS, readyTimeoutMs: 90_000 });
   const writes = writeLoop(node);
   // At least one day closed and sealed by the node itself before the backup.
   await eventually(async () => (await cli(['ledger', 'export', '--no-rows', '--data-dir', dataDir])).stdout.includes('"seq": 1'), 'a sealed day', 90_000, 500);

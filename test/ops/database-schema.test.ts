@@ -38,8 +38,7 @@ t.test('--database-schema: two nodes on one database, each in its own schema, se
   const env = (schema: string) => ({ IDNODE_STORE: 'postgres', IDNODE_DATABASE_URL: TEST_DATABASE_URL, IDNODE_DATABASE_SCHEMA: schema, IDNODE_SIGNING_KEY_FILE: keyFile(schema) });
   const added = await runCli(['enterprise', 'add', '--prefix', '88.999.onlya', '--name', 'Only A', '--json'], { env: env(schemaA) });
   t.equal(added.code, 0, added.stderr);
-  const listA = await runCli(['enterprise', 'list', '--json'], { env: env(schemaA) });
-  const listB = await runCli(['enterprise', 'list', '--json'], { env: env(schemaB) });
+  const [listA, listB] = await Promise.all([runCli(['enterprise', 'list', '--json'], { env: env(schemaA) }), runCli(['enterprise', 'list', '--json'], { env: env(schemaB) })]);
   const prefixes = (run: { stdout: string }) => (JSON.parse(run.stdout) as { prefix: string }[]).map((enterprise) => enterprise.prefix).sort();
   t.same(prefixes(listA), ['88.999.DEMO', '88.999.ONLYA']);
   t.same(prefixes(listB), ['88.999.DEMO']);

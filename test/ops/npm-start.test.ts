@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { pathToFileURL } from 'node:url';
 import t from 'tap';
+import { compiledCounterpart } from '../../src/runtime/compiled-build.js';
 import { childEnv, REPO_ROOT } from '../helpers/child-node.js';
 import { eventually } from '../helpers/eventually.js';
 import { collectOutput, exitOf } from '../helpers/spawn-node.js';
@@ -38,19 +39,23 @@ function portFree(port: number): Promise<boolean> {
 }
 
 t.test('SIGTERM to `npm start` stops the node: no orphan keeps the port', async (t) => {
-  // A package with the repository's own start script, verbatim, whose dist/cli/main.js runs the CLI from
-  // source (the suite does not build dist/). npm and sh are the real ones, so this is the process chain an
-  // operator gets; only the compiled file is stood in for. The prestart build is left out: it only compiles.
+  // A package with the repository's own start script, verbatim, whose dist/cli/main.js runs the repository's
+  // CLI. npm and sh are the real ones, so this is the process chain an operator gets; only the compiled file is
+  // stood in for. The prestart build is left out: it only compiles.
   const root = t.testdir();
   const pkg = JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')) as { scripts: { start: string } };
   writeFileSync(join(root, 'package.json'), JSON.stringify({ name: 'npm-start-check', private: true, type: 'module', scripts: { start: pkg.scripts.start } }));
   mkdirSync(join(root, 'dist', 'cli'), { recursive: true });
-  // The stand-in loads TypeScript the way this process does (under tap: tap's own loader, whose source maps
-  // are the ones the coverage of every other process is merged with; a tsx-compiled copy of the sources
-  // corrupted the whole run's coverage), else with tsx.
-  const main = pathToFileURL(join(REPO_ROOT, 'src', 'cli', 'main.ts')).href;
+  // The stand-in imports the repository's compiled CLI when `npm run build` is fresh (as every other child
+  // of the suite does: compiling the sources in the child cost most of this test's half minute). Else it loads
+  // TypeScript the way this process does (under tap: tap's own loader, whose source maps are the ones the
+  // coverage of every other process is merged with; a tsx-compiled copy of the sources corrupted the whole
+  // run's coverage), else with tsx.
+  const compiled = compiledCounterpart(new URL('../../src/cli/main.ts', import.meta.url));
+  const main = compiled?.href ?? pathToFileURL(join(REPO_ROOT, 'src', 'cli', 'main.ts')).href;
   const loader = process.execArgv.find((argument) => argument.startsWith('--import=') && argument.includes('@tapjs/typescript'))?.slice('--import='.length);
-  const register = loader === undefined ? `const tsx = await import(${JSON.stringify(import.meta.resolve('tsx/esm/api'))});\ntsx.register();\n` : `await import(${JSON.stringify(loader)});\n`;
+  const register =
+    compiled !== undefined ? '' : loader === undefined ? `const tsx = await import(${JSON.stringify(import.meta.resolve('tsx/esm/api'))});\ntsx.register();\n` : `await import(${JSON.stringify(loader)});\n`;
   writeFileSync(join(root, 'dist', 'cli', 'main.js'), `${register}await import(${JSON.stringify(main)});\n`);
 
   const dataDir = join(root, 'data');
@@ -75,7 +80,7 @@ t.test('SIGTERM to `npm start` stops the node: no orphan keeps the port', async 
   const port = Number(new URL(url).port);
 
   npm.kill('SIGTERM');
-  const exit = await Promise.race([exited, sleep(20_000).then(() => ({ code: 'npm still running after 20 s' }))]);
+  const exit = await Promise.race([exited, sleep(20_000, undefined, { ref: false }).then(() => ({ code: 'npm still running after 20 s' }))]);
   t.equal(exit.code, 0, "npm start exits 0 after the node's clean stop", { stderr: output.stderr() });
   await eventually(() => below.every((pid) => !alive(pid)), `no process left of ${below.join(', ')}`, 10_000, 50);
   t.ok(await portFree(port), `port ${port} is free again`);

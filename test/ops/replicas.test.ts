@@ -8,6 +8,11 @@ import { freshSchema, TEST_DATABASE_URL, withDatabase } from '../helpers/test-da
 
 // A metering day every 4 real seconds, so days close (and get sealed) while the test runs.
 const FAST_DAYS = ['--clock-start', '2024-06-01T00:00:00+08:00', '--clock-rate', '21600'];
+/**
+ * Closed days sealed 2 s after they end instead of the default 10 s (the test waits for three sealed days),
+ * still ten metering flushes (200 ms each) of every replica after it.
+ */
+const FAST_SEAL = { IDNODE_METERING_FLUSH_INTERVAL_MS: '200', IDNODE_LEDGER_SEAL_DELAY_MS: '2000' };
 /** Generous: a bound on correctness (the change does arrive), never a timing goal; the delay itself is reported. */
 const STALE_BOUND_MS = 15_000;
 
@@ -18,7 +23,7 @@ t.test('replicas on one PostgreSQL schema: no stale answers beyond the invalidat
   const args = ['--store', 'postgres', '--database-url', TEST_DATABASE_URL, '--database-schema', schema, '--signing-key-file', join(root, 'node-key.pem'), ...FAST_DAYS];
   // Started together (as a deployment does), so that their set clocks start about together too; the migration
   // and the first-run credentials are decided once between them.
-  const replicas = await Promise.all(['a', 'b', 'c'].map((name) => spawnNode({ dataDir: join(root, name), t, args, readyTimeoutMs: 90_000 })));
+  const replicas = await Promise.all(['a', 'b', 'c'].map((name) => spawnNode({ dataDir: join(root, name), t, env: FAST_SEAL, args, readyTimeoutMs: 90_000 })));
   const issued = replicas.map((node) => firstRunCredentials(node.stderr())).filter((printed) => printed !== undefined);
   t.equal(issued.length, 1, 'first-run credentials are issued once, by one replica');
   const credentials = issued[0]!;

@@ -14,8 +14,10 @@ import { logLines, startSlowPut, waitFor } from '../cli/serve-helpers.js';
 // stops it). Each request below is sent on a connection of its own: node:cluster hands connections to the
 // workers in turn, so consecutive requests alternate between them.
 
-/** Longer than one metering flush interval (1 s) of every worker, with room for a loaded machine. */
-const FLUSH_WAIT_MS = 2500;
+/** Each worker flushes its counts this often (the default is 1 s; the waits below are for flushes). */
+const FLUSH_INTERVAL_MS = 200;
+/** Longer than one metering flush interval of every worker, with room for a loaded machine. */
+const FLUSH_WAIT_MS = 1000;
 
 // Real processes, each compiling the sources as it starts: on this loaded 2-core machine a node of two workers
 // takes one to three minutes to be ready, over the suite's 120 s per file.
@@ -42,7 +44,7 @@ function alive(pid: number): boolean {
 
 t.test('serve --workers 2 on SQLite', async (t) => {
   const dataDir = join(t.testdir(), 'data');
-  const node = await spawnNode({ dataDir, t, args: ['--workers', '2'], logLevel: 'info', readyTimeoutMs: 300_000 });
+  const node = await spawnNode({ dataDir, t, args: ['--workers', '2'], env: { IDNODE_METERING_FLUSH_INTERVAL_MS: String(FLUSH_INTERVAL_MS) }, logLevel: 'info', readyTimeoutMs: 300_000 });
   const demo = firstRunCredentials(node.stderr())!;
   t.ok(demo, 'the first-run credentials are printed once, by the lead worker');
   t.equal(node.stderr().split('idnode first run: credentials issued').length - 1, 1, 'exactly once');
@@ -112,7 +114,7 @@ t.test('serve --workers 2 on SQLite', async (t) => {
     const expected = (now: Awaited<ReturnType<typeof totals>>) =>
       now.resolutions === before.resolutions + RESOLUTIONS && now.registrations === before.registrations + REGISTRATIONS && now.resolutionNotFound === before.resolutionNotFound + notFound;
     let last = before;
-    // Each worker flushes its own counts every metering-flush-interval-ms (1 s).
+    // Each worker flushes its own counts every metering-flush-interval-ms.
     await eventually(async () => expected((last = await totals())), 'the metered figures to add up', 15_000, 200).catch(() => {});
     await sleep(FLUSH_WAIT_MS);
     last = await totals();
