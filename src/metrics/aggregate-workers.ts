@@ -37,8 +37,8 @@ export function aggregateWorkers(snapshots: readonly WorkerSnapshot[], asked: nu
   // NodeMetrics marks the ratio 'omit', so aggregate leaves it out; its help text is the workers'.
   const help = snapshots.flatMap(({ metrics }) => metrics).find((metric) => metric.name === HIT_RATIO)?.help;
   if (help !== undefined) new Gauge({ name: HIT_RATIO, help, registers }).set(lookups === 0 ? 0 : hits / lookups);
-  new Gauge({ name: 'idnode_metrics_workers_reporting', help: 'Workers whose figures this exposition sums (serve --workers): one that did not answer within the gather timeout is left out.', registers }).set(snapshots.length);
-  new Gauge({ name: 'idnode_metrics_workers_asked', help: 'Workers asked for their figures for this exposition (those serving when it was gathered).', registers }).set(asked);
+  new Gauge({ name: 'idnode_metrics_workers_reporting_counts', help: 'Workers whose figures this exposition sums (serve --workers): one that did not answer within the gather timeout is left out.', registers }).set(snapshots.length);
+  new Gauge({ name: 'idnode_metrics_workers_asked_counts', help: 'Workers asked for their figures for this exposition (those serving when it was gathered).', registers }).set(asked);
   return registry;
 }
 

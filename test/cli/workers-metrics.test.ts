@@ -33,11 +33,14 @@ t.test('aggregateWorkers sums counters and histograms, keeps per-process metrics
   t.equal(samples.get('idnode_resolutions_total{kind="cache-hit",prefix="(other)",protocol="rest"}'), 7);
   t.equal(types.get('idnode_request_duration_seconds'), 'histogram');
   t.equal(types.get('idnode_requests_total'), 'counter');
+  for (const [name, type] of types) {
+    if (type === 'gauge' && !/^idnode_(process|nodejs)_/.test(name)) t.match(name, /_(seconds|bytes|ratio|info|entries|counts)$/, `${name}: a gauge names its unit`);
+  }
   t.equal(samples.get(`idnode_build_info{version="${VERSION}"}`), 1, 'an info gauge is not doubled');
   t.equal(samples.get('idnode_cache_hit_ratio'), 0, 'the ratio is recomputed (no lookup here)');
   t.equal(samples.get('idnode_requests_in_flight_counts'), 0);
-  t.equal(samples.get('idnode_metrics_workers_reporting'), 2);
-  t.equal(samples.get('idnode_metrics_workers_asked'), 3);
+  t.equal(samples.get('idnode_metrics_workers_reporting_counts'), 2);
+  t.equal(samples.get('idnode_metrics_workers_asked_counts'), 3);
   for (const worker of ['0', '1']) {
     t.ok(samples.has(`idnode_process_cpu_user_seconds_total{worker="${worker}"}`), `worker ${worker}'s CPU under its own label`);
     t.ok(samples.has(`idnode_nodejs_eventloop_lag_seconds{worker="${worker}"}`));
@@ -46,7 +49,7 @@ t.test('aggregateWorkers sums counters and histograms, keeps per-process metrics
   t.ok([...samples.keys()].some((key) => key.startsWith('idnode_process_start_time_seconds{worker="1"}')), 'per-process metrics that prom-client would omit are kept per worker');
   const single = parseExposition((await a.exposition()).body).samples;
   t.ok(single.has('idnode_process_cpu_user_seconds_total'), 'a single process renders its own registry unchanged');
-  t.notOk(single.has('idnode_metrics_workers_reporting'));
+  t.notOk(single.has('idnode_metrics_workers_reporting_counts'));
 });
 
 t.test('NodeMetrics renders through `render` when given, cached as its own rendering is', async (t) => {
