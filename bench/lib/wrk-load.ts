@@ -112,10 +112,13 @@ export async function runPaced(options: PacedOptions): Promise<GeneratorRun> {
   const latencies = new LatencyRecorder();
   const byStatus = readH2loadLog(existsSync(requestLog) ? readFileSync(requestLog, 'utf8') : '', latencies);
   const requests = [...byStatus.values()].reduce((sum, n) => sum + n, 0);
+  const unexpected = requests - (byStatus.get(options.expectedStatus) ?? 0);
+  // Which answers they were, so an unexpected count is never a bare number (h2load logs -1 for a failed request).
+  if (unexpected > 0) process.stderr.write(`h2load ${options.urisFile}: statuses ${JSON.stringify(Object.fromEntries(byStatus))}\n`);
   return {
     requests,
     perSec: requests / options.durationSec,
-    unexpected: requests - (byStatus.get(options.expectedStatus) ?? 0),
+    unexpected,
     serverCpuMicrosPerOp: serverMicros / requests,
     generatorCpuMicrosPerOp: generatorMicros / requests,
     generatorCpuShare: generatorMicros / 1e6 / wallSec,

@@ -76,6 +76,8 @@ export interface NodeRole {
   readonly lead: boolean;
   /** Wraps the opened store (workers on SQLite: PeerChangeFeed, cache invalidation between them). */
   readonly wrapStore?: (store: Store) => Store;
+  /** A worker's /metrics: answers the whole node's figures (WorkerMetrics); a single process renders its own. */
+  readonly metrics?: { serve(metrics: NodeMetrics): void; render(): Promise<string> };
 }
 
 const SINGLE_PROCESS: NodeRole = { lead: true };
@@ -92,7 +94,9 @@ export async function startNode(config: Config, io: CliIo, logger: Logger, close
   closers.push({ name: 'store', close: () => opened.close() });
   const store = role.wrapStore?.(opened) ?? opened;
   // Created before the node, so that its store calls are timed.
-  const metrics = new NodeMetrics({ expositionCacheMs: config.metricsCacheMs });
+  const nodeWide = role.metrics;
+  const metrics = new NodeMetrics({ expositionCacheMs: config.metricsCacheMs, ...(nodeWide === undefined ? {} : { render: () => nodeWide.render() }) });
+  nodeWide?.serve(metrics);
   const runtime = systemRuntime(config, configuredClock(config.clock));
   // Every worker gets the link (recursive resolution looks prefixes up through it); only the lead keeps the
   // connection (IdNode's singletons).

@@ -1,4 +1,5 @@
 import { collectDefaultMetrics, Counter, Gauge, Registry } from 'prom-client';
+import type { MetricsSnapshot } from './aggregate-workers.js';
 import type { ConnectionStatus } from '../core/connection/top-level-connection.js';
 import type { IdNode } from '../core/node.js';
 import type { CountObserver } from '../core/metering/count-observer.js';
@@ -18,6 +19,11 @@ export type { HdlOutcome, HdlTransport } from './hdl-message-stats.js';
  * The node's Prometheus metrics (docs/design.md §5), in a registry of its own (several nodes can live in one process,
  * as in tests). Names are idnode_*, with their unit in the name (_seconds, _bytes, _ratio, _total, _info).
  * Create it before the node, pass `storeObserver` and `countObserver` to IdNode.create, then `attach` the node.
+ *
+ * Each metric carries the prom-client aggregator that merges it across the workers of serve --workers
+ * (aggregateWorkers): counters, histograms and gauges of amounts (in flight, cache entries) 'sum', the default;
+ * worst-of and once-per-node gauges (queue delay, flush lag, the top-level connection, info) 'max'; the hit
+ * ratio 'omit' (recomputed from the summed hits and misses). A single process renders its registry as is.
  */
 export class NodeMetrics {
   readonly registry = new Registry();
@@ -35,11 +41,13 @@ export class NodeMetrics {
   /**
    * `expositionCacheMs`: how long one rendering of the exposition is served to every scraper (serve passes
    * the metrics-cache-ms setting; default 0, render at every scrape, as tests built on their own want).
+   * `render`: renders the exposition instead of this registry alone (a worker of serve --workers: the whole
+   * node's figures, gathered from every worker's `snapshot`); cached the same way.
    */
-  constructor(private readonly options: { readonly expositionCacheMs?: number } = {}) {
+  constructor(private readonly options: { readonly expositionCacheMs?: number; readonly render?: () => Promise<string> } = {}) {
     const registers = [this.registry];
     collectDefaultMetrics({ register: this.registry, prefix: 'idnode_' });
-    new Gauge({ name: 'idnode_build_info', help: 'idnode version (value 1).', labelNames: ['version'], registers }).set({ version: VERSION }, 1);
+    new Gauge({ name: 'idnode_build_info', help: 'idnode version (value 1).', labelNames: ['version'], registers, aggregator: 'max' }).set({ version: VERSION }, 1);
     this.requests = new RequestStats(this.registry);
     this.hdlMessages = new HdlMessageStats(this.registry);
     // The homed prefixes are the node's, read once it is attached (counts made before that are "(other)").
@@ -71,6 +79,7 @@ export class NodeMetrics {
       name: 'idnode_cache_hit_ratio',
       help: 'Resolution cache hits ÷ lookups since start (0 before any lookup).',
       registers,
+      aggregator: 'omit',
       collect() {
         const stats = cacheStats();
         const lookups = stats ? stats.hits + stats.misses : 0;
@@ -87,6 +96,7 @@ export class NodeMetrics {
       name: 'idnode_metering_flush_lag_seconds',
       help: 'Age of the oldest resolution or refusal count not yet flushed to the store (0 when none): what a crash now would lose at most.',
       registers,
+      aggregator: 'max',
       collect() { this.set((meteringStats()?.flushLagMs ?? 0) / 1000); },
     });
     new Gauge({ name: 'idnode_metering_pending_counts', help: 'Counts held in memory, not yet flushed.', registers, collect() { this.set(meteringStats()?.pending ?? 0); } });
@@ -125,6 +135,7 @@ export class NodeMetrics {
       help: 'The connection with the national top-level node (value 1): state connected (the last exchange succeeded), connecting or retrying.',
       labelNames: ['state', 'node_id'],
       registers,
+      aggregator: 'max',
       collect() {
         this.reset();
         const status = connection();
@@ -136,6 +147,8 @@ export class NodeMetrics {
         name,
         help,
         registers,
+        // Only the lead keeps the connection; the other workers expose 0.
+        aggregator: 'max',
         collect() {
           this.reset();
           const status = connection();
@@ -149,12 +162,13 @@ export class NodeMetrics {
     const admission = () => this.admission;
     new Gauge({ name: 'idnode_requests_in_flight_counts', help: 'Requests and calls being served now (all front ends; see max-in-flight).', registers, collect() { this.set(admission()?.current ?? 0); } });
     monotonic(registers, 'idnode_requests_shed_total', 'Requests and calls shed with NODE_BUSY: max-in-flight were being served, or the queueing delay stood over queue-delay-target-ms.', () => admission()?.shed);
-    new Gauge({ name: 'idnode_queue_delay_seconds', help: 'How long a request waits before the node starts on it now (the event loop\'s delay; docs/overload.md).', registers, collect() { this.set((admission()?.queueDelayMs ?? 0) / 1000); } });
+    new Gauge({ name: 'idnode_queue_delay_seconds', help: 'How long a request waits before the node starts on it now (the event loop\'s delay; docs/overload.md).', registers, aggregator: 'max', collect() { this.set((admission()?.queueDelayMs ?? 0) / 1000); } });
     new Gauge({
       name: 'idnode_clock_info',
       help: 'The node clock (value 1): mode "simulated" means a set clock (serve --clock-start), not production time.',
       labelNames: ['mode', 'rate'],
       registers,
+      aggregator: 'max',
       collect() {
         this.reset();
         const simulation = node()?.clock.simulation;
@@ -189,7 +203,7 @@ export class NodeMetrics {
   async exposition(nowMs: number = performance.now()): Promise<{ contentType: string; body: string }> {
     const ttl = this.options.expositionCacheMs ?? 0;
     if (this.cached === undefined || nowMs - this.cached.at >= ttl || nowMs < this.cached.at) {
-      const body = this.registry.metrics();
+      const body = this.options.render?.() ?? this.registry.metrics();
       this.cached = { at: nowMs, body };
       // A failed rendering is not kept: the next scrape tries again.
       body.catch(() => {
@@ -197,6 +211,11 @@ export class NodeMetrics {
       });
     }
     return { contentType: this.registry.contentType, body: await this.cached.body };
+  }
+
+  /** This process's figures as plain data, for the worker serving a scrape to merge (aggregateWorkers). */
+  snapshot(): Promise<MetricsSnapshot> {
+    return this.registry.getMetricsAsJSON();
   }
 }
 

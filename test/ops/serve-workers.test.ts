@@ -8,6 +8,7 @@ import { eventually } from '../helpers/eventually.js';
 import { fresh } from '../helpers/fresh-request.js';
 import { basic } from '../helpers/rest-node.js';
 import { firstRunCredentials, spawnNode } from '../helpers/spawn-node.js';
+import { parseExposition } from '../helpers/prometheus-text.js';
 import { logLines, startSlowPut, waitFor } from '../cli/serve-helpers.js';
 
 // One node of two workers on one SQLite file, started once and used by every subtest in turn (the last one
@@ -44,7 +45,18 @@ function alive(pid: number): boolean {
 
 t.test('serve --workers 2 on SQLite', async (t) => {
   const dataDir = join(t.testdir(), 'data');
-  const node = await spawnNode({ dataDir, t, args: ['--workers', '2'], env: { IDNODE_METERING_FLUSH_INTERVAL_MS: String(FLUSH_INTERVAL_MS) }, logLevel: 'info', readyTimeoutMs: 300_000 });
+  // metrics-cache-ms 0: each scrape below is rendered afresh (with the default, a worker re-serves its last
+  // rendering for a second). cache-admission always: an identifier is cached at its first miss, so each
+  // worker misses a new one exactly once (the /metrics subtest counts on it; the second-sight doorkeeper is a
+  // probabilistic filter). Metering flushes every FLUSH_INTERVAL_MS: the waits below are for flushes.
+  const node = await spawnNode({
+    dataDir,
+    t,
+    args: ['--workers', '2'],
+    env: { IDNODE_METERING_FLUSH_INTERVAL_MS: String(FLUSH_INTERVAL_MS), IDNODE_METRICS_CACHE_MS: '0', IDNODE_CACHE_ADMISSION: 'always' },
+    logLevel: 'info',
+    readyTimeoutMs: 300_000,
+  });
   const demo = firstRunCredentials(node.stderr())!;
   t.ok(demo, 'the first-run credentials are printed once, by the lead worker');
   t.equal(node.stderr().split('idnode first run: credentials issued').length - 1, 1, 'exactly once');
@@ -119,6 +131,51 @@ t.test('serve --workers 2 on SQLite', async (t) => {
     await sleep(FLUSH_WAIT_MS);
     last = await totals();
     t.ok(expected(last), `still exact after further flushes: ${JSON.stringify(last)} against ${JSON.stringify(before)} + ${RESOLUTIONS} resolutions, ${REGISTRATIONS} registrations`);
+  });
+
+  t.test('a /metrics scrape, whichever worker it reaches, answers both workers\' figures summed', async (t) => {
+    const RESOLVE = 'idnode_request_duration_seconds_count{frontend="rest",operation="resolve"}';
+    const RESOLVED_OK = 'idnode_requests_total{frontend="rest",operation="resolve",outcome="ok"}';
+    const MISSES = 'idnode_cache_misses_total';
+    const scrape = async () => {
+      const reply = await fresh('GET', `${node.url}/metrics`);
+      t.equal(reply.status, 200, 'scraped');
+      return parseExposition(reply.body).samples;
+    };
+    // A new identifier: the write drops it from every cache, so each worker's first resolution of it misses its
+    // own cache, and the summed misses since the write count the workers that have served it.
+    t.equal((await fresh('PUT', handleUrl('metrics-probe'), { authorization: enterprise, json: valuesOf('probe') })).status, 201);
+    // Settled: a request is recorded just after its answer is sent, so the earlier subtests' last ones may trail.
+    let before = await scrape();
+    for (;;) {
+      await sleep(200);
+      const again = await scrape();
+      if (again.get(RESOLVE) === before.get(RESOLVE) && again.get(MISSES) === before.get(MISSES)) break;
+      before = again;
+    }
+    // Connections go to whichever worker accepts them first: send until both have served some. One at a time, so
+    // that each worker misses once (its first answer fills its cache before it is sent), not once per
+    // concurrent first request.
+    let sent = 0;
+    const servedBy = async () => (await scrape()).get(MISSES)! - before.get(MISSES)!;
+    while (sent < 400 && (sent < 40 || (await servedBy()) < 2)) {
+      t.equal((await fresh('GET', handleUrl('metrics-probe'))).status, 200);
+      sent++;
+    }
+    const expected = before.get(RESOLVE)! + sent;
+    await eventually(async () => (await scrape()).get(RESOLVE) === expected, `the scraped resolutions to reach ${expected}`, 10_000, 100);
+    // Neither worker served all of them, so one worker's own figures could not show these totals.
+    for (let i = 0; i < 8; i++) {
+      const samples = await scrape();
+      t.equal(samples.get(MISSES)! - before.get(MISSES)!, 2, 'both workers served some (each missed the probe once)');
+      t.equal(samples.get(RESOLVE), expected, `scrape ${i + 1}: all ${sent} resolutions counted`);
+      t.equal(samples.get(RESOLVED_OK), before.get(RESOLVED_OK)! + sent);
+      t.equal(samples.get('idnode_metrics_workers_reporting_counts'), 2);
+      t.equal(samples.get('idnode_metrics_workers_asked_counts'), 2);
+      const hits = samples.get('idnode_cache_hits_total')!;
+      t.equal(samples.get('idnode_cache_hit_ratio'), hits / (hits + samples.get(MISSES)!), 'the hit ratio of the summed lookups');
+      t.ok(samples.has('idnode_process_resident_memory_bytes{worker="0"}') && samples.has('idnode_process_resident_memory_bytes{worker="1"}'), 'per-process figures per worker');
+    }
   });
 
   t.test('a killed worker is replaced and no acknowledged write is lost', async (t) => {

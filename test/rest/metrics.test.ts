@@ -9,23 +9,9 @@ import { NodeMetrics } from '../../src/metrics/node-metrics.js';
 import { buildRestServer } from '../../src/rest/server.js';
 import { openSqliteStore } from '../../src/store/sqlite/sqlite-store.js';
 import { send } from '../helpers/http.js';
+import { parseExposition as parse } from '../helpers/prometheus-text.js';
 import { basic, TEST_CORE_CONFIG } from '../helpers/rest-node.js';
 import { virtualRuntime } from '../helpers/virtual-runtime.js';
-
-/** Parses the Prometheus text format: types by metric name, and samples as [name{labels}, value]. */
-function parse(text: string): { types: Map<string, string>; samples: Map<string, number> } {
-  const types = new Map<string, string>();
-  const samples = new Map<string, number>();
-  for (const line of text.split('\n')) {
-    const type = /^# TYPE (\S+) (\S+)$/.exec(line);
-    if (type) types.set(type[1]!, type[2]!);
-    else if (line !== '' && !line.startsWith('#')) {
-      const at = line.lastIndexOf(' ');
-      samples.set(line.slice(0, at), Number(line.slice(at + 1)));
-    }
-  }
-  return { types, samples };
-}
 
 t.test('/metrics: idnode_* names with units, request and store latency, cache, metering, process', async (t) => {
   const store = openSqliteStore({ file: join(t.testdir(), 'idnode.sqlite') });

@@ -10,6 +10,7 @@ import { writeReadyFile } from '../ready-file.js';
 import { runServer, type Closer } from '../run-server.js';
 import { claimDataDir } from '../serve.js';
 import { ChangeRelay } from './change-relay.js';
+import { METRICS_GATHER_TIMEOUT_MS, MetricsGatherer } from './metrics-gatherer.js';
 import { nextRestart } from './restart-backoff.js';
 import { isIdnodeMessage, type ToPrimary, type ToWorker } from './worker-messages.js';
 
@@ -34,8 +35,9 @@ interface Slot {
 /**
  * `idnode serve --workers N` with N > 1: this process is the primary. It holds what is held once per node
  * (the data-directory lock, the ready file), forks N workers (node:cluster: they share each listening port;
- * each accepts from it itself unless accepts-per-turn is 1, round-robin then) and relays cache
- * invalidations between them (ChangeRelay). Worker 0,
+ * each accepts from it itself unless accepts-per-turn is 1, round-robin then), relays cache
+ * invalidations between them (ChangeRelay) and gathers every worker's figures for a /metrics scrape that
+ * reached one of them (MetricsGatherer). Worker 0,
  * the lead, starts first, alone (it migrates a new store and issues the first-run credentials), the others
  * once it listens (all are forked at once, so they load their code meanwhile); the ready file is written when all N listen, with their pids under "workers".
  *
@@ -60,6 +62,10 @@ async function startWorkers(config: Config, count: number, logger: Logger, close
     timeoutMs: INVALIDATION_TIMEOUT_MS,
     onLate: (late, handles) => logger.warn({ workers: late, handles }, `a worker did not confirm a cache invalidation within ${INVALIDATION_TIMEOUT_MS} ms; the write is acknowledged anyway`),
   });
+  const gatherer = new MetricsGatherer({
+    timeoutMs: METRICS_GATHER_TIMEOUT_MS,
+    onLate: (late) => logger.warn({ workers: late }, `a worker did not send its metrics within ${METRICS_GATHER_TIMEOUT_MS} ms; the scrape sums the others`),
+  });
   const slots: Slot[] = Array.from({ length: count }, (_, index) => ({ index, worker: undefined, startedAt: 0, crashes: 0, restartTimer: undefined }));
   let stopping = false;
   let started = false;
@@ -74,7 +80,7 @@ async function startWorkers(config: Config, count: number, logger: Logger, close
     const worker = cluster.fork();
     slot.worker = worker;
     slot.startedAt = Date.now();
-    const peer = { id: worker.id, send: (message: ToWorker) => sendTo(worker, message) };
+    const peer = { id: worker.id, index: slot.index, send: (message: ToWorker) => sendTo(worker, message) };
     let listened = false;
     const listening = new Promise<Readonly<Record<string, string>>>((resolve, reject) => {
       worker.on('message', (message: unknown) => {
@@ -90,13 +96,17 @@ async function startWorkers(config: Config, count: number, logger: Logger, close
           else void leadListening.then(start, () => {});
         } else if (received.type === 'idnode:listening') {
           listened = true;
+          gatherer.join(peer);
           resolve(received.addresses);
         } else if (received.type === 'idnode:changes') relay.changes(peer, received);
         else if (received.type === 'idnode:invalidated') relay.invalidated(worker.id, received.id);
+        else if (received.type === 'idnode:metrics-request') gatherer.request(peer, received.seq);
+        else if (received.type === 'idnode:metrics-reply') gatherer.reply(worker.id, received);
       });
       const exited = new Promise<number | null>((resolveExit) => {
         worker.once('exit', (code, signal) => {
           relay.leave(worker.id);
+          gatherer.leave(worker.id);
           if (slot.worker === worker) slot.worker = undefined;
           if (stopping && code !== 0) cleanExits = false;
           if (!listened) reject(new Error(`worker ${slot.index} (pid ${worker.process.pid}) ended before it listened (exit code ${code}, signal ${signal}); its error is above`));

@@ -3,8 +3,10 @@
  * Says hello to the primary, then serves as the primary's WorkerStart says (serve-worker.ts).
  */
 import { processIo } from '../cli-io.js';
+import { METRICS_GATHER_TIMEOUT_MS } from './metrics-gatherer.js';
 import { PeerChangeFeed } from './peer-change-feed.js';
 import { serveAsWorker, workerSignals } from './serve-worker.js';
+import { WorkerMetrics } from './worker-metrics.js';
 import { isIdnodeMessage, type ToPrimary, type ToWorker } from './worker-messages.js';
 
 const channel = {
@@ -17,6 +19,8 @@ const channel = {
   },
 };
 const feed = new PeerChangeFeed(channel);
+// Longer than the primary's own wait for the workers, which always answers first while it runs.
+const metrics = new WorkerMetrics(channel, 2 * METRICS_GATHER_TIMEOUT_MS);
 const signals = workerSignals(process);
 
 let started = false;
@@ -25,11 +29,17 @@ process.on('message', (message: unknown) => {
   const received = message as ToWorker;
   if (received.type === 'idnode:start') {
     started = true;
-    void serveAsWorker(received, processIo, signals, channel, feed).then((code) => processIo.exit(code));
+    void serveAsWorker(received, processIo, signals, channel, feed, metrics).then((code) => processIo.exit(code));
   } else if (received.type === 'idnode:stop') {
     // Told to stop before it started (the node stopped while this worker was being forked): nothing to drain.
     if (!started) processIo.exit(0);
-  } else feed.receive(received);
+  } else {
+    feed.receive(received);
+    metrics.receive(received);
+  }
 });
-process.on('disconnect', () => feed.disconnected());
+process.on('disconnect', () => {
+  feed.disconnected();
+  metrics.disconnected();
+});
 channel.send({ type: 'idnode:hello' });

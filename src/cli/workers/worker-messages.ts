@@ -1,4 +1,5 @@
 import type { Config } from '../../config/config.js';
+import type { MetricsSnapshot, WorkerSnapshot } from '../../metrics/aggregate-workers.js';
 
 /**
  * The IPC messages between serve's primary process and its workers (serve --workers). Every type starts with
@@ -55,8 +56,35 @@ export interface Invalidated {
   readonly id: number;
 }
 
-export type ToPrimary = WorkerHello | WorkerListening | ChangesMade | Invalidated;
-export type ToWorker = WorkerStart | WorkerStop | ChangesHeard | Invalidate;
+/** Worker → primary: a scrape reached this worker; answer MetricsGathered `seq` with every serving worker's figures. */
+export interface MetricsRequest {
+  readonly type: 'idnode:metrics-request';
+  readonly seq: number;
+}
+
+/** Primary → every serving worker: answer MetricsReply `id` with your figures. */
+export interface MetricsCollect {
+  readonly type: 'idnode:metrics-collect';
+  readonly id: number;
+}
+
+/** Worker → primary: this worker's figures for MetricsCollect `id`. */
+export interface MetricsReply {
+  readonly type: 'idnode:metrics-reply';
+  readonly id: number;
+  readonly metrics: MetricsSnapshot;
+}
+
+/** Primary → the worker of MetricsRequest `seq`: the figures of those that answered in time, of `asked` asked. */
+export interface MetricsGathered {
+  readonly type: 'idnode:metrics-gathered';
+  readonly seq: number;
+  readonly snapshots: readonly WorkerSnapshot[];
+  readonly asked: number;
+}
+
+export type ToPrimary = WorkerHello | WorkerListening | ChangesMade | Invalidated | MetricsRequest | MetricsReply;
+export type ToWorker = WorkerStart | WorkerStop | ChangesHeard | Invalidate | MetricsCollect | MetricsGathered;
 
 /** True for a message of this protocol (anything else on the channel is node:cluster's or unknown). */
 export function isIdnodeMessage(message: unknown): message is { readonly type: string } {
