@@ -83,12 +83,16 @@ export class LaneConnection implements WarmSink {
     this.write(statusCode, JSON_CONTENT_TYPE, requestId, challenge, json);
   }
 
-  /** Serves the requests in `text` from `at` on, until one has to wait on the store or the connection changes hands. */
+  /**
+   * Serves the requests in `text` from `at` on, until one has to wait on the store or the connection changes
+   * hands. Answers to requests pipelined in one read go out in one write (corked); a lone request's answer is
+   * written at once (corking it would only cost the stream's buffering).
+   */
   private read(bytes: Buffer, text: string, at: number): void {
     const { socket, lane } = this;
     const { options, head } = lane;
     this.lastTick = lane.tick;
-    socket.cork();
+    let corked = false;
     try {
       while (at < text.length && !this.ending) {
         const read = readLaneHead(text, at, head);
@@ -100,11 +104,16 @@ export class LaneConnection implements WarmSink {
         }
         const handle = read === HeadRead.Lane ? warmTargetHandle(head.target, options.maxPathLength) : undefined;
         if (handle === undefined) {
-          socket.uncork();
+          if (corked) socket.uncork();
+          corked = false;
           this.handOver(bytes.subarray(at));
           return;
         }
         at = head.end;
+        if (!corked && at < text.length) {
+          socket.cork();
+          corked = true;
+        }
         const requestId = requestIdOf(head.requestId);
         const release = options.admission.tryAdmit(options.isWarm, handle);
         if (release === undefined) {
@@ -129,7 +138,7 @@ export class LaneConnection implements WarmSink {
         return;
       }
     } finally {
-      socket.uncork();
+      if (corked) socket.uncork();
     }
     if (this.ending && !this.waiting) socket.end();
   }
