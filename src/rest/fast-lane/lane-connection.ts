@@ -80,7 +80,7 @@ export class LaneConnection implements WarmSink {
   }
 
   deliver(requestId: string, statusCode: number, json: string, challenge: string | undefined): void {
-    this.write(statusCode, JSON_CONTENT_TYPE, requestId, challenge, json);
+    this.write(statusCode, requestId, challenge, json);
   }
 
   /**
@@ -117,7 +117,7 @@ export class LaneConnection implements WarmSink {
         const requestId = requestIdOf(head.requestId);
         const release = options.admission.tryAdmit(options.isWarm, handle);
         if (release === undefined) {
-          this.write(503, JSON_CONTENT_TYPE, requestId, undefined, options.busyBody);
+          this.write(503, requestId, undefined, options.busyBody);
           continue;
         }
         const answered = options.answer(handle, requestId, head.target, this);
@@ -154,14 +154,12 @@ export class LaneConnection implements WarmSink {
     this.lane.handOver(socket, unread);
   }
 
-  private write(statusCode: number, contentType: string, requestId: string, challenge: string | undefined, body: string): void {
+  private write(statusCode: number, requestId: string, challenge: string | undefined, body: string): void {
     this.answered = true;
     const lane = this.lane;
     const connection = this.ending || lane.closing ? 'connection: close\r\n' : lane.keepAliveHeader;
-    const extra = statusCode === 503 ? `retry-after: ${RETRY_AFTER_SECONDS}\r\n` : challenge === undefined ? '' : `www-authenticate: ${challenge}\r\n`;
-    const written = this.socket.write(
-      `HTTP/1.1 ${statusCode} ${STATUS_CODES[statusCode]}\r\ncontent-type: ${contentType}\r\ncontent-length: ${Buffer.byteLength(body)}\r\nx-request-id: ${requestId}\r\n${extra}date: ${lane.dateValue()}\r\n${connection}\r\n${body}`,
-    );
+    const extra = statusCode === 503 ? RETRY_AFTER_LINE : challenge === undefined ? '' : `www-authenticate: ${challenge}\r\n`;
+    const written = this.socket.write(answerBytes(statusCode, requestId, extra, lane.dateValue(), connection, body));
     if (!written && !this.draining) {
       // The client is not reading its answers: read no more requests until it has.
       this.draining = true;
@@ -170,3 +168,47 @@ export class LaneConnection implements WarmSink {
     }
   }
 }
+
+const RETRY_AFTER_LINE = `retry-after: ${RETRY_AFTER_SECONDS}\r\n`;
+
+/** Each status's line and the headers before the length, rendered once. */
+const STATUS_HEADS = new Map<number, string>();
+
+function statusHead(statusCode: number): string {
+  let head = STATUS_HEADS.get(statusCode);
+  if (head === undefined) {
+    head = `HTTP/1.1 ${statusCode} ${STATUS_CODES[statusCode]}\r\ncontent-type: ${JSON_CONTENT_TYPE}\r\ncontent-length: `;
+    STATUS_HEADS.set(statusCode, head);
+  }
+  return head;
+}
+
+/**
+ * One whole HTTP/1.1 answer, as bytes in one buffer (from Node's pool): its parts are written into it where
+ * they are, rather than joined into one string that the socket would then copy and encode, which made most
+ * of a cached answer's garbage. Every part but the body is ASCII (the request id is checked by requestIdOf).
+ */
+function answerBytes(statusCode: number, requestId: string, extra: string, date: string, connection: string, body: string): Buffer {
+  const head = statusHead(statusCode);
+  const bodyBytes = Buffer.byteLength(body);
+  const length = String(bodyBytes);
+  const size = head.length + length.length + REQUEST_ID_LINE.length + requestId.length + 2 + extra.length + DATE_LINE.length + date.length + 2 + connection.length + 2 + bodyBytes;
+  const bytes = Buffer.allocUnsafe(size);
+  let at = bytes.write(head, 0, 'latin1');
+  at += bytes.write(length, at, 'latin1');
+  at += bytes.write(REQUEST_ID_LINE, at, 'latin1');
+  at += bytes.write(requestId, at, 'latin1');
+  at += bytes.write(CRLF, at, 'latin1');
+  at += bytes.write(extra, at, 'latin1');
+  at += bytes.write(DATE_LINE, at, 'latin1');
+  at += bytes.write(date, at, 'latin1');
+  at += bytes.write(CRLF, at, 'latin1');
+  at += bytes.write(connection, at, 'latin1');
+  at += bytes.write(CRLF, at, 'latin1');
+  bytes.write(body, at, 'utf8');
+  return bytes;
+}
+
+const CRLF = '\r\n';
+const REQUEST_ID_LINE = '\r\nx-request-id: ';
+const DATE_LINE = 'date: ';
