@@ -1,16 +1,10 @@
+import { PeerRounds } from './peer-rounds.js';
 import type { ChangesMade, ToWorker } from './worker-messages.js';
 
 /** A worker as the relay sees it. */
 export interface RelayPeer {
   readonly id: number;
   send(message: ToWorker): void;
-}
-
-interface Waiting {
-  readonly writer: RelayPeer;
-  readonly seq: number;
-  readonly peers: Set<number>;
-  readonly timer: NodeJS.Timeout;
 }
 
 export interface ChangeRelayOptions {
@@ -27,54 +21,37 @@ export interface ChangeRelayOptions {
  * an empty cache, and whatever it reads later is read after the commit.
  */
 export class ChangeRelay {
-  readonly #peers = new Map<number, RelayPeer>();
-  readonly #waiting = new Map<number, Waiting>();
-  #nextId = 1;
+  readonly #rounds: PeerRounds<RelayPeer, undefined>;
 
-  constructor(private readonly options: ChangeRelayOptions) {}
+  constructor(private readonly options: ChangeRelayOptions) {
+    this.#rounds = new PeerRounds(options.timeoutMs);
+  }
 
   join(peer: RelayPeer): void {
-    this.#peers.set(peer.id, peer);
+    this.#rounds.join(peer);
   }
 
   /** The worker ended: nothing waits for it any more, and what it was waiting for is dropped. */
   leave(peerId: number): void {
-    this.#peers.delete(peerId);
-    for (const [id, waiting] of this.#waiting) {
-      if (waiting.writer.id === peerId) this.#finish(id, false);
-      else this.invalidated(peerId, id);
-    }
+    this.#rounds.leave(peerId);
   }
 
   changes(writer: RelayPeer, message: ChangesMade): void {
-    const others = [...this.#peers.values()].filter((peer) => peer.id !== writer.id);
+    const others = this.#rounds.peers().filter((peer) => peer.id !== writer.id);
     if (others.length === 0) {
       writer.send({ type: 'idnode:changes-heard', seq: message.seq });
       return;
     }
-    const id = this.#nextId++;
-    const timer = setTimeout(() => {
-      const waiting = this.#waiting.get(id);
-      if (waiting === undefined) return;
-      this.options.onLate([...waiting.peers], message.handles.length);
-      this.#finish(id, true);
-    }, this.options.timeoutMs);
-    this.#waiting.set(id, { writer, seq: message.seq, peers: new Set(others.map((peer) => peer.id)), timer });
+    const id = this.#rounds.start(
+      writer.id,
+      others.map((peer) => peer.id),
+      () => writer.send({ type: 'idnode:changes-heard', seq: message.seq }),
+      (late) => this.options.onLate(late, message.handles.length),
+    );
     for (const peer of others) peer.send({ type: 'idnode:invalidate', id, handles: message.handles });
   }
 
   invalidated(peerId: number, id: number): void {
-    const waiting = this.#waiting.get(id);
-    if (waiting === undefined) return;
-    waiting.peers.delete(peerId);
-    if (waiting.peers.size === 0) this.#finish(id, true);
-  }
-
-  #finish(id: number, answer: boolean): void {
-    const waiting = this.#waiting.get(id);
-    if (waiting === undefined) return;
-    this.#waiting.delete(id);
-    clearTimeout(waiting.timer);
-    if (answer) waiting.writer.send({ type: 'idnode:changes-heard', seq: waiting.seq });
+    this.#rounds.reply(peerId, id, undefined);
   }
 }

@@ -1,4 +1,5 @@
 import type { WorkerSnapshot } from '../../metrics/aggregate-workers.js';
+import { PeerRounds } from './peer-rounds.js';
 import type { MetricsReply, ToWorker } from './worker-messages.js';
 
 /** How long a /metrics scrape waits for a worker's figures (docs/architecture.md, "Workers"). */
@@ -9,15 +10,6 @@ export interface GathererPeer {
   readonly id: number;
   readonly index: number;
   send(message: ToWorker): void;
-}
-
-interface Gathering {
-  readonly requester: GathererPeer;
-  readonly seq: number;
-  readonly asked: number;
-  readonly waiting: Set<number>;
-  readonly snapshots: WorkerSnapshot[];
-  readonly timer: NodeJS.Timeout;
 }
 
 export interface MetricsGathererOptions {
@@ -34,54 +26,37 @@ export interface MetricsGathererOptions {
  * A worker serves once it listens (join) until it ends (leave).
  */
 export class MetricsGatherer {
-  readonly #peers = new Map<number, GathererPeer>();
-  readonly #gatherings = new Map<number, Gathering>();
-  #nextId = 1;
+  readonly #rounds: PeerRounds<GathererPeer, WorkerSnapshot>;
 
-  constructor(private readonly options: MetricsGathererOptions) {}
+  constructor(private readonly options: MetricsGathererOptions) {
+    this.#rounds = new PeerRounds(options.timeoutMs);
+  }
 
   join(peer: GathererPeer): void {
-    this.#peers.set(peer.id, peer);
+    this.#rounds.join(peer);
   }
 
   /** The worker ended: it is not waited for, and what it asked for is dropped. */
   leave(peerId: number): void {
-    this.#peers.delete(peerId);
-    for (const [id, gathering] of this.#gatherings) {
-      if (gathering.requester.id === peerId) this.#finish(id, false);
-      else if (gathering.waiting.delete(peerId) && gathering.waiting.size === 0) this.#finish(id, true);
-    }
+    this.#rounds.leave(peerId);
   }
 
   request(requester: GathererPeer, seq: number): void {
-    const peers = [...this.#peers.values()];
-    const id = this.#nextId++;
-    const timer = setTimeout(() => {
-      const gathering = this.#gatherings.get(id);
-      if (gathering === undefined) return;
-      this.options.onLate([...gathering.waiting].map((peerId) => this.#peers.get(peerId)?.index ?? -1));
-      this.#finish(id, true);
-    }, this.options.timeoutMs);
-    this.#gatherings.set(id, { requester, seq, asked: peers.length, waiting: new Set(peers.map((peer) => peer.id)), snapshots: [], timer });
-    if (peers.length === 0) this.#finish(id, true);
+    const peers = this.#rounds.peers();
+    const id = this.#rounds.start(
+      requester.id,
+      peers.map((peer) => peer.id),
+      (replies) => {
+        const snapshots = replies.map(({ reply }) => reply).sort((a, b) => a.worker - b.worker);
+        requester.send({ type: 'idnode:metrics-gathered', seq, snapshots, asked: peers.length });
+      },
+      (late) => this.options.onLate(late.map((peerId) => this.#rounds.peer(peerId)?.index ?? -1)),
+    );
     for (const peer of peers) peer.send({ type: 'idnode:metrics-collect', id });
   }
 
   reply(peerId: number, message: MetricsReply): void {
-    const gathering = this.#gatherings.get(message.id);
-    const peer = this.#peers.get(peerId);
-    if (gathering === undefined || peer === undefined || !gathering.waiting.delete(peerId)) return;
-    gathering.snapshots.push({ worker: peer.index, metrics: message.metrics });
-    if (gathering.waiting.size === 0) this.#finish(message.id, true);
-  }
-
-  #finish(id: number, answer: boolean): void {
-    const gathering = this.#gatherings.get(id);
-    if (gathering === undefined) return;
-    this.#gatherings.delete(id);
-    clearTimeout(gathering.timer);
-    if (!answer) return;
-    const snapshots = [...gathering.snapshots].sort((a, b) => a.worker - b.worker);
-    gathering.requester.send({ type: 'idnode:metrics-gathered', seq: gathering.seq, snapshots, asked: gathering.asked });
+    const peer = this.#rounds.peer(peerId);
+    if (peer !== undefined) this.#rounds.reply(peerId, message.id, { worker: peer.index, metrics: message.metrics });
   }
 }

@@ -1,23 +1,5 @@
 import type { SearchEntry } from '../search/search-keys.js';
-import type {
-  CounterDelta,
-  CounterQuery,
-  CounterRow,
-  CounterSum,
-  HandleRecord,
-  HandleWrite,
-  HomedPrefix,
-  LedgerRow,
-  LoginDigest,
-  PrincipalRecord,
-  PrincipalRole,
-  StoredAnswer,
-  StoredSecret,
-  TemplateRecord,
-  TokenRecord,
-  WriteContext,
-  WriteOutcome,
-} from './store-records.js';
+import type { CounterDelta, CounterQuery, CounterRow, CounterSum, HandleRecord, HandleWrite, HomedPrefix, LedgerRow, LoginDigest, PrincipalRecord, PrincipalRole, StoredAnswer, StoredSecret, TemplateRecord, TokenRecord, WriteContext, WriteOutcome } from './store-records.js';
 
 export * from './store-records.js';
 
