@@ -50,10 +50,14 @@ function get(agent: Agent | false, port: number, path: string): Promise<Outcome>
 /** The store reads a resolution may make: the kept answer (the resolution path's) and the whole record. */
 const LOOKUPS = new Set<PropertyKey>(['getHandle', 'getStoredAnswer']);
 
-/** A store whose identifier lookups take `serviceMs`: waited (I/O-bound) or burnt (CPU-bound, the loop blocked). */
+/**
+ * A store whose identifier lookups take `serviceMs`: waited (I/O-bound) or burnt (CPU-bound, the loop blocked).
+ * Like a networked store it has no synchronous read (readStoredAnswerNow), so every miss goes through the slow one.
+ */
 function slowStore(store: Store, serviceMs: number, mode: 'wait' | 'cpu', seen: { now: number; max: number }): Store {
   return new Proxy(store, {
     get(target, property, receiver) {
+      if (property === 'readStoredAnswerNow') return undefined;
       const value = Reflect.get(target, property, receiver) as unknown;
       if (!LOOKUPS.has(property) || typeof value !== 'function') return typeof value === 'function' ? value.bind(target) : value;
       return async (handle: string) => {
