@@ -31,15 +31,15 @@ export class LaneConnection implements WarmSink {
   private ending = false;
   private answered = false;
   private lastTick: number;
-  /** The start of a head not yet whole (bytes, and the same as latin1 text), read again with the next chunk. */
+  /** The start of a head not yet whole, read again with the next chunk. */
   private partial: Buffer | undefined;
-  private partialText = '';
   private partialSince = 0;
   private readonly onData = (chunk: Buffer) => {
     const partial = this.partial;
     if (partial === undefined) return this.read(chunk, chunk.toString('latin1'), 0);
     this.partial = undefined;
-    this.read(Buffer.concat([partial, chunk]), this.partialText + chunk.toString('latin1'), 0);
+    const bytes = Buffer.concat([partial, chunk]);
+    this.read(bytes, bytes.toString('latin1'), 0);
   };
   private readonly onEnd = () => this.closeWhenIdle();
   private readonly onError = () => this.socket.destroy();
@@ -98,7 +98,6 @@ export class LaneConnection implements WarmSink {
         const read = readLaneHead(text, at, head);
         if (read === HeadRead.Partial) {
           this.partial = bytes.subarray(at);
-          this.partialText = text.slice(at);
           this.partialSince = lane.tick;
           break;
         }

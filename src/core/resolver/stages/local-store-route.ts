@@ -11,7 +11,9 @@ export function localStoreRoute(homing: Pick<HomedPrefixes, 'homeOf'>, store: Pi
     serves: (prefix) => homing.homeOf(prefix) !== undefined,
     lookup(context: ResolveContext): Promise<Lookup> | Lookup {
       // A store that reads synchronously answers a miss in the caller's turn: no promise from here to the wire.
-      if (store.readStoredAnswerNow !== undefined) return { answer: answerFromStore(store.readStoredAnswerNow(context.handle)), source: 'store' };
+      // (Read once: the store may be the timed store's proxy, whose every property read is a lookup.)
+      const readNow = store.readStoredAnswerNow;
+      if (readNow !== undefined) return { answer: answerFromStore(readNow.call(store, context.handle)), source: 'store' };
       return store.getStoredAnswer(context.handle).then((stored) => ({ answer: answerFromStore(stored), source: 'store' }));
     },
   };
