@@ -16,3 +16,8 @@ export function isRetryable(error: unknown): boolean {
   const code = (error as { code?: unknown } | null)?.code;
   return code === '40P01' || code === '40001';
 }
+
+/** An error's message, or the thrown value as text (a driver may throw non-Errors). */
+export function describe(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
