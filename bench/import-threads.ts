@@ -8,6 +8,7 @@
  * Flags: --size N (100000) --runs N (3) --cores server|both (server: pinned to one core, as bench:wrk runs it)
  *        --baseline DIR (another built checkout, run in turn with this one on a copy of the same data)
  *        --profile DIR (a CPU profile of every thread of this idnode, written to DIR when it stops)
+ *        --node-options TEXT (NODE_OPTIONS of this idnode only, e.g. "--max-semi-space-size=64")
  */
 import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
@@ -32,6 +33,7 @@ const { values: flags } = parseArgs({
     cores: { type: 'string', default: 'server' },
     baseline: { type: 'string' },
     profile: { type: 'string' },
+    'node-options': { type: 'string' },
   },
 });
 const size = Number(flags.size);
@@ -64,7 +66,7 @@ async function main(): Promise<void> {
     await store.close();
     const env = { root, workDir, pinning, profileDir: undefined };
     const cores = flags.cores === 'both' ? ('both' as const) : ('server' as const);
-    const servers: RunningServer[] = [await startIdnode({ ...env, profileDir: flags.profile }, { name: 'idnode', dataDir, cores, profileEachThread: true })];
+    const servers: RunningServer[] = [await startIdnode({ ...env, profileDir: flags.profile }, { name: 'idnode', dataDir, cores, profileEachThread: true, settings: flags['node-options'] === undefined ? {} : { NODE_OPTIONS: flags['node-options'] } })];
     if (flags.baseline !== undefined) {
       const copy = `${dataDir}-baseline`;
       cpSync(dataDir, copy, { recursive: true });

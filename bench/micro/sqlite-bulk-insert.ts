@@ -9,7 +9,8 @@
  * Flags: --rows N (100000 written, after the seed) --seed N (100000) --chunk N (2000)
  *        --synchronous full|normal (full, idnode's default)
  *        --variant "pragma; pragma" (repeatable; each on a file of its own, written in turn with the others,
- *        e.g. --variant "" --variant "temp_store = MEMORY"; the pragmas run on the writer's connection)
+ *        e.g. --variant "" --variant "temp_store = MEMORY"; the pragmas run on the writer's connection; the words
+ *        bare (no savepoint), no-public and no-entries (rows without public_json or search entries) change the rows)
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -45,12 +46,13 @@ const context: WriteContext = { nowMs, day: new MeteringDay('UTC').dayOf(nowMs),
 const valuesOf = storedValuesFactory('300:0.NA/88.999.1', nowMs);
 
 /** One chunk of bulk rows, encoded as SqliteStore#writeWhole encodes them. */
-function packChunk(tag: string, from: number, count: number) {
+function packChunk(tag: string, from: number, count: number, leaveOut: { publicJson: boolean; entries: boolean }) {
   const packer = new WritesPacker(count);
   for (let n = from; n < from + count; n++) {
     const write: CreateWrite = { op: 'create', handle: `${BENCH_PREFIX}/I-${tag}-${n}`, prefix: BENCH_PREFIX, values: valuesOf(n) };
     const values = createdValues(write);
-    packer.write(write.handle, write.prefix, valuesJsonOf(values), publicAnswerJson(write.handle, values), false);
+    packer.write(write.handle, write.prefix, valuesJsonOf(values), leaveOut.publicJson ? '' : publicAnswerJson(write.handle, values), false);
+    if (leaveOut.entries) continue;
     for (const entry of searchEntriesOf(write.handle, values)) packer.entry(entry.type, entry.key);
   }
   return packer.finish();
@@ -65,7 +67,9 @@ async function openVariant(name: string) {
   const parts = name.split(';').map((text) => text.trim()).filter((text) => text !== '');
   // "bare": the chunk in a transaction of its own, without runRequests' savepoint (what a lone job could be).
   const bare = parts.includes('bare');
-  for (const pragma of parts.filter((part) => part !== 'bare')) db.pragma(pragma);
+  // "no-public", "no-entries": rows without their public_json (an empty text) or search entries, to tell what they cost.
+  const leaveOut = { publicJson: parts.includes('no-public'), entries: parts.includes('no-entries') };
+  for (const pragma of parts.filter((part) => !['bare', 'no-public', 'no-entries'].includes(part))) db.pragma(pragma);
   const writes = sqliteWrites(db);
   let id = 1;
   let cpuMicros = 0;
@@ -74,7 +78,7 @@ async function openVariant(name: string) {
     name: name || '(defaults)',
     db,
     write(tag: string, from: number, count: number, timed: boolean): void {
-      const packed = packChunk(tag, from, count);
+      const packed = packChunk(tag, from, count, leaveOut);
       const cpu = process.cpuUsage();
       const wall = performance.now();
       let result: { ok: boolean; error?: unknown } = { ok: true };
