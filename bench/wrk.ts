@@ -209,6 +209,7 @@ async function main(): Promise<void> {
         const wallSec = (performance.now() - started) / 1000;
         const created = (answer.json as { summary?: { created?: number } }).summary?.created ?? 0;
         log(`import run ${r + 1} (${server.name}): ${created} in ${wallSec.toFixed(2)} s = ${Math.round(created / wallSec)}/s (load ${load()})`);
+        if (created !== importSize) log(`  answered HTTP ${answer.status}: ${JSON.stringify(answer.json).slice(0, 600)}`);
         return {
           requests: created,
           perSec: created / wallSec,
