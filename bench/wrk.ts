@@ -13,7 +13,7 @@
  * Flags: --population N (100000) --hot N (1000) --cache-entries N (population / 10) --seconds S (5) --runs N (3)
  *        --import-size N (200000) --only warm,miss,latency,put,import --no-build --keep
  *        --profile (a CPU profile of each idnode server: bench/results/profiles/idnode.cpuprofile)
- *        --baseline DIR (another checkout, built: its idnode is another side of warm, miss and put, on a copy of the
+ *        --baseline DIR (another checkout, built: its idnode is another side of warm, miss, put and import, on a copy of the
  *        same data, so a change is measured against the code before it in one run)
  *        --lane-off (another side of warm and miss: this idnode with rest-fast-lane false, on a copy of the data)
  *        --workers N (1: idnode as `serve --workers N`; above 1 on both cores, where the generator competes with a
@@ -201,26 +201,31 @@ async function main(): Promise<void> {
     }
     if (only.has('import')) {
       const headers = { 'content-type': 'application/x-ndjson', authorization: basicAuth(credential.id, credential.secret) };
-      const imports: GeneratorRun[] = [];
-      for (let r = 0; r < runs; r++) {
-        const body = ndjsonImport(`wrk${r}`, importSize);
-        const cpuBefore = processCpuMicros(idnode.pid);
+      const importRun = (server: RunningServer) => async (r: number): Promise<GeneratorRun> => {
+        const body = ndjsonImport(`wrk${r}-${server.name}`, importSize);
+        const cpuBefore = processCpuMicros(server.pid);
         const started = performance.now();
-        const answer = await postJson(idnode.url, '/api/v1/import', headers, body, 600_000);
+        const answer = await postJson(server.url, '/api/v1/import', headers, body, 600_000);
         const wallSec = (performance.now() - started) / 1000;
         const created = (answer.json as { summary?: { created?: number } }).summary?.created ?? 0;
-        const run: GeneratorRun = {
+        log(`import run ${r + 1} (${server.name}): ${created} in ${wallSec.toFixed(2)} s = ${Math.round(created / wallSec)}/s (load ${load()})`);
+        if (created !== importSize) log(`  answered HTTP ${answer.status}: ${JSON.stringify(answer.json).slice(0, 600)}`);
+        return {
           requests: created,
           perSec: created / wallSec,
           unexpected: importSize - created,
-          serverCpuMicrosPerOp: (processCpuMicros(idnode.pid) - cpuBefore) / created,
+          serverCpuMicrosPerOp: (processCpuMicros(server.pid) - cpuBefore) / created,
           generatorCpuMicrosPerOp: Number.NaN,
           generatorCpuShare: Number.NaN,
         };
-        imports.push(run);
-        log(`import run ${r + 1}: ${created} in ${wallSec.toFixed(2)} s = ${Math.round(run.perSec)}/s (load ${load()})`);
+      };
+      // The sides in turn, the order reversed every run (as `interleaved`), so the machine's noise falls on both.
+      const sides: [string, (r: number) => Promise<GeneratorRun>][] = [['idnode', importRun(idnode)], ...(baseline === undefined ? [] : [['idnode (baseline)', importRun(baseline)] as [string, (r: number) => Promise<GeneratorRun>]])];
+      const byName = new Map(sides.map(([name]) => [name, [] as GeneratorRun[]]));
+      for (let r = 0; r < runs; r++) {
+        for (const [name, run] of r % 2 === 0 ? sides : [...sides].reverse()) byName.get(name)!.push(await run(r));
       }
-      rows.push({ scenario: `import (${importSize.toLocaleString('en-US')} lines)`, side: 'idnode', runs: imports });
+      for (const [name] of sides) rows.push({ scenario: `import (${importSize.toLocaleString('en-US')} lines)`, side: name, runs: byName.get(name)! });
       notes.push('import: the server is pinned to its core; the bench process sends a body built before the clock starts');
     }
     notes.push(`idnode peak RSS ${processPeakRssMb(idnode.pid)?.toFixed(0)} MiB`);

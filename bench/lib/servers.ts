@@ -51,6 +51,8 @@ export interface IdnodeServerOptions {
   readonly root?: string;
   /** `serve --workers N` (default 1); with N > 1 a CPU profile is written per process, named by pid. */
   readonly workers?: number;
+  /** With env.profileDir: a profile per thread (the writer's too), named by Node, instead of one named for the server. */
+  readonly profileEachThread?: boolean;
 }
 
 /**
@@ -65,7 +67,7 @@ export async function startIdnode(env: BenchEnv, options: IdnodeServerOptions): 
   const logFile = join(env.workDir, `${options.name}.log`);
   const workers = options.workers ?? 1;
   // Workers inherit the primary's execArgv: one file name would be written by every process in turn.
-  const profileName = workers > 1 ? [] : [`--cpu-prof-name=${options.name}.cpuprofile`];
+  const profileName = workers > 1 || options.profileEachThread === true ? [] : [`--cpu-prof-name=${options.name}.cpuprofile`];
   const profile = env.profileDir === undefined ? [] : ['--cpu-prof', `--cpu-prof-dir=${env.profileDir}`, ...profileName];
   const args = [
     ...profile,

@@ -87,3 +87,37 @@ t.test('the writer thread\'s writes, run in-process: each reports whether it cha
   t.match(many[1]![0], { values_json: String }, 'the second finds the row that exists and writes nothing');
   t.equal(db.prepare('SELECT count(*) FROM handles').pluck().get(), 4);
 });
+
+t.test('a grouped insert that meets existing rows tells exactly which rows it created, rowids reused or not', async (t) => {
+  const file = join(t.testdir(), 'idnode.sqlite');
+  const store = openSqliteStore({ file });
+  await store.close();
+  const db = openConnection({ file, synchronous: 'normal', busyTimeoutMs: 5000 });
+  t.teardown(() => db.close());
+  const writes = sqliteWrites(db);
+  const encoded = (handles: string[]) => ({
+    handles,
+    prefixes: handles.map(() => '88.999.1'),
+    valuesJson: handles.map((handle) => `[{"index":1,"type":"URL","data":{"format":"string","value":"https://example.com/${handle}"},"ttl":86400,"permissions":"1110","timestamp":0,"references":[]}]`),
+    publicJson: handles.map((handle) => `{"responseCode":1,"handle":"${handle}","values":[]}`),
+    entryOwners: [],
+    entryTypes: [],
+    entryKeys: [],
+    replaces: [],
+  });
+  const context = { nowMs: 100, day: '2025-01-02', protocol: 'rest' };
+  const first = Array.from({ length: 25 }, (_, k) => `88.999.1/A${k}`);
+  t.same(writes.writeEncoded(encoded(first), context), first.map(() => null), '25 rows created (two groups of ten and five single inserts)');
+  // The row with the largest rowid and one in the middle deleted: a new row may take the deleted largest rowid again.
+  db.prepare('DELETE FROM handles WHERE handle IN (?, ?)').run('88.999.1/A24', '88.999.1/A12');
+  // Three groups of ten: new and existing rows mixed, the deleted ones created anew.
+  const second = [...Array.from({ length: 10 }, (_, k) => `88.999.1/B${k}`), ...first.slice(5, 25), '88.999.1/C'];
+  const results = writes.writeEncoded(encoded(second), { ...context, nowMs: 200 });
+  const created = second.filter((_, k) => results[k] === null);
+  t.same(created, [...second.slice(0, 10), '88.999.1/A12', '88.999.1/A24', '88.999.1/C'], 'created: exactly the rows that were absent');
+  for (const [k, handle] of second.entries()) {
+    if (results[k] !== null) t.match(results[k], { created_at_ms: 100 }, `${handle}: the existing row is answered, unchanged`);
+  }
+  t.equal(db.prepare('SELECT count(*) FROM handles').pluck().get(), 36);
+  t.equal(db.prepare("SELECT sum(count) FROM counters WHERE kind = 'registration'").pluck().get(), 25 + 13, 'registrations counted for the created rows only');
+});

@@ -13,6 +13,11 @@ import { runRequests } from './sqlite-write-runs.js';
 
 const port = parentPort!;
 const db = openConnection(workerData as ConnectionOptions);
+// Each request runs in a savepoint, and a multi-row INSERT in a statement journal: both copy every existing
+// page they change into a sub-journal, which SQLite keeps in a temporary file by default (a write syscall a
+// page). In memory instead: 8-13% less writer CPU per bulk row (bench/micro/sqlite-bulk-insert.ts, 2,000-row
+// chunks, interleaved runs). The sub-journal is bounded by one transaction's changed pages.
+db.pragma('temp_store = MEMORY');
 const writes = sqliteWrites(db);
 
 /** Requests received and not yet run; drained once the messages already delivered have all been queued. */

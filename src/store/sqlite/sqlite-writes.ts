@@ -63,6 +63,9 @@ export interface EncodedWrites {
  */
 export type EncodedResult = HandleRow | null | 'updated';
 
+/** 2^32 below SQLite's largest rowid (2^63 - 1): see writeRows. */
+const NEAR_MAX_ROWID = 9223372036854775807n - 4294967296n;
+
 /** The writes of the SQLite store, as the writer thread runs them. */
 export type SqliteWrites = ReturnType<typeof sqliteWrites>;
 
@@ -92,7 +95,18 @@ export function sqliteWrites(db: Database.Database) {
     const { handles, prefixes, valuesJson, publicJson } = writes;
     const inserted: boolean[] = new Array(handles.length);
     const grouped = handles.length - (handles.length % INSERT_GROUP);
+    // Which rows of a group that conflicted were new: SQLite gives a new row of this rowid table (no
+    // AUTOINCREMENT, no rowid ever set by idnode) the largest rowid present plus one, so a row this call
+    // inserts has a rowid above `before` and a row already present does not; the writes name distinct
+    // handles, so such a rowid was given to this write. Only from the largest possible rowid on does SQLite
+    // pick unused ones at random; a call starting within 2^32 of it inserts row by row instead (exact too).
+    const before = grouped === 0 ? 0n : (sql.lastHandleRowid.get() ?? 0n);
+    const byGroups = before < NEAR_MAX_ROWID;
     for (let start = 0; start < grouped; start += INSERT_GROUP) {
+      if (!byGroups) {
+        for (let k = start; k < start + INSERT_GROUP; k++) inserted[k] = insertOne(writes, k, nowMs[k]!);
+        continue;
+      }
       for (let r = 0; r < INSERT_GROUP; r++) {
         const k = start + r;
         const at = r * COLUMNS;
@@ -103,14 +117,10 @@ export function sqliteWrites(db: Database.Database) {
         groupArgs[at + 4] = nowMs[k];
         groupArgs[at + 5] = publicJson[k];
       }
-      const answered = sql.insertGroupIfAbsent.all(groupArgs);
-      // The writes name distinct handles, so a full answer means every row was new.
-      const isNew = answered.length === INSERT_GROUP ? undefined : new Set(answered);
-      for (let k = start; k < start + INSERT_GROUP; k++) inserted[k] = isNew === undefined || isNew.has(handles[k]!);
+      const changes = sql.insertGroupIfAbsent.run(groupArgs).changes;
+      for (let k = start; k < start + INSERT_GROUP; k++) inserted[k] = changes === INSERT_GROUP || sql.handleRowid.get(handles[k]!)! > before;
     }
-    for (let k = grouped; k < handles.length; k++) {
-      inserted[k] = sql.insertHandleIfAbsent.run(handles[k]!, prefixes[k]!, valuesJson[k]!, nowMs[k]!, nowMs[k]!, publicJson[k]!).changes === 1;
-    }
+    for (let k = grouped; k < handles.length; k++) inserted[k] = insertOne(writes, k, nowMs[k]!);
     const replacing = new Set(writes.replaces);
     const results: EncodedResult[] = new Array(handles.length);
     const statuses: WriteStatus[] = new Array(handles.length);
@@ -130,6 +140,9 @@ export function sqliteWrites(db: Database.Database) {
     addCreatedEntries(writes, results);
     return { results, statuses };
   };
+
+  const insertOne = ({ handles, prefixes, valuesJson, publicJson }: EncodedWrites, k: number, nowMs: number): boolean =>
+    sql.insertHandleIfAbsent.run(handles[k]!, prefixes[k]!, valuesJson[k]!, nowMs, nowMs, publicJson[k]!).changes === 1;
 
   const writeEncoded = (writes: EncodedWrites, context: WriteContext): EncodedResult[] => {
     const { results, statuses } = writeRows(writes, new Array<number>(writes.handles.length).fill(context.nowMs));

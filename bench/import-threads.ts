@@ -1,0 +1,105 @@
+/**
+ * `node --import tsx bench/import-threads.ts`: where an NDJSON import's time goes, per thread of the server.
+ * One idnode (the compiled build) imports bodies of new identifiers; each run reports the wall time per
+ * identifier beside the CPU per identifier of every busy thread of the server (from /proc/<pid>/task: the
+ * main thread parses, validates and encodes; the SQLite writer thread inserts and commits). Wall ≈ main +
+ * writer means the two do not overlap; wall ≈ max(main, writer) means they do.
+ *
+ * Flags: --size N (100000) --runs N (3) --cores server|both (server: pinned to one core, as bench:wrk runs it)
+ *        --baseline DIR (another built checkout, run in turn with this one on a copy of the same data)
+ *        --profile DIR (a CPU profile of every thread of this idnode, written to DIR when it stops)
+ *        --node-options TEXT (NODE_OPTIONS of this idnode only, e.g. "--max-semi-space-size=64")
+ */
+import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { openStore } from '../src/store/open-store.js';
+import { ensureBuilt } from './lib/build.js';
+import { postJson } from './lib/http-post.js';
+import { pinGenerator } from './lib/pinning.js';
+import { parseStatCpuTicks } from './lib/proc.js';
+import { stopAllChildren } from './lib/processes.js';
+import { createBenchEnterprise } from './lib/seed.js';
+import { startIdnode, type RunningServer } from './lib/servers.js';
+import { basicAuth, ndjsonImport } from './lib/workload.js';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const { values: flags } = parseArgs({
+  options: {
+    size: { type: 'string', default: '100000' },
+    runs: { type: 'string', default: '3' },
+    cores: { type: 'string', default: 'server' },
+    baseline: { type: 'string' },
+    profile: { type: 'string' },
+    'node-options': { type: 'string' },
+  },
+});
+const size = Number(flags.size);
+const TICK_MICROS = 10_000; // USER_HZ is 100 on Linux
+const load = () => loadavg().map((n) => n.toFixed(2)).join(' ');
+
+/** CPU ticks per thread of `pid`, keyed "tid name". */
+function threadTicks(pid: number): Map<string, number> {
+  const ticks = new Map<string, number>();
+  for (const tid of readdirSync(`/proc/${pid}/task`)) {
+    try {
+      // Node names no thread: the main thread's id is the process's; the busiest other one is the writer.
+      const name = tid === String(pid) ? 'main' : readFileSync(`/proc/${pid}/task/${tid}/comm`, 'utf8').trim();
+      ticks.set(`${tid} ${name}`, parseStatCpuTicks(readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8')));
+    } catch {
+      // the thread ended between the listing and the read
+    }
+  }
+  return ticks;
+}
+
+async function main(): Promise<void> {
+  if (ensureBuilt(root)) process.stderr.write('built dist/\n');
+  const pinning = pinGenerator();
+  const workDir = mkdtempSync(join(tmpdir(), 'idnode-import-threads-'));
+  try {
+    const dataDir = join(workDir, 'data');
+    const store = await openStore({ store: 'sqlite', dataDir, sqliteSynchronous: 'normal' });
+    const credential = await createBenchEnterprise(store, join(dataDir, 'node-key.pem'));
+    await store.close();
+    const env = { root, workDir, pinning, profileDir: undefined };
+    const cores = flags.cores === 'both' ? ('both' as const) : ('server' as const);
+    const servers: RunningServer[] = [await startIdnode({ ...env, profileDir: flags.profile }, { name: 'idnode', dataDir, cores, profileEachThread: true, settings: flags['node-options'] === undefined ? {} : { NODE_OPTIONS: flags['node-options'] } })];
+    if (flags.baseline !== undefined) {
+      const copy = `${dataDir}-baseline`;
+      cpSync(dataDir, copy, { recursive: true });
+      servers.push(await startIdnode(env, { name: 'baseline', root: flags.baseline, dataDir: copy, cores }));
+    }
+    const headers = { 'content-type': 'application/x-ndjson', authorization: basicAuth(credential.id, credential.secret) };
+    console.log(`load before: ${load()}; ${size} lines a run; cores: ${cores}`);
+    for (let r = 0; r < Number(flags.runs); r++) {
+      for (const server of r % 2 === 0 ? servers : [...servers].reverse()) {
+        const body = ndjsonImport(`t${r}-${server.name}`, size);
+        const before = threadTicks(server.pid);
+        const started = performance.now();
+        const answer = await postJson(server.url, '/api/v1/import', headers, body, 600_000);
+        const wallMicros = (performance.now() - started) * 1000;
+        const after = threadTicks(server.pid);
+        const created = (answer.json as { summary?: { created?: number } }).summary?.created ?? 0;
+        const busy = [...after]
+          .map(([thread, ticks]) => [thread, ((ticks - (before.get(thread) ?? 0)) * TICK_MICROS) / created] as const)
+          .filter(([, micros]) => micros >= 0.5)
+          .sort((a, b) => b[1] - a[1]);
+        const total = busy.reduce((sum, [, micros]) => sum + micros, 0);
+        console.log(
+          `${server.name} run ${r + 1}: ${created} created, ${Math.round(created / (wallMicros / 1e6))}/s, wall ${(wallMicros / created).toFixed(1)} µs/id, CPU ${total.toFixed(1)} µs/id = ` +
+            busy.map(([thread, micros]) => `${thread.split(' ').slice(1).join(' ')} ${micros.toFixed(1)}`).join(' + ') +
+            ` (load ${load()})`,
+        );
+      }
+    }
+    await Promise.all(servers.map((server) => server.stop()));
+  } finally {
+    await stopAllChildren();
+    rmSync(workDir, { recursive: true, force: true });
+  }
+}
+
+await main();
