@@ -1,5 +1,6 @@
 import type { Config } from '../../config/config.js';
 import type { MetricsSnapshot, WorkerSnapshot } from '../../metrics/aggregate-workers.js';
+import type { WriterReply, WriterRequest } from '../../store/sqlite/sqlite-writer-messages.js';
 
 /**
  * The IPC messages between serve's primary process and its workers (serve --workers). Every type starts with
@@ -83,8 +84,20 @@ export interface MetricsGathered {
   readonly asked: number;
 }
 
-export type ToPrimary = WorkerHello | WorkerListening | ChangesMade | Invalidated | MetricsRequest | MetricsReply;
-export type ToWorker = WorkerStart | WorkerStop | ChangesHeard | Invalidate | MetricsCollect | MetricsGathered;
+/** Worker → primary (SQLite): write calls for the node's one writer (ForwardedWriter → WriteRelay), in the order made. */
+export interface WritesRequested {
+  readonly type: 'idnode:writes';
+  readonly requests: readonly WriterRequest[];
+}
+
+/** Primary → the worker that asked: the outcomes of its write calls, each sent once committed (or failed). */
+export interface WritesAnswered {
+  readonly type: 'idnode:written';
+  readonly replies: readonly WriterReply[];
+}
+
+export type ToPrimary = WorkerHello | WorkerListening | ChangesMade | Invalidated | MetricsRequest | MetricsReply | WritesRequested;
+export type ToWorker = WorkerStart | WorkerStop | ChangesHeard | Invalidate | MetricsCollect | MetricsGathered | WritesAnswered;
 
 /** True for a message of this protocol (anything else on the channel is node:cluster's or unknown). */
 export function isIdnodeMessage(message: unknown): message is { readonly type: string } {
