@@ -83,7 +83,8 @@ t.test('the peer feed announces committed changes, waits for the answer, and hea
     done = true;
     return outcomes;
   });
-  await new Promise((resolve) => setImmediate(resolve));
+  // Announced at the end of the turn in which the write committed.
+  for (let turn = 0; turn < 2; turn++) await new Promise((resolve) => setImmediate(resolve));
   t.same(sent, [{ type: 'idnode:changes', seq: 1, handles: ['88.999/a', '88.999/b'] }]);
   t.notOk(done, 'not acknowledged before the other workers dropped the handles');
   feed.receive({ type: 'idnode:changes-heard', seq: 1 });
@@ -93,13 +94,20 @@ t.test('the peer feed announces committed changes, waits for the answer, and hea
   t.equal(unchanged[0]!.status, 'exists');
   t.equal(sent.length, 1, 'a write that changed nothing announces nothing');
 
+  // The writes that commit in one turn are announced together, and all acknowledged on the one answer.
+  const together = Promise.all(['e', 'f'].map((suffix) => store.applyWrites([create(`88.999/${suffix}`, [value(1, `https://example.com/${suffix}`)])], CONTEXT)));
+  for (let turn = 0; turn < 2; turn++) await new Promise((resolve) => setImmediate(resolve));
+  t.same(sent.at(-1), { type: 'idnode:changes', seq: 2, handles: ['88.999/e', '88.999/f'] });
+  feed.receive({ type: 'idnode:changes-heard', seq: 2 });
+  t.same((await together).map((outcomes) => outcomes[0]!.status), ['created', 'created']);
+
   const pending = store.applyWrites([create('88.999/c', [value(1, 'https://example.com/c')])], CONTEXT);
-  await new Promise((resolve) => setImmediate(resolve));
+  for (let turn = 0; turn < 2; turn++) await new Promise((resolve) => setImmediate(resolve));
   feed.disconnected();
   t.equal((await pending)[0]!.status, 'created', 'the primary gone: nobody left to wait for');
   connected = false;
   await store.applyWrites([create('88.999/d', [value(1, 'https://example.com/d')])], CONTEXT);
-  t.equal(sent.length, 2, 'nothing is sent without a primary');
+  t.equal(sent.length, 3, 'nothing is sent without a primary');
 
   feed.receive({ type: 'idnode:invalidate', id: 7, handles: ['88.999/x'] });
   t.same(heard, ['88.999/x']);

@@ -1,5 +1,12 @@
 import type { HandleWrite, Store, WriteContext, WriteOutcome } from '../../core/store/store.js';
+import { TurnBatch } from '../../store/sqlite/turn-batch.js';
 import type { ToPrimary, ToWorker } from './worker-messages.js';
+
+/** A committed write's changed handles, and how to acknowledge it once the other workers dropped them. */
+interface Announced {
+  readonly handles: readonly string[];
+  readonly resolve: () => void;
+}
 
 /** The worker's end of the IPC channel to serve's primary process. */
 export interface PrimaryChannel {
@@ -27,7 +34,13 @@ const CHANGING: ReadonlySet<WriteOutcome['status']> = new Set(['created', 'updat
  */
 export class PeerChangeFeed {
   readonly #listeners = new Set<(handle: string | undefined) => void>();
-  readonly #pending = new Map<number, () => void>();
+  /** Per ChangesMade sent, the writes waiting for its answer. */
+  readonly #pending = new Map<number, (() => void)[]>();
+  /**
+   * The writes that committed in one turn (the replies of one group commit arrive together) are announced in
+   * one ChangesMade, and all resolve on its answer: one round trip for them, not one each.
+   */
+  readonly #outbox = new TurnBatch<Announced>((announced) => this.#announce(announced));
   #seq = 0;
 
   constructor(private readonly channel: PrimaryChannel) {}
@@ -54,13 +67,13 @@ export class PeerChangeFeed {
     } else if (message.type === 'idnode:changes-heard') {
       const heard = this.#pending.get(message.seq);
       this.#pending.delete(message.seq);
-      heard?.();
+      for (const resolve of heard ?? []) resolve();
     }
   }
 
   /** The primary is gone: no other worker is left to wait for. */
   disconnected(): void {
-    for (const heard of this.#pending.values()) heard();
+    for (const heard of this.#pending.values()) for (const resolve of heard) resolve();
     this.#pending.clear();
   }
 
@@ -68,12 +81,19 @@ export class PeerChangeFeed {
     const outcomes = await store.applyWrites(writes, context);
     const handles = outcomes.filter((outcome) => CHANGING.has(outcome.status)).map((outcome) => outcome.handle);
     if (handles.length === 0 || !this.channel.connected) return outcomes;
-    const seq = ++this.#seq;
-    await new Promise<void>((resolve) => {
-      this.#pending.set(seq, resolve);
-      this.channel.send({ type: 'idnode:changes', seq, handles });
-    });
+    await new Promise<void>((resolve) => this.#outbox.push({ handles, resolve }));
     return outcomes;
+  }
+
+  #announce(announced: readonly Announced[]): void {
+    // The primary went away during the turn: nobody is left to wait for.
+    if (!this.channel.connected) {
+      for (const { resolve } of announced) resolve();
+      return;
+    }
+    const seq = ++this.#seq;
+    this.#pending.set(seq, announced.map(({ resolve }) => resolve));
+    this.channel.send({ type: 'idnode:changes', seq, handles: announced.length === 1 ? announced[0]!.handles : announced.flatMap(({ handles }) => handles) });
   }
 
   #subscribe(store: Store, listener: (handle: string | undefined) => void): () => void {
