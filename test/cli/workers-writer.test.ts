@@ -40,6 +40,26 @@ t.test('two workers: every call answered with its own outcome, each worker\'s in
   await c.store.close();
 });
 
+t.test('a write is answered only once every other worker dropped the handles it changed', async (t) => {
+  const file = join(t.testdir(), 'idnode.sqlite');
+  const primary = openPrimary(file);
+  t.teardown(() => primary.writer.close());
+  const a = openWorkerStore(primary, file);
+  const b = openWorkerStore(primary, file);
+  const c = openWorkerStore(primary, file);
+  const heardBy = (when: string) => ({ b: [...b.worker.invalidated], c: [...c.worker.invalidated], when });
+  // Creates (packed, one turn: one round for both), then an existing one, then a delete (applyWrites).
+  const created = await Promise.all(['p', 'q'].map((suffix) => a.store.applyWrites([create(handle(suffix), [value(1, suffix)])], CONTEXT).then(() => heardBy(suffix))));
+  t.same(created.map(({ b }) => b), [[handle('p'), handle('q')], [handle('p'), handle('q')]], 'both dropped before either create was answered');
+  t.same(created[0]!.c, created[0]!.b, 'every other worker');
+  t.same(a.worker.invalidated, [], 'not the writer itself');
+  await a.store.applyWrites([create(handle('p'), [value(1, 'again')])], CONTEXT);
+  t.same(b.worker.invalidated, [handle('p'), handle('q')], 'a create that found the handle changed nothing');
+  await a.store.applyWrites([{ op: 'delete', handle: handle('q'), prefix: '88.999.1' }], CONTEXT);
+  t.same(b.worker.invalidated.at(-1), handle('q'), 'a delete is named too');
+  await Promise.all([a, b, c].map(({ store }) => store.close()));
+});
+
 t.test('failures reach the worker as the same catalogue errors as from a writer of its own', async (t) => {
   const file = join(t.testdir(), 'idnode.sqlite');
   const primary = openPrimary(file, 50);

@@ -1,4 +1,6 @@
 import { deserialize, serialize } from 'node:v8';
+import { ChangeRelay } from '../../src/cli/workers/change-relay.js';
+import { PeerChangeFeed } from '../../src/cli/workers/peer-change-feed.js';
 import { WriteRelay, type WriterPeer } from '../../src/cli/workers/write-relay.js';
 import type { ToWorker } from '../../src/cli/workers/worker-messages.js';
 import { ForwardedWriter } from '../../src/store/sqlite/forwarded-writer.js';
@@ -14,20 +16,27 @@ export function overIpc<T>(message: T): T {
   return deserialize(serialize(message)) as T;
 }
 
-/** A primary as serve --workers runs it on SQLite: the file migrated, the one writer thread, the relay. */
+/** A primary as serve --workers runs it on SQLite: the file migrated, the one writer thread, the relays. */
 export interface Primary {
   readonly writer: SqliteWriter;
   readonly relay: WriteRelay;
+  readonly changes: ChangeRelay;
 }
 
 export function openPrimary(file: string, busyTimeoutMs?: number): Primary {
   const writer = openSqliteWriter({ file, ...(busyTimeoutMs === undefined ? {} : { busyTimeoutMs }) });
-  return { writer, relay: new WriteRelay(writer) };
+  const changes = new ChangeRelay({ timeoutMs: 10_000, onLate: () => {} });
+  return { writer, relay: new WriteRelay(writer, changes), changes };
 }
 
-/** A worker's end: its ForwardedWriter, wired to the primary's relay through overIpc, each message a macrotask later. */
+/**
+ * A worker's end: its ForwardedWriter and PeerChangeFeed, wired to the primary's relays through overIpc, each
+ * message a macrotask later. `invalidated`: the handles other workers' writes made it drop, in order.
+ */
 export interface Worker {
   readonly writer: ForwardedWriter;
+  readonly feed: PeerChangeFeed;
+  readonly invalidated: string[];
   /** Messages this worker sent that were held back (while `hold` is set), in order. */
   held: unknown[];
   /** Set to hold this worker's messages instead of delivering them (a primary that no longer reads). */
@@ -43,10 +52,23 @@ export function connectWorker(primary: Primary, file: string): Worker {
       const delivered = overIpc(message);
       setImmediate(() => {
         if (delivered.type === 'idnode:written') worker.writer.receive(delivered.replies);
+        else if (delivered.type === 'idnode:invalidate') {
+          worker.invalidated.push(...delivered.handles);
+          worker.feed.receive(delivered);
+        }
       });
     },
   };
+  primary.changes.join(peer);
   const worker: Worker = {
+    invalidated: [],
+    feed: new PeerChangeFeed({
+      connected: true,
+      send: (message) => {
+        const delivered = overIpc(message);
+        if (delivered.type === 'idnode:invalidated') setImmediate(() => primary.changes.invalidated(peer.id, delivered.id));
+      },
+    }),
     held: [],
     hold: false,
     writer: new ForwardedWriter((requests) => {

@@ -62,11 +62,11 @@ async function startWorkers(config: Config, count: number, logger: Logger, close
   // "Accepting"). Set before the first fork.
   if (config.limits.acceptsPerTurn > 1) cluster.schedulingPolicy = cluster.SCHED_NONE;
   cluster.setupPrimary({ exec: WORKER_ENTRY, args: [], serialization: 'advanced' });
-  const writes = openWriter(config, logger, closers);
   const relay = new ChangeRelay({
     timeoutMs: INVALIDATION_TIMEOUT_MS,
     onLate: (late, handles) => logger.warn({ workers: late, handles }, `a worker did not confirm a cache invalidation within ${INVALIDATION_TIMEOUT_MS} ms; the write is acknowledged anyway`),
   });
+  const writes = openWriter(config, logger, closers, relay);
   const gatherer = new MetricsGatherer({
     timeoutMs: METRICS_GATHER_TIMEOUT_MS,
     onLate: (late) => logger.warn({ workers: late }, `a worker did not send its metrics within ${METRICS_GATHER_TIMEOUT_MS} ms; the scrape sums the others`),
@@ -104,7 +104,6 @@ async function startWorkers(config: Config, count: number, logger: Logger, close
           gatherer.join(peer);
           resolve(received.addresses);
         } else if (received.type === 'idnode:writes') writes?.requests(peer, received);
-        else if (received.type === 'idnode:changes') relay.changes(peer, received);
         else if (received.type === 'idnode:invalidated') relay.invalidated(worker.id, received.id);
         else if (received.type === 'idnode:metrics-request') gatherer.request(peer, received.seq);
         else if (received.type === 'idnode:metrics-reply') gatherer.reply(worker.id, received);
@@ -177,16 +176,17 @@ async function startWorkers(config: Config, count: number, logger: Logger, close
 
 /**
  * On SQLite: migrates the file and starts the node's one writer thread here, before any worker is forked, and
- * relays every worker's writes to it (WriteRelay; docs/architecture.md, "Workers"). Its closer is pushed
+ * relays every worker's writes to it (WriteRelay, which tells the other workers what each changed through
+ * `changes`; docs/architecture.md, "Workers"). Its closer is pushed
  * before the workers', so it closes after they all ended (their last metering flush included).
  */
-function openWriter(config: Config, logger: Logger, closers: Closer[]): WriteRelay | undefined {
+function openWriter(config: Config, logger: Logger, closers: Closer[], changes: ChangeRelay): WriteRelay | undefined {
   const options = storeOptions(config);
   if (options.store !== 'sqlite') return undefined;
   const writer = openSqliteWriter(sqliteStoreOptions(options));
   closers.push({ name: 'SQLite writer', close: () => writer.close() });
   logger.info({ file: join(options.dataDir, SQLITE_FILE_NAME) }, 'the SQLite writer runs in the primary process; every worker writes through it');
-  return new WriteRelay(writer);
+  return new WriteRelay(writer, changes);
 }
 
 /** Sends unless the worker's channel is already closed (it is ending: its exit handler does the rest). */

@@ -51,7 +51,6 @@ process.on('message', (message: unknown) => {
 });
 process.on('disconnect', () => {
   writer?.disconnected();
-  feed.disconnected();
   metrics.disconnected();
 });
 channel.send({ type: 'idnode:hello' });

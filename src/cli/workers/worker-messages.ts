@@ -31,20 +31,7 @@ export interface WorkerStop {
   readonly type: 'idnode:stop';
 }
 
-/** Worker → primary: these handles changed in a committed write; answer ChangesHeard once every other worker dropped them. */
-export interface ChangesMade {
-  readonly type: 'idnode:changes';
-  readonly seq: number;
-  readonly handles: readonly string[];
-}
-
-/** Primary → writing worker: every other worker has dropped the handles of its ChangesMade `seq`. */
-export interface ChangesHeard {
-  readonly type: 'idnode:changes-heard';
-  readonly seq: number;
-}
-
-/** Primary → every other worker: drop these handles from the cache, then answer Invalidated with `id`. */
+/** Primary → every other worker: a write committed that changed these handles; drop them from the cache, then answer Invalidated with `id`. */
 export interface Invalidate {
   readonly type: 'idnode:invalidate';
   readonly id: number;
@@ -96,8 +83,8 @@ export interface WritesAnswered {
   readonly replies: readonly WriterReply[];
 }
 
-export type ToPrimary = WorkerHello | WorkerListening | ChangesMade | Invalidated | MetricsRequest | MetricsReply | WritesRequested;
-export type ToWorker = WorkerStart | WorkerStop | ChangesHeard | Invalidate | MetricsCollect | MetricsGathered | WritesAnswered;
+export type ToPrimary = WorkerHello | WorkerListening | Invalidated | MetricsRequest | MetricsReply | WritesRequested;
+export type ToWorker = WorkerStart | WorkerStop | Invalidate | MetricsCollect | MetricsGathered | WritesAnswered;
 
 /** True for a message of this protocol (anything else on the channel is node:cluster's or unknown). */
 export function isIdnodeMessage(message: unknown): message is { readonly type: string } {
