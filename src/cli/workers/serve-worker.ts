@@ -12,8 +12,7 @@ import type { WorkerStart } from './worker-messages.js';
  * Runs one worker of `serve --workers N` until the primary says stop: the same lifecycle as a single process
  * (runServer, startNode) without what the primary holds for the node (the data-directory lock, the ready file).
  * On SQLite its store writes through `writer` (the primary's one writer) and is wrapped in the PeerChangeFeed;
- * PostgreSQL workers hear each other as replicas do
- * (LISTEN/NOTIFY). The lead (worker 0) runs the node-wide singletons (NodeRole). Its /metrics answers every
+ * PostgreSQL workers hear each other as replicas do (LISTEN/NOTIFY). The lead (worker 0) runs the node-wide singletons (NodeRole). Its /metrics answers every
  * worker's figures (WorkerMetrics). Resolves with the exit code.
  */
 export function serveAsWorker(start: WorkerStart, io: CliIo, signals: EventEmitter, channel: PrimaryChannel, feed: PeerChangeFeed, metrics: WorkerMetrics, writer: ForwardedWriter | undefined): Promise<number> {
