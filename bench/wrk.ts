@@ -14,7 +14,9 @@
  *        --import-size N (200000) --only warm,miss,latency,put,import --no-build --keep
  *        --profile (a CPU profile of each idnode server: bench/results/profiles/idnode.cpuprofile)
  *        --baseline DIR (another checkout, built: its idnode is another side of warm, miss, put and import, on a copy of the
- *        same data, so a change is measured against the code before it in one run)
+ *        same data and with the same --workers, so a change is measured against the code before it in one run)
+ *        --baseline-workers N (the baseline's --workers instead: `--baseline . --baseline-workers 1 --workers 2`
+ *        measures this code with two workers against itself with one)
  *        --lane-off (another side of warm and miss: this idnode with rest-fast-lane false, on a copy of the data)
  *        --workers N (1: idnode as `serve --workers N`; above 1 on both cores, where the generator competes with a
  *        worker for its core, the references staying on core 0)
@@ -55,6 +57,7 @@ const { values: flags } = parseArgs({
     keep: { type: 'boolean', default: false },
     profile: { type: 'boolean', default: false },
     baseline: { type: 'string' },
+    'baseline-workers': { type: 'string' },
     'lane-off': { type: 'boolean', default: false },
     workers: { type: 'string', default: '1' },
   },
@@ -113,7 +116,10 @@ async function main(): Promise<void> {
       settings: { IDNODE_CACHE_MAX_ENTRIES: String(cacheEntries), IDNODE_CACHE_MAX_BYTES: '268435456' },
     });
     if (workers > 1) notes.push(`idnode ran as serve --workers ${workers} on both cores (the generator's core included); the references on core 0`);
-    const baseline = flags.baseline === undefined ? undefined : await startCopy(env, flags.baseline, dataDir, cacheEntries, 'idnode-baseline', {});
+    // The baseline runs as many workers as idnode does unless told otherwise (--baseline-workers: e.g. this checkout
+    // with one worker against itself with two, in one run).
+    const baselineWorkers = flags['baseline-workers'] === undefined ? workers : Number(flags['baseline-workers']);
+    const baseline = flags.baseline === undefined ? undefined : await startCopy(env, flags.baseline, dataDir, cacheEntries, 'idnode-baseline', {}, baselineWorkers);
     const laneOff = flags['lane-off'] ? await startCopy(env, root, dataDir, cacheEntries, 'idnode-lane-off', { IDNODE_REST_FAST_LANE: 'false' }) : undefined;
     const servers = { idnode, map: mapRef, sqlite: sqliteRef, ...(baseline === undefined ? {} : { baseline }), ...(laneOff === undefined ? {} : { laneOff }) };
     const baselineSide = (paths: string): [string, () => Promise<GeneratorRun>][] => [
@@ -243,10 +249,17 @@ async function main(): Promise<void> {
 
 /** The bare node:http + better-sqlite3 reference, pinned like idnode. */
 /** An idnode (of the checkout at `checkout`) on a copy of the seeded data (the data dir of a running node is not shared). */
-async function startCopy(env: BenchEnv, checkout: string, dataDir: string, cacheEntries: number, name: string, settings: Record<string, string>): Promise<RunningServer> {
+async function startCopy(env: BenchEnv, checkout: string, dataDir: string, cacheEntries: number, name: string, settings: Record<string, string>, workers = 1): Promise<RunningServer> {
   const copy = `${dataDir}-${name}`;
   cpSync(dataDir, copy, { recursive: true });
-  return startIdnode(env, { name, root: checkout, dataDir: copy, settings: { IDNODE_CACHE_MAX_ENTRIES: String(cacheEntries), IDNODE_CACHE_MAX_BYTES: '268435456', ...settings } });
+  return startIdnode(env, {
+    name,
+    root: checkout,
+    dataDir: copy,
+    workers,
+    ...(workers > 1 ? { cores: 'both' as const } : {}),
+    settings: { IDNODE_CACHE_MAX_ENTRIES: String(cacheEntries), IDNODE_CACHE_MAX_BYTES: '268435456', ...settings },
+  });
 }
 
 async function startSqliteReference(env: BenchEnv, script: string, file: string): Promise<RunningServer> {

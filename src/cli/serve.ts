@@ -13,6 +13,8 @@ import { configuredClock, systemRuntime } from '../runtime/system-runtime.js';
 import type { Store } from '../core/store/store.js';
 import { openStore } from '../store/open-store.js';
 import { lockDataDir, type DataDirLock } from '../store/sqlite/data-dir-lock.js';
+import type { SqliteStore } from '../store/sqlite/sqlite-store.js';
+import type { WriteChannel } from '../store/sqlite/write-channel.js';
 import type { CliIo } from './cli-io.js';
 import { firstRunBanner } from './first-run-banner.js';
 import { frontEndsOf } from './front-ends.js';
@@ -74,6 +76,11 @@ export interface NodeRole {
    * sealing, the connection with the top-level node. Every process meters, flushes its own counts and serves.
    */
   readonly lead: boolean;
+  /**
+   * Where the SQLite store's writes go instead of a writer thread of its own: in a worker, the primary's one
+   * writer (ForwardedWriter), which migrated the file before forking.
+   */
+  readonly sqliteWriter?: WriteChannel;
   /** Wraps the opened store (workers on SQLite: PeerChangeFeed, cache invalidation between them). */
   readonly wrapStore?: (store: Store) => Store;
   /** A worker's /metrics: answers the whole node's figures (WorkerMetrics); a single process renders its own. */
@@ -90,8 +97,10 @@ export async function startNode(config: Config, io: CliIo, logger: Logger, close
   // Read before anything opens, so an unreadable certificate fails the start without touching the store.
   const tls = config.tls === undefined ? undefined : { cert: readFileSync(config.tls.certFile), key: readFileSync(config.tls.keyFile) };
 
-  const opened = await openStore(storeOptions(config));
+  const opened = await openStore(storeOptions(config, role.sqliteWriter));
   closers.push({ name: 'store', close: () => opened.close() });
+  // Says where this process's writes go (a worker's: to the primary's writer; tests check there is one writer).
+  if (opened.kind === 'sqlite' && role.sqliteWriter !== undefined) logger.info({ sqliteWriter: (opened as SqliteStore).writer }, 'SQLite writes go to the primary process\'s writer');
   const store = role.wrapStore?.(opened) ?? opened;
   // Created before the node, so that its store calls are timed.
   const nodeWide = role.metrics;

@@ -1,11 +1,15 @@
 import type { Config } from '../config/config.js';
 import type { OpenStoreConfig } from '../store/open-store.js';
+import type { WriteChannel } from '../store/sqlite/write-channel.js';
 
-/** The argument of openStore for this configuration (loadConfig guarantees databaseUrl for postgres). */
-export function storeOptions(config: Config): OpenStoreConfig {
+/**
+ * The argument of openStore for this configuration (loadConfig guarantees databaseUrl for postgres). `writer`:
+ * where a SQLite store's writes go instead of a thread of its own (a worker of serve --workers: the primary's).
+ */
+export function storeOptions(config: Config, writer?: WriteChannel): OpenStoreConfig {
   if (config.store === 'postgres') {
     return { store: 'postgres', databaseUrl: config.databaseUrl!, ...(config.databaseSchema === undefined ? {} : { databaseSchema: config.databaseSchema }) };
   }
   if (config.store === 'memory') return { store: 'memory' };
-  return { store: 'sqlite', dataDir: config.dataDir, sqliteSynchronous: config.sqliteSynchronous };
+  return { store: 'sqlite', dataDir: config.dataDir, sqliteSynchronous: config.sqliteSynchronous, ...(writer === undefined ? {} : { writer }) };
 }

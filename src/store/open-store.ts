@@ -4,10 +4,11 @@ import type { Store } from '../core/store/store.js';
 import { openMemoryStore } from './memory/memory-store.js';
 import { openPostgresStore, postgresStoreExists } from './postgres/postgres-store.js';
 import { redactUrl } from './postgres/postgres-url.js';
-import { openSqliteStore } from './sqlite/sqlite-store.js';
+import { openSqliteStore, type SqliteStoreOptions } from './sqlite/sqlite-store.js';
+import type { WriteChannel } from './sqlite/write-channel.js';
 
 export type OpenStoreConfig =
-  | { readonly store: 'sqlite'; readonly dataDir: string; readonly sqliteSynchronous?: 'full' | 'normal' }
+  | { readonly store: 'sqlite'; readonly dataDir: string; readonly sqliteSynchronous?: 'full' | 'normal'; readonly writer?: WriteChannel }
   | { readonly store: 'postgres'; readonly databaseUrl: string; readonly databaseSchema?: string }
   | { readonly store: 'memory' };
 
@@ -25,8 +26,13 @@ export async function openStore(config: OpenStoreConfig): Promise<Store> {
   if (config.store === 'postgres') {
     return openPostgresStore(config.databaseSchema === undefined ? { url: config.databaseUrl } : { url: config.databaseUrl, schema: config.databaseSchema });
   }
+  return openSqliteStore(sqliteStoreOptions(config));
+}
+
+/** openSqliteStore's options for a data directory (`writer`: see SqliteStoreOptions). */
+export function sqliteStoreOptions(config: Extract<OpenStoreConfig, { store: 'sqlite' }>): SqliteStoreOptions {
   const file = join(config.dataDir, SQLITE_FILE_NAME);
-  return openSqliteStore(config.sqliteSynchronous === undefined ? { file } : { file, synchronous: config.sqliteSynchronous });
+  return { file, ...(config.sqliteSynchronous === undefined ? {} : { synchronous: config.sqliteSynchronous }), ...(config.writer === undefined ? {} : { writer: config.writer }) };
 }
 
 /** The store a configuration names, for messages and the admin commands' "using …" line (no password). */

@@ -1,6 +1,7 @@
+import { deserialize, serialize } from 'node:v8';
 import { MessageChannel, receiveMessageOnPort } from 'node:worker_threads';
 import t from 'tap';
-import { unpackWrites, WritesPacker, type PackedWrites } from '../../src/store/sqlite/packed-writes.js';
+import { packedHandles, unpackWrites, WritesPacker, type PackedWrites } from '../../src/store/sqlite/packed-writes.js';
 import { textOf, type EncodedWrites, type SqlText } from '../../src/store/sqlite/sqlite-writes.js';
 
 // The strings of two writes, one of them a replace, with non-ASCII text (2-, 3- and 4-byte UTF-8), an empty
@@ -53,3 +54,11 @@ function asText(writes: EncodedWrites) {
   const text = (texts: readonly SqlText[]) => texts.map(textOf);
   return { ...writes, valuesJson: text(writes.valuesJson), publicJson: text(writes.publicJson), entryTypes: text(writes.entryTypes), entryKeys: text(writes.entryKeys) };
 }
+
+t.test('packedHandles decodes the handles alone, also from views into a larger buffer (as the IPC channel delivers them)', async (t) => {
+  const handles = writes.map((write) => write.handle);
+  t.same(packedHandles(pack()), handles);
+  const delivered = deserialize(serialize({ before: 'x'.repeat(100), packed: pack() })) as { packed: PackedWrites };
+  t.not(delivered.packed.bytes.byteOffset, 0, 'a view into the message');
+  t.same(packedHandles(delivered.packed), handles);
+});

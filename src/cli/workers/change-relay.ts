@@ -1,5 +1,5 @@
 import { PeerRounds } from './peer-rounds.js';
-import type { ChangesMade, ToWorker } from './worker-messages.js';
+import type { ToWorker } from './worker-messages.js';
 
 /** A worker as the relay sees it. */
 export interface RelayPeer {
@@ -15,9 +15,9 @@ export interface ChangeRelayOptions {
 }
 
 /**
- * The primary's half of PeerChangeFeed: hands a worker's ChangesMade to every other worker that has joined and
- * answers the writer (ChangesHeard) once each of them confirmed (Invalidated), left (ended), or missed the
- * timeout. A worker joins when its message handler is in place (WorkerHello): one that has not joined has
+ * The primary's half of PeerChangeFeed: names the handles a worker's committed write changed (WriteRelay) to every
+ * other worker that has joined, and lets the write be answered once each of them confirmed (Invalidated), left
+ * (ended), or missed the timeout. A worker joins when its message handler is in place (WorkerHello): one that has not joined has
  * an empty cache, and whatever it reads later is read after the commit.
  */
 export class ChangeRelay {
@@ -36,19 +36,21 @@ export class ChangeRelay {
     this.#rounds.leave(peerId);
   }
 
-  changes(writer: RelayPeer, message: ChangesMade): void {
-    const others = this.#rounds.peers().filter((peer) => peer.id !== writer.id);
-    if (others.length === 0) {
-      writer.send({ type: 'idnode:changes-heard', seq: message.seq });
-      return;
-    }
+  /**
+   * Worker `writerId`'s write committed, changing `handles`: every other worker that joined is told to drop them,
+   * and `heard` runs once each confirmed, left or timed out (at once when there is no other worker). Not run if
+   * the writer ends first: nobody is left to answer.
+   */
+  changed(writerId: number, handles: readonly string[], heard: () => void): void {
+    const others = this.#rounds.peers().filter((peer) => peer.id !== writerId);
+    if (others.length === 0) return heard();
     const id = this.#rounds.start(
-      writer.id,
+      writerId,
       others.map((peer) => peer.id),
-      () => writer.send({ type: 'idnode:changes-heard', seq: message.seq }),
-      (late) => this.options.onLate(late, message.handles.length),
+      heard,
+      (late) => this.options.onLate(late, handles.length),
     );
-    for (const peer of others) peer.send({ type: 'idnode:invalidate', id, handles: message.handles });
+    for (const peer of others) peer.send({ type: 'idnode:invalidate', id, handles });
   }
 
   invalidated(peerId: number, id: number): void {

@@ -1,4 +1,4 @@
-import type { HandleWrite, Store, WriteContext, WriteOutcome } from '../../core/store/store.js';
+import type { Store } from '../../core/store/store.js';
 import type { ToPrimary, ToWorker } from './worker-messages.js';
 
 /** The worker's end of the IPC channel to serve's primary process. */
@@ -8,18 +8,15 @@ export interface PrimaryChannel {
   send(message: ToPrimary): void;
 }
 
-/** The outcomes after which another worker's cached answer would be stale. */
-const CHANGING: ReadonlySet<WriteOutcome['status']> = new Set(['created', 'updated', 'deleted']);
-
 /**
  * Cache invalidation between the workers of one node on one SQLite file (serve --workers): the ChangeFeed that
  * PostgreSQL replicas get from LISTEN/NOTIFY, carried over the primary's IPC channel instead.
  *
- * `wrap(store)` returns the store with two differences. applyWrites, once the transaction committed, names
- * the handles it changed to the primary and resolves only when the primary answers that every other worker
- * has dropped them (ChangesHeard), so a write is acknowledged after no worker can serve it stale any more: the
- * invalidation delay is part of the write's latency, not a window after it. onForeignChange hears the
- * handles other workers changed (Invalidate), which IdNode turns into cache invalidations.
+ * Every worker's writes go to the primary's one writer (ForwardedWriter → WriteRelay), which, once a write has
+ * committed, names the handles it changed to every other worker (Invalidate) and answers the writing worker
+ * only when all of them confirmed (Invalidated): a write is acknowledged after no worker can serve it stale
+ * any more, so the invalidation delay is part of the write's latency, not a window after it. `wrap(store)`
+ * returns the store whose onForeignChange hears those handles, which IdNode turns into cache invalidations.
  *
  * Why strict: a worker handles one message at a time, so a cache fill (read and insert, one macrotask)
  * either ends before the Invalidate is handled (and is dropped by it) or starts after, when the committed
@@ -27,17 +24,13 @@ const CHANGING: ReadonlySet<WriteOutcome['status']> = new Set(['created', 'updat
  */
 export class PeerChangeFeed {
   readonly #listeners = new Set<(handle: string | undefined) => void>();
-  readonly #pending = new Map<number, () => void>();
-  #seq = 0;
 
   constructor(private readonly channel: PrimaryChannel) {}
 
   wrap(store: Store): Store {
-    const apply = (writes: readonly HandleWrite[], context: WriteContext) => this.#apply(store, writes, context);
     const subscribe = (listener: (handle: string | undefined) => void) => this.#subscribe(store, listener);
     return new Proxy(store, {
       get(target, property) {
-        if (property === 'applyWrites') return apply;
         if (property === 'onForeignChange') return subscribe;
         // Bound to the store itself: its methods use private fields, which a proxy does not have.
         const value: unknown = Reflect.get(target, property, target);
@@ -46,34 +39,11 @@ export class PeerChangeFeed {
     });
   }
 
-  /** A message from the primary: Invalidate and ChangesHeard are this feed's; anything else is ignored. */
+  /** A message from the primary: Invalidate is this feed's; anything else is ignored. */
   receive(message: ToWorker): void {
-    if (message.type === 'idnode:invalidate') {
-      for (const handle of message.handles) this.#notify(handle);
-      this.channel.send({ type: 'idnode:invalidated', id: message.id });
-    } else if (message.type === 'idnode:changes-heard') {
-      const heard = this.#pending.get(message.seq);
-      this.#pending.delete(message.seq);
-      heard?.();
-    }
-  }
-
-  /** The primary is gone: no other worker is left to wait for. */
-  disconnected(): void {
-    for (const heard of this.#pending.values()) heard();
-    this.#pending.clear();
-  }
-
-  async #apply(store: Store, writes: readonly HandleWrite[], context: WriteContext): Promise<WriteOutcome[]> {
-    const outcomes = await store.applyWrites(writes, context);
-    const handles = outcomes.filter((outcome) => CHANGING.has(outcome.status)).map((outcome) => outcome.handle);
-    if (handles.length === 0 || !this.channel.connected) return outcomes;
-    const seq = ++this.#seq;
-    await new Promise<void>((resolve) => {
-      this.#pending.set(seq, resolve);
-      this.channel.send({ type: 'idnode:changes', seq, handles });
-    });
-    return outcomes;
+    if (message.type !== 'idnode:invalidate') return;
+    for (const handle of message.handles) this.#notify(handle);
+    this.channel.send({ type: 'idnode:invalidated', id: message.id });
   }
 
   #subscribe(store: Store, listener: (handle: string | undefined) => void): () => void {

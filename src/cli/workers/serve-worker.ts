@@ -3,6 +3,7 @@ import type { Config } from '../../config/config.js';
 import type { CliIo } from '../cli-io.js';
 import { runServer } from '../run-server.js';
 import { startNode } from '../serve.js';
+import type { ForwardedWriter } from '../../store/sqlite/forwarded-writer.js';
 import type { PeerChangeFeed, PrimaryChannel } from './peer-change-feed.js';
 import type { WorkerMetrics } from './worker-metrics.js';
 import type { WorkerStart } from './worker-messages.js';
@@ -10,13 +11,13 @@ import type { WorkerStart } from './worker-messages.js';
 /**
  * Runs one worker of `serve --workers N` until the primary says stop: the same lifecycle as a single process
  * (runServer, startNode) without what the primary holds for the node (the data-directory lock, the ready file).
- * On SQLite its store is wrapped in the PeerChangeFeed; PostgreSQL workers hear each other as replicas do
- * (LISTEN/NOTIFY). The lead (worker 0) runs the node-wide singletons (NodeRole). Its /metrics answers every
+ * On SQLite its store writes through `writer` (the primary's one writer) and is wrapped in the PeerChangeFeed;
+ * PostgreSQL workers hear each other as replicas do (LISTEN/NOTIFY). The lead (worker 0) runs the node-wide singletons (NodeRole). Its /metrics answers every
  * worker's figures (WorkerMetrics). Resolves with the exit code.
  */
-export function serveAsWorker(start: WorkerStart, io: CliIo, signals: EventEmitter, channel: PrimaryChannel, feed: PeerChangeFeed, metrics: WorkerMetrics): Promise<number> {
+export function serveAsWorker(start: WorkerStart, io: CliIo, signals: EventEmitter, channel: PrimaryChannel, feed: PeerChangeFeed, metrics: WorkerMetrics, writer: ForwardedWriter | undefined): Promise<number> {
   const config: Config = withoutReadyFile(start.config);
-  const role = { lead: start.lead, metrics, ...(config.store === 'sqlite' ? { wrapStore: feed.wrap.bind(feed) } : {}) };
+  const role = { lead: start.lead, metrics, ...(config.store === 'sqlite' ? { wrapStore: feed.wrap.bind(feed), ...(writer === undefined ? {} : { sqliteWriter: writer }) } : {}) };
   return runServer(`idnode worker ${start.index}`, config, io, signals, async (logger, closers) => {
     const addresses = await startNode(config, io, logger.child({ worker: start.index }), closers, undefined, role);
     channel.send({ type: 'idnode:listening', addresses });

@@ -1,18 +1,22 @@
 import cluster, { type Worker } from 'node:cluster';
 import type { EventEmitter } from 'node:events';
-import { extname } from 'node:path';
+import { extname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Logger } from 'pino';
 import type { Config } from '../../config/config.js';
+import { SQLITE_FILE_NAME, sqliteStoreOptions } from '../../store/open-store.js';
 import type { DataDirLock } from '../../store/sqlite/data-dir-lock.js';
+import { openSqliteWriter } from '../../store/sqlite/sqlite-open.js';
 import type { CliIo } from '../cli-io.js';
 import { writeReadyFile } from '../ready-file.js';
 import { runServer, type Closer } from '../run-server.js';
 import { claimDataDir } from '../serve.js';
+import { storeOptions } from '../store-options.js';
 import { ChangeRelay } from './change-relay.js';
 import { METRICS_GATHER_TIMEOUT_MS, MetricsGatherer } from './metrics-gatherer.js';
 import { nextRestart } from './restart-backoff.js';
 import { isIdnodeMessage, type ToPrimary, type ToWorker } from './worker-messages.js';
+import { WriteRelay } from './write-relay.js';
 
 // The worker entry beside this module, compiled (.js) or, under the TypeScript loader the primary runs with
 // (its execArgv, which workers inherit), as source (.ts).
@@ -34,11 +38,11 @@ interface Slot {
 
 /**
  * `idnode serve --workers N` with N > 1: this process is the primary. It holds what is held once per node
- * (the data-directory lock, the ready file), forks N workers (node:cluster: they share each listening port;
+ * (the data-directory lock, the ready file; on SQLite the one writer, WriteRelay), forks N workers (node:cluster: they share each listening port;
  * each accepts from it itself unless accepts-per-turn is 1, round-robin then), relays cache
  * invalidations between them (ChangeRelay) and gathers every worker's figures for a /metrics scrape that
  * reached one of them (MetricsGatherer). Worker 0,
- * the lead, starts first, alone (it migrates a new store and issues the first-run credentials), the others
+ * the lead, starts first, alone (it creates the signing key and issues the first-run credentials), the others
  * once it listens (all are forked at once, so they load their code meanwhile); the ready file is written when all N listen, with their pids under "workers".
  *
  * A worker that ends unasked is logged and replaced after a back-off (nextRestart); a replaced lead is lead
@@ -62,6 +66,7 @@ async function startWorkers(config: Config, count: number, logger: Logger, close
     timeoutMs: INVALIDATION_TIMEOUT_MS,
     onLate: (late, handles) => logger.warn({ workers: late, handles }, `a worker did not confirm a cache invalidation within ${INVALIDATION_TIMEOUT_MS} ms; the write is acknowledged anyway`),
   });
+  const writes = openWriter(config, logger, closers, relay);
   const gatherer = new MetricsGatherer({
     timeoutMs: METRICS_GATHER_TIMEOUT_MS,
     onLate: (late) => logger.warn({ workers: late }, `a worker did not send its metrics within ${METRICS_GATHER_TIMEOUT_MS} ms; the scrape sums the others`),
@@ -98,7 +103,7 @@ async function startWorkers(config: Config, count: number, logger: Logger, close
           listened = true;
           gatherer.join(peer);
           resolve(received.addresses);
-        } else if (received.type === 'idnode:changes') relay.changes(peer, received);
+        } else if (received.type === 'idnode:writes') writes?.requests(peer, received);
         else if (received.type === 'idnode:invalidated') relay.invalidated(worker.id, received.id);
         else if (received.type === 'idnode:metrics-request') gatherer.request(peer, received.seq);
         else if (received.type === 'idnode:metrics-reply') gatherer.reply(worker.id, received);
@@ -107,6 +112,7 @@ async function startWorkers(config: Config, count: number, logger: Logger, close
         worker.once('exit', (code, signal) => {
           relay.leave(worker.id);
           gatherer.leave(worker.id);
+          writes?.leave(worker.id);
           if (slot.worker === worker) slot.worker = undefined;
           if (stopping && code !== 0) cleanExits = false;
           if (!listened) reject(new Error(`worker ${slot.index} (pid ${worker.process.pid}) ended before it listened (exit code ${code}, signal ${signal}); its error is above`));
@@ -153,8 +159,8 @@ async function startWorkers(config: Config, count: number, logger: Logger, close
     },
   });
 
-  // All forked at once, so that they load their code meanwhile; the lead starts first, alone (it migrates a new
-  // store and issues the first-run credentials), the others when it listens.
+  // All forked at once, so that they load their code meanwhile; the lead starts first, alone (it creates the
+  // signing key and issues the first-run credentials), the others when it listens.
   const [lead, ...others] = slots;
   const leadListening = fork(lead!);
   const othersListening = others.map((slot) => fork(slot));
@@ -166,6 +172,21 @@ async function startWorkers(config: Config, count: number, logger: Logger, close
   lock?.describe(addresses);
   logger.info({ workers: slots.map((slot) => slot.worker?.process.pid) }, `${count} workers listening`);
   return readyContent();
+}
+
+/**
+ * On SQLite: migrates the file and starts the node's one writer thread here, before any worker is forked, and
+ * relays every worker's writes to it (WriteRelay, which tells the other workers what each changed through
+ * `changes`; docs/architecture.md, "Workers"). Its closer is pushed
+ * before the workers', so it closes after they all ended (their last metering flush included).
+ */
+function openWriter(config: Config, logger: Logger, closers: Closer[], changes: ChangeRelay): WriteRelay | undefined {
+  const options = storeOptions(config);
+  if (options.store !== 'sqlite') return undefined;
+  const writer = openSqliteWriter(sqliteStoreOptions(options));
+  closers.push({ name: 'SQLite writer', close: () => writer.close() });
+  logger.info({ file: join(options.dataDir, SQLITE_FILE_NAME) }, 'the SQLite writer runs in the primary process; every worker writes through it');
+  return new WriteRelay(writer, changes);
 }
 
 /** Sends unless the worker's channel is already closed (it is ending: its exit handler does the rest). */

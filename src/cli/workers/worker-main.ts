@@ -2,7 +2,10 @@
  * The entry of a worker process of `idnode serve --workers N` (forked by serve-workers.ts through node:cluster).
  * Says hello to the primary, then serves as the primary's WorkerStart says (serve-worker.ts).
  */
+import { describeStoreLocation } from '../../store/open-store.js';
+import { ForwardedWriter } from '../../store/sqlite/forwarded-writer.js';
 import { processIo } from '../cli-io.js';
+import { storeOptions } from '../store-options.js';
 import { METRICS_GATHER_TIMEOUT_MS } from './metrics-gatherer.js';
 import { PeerChangeFeed } from './peer-change-feed.js';
 import { serveAsWorker, workerSignals } from './serve-worker.js';
@@ -24,12 +27,20 @@ const metrics = new WorkerMetrics(channel, 2 * METRICS_GATHER_TIMEOUT_MS);
 const signals = workerSignals(process);
 
 let started = false;
+/** On SQLite, where this worker's writes go: the primary's one writer (WriteRelay there). */
+let writer: ForwardedWriter | undefined;
 process.on('message', (message: unknown) => {
   if (!isIdnodeMessage(message)) return;
   const received = message as ToWorker;
   if (received.type === 'idnode:start') {
     started = true;
-    void serveAsWorker(received, processIo, signals, channel, feed, metrics).then((code) => processIo.exit(code));
+    const { config } = received;
+    if (config.store === 'sqlite') {
+      writer = new ForwardedWriter((requests) => channel.send({ type: 'idnode:writes', requests }), describeStoreLocation(storeOptions(config)));
+    }
+    void serveAsWorker(received, processIo, signals, channel, feed, metrics, writer).then((code) => processIo.exit(code));
+  } else if (received.type === 'idnode:written') {
+    writer?.receive(received.replies);
   } else if (received.type === 'idnode:stop') {
     // Told to stop before it started (the node stopped while this worker was being forked): nothing to drain.
     if (!started) processIo.exit(0);
@@ -39,7 +50,7 @@ process.on('message', (message: unknown) => {
   }
 });
 process.on('disconnect', () => {
-  feed.disconnected();
+  writer?.disconnected();
   metrics.disconnected();
 });
 channel.send({ type: 'idnode:hello' });

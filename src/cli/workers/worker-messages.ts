@@ -1,5 +1,6 @@
 import type { Config } from '../../config/config.js';
 import type { MetricsSnapshot, WorkerSnapshot } from '../../metrics/aggregate-workers.js';
+import type { WriterReply, WriterRequest } from '../../store/sqlite/sqlite-writer-messages.js';
 
 /**
  * The IPC messages between serve's primary process and its workers (serve --workers). Every type starts with
@@ -30,20 +31,7 @@ export interface WorkerStop {
   readonly type: 'idnode:stop';
 }
 
-/** Worker → primary: these handles changed in a committed write; answer ChangesHeard once every other worker dropped them. */
-export interface ChangesMade {
-  readonly type: 'idnode:changes';
-  readonly seq: number;
-  readonly handles: readonly string[];
-}
-
-/** Primary → writing worker: every other worker has dropped the handles of its ChangesMade `seq`. */
-export interface ChangesHeard {
-  readonly type: 'idnode:changes-heard';
-  readonly seq: number;
-}
-
-/** Primary → every other worker: drop these handles from the cache, then answer Invalidated with `id`. */
+/** Primary → every other worker: a write committed that changed these handles; drop them from the cache, then answer Invalidated with `id`. */
 export interface Invalidate {
   readonly type: 'idnode:invalidate';
   readonly id: number;
@@ -83,8 +71,20 @@ export interface MetricsGathered {
   readonly asked: number;
 }
 
-export type ToPrimary = WorkerHello | WorkerListening | ChangesMade | Invalidated | MetricsRequest | MetricsReply;
-export type ToWorker = WorkerStart | WorkerStop | ChangesHeard | Invalidate | MetricsCollect | MetricsGathered;
+/** Worker → primary (SQLite): write calls for the node's one writer (ForwardedWriter → WriteRelay), in the order made. */
+export interface WritesRequested {
+  readonly type: 'idnode:writes';
+  readonly requests: readonly WriterRequest[];
+}
+
+/** Primary → the worker that asked: the outcomes of its write calls, each sent once committed (or failed). */
+export interface WritesAnswered {
+  readonly type: 'idnode:written';
+  readonly replies: readonly WriterReply[];
+}
+
+export type ToPrimary = WorkerHello | WorkerListening | Invalidated | MetricsRequest | MetricsReply | WritesRequested;
+export type ToWorker = WorkerStart | WorkerStop | Invalidate | MetricsCollect | MetricsGathered | WritesAnswered;
 
 /** True for a message of this protocol (anything else on the channel is node:cluster's or unknown). */
 export function isIdnodeMessage(message: unknown): message is { readonly type: string } {

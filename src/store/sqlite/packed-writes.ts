@@ -124,3 +124,16 @@ export function unpackWrites(packed: PackedWrites): EncodedWrites {
   }
   return { handles, prefixes, valuesJson, publicJson, entryOwners, entryTypes, entryKeys, replaces: Array.from(packed.replaces) };
 }
+
+/** The handles of a PackedWrites, in order, decoded alone (the primary of serve --workers names them to the other workers). */
+export function packedHandles(packed: PackedWrites): string[] {
+  const { ends, entryCounts } = packed;
+  const bytes = Buffer.from(packed.bytes.buffer, packed.bytes.byteOffset, packed.bytes.byteLength);
+  const handles: string[] = new Array(entryCounts.length);
+  let s = 0; // the index of the write's first string (its handle) in `ends`
+  for (let k = 0; k < entryCounts.length; k++) {
+    handles[k] = bytes.toString('utf8', s === 0 ? 0 : ends[s - 1]!, ends[s]!);
+    s += 4 + 2 * entryCounts[k]!;
+  }
+  return handles;
+}

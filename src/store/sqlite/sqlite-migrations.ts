@@ -178,3 +178,19 @@ export function migrateSqlite(db: Database.Database, file: string, migrations: r
   });
   return migrate.immediate();
 }
+
+/**
+ * For a connection to a file that another process migrates (a worker of `serve --workers N`: the primary did,
+ * before forking it): the version in force, which must be the last of `migrations`. Changes nothing. Throws
+ * IdnodeError CONFIG_INVALID otherwise (older: not migrated; newer: written by a newer idnode).
+ */
+export function checkSqliteSchema(db: Database.Database, file: string, migrations: readonly SqliteMigration[] = SQLITE_MIGRATIONS): number {
+  const known = migrations.length;
+  const table = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'").get();
+  const row = table === undefined ? undefined : (db.prepare('SELECT max(version) AS version FROM schema_migrations').get() as { version: number | null });
+  const current = row?.version ?? 0;
+  if (current !== known) {
+    throw new IdnodeError('CONFIG_INVALID', `the SQLite database ${file} has schema version ${current}, but this idnode expects version ${known}, which the process that opened its writer should have migrated it to`);
+  }
+  return known;
+}

@@ -1,7 +1,4 @@
-import { chmodSync, existsSync, mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
 import type Database from 'better-sqlite3';
-import { IdnodeError } from '../../core/errors/catalogue.js';
 import type {
   CounterDelta,
   CounterQuery,
@@ -31,11 +28,12 @@ import { principalFromRow, recordFromRow, storedAnswerFromRow, templateFromRow, 
 import { publicAnswerJson } from '../../core/resolver/public-answer.js';
 import { createdValues, isDistinctWholeWrites, type WholeWrite } from '../write-plan.js';
 import type { Migration } from '../migration.js';
-import { migrateSqlite, SQLITE_MIGRATIONS } from './sqlite-migrations.js';
-import { isUnavailable, NO_UPPER_BOUND, openConnection, prefixRange, readStatements } from './sqlite-statements.js';
+import { openSqliteFile, sqliteDescription } from './sqlite-open.js';
+import { isUnavailable, NO_UPPER_BOUND, prefixRange, readStatements } from './sqlite-statements.js';
 import { searchEntriesOf } from '../../core/search/search-keys.js';
 import { SqliteWriter } from './sqlite-writer.js';
 import type { SqliteWrites } from './sqlite-writes.js';
+import type { WriteChannel } from './write-channel.js';
 import { WritesPacker } from './packed-writes.js';
 
 export interface SqliteStoreOptions {
@@ -62,6 +60,11 @@ export interface SqliteStoreOptions {
   readonly skipSearchIndexOnCreate?: boolean;
   /** For tests of the migration mechanism only. */
   readonly migrations?: readonly Migration[];
+  /**
+   * Where the writes go instead of a writer thread of the store's own: a worker of `serve --workers N` passes
+   * the primary's (ForwardedWriter). Its owner migrated the file; this store only checks the schema version.
+   */
+  readonly writer?: WriteChannel;
 }
 
 export interface SqliteStore extends Store {
@@ -69,6 +72,8 @@ export interface SqliteStore extends Store {
   readonly file: string;
   /** The settings in force, read back from SQLite after opening (for the start-up log and diagnostics). */
   readonly settings: SqliteSettings;
+  /** Where its writes go: 'thread', its own writer thread; 'forwarded', another process's (WriteChannel). */
+  readonly writer: WriteChannel['kind'];
 }
 
 export interface SqliteSettings {
@@ -79,22 +84,14 @@ export interface SqliteSettings {
 }
 
 /**
- * Opens (creating if needed) and migrates the SQLite store. Synchronous: better-sqlite3 is. Throws
- * IdnodeError CONFIG_INVALID when the file cannot be opened as a database, cannot use WAL, or holds a
- * schema newer than this code (see migrateSqlite).
+ * Opens (creating if needed) and migrates the SQLite store, with its own writer thread; or, given `writer`,
+ * opens it for reading and checks its schema, its writes going to that channel. Synchronous: better-sqlite3
+ * is. Throws IdnodeError CONFIG_INVALID when the file cannot be opened as a database, cannot use WAL, or holds
+ * another schema (see openSqliteFile).
  */
 export function openSqliteStore(options: SqliteStoreOptions): SqliteStore {
-  let db: Database.Database | undefined;
+  const { db, connection, schemaVersion } = openSqliteFile(options, options.writer === undefined);
   try {
-    // The data directory is the owner's only (0700): it holds the database and, by default, the signing key.
-    // An existing directory keeps its mode (the operator chose it).
-    mkdirSync(dirname(options.file), { recursive: true, mode: 0o700 });
-    const created = !existsSync(options.file);
-    const connection = { file: options.file, synchronous: options.synchronous ?? 'full', busyTimeoutMs: options.busyTimeoutMs ?? 5000 };
-    db = openConnection(connection);
-    // A new database file is the owner's only; SQLite gives its WAL and shared-memory files the same mode.
-    if (created) chmodSync(options.file, 0o600);
-    const schemaVersion = migrateSqlite(db, options.file, options.migrations ?? SQLITE_MIGRATIONS);
     const settings: SqliteSettings = {
       journalMode: String(db.pragma('journal_mode', { simple: true })),
       // PRAGMA synchronous reads back 2 for FULL, 1 for NORMAL.
@@ -103,25 +100,25 @@ export function openSqliteStore(options: SqliteStoreOptions): SqliteStore {
       schemaVersion,
     };
     // Opened once the schema is in place: the writer prepares its statements against it.
-    const writer = new SqliteWriter(connection, `the SQLite store ${options.file}`);
+    const writer = options.writer ?? new SqliteWriter(connection, sqliteDescription(options.file));
     return new SqliteStoreImpl(db, writer, options.file, settings, options.skipSearchIndexOnCreate === true);
   } catch (error) {
-    db?.close();
-    if (error instanceof IdnodeError) throw error;
-    throw new IdnodeError('CONFIG_INVALID', `cannot open the SQLite database ${options.file}: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+    db.close();
+    throw error;
   }
 }
 
 /**
  * The embedded store. Reads run on this thread's connection (WAL: never blocked by the writer); every write
- * runs on the writer thread (SqliteWriter), one transaction at a time. Only this process writes handles (the
+ * runs on the writer thread (SqliteWriter, or the primary's through ForwardedWriter), one transaction at a time. Only this process writes handles (the
  * CLI writes principals, prefixes and meta only), so there are no foreign changes to report.
  */
 class SqliteStoreImpl implements SqliteStore {
   readonly kind = 'sqlite' as const;
+  readonly writer: WriteChannel['kind'];
   readonly #db: Database.Database;
   readonly #sql: ReturnType<typeof readStatements>;
-  readonly #writer: SqliteWriter;
+  readonly #writer: WriteChannel;
   /** One prepared sumCounters statement per combination of grouped dimensions, prepared on first use. */
   readonly #sums = new Map<string, Database.Statement<[string, string, string | null, string | null], Record<string, unknown>>>();
   readonly #listHandles: (prefix: string, offset: number, limit: number) => { total: number; handles: string[] };
@@ -129,13 +126,14 @@ class SqliteStoreImpl implements SqliteStore {
 
   constructor(
     db: Database.Database,
-    writer: SqliteWriter,
+    writer: WriteChannel,
     readonly file: string,
     readonly settings: SqliteSettings,
     private readonly skipSearchIndexOnCreate: boolean,
   ) {
     this.#db = db;
     this.#writer = writer;
+    this.writer = writer.kind;
     const sql = readStatements(db);
     this.#sql = sql;
     // One read transaction, so the page and the total describe the same snapshot.
@@ -391,6 +389,6 @@ class SqliteStoreImpl implements SqliteStore {
   }
 
   #description(): string {
-    return `the SQLite store ${this.file}`;
+    return sqliteDescription(this.file);
   }
 }

@@ -5,9 +5,8 @@
  * transaction and one fsync for all of them, each whole or not at all, each answered only after that commit.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { isIdnodeError } from '../../core/errors/catalogue.js';
 import { openConnection, type ConnectionOptions } from './sqlite-statements.js';
-import type { WriterFailure, WriterReply, WriterRequest } from './sqlite-writer-messages.js';
+import { failureOf, type WriterReply, type WriterRequest } from './sqlite-writer-messages.js';
 import { sqliteWrites } from './sqlite-writes.js';
 import { runRequests } from './sqlite-write-runs.js';
 
@@ -24,7 +23,7 @@ const writes = sqliteWrites(db);
 let queue: WriterRequest[] = [];
 let scheduled = false;
 
-// The main thread posts the requests of one turn of its event loop as one message (SqliteWriter#send).
+// The main thread posts the requests of one turn of its event loop as one message (WriteCalls, TurnBatch).
 port.on('message', (batch: readonly WriterRequest[]) => {
   for (const request of batch) queue.push(request);
   if (!scheduled) {
@@ -52,10 +51,4 @@ function drain(): void {
     port.postMessage([{ id: requests[closeAt]!.id, ok: true, value: undefined }] satisfies WriterReply[]);
     port.close();
   }
-}
-
-function failureOf(error: unknown): WriterFailure {
-  if (isIdnodeError(error)) return { message: error.message, idnodeCode: error.code };
-  const code = (error as { code?: unknown } | null)?.code;
-  return { message: error instanceof Error ? error.message : String(error), ...(typeof code === 'string' ? { sqliteCode: code } : {}) };
 }

@@ -1,0 +1,123 @@
+import { IdnodeError } from '../../core/errors/catalogue.js';
+import { storeClosed, storeFailure } from '../store-error.js';
+import { isUnavailable } from './sqlite-statements.js';
+import { failureOf, type WriterCall, type WriterFailure, type WriterOutcome, type WriterReply, type WriterRequest } from './sqlite-writer-messages.js';
+import type { SqliteWrites } from './sqlite-writes.js';
+import { TurnBatch } from './turn-batch.js';
+
+/** The other end of a WriteCalls: a writer thread, or a process that relays to one. */
+export interface WriteLink {
+  /** Sends one turn's requests, in order; the buffers in `transfer` may move with them. */
+  post(batch: readonly WriterRequest[], transfer: readonly ArrayBuffer[]): void;
+  /** true when the first call is outstanding, false when none is left (a thread is ref'd only while busy). */
+  busy(busy: boolean): void;
+}
+
+interface Pending {
+  answer(outcome: WriterOutcome): void;
+  fail(error: IdnodeError): void;
+}
+
+/**
+ * The bookkeeping that both kinds of WriteChannel share (SqliteWriter, ForwardedWriter): numbering requests,
+ * sending the calls of one turn as one message (TurnBatch), matching replies to callers, raising a failure as
+ * the catalogue's error, and failing everything outstanding when the other end is gone. A reply is the
+ * writer's, sent after the COMMIT: nothing resolves before it.
+ */
+export class WriteCalls {
+  readonly #pending = new Map<number, Pending>();
+  readonly #outbox: TurnBatch<WriterRequest>;
+  #nextId = 1;
+  /** Set when the other end failed or went away: every later call rejects with it. */
+  #broken: IdnodeError | undefined;
+  #closing = false;
+  #drained: (() => void) | undefined;
+
+  constructor(
+    private readonly link: WriteLink,
+    private readonly description: string,
+  ) {
+    // Everything outstanding was failed (fail) when the link broke: nothing waits for a batch made before.
+    this.#outbox = new TurnBatch((batch, transfer) => {
+      if (this.#broken === undefined) link.post(batch, transfer);
+    });
+  }
+
+  /** A call of the store's: resolves with its value once committed, or rejects with the catalogue's error. */
+  call<K extends keyof SqliteWrites>(op: K, args: Parameters<SqliteWrites[K]>, what: string, transfer: readonly ArrayBuffer[] = []): Promise<ReturnType<SqliteWrites[K]>> {
+    if (this.#closing) return Promise.reject(storeClosed(this.description));
+    if (this.#broken !== undefined) return Promise.reject(this.#broken);
+    return new Promise((resolve, reject) => {
+      this.#send({ op, args } as WriterCall, transfer, {
+        answer: (outcome) => (outcome.ok ? resolve(outcome.value as ReturnType<SqliteWrites[K]>) : reject(this.#error(outcome.error, what))),
+        fail: reject,
+      });
+    });
+  }
+
+  /**
+   * A call relayed for another process (WriteRelay): its outcome as plain data, whatever happens, for the
+   * caller there to raise (a refusal here, closing or broken, answers at once as a failure).
+   */
+  forward(call: WriterCall, transfer: readonly ArrayBuffer[], answer: (outcome: WriterOutcome) => void): void {
+    const refusal = this.#closing ? storeClosed(this.description) : this.#broken;
+    if (refusal !== undefined) return answer({ ok: false, error: failureOf(refusal) });
+    this.#send(call, transfer, { answer, fail: (error) => answer({ ok: false, error: failureOf(error) }) });
+  }
+
+  /** Replies from the writer, in any grouping; one for an unknown id (already failed) is ignored. */
+  settle(replies: readonly WriterReply[]): void {
+    for (const reply of replies) {
+      const pending = this.#pending.get(reply.id);
+      if (pending === undefined) continue;
+      this.#pending.delete(reply.id);
+      this.#idleCheck();
+      pending.answer(reply);
+    }
+  }
+
+  /** The other end failed or went away: every outstanding call fails with `error`, and so does every later one. */
+  fail(error: IdnodeError): void {
+    this.#broken ??= error;
+    const pending = [...this.#pending.values()];
+    this.#pending.clear();
+    this.#idleCheck();
+    for (const one of pending) one.fail(error);
+  }
+
+  get broken(): boolean {
+    return this.#broken !== undefined;
+  }
+
+  /**
+   * Refuses later calls (STORE_UNAVAILABLE, closed) and resolves once every call already made is answered.
+   * `last`, when given and the link is sound, is sent after them (the writer thread's close) and waited for too.
+   */
+  async close(last?: WriterCall): Promise<void> {
+    this.#closing = true;
+    if (last !== undefined && this.#broken === undefined) {
+      await new Promise<void>((resolve) => this.#send(last, [], { answer: () => resolve(), fail: () => resolve() }));
+    }
+    if (this.#pending.size > 0) await new Promise<void>((resolve) => (this.#drained = resolve));
+  }
+
+  #send(call: WriterCall, transfer: readonly ArrayBuffer[], pending: Pending): void {
+    const id = this.#nextId++;
+    if (this.#pending.size === 0) this.link.busy(true);
+    this.#pending.set(id, pending);
+    this.#outbox.push({ ...call, id } as WriterRequest, transfer);
+  }
+
+  #idleCheck(): void {
+    if (this.#pending.size > 0) return;
+    this.link.busy(false);
+    this.#drained?.();
+    this.#drained = undefined;
+  }
+
+  #error(failure: WriterFailure, what: string): IdnodeError {
+    if (failure.idnodeCode !== undefined) return new IdnodeError(failure.idnodeCode, failure.message);
+    const cause = Object.assign(new Error(failure.message), failure.sqliteCode === undefined ? {} : { code: failure.sqliteCode });
+    return storeFailure(cause, `${what} in ${this.description}`, isUnavailable);
+  }
+}

@@ -1,0 +1,19 @@
+import type { SqliteWrites } from './sqlite-writes.js';
+
+/**
+ * Where a SQLite store's writes go: its own writer thread (SqliteWriter), or, in a worker of
+ * `serve --workers N`, the one writer thread of the node, in the primary process (ForwardedWriter). The store
+ * does not care which: each call resolves once its transaction has committed, never before, and fails with the
+ * catalogue's STORE_UNAVAILABLE or INTERNAL_ERROR naming `what`.
+ */
+export interface WriteChannel {
+  /** 'thread': this process's own writer thread; 'forwarded': another process's writer (docs/architecture.md, "Workers"). */
+  readonly kind: 'thread' | 'forwarded';
+  /**
+   * Runs one of SqliteWrites' operations. `what` names it in a failure's message; the buffers in `transfer` may
+   * move to the writer (unusable here afterwards) instead of being copied.
+   */
+  call<K extends keyof SqliteWrites>(op: K, args: Parameters<SqliteWrites[K]>, what: string, transfer?: readonly ArrayBuffer[]): Promise<ReturnType<SqliteWrites[K]>>;
+  /** Lets the calls already made finish, then refuses any later one. Idempotent. */
+  close(): Promise<void>;
+}
