@@ -51,6 +51,8 @@ export interface IdnodeServerOptions {
   readonly root?: string;
   /** `serve --workers N` (default 1); with N > 1 a CPU profile is written per process, named by pid. */
   readonly workers?: number;
+  /** Options for node itself, before the script (heap sizes, a preloaded probe). */
+  readonly nodeArgs?: readonly string[];
 }
 
 /**
@@ -68,6 +70,7 @@ export async function startIdnode(env: BenchEnv, options: IdnodeServerOptions): 
   const profileName = workers > 1 ? [] : [`--cpu-prof-name=${options.name}.cpuprofile`];
   const profile = env.profileDir === undefined ? [] : ['--cpu-prof', `--cpu-prof-dir=${env.profileDir}`, ...profileName];
   const args = [
+    ...(options.nodeArgs ?? []),
     ...profile,
     join(options.root ?? env.root, 'dist/cli/main.js'),
     'serve',
