@@ -1,6 +1,6 @@
 import { STATUS_CODES } from 'node:http';
 import type { Socket } from 'node:net';
-import { RETRY_AFTER_SECONDS } from '../../frontend/admission.js';
+import { Entered, RETRY_AFTER_SECONDS } from '../../frontend/admission.js';
 import { requestIdOf } from '../../frontend/request-id.js';
 import { JSON_CONTENT_TYPE } from '../framing.js';
 import { warmTargetHandle, type WarmSink } from '../warm-path.js';
@@ -114,32 +114,40 @@ export class LaneConnection implements WarmSink {
           corked = true;
         }
         const requestId = requestIdOf(head.requestId);
-        const release = options.admission.tryAdmit(options.isWarm, handle);
-        if (release === undefined) {
+        const entered = options.admission.enter(options.isWarm, handle);
+        if (entered === undefined) {
           this.write(503, requestId, undefined, options.busyBody);
           continue;
         }
         const answered = options.answer(handle, requestId, head.target, this);
         if (answered === undefined) {
-          release();
+          if (entered === Entered.Counted) options.admission.leave();
           continue;
         }
-        this.waiting = true;
-        socket.pause();
-        const next = at;
-        void answered.then(() => {
-          release();
-          this.waiting = false;
-          if (socket.destroyed || !lane.open.has(this)) return;
-          this.read(bytes, text, next);
-          if (!this.waiting && !this.draining && lane.open.has(this)) socket.resume();
-        });
+        this.readOnceAnswered(answered, entered, bytes, text, at);
         return;
       }
     } finally {
       if (corked) socket.uncork();
     }
     if (this.ending && !this.waiting) socket.end();
+  }
+
+  /**
+   * Waits for an answer from the store before reading the requests behind it. A method of its own: the closure
+   * made here would otherwise give `read` a context allocated for every request, warm hits included.
+   */
+  private readOnceAnswered(answered: Promise<void>, entered: Entered, bytes: Buffer, text: string, next: number): void {
+    const { socket, lane } = this;
+    this.waiting = true;
+    socket.pause();
+    void answered.then(() => {
+      if (entered === Entered.Counted) lane.options.admission.leave();
+      this.waiting = false;
+      if (socket.destroyed || !lane.open.has(this)) return;
+      this.read(bytes, text, next);
+      if (!this.waiting && !this.draining && lane.open.has(this)) socket.resume();
+    });
   }
 
   private handOver(unread: Buffer): void {

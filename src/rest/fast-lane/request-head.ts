@@ -79,7 +79,7 @@ export function readLaneHead(text: string, start: number, head: LaneHead): HeadR
         requestId = requestId === undefined ? text.slice(valueStart, valueEnd) : null;
         break;
       case Header.Connection:
-        if (!keepsConnection(text.slice(valueStart, valueEnd))) return HeadRead.NodeHttp;
+        if (!keepsConnection(text, valueStart, valueEnd)) return HeadRead.NodeHttp;
         break;
       case Header.NotForTheLane:
         return HeadRead.NodeHttp;
@@ -100,21 +100,34 @@ const Header = { Other: 0, Host: 1, RequestId: 2, Connection: 3, NotForTheLane: 
 type Header = (typeof Header)[keyof typeof Header];
 
 /** Headers that make a request something else than a plain anonymous read (node:http and fastify serve it). */
-const NOT_FOR_THE_LANE = new Set(['authorization', 'content-length', 'transfer-encoding', 'expect', 'upgrade', REFERRAL_HOPS_HEADER]);
+const NOT_FOR_THE_LANE = ['authorization', 'content-length', 'transfer-encoding', 'expect', 'upgrade', REFERRAL_HOPS_HEADER];
 
+/** The header names the lane looks for, in lower case, and what each is to it. */
+const NAMES: readonly string[] = ['host', 'x-request-id', 'connection', ...NOT_FOR_THE_LANE];
+const HEADERS: readonly Header[] = [Header.Host, Header.RequestId, Header.Connection, ...NOT_FOR_THE_LANE.map(() => Header.NotForTheLane)];
+
+/** Compared in place, without a lower-cased copy: reading a head allocates nothing for the headers it passes over. */
 function headerOf(text: string, start: number, end: number): Header {
   const length = end - start;
-  // Most heads carry a handful of headers; the length test keeps the lower-casing off the common ones.
-  if (length === 4 && text.slice(start, end).toLowerCase() === 'host') return Header.Host;
-  if (length === 12 && text.slice(start, end).toLowerCase() === 'x-request-id') return Header.RequestId;
-  if (length === 10 && text.slice(start, end).toLowerCase() === 'connection') return Header.Connection;
-  if (length >= 6 && length <= 21 && NOT_FOR_THE_LANE.has(text.slice(start, end).toLowerCase())) return Header.NotForTheLane;
+  for (let i = 0; i < NAMES.length; i++) if (NAMES[i]!.length === length && equalsLowerCase(text, start, NAMES[i]!)) return HEADERS[i]!;
   return Header.Other;
 }
 
 /** A Connection value that keeps the connection open, as HTTP/1.1's default does (empty or keep-alive only). */
-function keepsConnection(value: string): boolean {
-  return value === '' || value.toLowerCase() === 'keep-alive';
+function keepsConnection(text: string, start: number, end: number): boolean {
+  return end === start || (end - start === KEEP_ALIVE.length && equalsLowerCase(text, start, KEEP_ALIVE));
+}
+
+const KEEP_ALIVE = 'keep-alive';
+
+/** Whether `text` at `start` is `lower` (lower-case ASCII) in any case; the caller has checked there is room. */
+function equalsLowerCase(text: string, start: number, lower: string): boolean {
+  for (let i = 0; i < lower.length; i++) {
+    const code = text.charCodeAt(start + i);
+    // ASCII letters only are folded (as toLowerCase would for a token: tchar is ASCII).
+    if ((code >= 0x41 && code <= 0x5a ? code + 0x20 : code) !== lower.charCodeAt(i)) return false;
+  }
+  return true;
 }
 
 function isWhitespace(code: number): boolean {
