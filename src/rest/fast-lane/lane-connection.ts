@@ -36,10 +36,9 @@ export class LaneConnection implements WarmSink {
   private partialSince = 0;
   private readonly onData = (chunk: Buffer) => {
     const partial = this.partial;
-    if (partial === undefined) return this.read(chunk, chunk.toString('latin1'), 0);
+    if (partial === undefined) return this.read(chunk, 0);
     this.partial = undefined;
-    const bytes = Buffer.concat([partial, chunk]);
-    this.read(bytes, bytes.toString('latin1'), 0);
+    this.read(Buffer.concat([partial, chunk]), 0);
   };
   private readonly onEnd = () => this.closeWhenIdle();
   private readonly onError = () => this.socket.destroy();
@@ -84,18 +83,18 @@ export class LaneConnection implements WarmSink {
   }
 
   /**
-   * Serves the requests in `text` from `at` on, until one has to wait on the store or the connection changes
+   * Serves the requests in `bytes` from `at` on, until one has to wait on the store or the connection changes
    * hands. Answers to requests pipelined in one read go out in one write (corked); a lone request's answer is
    * written at once (corking it would only cost the stream's buffering).
    */
-  private read(bytes: Buffer, text: string, at: number): void {
+  private read(bytes: Buffer, at: number): void {
     const { socket, lane } = this;
     const { options, head } = lane;
     this.lastTick = lane.tick;
     let corked = false;
     try {
-      while (at < text.length && !this.ending) {
-        const read = readLaneHead(text, at, head);
+      while (at < bytes.length && !this.ending) {
+        const read = readLaneHead(bytes, at, head);
         if (read === HeadRead.Partial) {
           this.partial = bytes.subarray(at);
           this.partialSince = lane.tick;
@@ -109,7 +108,7 @@ export class LaneConnection implements WarmSink {
           return;
         }
         at = head.end;
-        if (!corked && at < text.length) {
+        if (!corked && at < bytes.length) {
           socket.cork();
           corked = true;
         }
@@ -124,7 +123,7 @@ export class LaneConnection implements WarmSink {
           if (entered === Entered.Counted) options.admission.leave();
           continue;
         }
-        this.readOnceAnswered(answered, entered, bytes, text, at);
+        this.readOnceAnswered(answered, entered, bytes, at);
         return;
       }
     } finally {
@@ -137,7 +136,7 @@ export class LaneConnection implements WarmSink {
    * Waits for an answer from the store before reading the requests behind it. A method of its own: the closure
    * made here would otherwise give `read` a context allocated for every request, warm hits included.
    */
-  private readOnceAnswered(answered: Promise<void>, entered: Entered, bytes: Buffer, text: string, next: number): void {
+  private readOnceAnswered(answered: Promise<void>, entered: Entered, bytes: Buffer, next: number): void {
     const { socket, lane } = this;
     this.waiting = true;
     socket.pause();
@@ -145,7 +144,7 @@ export class LaneConnection implements WarmSink {
       if (entered === Entered.Counted) lane.options.admission.leave();
       this.waiting = false;
       if (socket.destroyed || !lane.open.has(this)) return;
-      this.read(bytes, text, next);
+      this.read(bytes, next);
       if (!this.waiting && !this.draining && lane.open.has(this)) socket.resume();
     });
   }

@@ -2,11 +2,12 @@ import t from 'tap';
 import { HeadRead, MAX_HEAD_BYTES, readLaneHead, type LaneHead } from '../../../src/rest/fast-lane/request-head.js';
 
 const fresh = (): LaneHead => ({ target: '', requestId: undefined, end: 0 });
+// The heads below are written as text, one character a byte (Latin-1), as they arrive on a socket.
 const read = (text: string, start = 0) => {
   const head = fresh();
-  return readLaneHead(text, start, head) === HeadRead.Lane ? head : undefined;
+  return readLaneHead(Buffer.from(text, 'latin1'), start, head) === HeadRead.Lane ? head : undefined;
 };
-const verdict = (text: string) => readLaneHead(text, 0, fresh());
+const verdict = (text: string) => readLaneHead(Buffer.from(text, 'latin1'), 0, fresh());
 
 t.test('a plain GET is read: target, request id, where the next request starts', async (t) => {
   const first = 'GET /api/handles/88.1/A HTTP/1.1\r\nHost: node\r\nX-Request-Id: trace-1\r\nAccept: */*\r\n\r\n';
