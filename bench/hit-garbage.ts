@@ -12,6 +12,8 @@
  * Flags: --requests N (20000 per window) --runs N (3) --connections N (10) --depth N (1) --population N (20000)
  *        --hot N (1000) --baseline DIR (another checkout, built: measured in the same run, turn about)
  *        --sample (one more window per side with V8's sampling heap profiler: the allocation sites, per request)
+ *        --semi-space-mb N (the servers' young generation instead of 256 MiB; 0: V8's own sizing — then windows
+ *        have collections, bytes are understated, and the table shows how many hits came per scavenge)
  *        --no-build
  */
 import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -45,6 +47,7 @@ const { values: flags } = parseArgs({
     baseline: { type: 'string' },
     sample: { type: 'boolean', default: false },
     'no-build': { type: 'boolean', default: false },
+    'semi-space-mb': { type: 'string', default: '256' },
   },
 });
 const requests = Number(flags.requests);
@@ -57,6 +60,7 @@ interface ProbeWindow {
   readonly allocatedBytes: number;
   readonly minorGcs: number;
   readonly majorGcs: number;
+  readonly minorMs: number[];
   readonly cpuMicros: number;
   readonly sites?: { site: string; bytes: number }[];
 }
@@ -86,7 +90,8 @@ async function main(): Promise<void> {
 
     // 256 MiB semi-spaces: a window of 20,000 hits (≈ 50 MB at 2.5 KB each) usually runs without a scavenge;
     // one that saw a collection is measured again (see exactWindow).
-    const nodeArgs = ['--import', probe, '--max-semi-space-size=256', '--min-semi-space-size=256'];
+    const semiSpaceMb = flags['semi-space-mb'];
+    const nodeArgs = ['--import', probe, ...(semiSpaceMb === '0' ? [] : [`--max-semi-space-size=${semiSpaceMb}`, `--min-semi-space-size=${semiSpaceMb}`])];
     const start = async (name: string, checkout: string): Promise<Side> => {
       const copy = `${dataDir}-${name}`;
       cpSync(dataDir, copy, { recursive: true });
@@ -137,7 +142,8 @@ async function main(): Promise<void> {
     /** A window with no collection in it (its bytes exact), trying up to four times; else the last one, flagged. */
     const exactWindow = async (side: Side, amount: number, depth: number): Promise<ProbeWindow> => {
       let window = await measure(side, amount, depth);
-      for (let attempt = 1; attempt < 4 && window.minorGcs + window.majorGcs > 0; attempt++) window = await measure(side, amount, depth);
+      const exactPossible = Number(flags['semi-space-mb']) >= 128;
+      for (let attempt = 1; exactPossible && attempt < 4 && window.minorGcs + window.majorGcs > 0; attempt++) window = await measure(side, amount, depth);
       return window;
     };
 
@@ -161,15 +167,21 @@ async function main(): Promise<void> {
       '',
       `Load average before: ${loadBefore}; after: ${load()}.`,
       '',
-      '| side | heap bytes per hit, median [min-max] | server CPU µs per hit, median [min-max] | collections in the windows |',
-      '| --- | --- | --- | --- |',
+      `Young generation: ${flags['semi-space-mb'] === '0' ? "V8's own sizing" : `${flags['semi-space-mb']} MiB semi-spaces`}.`,
+      '',
+      '| side | heap bytes per hit, median [min-max] | server CPU µs per hit, median [min-max] | collections in the windows | hits per scavenge | scavenge ms, median / max |',
+      '| --- | --- | --- | --- | --- | --- |',
     ];
     for (const side of sides) {
       const windows = results.get(side.name)!;
       const bytes = windows.map((w) => w.allocatedBytes / requests);
       const cpu = windows.map((w) => w.cpuMicros / requests);
       const gcs = windows.reduce((sum, w) => sum + w.minorGcs + w.majorGcs, 0);
-      lines.push(`| ${side.name} | ${range(bytes, 0)} | ${range(cpu, 1)} | ${gcs === 0 ? 'none (bytes exact)' : `${gcs} (bytes understated)`} |`);
+      const scavenges = windows.reduce((sum, w) => sum + w.minorGcs, 0);
+      const perScavenge = scavenges === 0 ? '—' : Math.round((requests * windows.length) / scavenges).toLocaleString('en-US');
+      const pauses = windows.flatMap((w) => w.minorMs);
+      const pause = pauses.length === 0 ? '—' : `${median([...pauses]).toFixed(2)} / ${Math.max(...pauses).toFixed(2)}`;
+      lines.push(`| ${side.name} | ${range(bytes, 0)} | ${range(cpu, 1)} | ${gcs === 0 ? 'none (bytes exact)' : `${gcs} (bytes understated)`} | ${perScavenge} | ${pause} |`);
     }
     if (flags.sample) {
       for (const side of sides) {

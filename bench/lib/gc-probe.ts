@@ -19,6 +19,8 @@ interface Window {
   readonly cpuBefore: NodeJS.CpuUsage;
   minorGcs: number;
   majorGcs: number;
+  /** Milliseconds each young-generation collection in the window took. */
+  readonly minorMs: number[];
 }
 
 interface ProfileNode {
@@ -38,7 +40,10 @@ const observer = new PerformanceObserver((list) => {
   if (open === undefined) return;
   for (const entry of list.getEntries()) {
     const kind = ((entry as unknown as { detail?: { kind?: number } }).detail)?.kind;
-    if (kind === perf.NODE_PERFORMANCE_GC_MINOR) open.minorGcs++;
+    if (kind === perf.NODE_PERFORMANCE_GC_MINOR) {
+      open.minorGcs++;
+      open.minorMs.push(entry.duration);
+    }
     else open.majorGcs++;
   }
 });
@@ -58,7 +63,7 @@ function start(): void {
     session.connect();
     session.post('HeapProfiler.startSampling', { samplingInterval: 64, includeObjectsCollectedByMinorGC: true, includeObjectsCollectedByMajorGC: true });
   }
-  open = { usedBefore: getHeapStatistics().used_heap_size, cpuBefore: process.cpuUsage(), minorGcs: 0, majorGcs: 0 };
+  open = { usedBefore: getHeapStatistics().used_heap_size, cpuBefore: process.cpuUsage(), minorGcs: 0, majorGcs: 0, minorMs: [] };
 }
 
 function stop(): void {
@@ -72,6 +77,7 @@ function stop(): void {
       allocatedBytes: usedAfter - window.usedBefore,
       minorGcs: window.minorGcs,
       majorGcs: window.majorGcs,
+      minorMs: window.minorMs,
       cpuMicros: cpu.user + cpu.system,
       sites: undefined as undefined | { site: string; bytes: number }[],
     };

@@ -4,9 +4,8 @@
  * start rather than growing to it. V8 sizes the heap when a process starts, so this is the one place the
  * setting can take effect: a single process (workers 1) is sized by its own command line or NODE_OPTIONS.
  *
- * Why: a warm resolution leaves about 2 KB of garbage, and each young-generation collection (a scavenge)
- * holds every request behind it for about a millisecond; with V8's default young generation one came every
- * ~90 ms at 37,000 resolutions/s, which was much of the latency tail (docs/overload.md, "Garbage collection").
+ * 0 (the default) adds nothing, leaving V8's own sizing: a scavenge's pause was measured to grow with the young
+ * generation's size, at about the same share of time (docs/overload.md, "Garbage collection").
  */
 export function workerExecArgv(primary: readonly string[], semiSpaceMb: number): string[] {
   if (semiSpaceMb === 0) return [...primary];
