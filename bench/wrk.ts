@@ -20,6 +20,9 @@
  *        --lane-off (another side of warm and miss: this idnode with rest-fast-lane false, on a copy of the data)
  *        --workers N (1: idnode as `serve --workers N`; above 1 on both cores, where the generator competes with a
  *        worker for its core, the references staying on core 0)
+ *        --semi-space-mb N (another side of warm, miss and latency: this idnode with young-generation semi-spaces of
+ *        N MiB, on a copy of the data — with --workers above 1 through the semi-space-mb setting, else as node's
+ *        own --min/--max-semi-space-size, since a single process cannot set it for itself; 0: V8's own sizing)
  * Prints a Markdown summary (with the load average before and after) and writes bench/results/wrk.json.
  */
 import { cpSync, mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -60,6 +63,7 @@ const { values: flags } = parseArgs({
     'baseline-workers': { type: 'string' },
     'lane-off': { type: 'boolean', default: false },
     workers: { type: 'string', default: '1' },
+    'semi-space-mb': { type: 'string' },
   },
 });
 const population = Number(flags.population);
@@ -119,12 +123,22 @@ async function main(): Promise<void> {
     // The baseline runs as many workers as idnode does unless told otherwise (--baseline-workers: e.g. this checkout
     // with one worker against itself with two, in one run).
     const baselineWorkers = flags['baseline-workers'] === undefined ? workers : Number(flags['baseline-workers']);
-    const baseline = flags.baseline === undefined ? undefined : await startCopy(env, flags.baseline, dataDir, cacheEntries, 'idnode-baseline', {}, baselineWorkers);
+    const baseline = flags.baseline === undefined ? undefined : await startCopy(env, flags.baseline, dataDir, cacheEntries, 'idnode-baseline', {}, { workers: baselineWorkers });
     const laneOff = flags['lane-off'] ? await startCopy(env, root, dataDir, cacheEntries, 'idnode-lane-off', { IDNODE_REST_FAST_LANE: 'false' }) : undefined;
-    const servers = { idnode, map: mapRef, sqlite: sqliteRef, ...(baseline === undefined ? {} : { baseline }), ...(laneOff === undefined ? {} : { laneOff }) };
+    const semiSpaceMb = flags['semi-space-mb'];
+    const semiSpaceSide = `idnode (semi-space ${semiSpaceMb} MiB)`;
+    const semiSpace =
+      semiSpaceMb === undefined
+        ? undefined
+        : await startCopy(env, root, dataDir, cacheEntries, 'idnode-semi-space', workers > 1 ? { IDNODE_SEMI_SPACE_MB: semiSpaceMb } : {}, {
+            workers,
+            nodeArgs: workers > 1 || semiSpaceMb === '0' ? [] : [`--min-semi-space-size=${semiSpaceMb}`, `--max-semi-space-size=${semiSpaceMb}`],
+          });
+    const servers = { idnode, map: mapRef, sqlite: sqliteRef, ...(baseline === undefined ? {} : { baseline }), ...(laneOff === undefined ? {} : { laneOff }), ...(semiSpace === undefined ? {} : { semiSpace }) };
     const baselineSide = (paths: string): [string, () => Promise<GeneratorRun>][] => [
       ...(baseline === undefined ? [] : [['idnode (baseline)', () => wrkRun(baseline, paths)] as [string, () => Promise<GeneratorRun>]]),
       ...(laneOff === undefined ? [] : [['idnode (fast lane off)', () => wrkRun(laneOff, paths)] as [string, () => Promise<GeneratorRun>]]),
+      ...(semiSpace === undefined ? [] : [[semiSpaceSide, () => wrkRun(semiSpace, paths)] as [string, () => Promise<GeneratorRun>]]),
     ];
 
     const warmPaths = pathsFile(join(workDir, 'warm.paths'), zipfHandles(hot, population, 1), 200_000);
@@ -182,10 +196,12 @@ async function main(): Promise<void> {
       await interleaved(`warm at ${warmRate}/s`, [
         ['idnode', paced(idnode, join(workDir, 'warm.paths'), warmRate, 'warm-idnode')],
         ['bare node:http + Map', paced(mapRef, join(workDir, 'warm.paths'), warmRate, 'warm-map')],
+        ...(semiSpace === undefined ? [] : [[semiSpaceSide, paced(semiSpace, join(workDir, 'warm.paths'), warmRate, 'warm-semi-space')] as [string, () => Promise<GeneratorRun>]]),
       ]);
       await interleaved(`miss at ${missRate}/s`, [
         ['idnode', paced(idnode, join(workDir, 'miss.paths'), missRate, 'miss-idnode')],
         ['bare node:http + better-sqlite3', paced(sqliteRef, join(workDir, 'miss.paths'), missRate, 'miss-sqlite')],
+        ...(semiSpace === undefined ? [] : [[semiSpaceSide, paced(semiSpace, join(workDir, 'miss.paths'), missRate, 'miss-semi-space')] as [string, () => Promise<GeneratorRun>]]),
       ]);
     }
     if (only.has('put')) {
@@ -234,7 +250,7 @@ async function main(): Promise<void> {
       for (const [name] of sides) rows.push({ scenario: `import (${importSize.toLocaleString('en-US')} lines)`, side: name, runs: byName.get(name)! });
       notes.push('import: the server is pinned to its core; the bench process sends a body built before the clock starts');
     }
-    notes.push(`idnode peak RSS ${processPeakRssMb(idnode.pid)?.toFixed(0)} MiB`);
+    notes.push(`idnode peak RSS ${processPeakRssMb(idnode.pid)?.toFixed(0)} MiB${semiSpace === undefined ? '' : `; ${semiSpaceSide} ${processPeakRssMb(semiSpace.pid)?.toFixed(0)} MiB`}${workers > 1 ? ' (the primary process; the workers are not counted)' : ''}`);
     await Promise.all(Object.values(servers).map((server) => server.stop()));
   } finally {
     await stopAllChildren();
@@ -249,15 +265,25 @@ async function main(): Promise<void> {
 
 /** The bare node:http + better-sqlite3 reference, pinned like idnode. */
 /** An idnode (of the checkout at `checkout`) on a copy of the seeded data (the data dir of a running node is not shared). */
-async function startCopy(env: BenchEnv, checkout: string, dataDir: string, cacheEntries: number, name: string, settings: Record<string, string>, workers = 1): Promise<RunningServer> {
+async function startCopy(
+  env: BenchEnv,
+  checkout: string,
+  dataDir: string,
+  cacheEntries: number,
+  name: string,
+  settings: Record<string, string>,
+  process: { readonly workers?: number; readonly nodeArgs?: readonly string[] } = {},
+): Promise<RunningServer> {
   const copy = `${dataDir}-${name}`;
   cpSync(dataDir, copy, { recursive: true });
+  const workers = process.workers ?? 1;
   return startIdnode(env, {
     name,
     root: checkout,
     dataDir: copy,
     workers,
     ...(workers > 1 ? { cores: 'both' as const } : {}),
+    ...(process.nodeArgs === undefined ? {} : { nodeArgs: process.nodeArgs }),
     settings: { IDNODE_CACHE_MAX_ENTRIES: String(cacheEntries), IDNODE_CACHE_MAX_BYTES: '268435456', ...settings },
   });
 }

@@ -53,6 +53,8 @@ export interface IdnodeServerOptions {
   readonly workers?: number;
   /** With env.profileDir: a profile per thread (the writer's too), named by Node, instead of one named for the server. */
   readonly profileEachThread?: boolean;
+  /** Options for node itself, before the script (heap sizes, a preloaded probe). */
+  readonly nodeArgs?: readonly string[];
 }
 
 /**
@@ -70,6 +72,7 @@ export async function startIdnode(env: BenchEnv, options: IdnodeServerOptions): 
   const profileName = workers > 1 || options.profileEachThread === true ? [] : [`--cpu-prof-name=${options.name}.cpuprofile`];
   const profile = env.profileDir === undefined ? [] : ['--cpu-prof', `--cpu-prof-dir=${env.profileDir}`, ...profileName];
   const args = [
+    ...(options.nodeArgs ?? []),
     ...profile,
     join(options.root ?? env.root, 'dist/cli/main.js'),
     'serve',

@@ -91,6 +91,8 @@ export interface Config extends CoreConfig {
   readonly shutdownTimeoutMs: number;
   /** serve's request-serving processes: 0 one per core, 1 a single process (docs/architecture.md, "Workers"). */
   readonly workers: number;
+  /** The young generation of each worker of serve --workers, MiB per semi-space (0: V8's own sizing; see workerExecArgv). */
+  readonly semiSpaceMb: number;
   /**
    * Set only for tests, demos and simulations: the node clock starts at `start` (epoch ms; now when absent) and
    * runs `rate` times faster than real time (1 when absent), from the real instant `realStart` (epoch ms; when
@@ -135,6 +137,7 @@ export function describeConfig(config: Config): Record<string, unknown> {
     ...(config.databaseSchema === undefined ? {} : { databaseSchema: config.databaseSchema }),
     timeZone: config.timeZone,
     workers: config.workers,
+    semiSpaceMb: config.semiSpaceMb,
     cache: config.cache,
     limits: config.limits,
     timeouts: config.timeouts,

@@ -56,6 +56,7 @@ export type SettingKey =
   | 'loginFailureWindowSeconds'
   | 'shutdownTimeoutMs'
   | 'workers'
+  | 'semiSpaceMb'
   | 'policyDir'
   | 'defaultPolicy'
   | 'clock.start'

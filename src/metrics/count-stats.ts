@@ -44,6 +44,8 @@ interface Series {
 export class CountStats {
   readonly observer: CountObserver;
   private readonly series = new Map<string, Series>();
+  /** The series the last count went to, and what it was counted by. */
+  private last: { readonly kind: CounterKind; readonly label: string; readonly protocol: string; readonly series: Series } | undefined;
 
   constructor(registry: Registry, homeOf: (prefix: string) => string | undefined) {
     const names = [...new Set(Object.values(METRIC_OF_KIND).map(({ name }) => name))];
@@ -58,6 +60,12 @@ export class CountStats {
     }
     this.observer = (kind, prefix, protocol, count) => {
       const label = prefix === OTHER_PREFIX ? OTHER_PREFIX : (homeOf(prefix) ?? OTHER_PREFIX);
+      // The same series as the count before (a stream of resolutions under one prefix): no key to build.
+      const last = this.last;
+      if (last !== undefined && last.kind === kind && last.label === label && last.protocol === protocol) {
+        last.series.value += count;
+        return;
+      }
       const key = `${kind}\u0000${label}\u0000${protocol}`;
       let series = this.series.get(key);
       if (series === undefined) {
@@ -67,6 +75,7 @@ export class CountStats {
         this.series.set(key, series);
       }
       series.value += count;
+      this.last = { kind, label, protocol, series };
     };
   }
 }

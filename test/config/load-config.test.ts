@@ -51,6 +51,7 @@ t.test('defaults', async (t) => {
     restFastLane: true,
     shutdownTimeoutMs: 10000,
     workers: 0,
+    semiSpaceMb: 0,
     ledgerSealDelayMs: 10000,
     topLevelRetryMaxMs: 60000,
     recursive: false,

@@ -1,5 +1,5 @@
 import t from 'tap';
-import { Admission, nodeBusy, RETRY_AFTER_SECONDS, unlimitedAdmission } from '../../src/frontend/admission.js';
+import { Admission, Entered, nodeBusy, RETRY_AFTER_SECONDS, unlimitedAdmission } from '../../src/frontend/admission.js';
 import { QueueDelay } from '../../src/frontend/queue-delay.js';
 import { NodeMetrics } from '../../src/metrics/node-metrics.js';
 
@@ -16,6 +16,21 @@ t.test('admission: at most maxInFlight at once, one more shed and counted; a rel
   t.equal(admission.current, 1, 'a second release of the same request is a no-op');
   t.ok(admission.tryAdmit(), 'a freed slot admits again');
   t.equal(unlimitedAdmission().maxInFlight, Number.POSITIVE_INFINITY);
+});
+
+t.test('enter and leave: the lane\'s admission without a release function, counted as tryAdmit counts', async (t) => {
+  const admission = new Admission(1);
+  t.equal(admission.enter(), Entered.Counted);
+  t.equal(admission.current, 1);
+  t.equal(admission.enter(() => false, 'miss'), undefined, 'shed when not cheap');
+  t.equal(admission.shed, 1);
+  const asked: string[] = [];
+  t.equal(admission.enter((request: string) => (asked.push(request), true), 'hit'), Entered.Uncounted, 'a cheap request is let in beyond the limit');
+  t.same(asked, ['hit'], 'the request is passed to cheap as given');
+  t.equal(admission.current, 1, 'uncounted: it holds no slot');
+  admission.leave();
+  t.equal(admission.current, 0, 'leave gives back the slot of a counted request');
+  t.equal(admission.tryAdmit() === undefined, false, 'tryAdmit sees the freed slot');
 });
 
 t.test('a request that would be shed but is cheap (a cache hit) is answered: outside max-in-flight, not counted as shed', async (t) => {

@@ -53,7 +53,7 @@ t.test('serve --workers 2 on SQLite', async (t) => {
     dataDir,
     t,
     args: ['--workers', '2'],
-    env: { IDNODE_METERING_FLUSH_INTERVAL_MS: String(FLUSH_INTERVAL_MS), IDNODE_METRICS_CACHE_MS: '0', IDNODE_CACHE_ADMISSION: 'always' },
+    env: { IDNODE_METERING_FLUSH_INTERVAL_MS: String(FLUSH_INTERVAL_MS), IDNODE_METRICS_CACHE_MS: '0', IDNODE_CACHE_ADMISSION: 'always', IDNODE_SEMI_SPACE_MB: '16' },
     logLevel: 'info',
     readyTimeoutMs: 300_000,
   });
@@ -100,6 +100,15 @@ t.test('serve --workers 2 on SQLite', async (t) => {
       }),
     );
     t.equal(wrong, 0, 'every one read back');
+  });
+
+  t.test('each worker is started with the young generation of semi-space-mb; the primary is not', async (t) => {
+    const argsOf = (pid: number) => readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
+    for (const pid of workerPids(node.readyFile)) {
+      const args = argsOf(pid);
+      t.ok(args.includes('--min-semi-space-size=16') && args.includes('--max-semi-space-size=16'), `worker ${pid}: ${args.join(' ')}`);
+    }
+    t.notOk(argsOf(node.process.pid!).some((arg) => arg.includes('semi-space')), 'the primary runs as it was started');
   });
 
   t.test('a write through one worker is never served stale by the other once acknowledged', async (t) => {

@@ -15,6 +15,7 @@ import { storeOptions } from '../store-options.js';
 import { ChangeRelay } from './change-relay.js';
 import { METRICS_GATHER_TIMEOUT_MS, MetricsGatherer } from './metrics-gatherer.js';
 import { nextRestart } from './restart-backoff.js';
+import { workerExecArgv } from './worker-heap.js';
 import { isIdnodeMessage, type ToPrimary, type ToWorker } from './worker-messages.js';
 import { WriteRelay } from './write-relay.js';
 
@@ -61,7 +62,7 @@ async function startWorkers(config: Config, count: number, logger: Logger, close
   // worker, and under overload connections waited seconds in the primary for it (docs/overload.md,
   // "Accepting"). Set before the first fork.
   if (config.limits.acceptsPerTurn > 1) cluster.schedulingPolicy = cluster.SCHED_NONE;
-  cluster.setupPrimary({ exec: WORKER_ENTRY, args: [], serialization: 'advanced' });
+  cluster.setupPrimary({ exec: WORKER_ENTRY, args: [], serialization: 'advanced', execArgv: workerExecArgv(process.execArgv, config.semiSpaceMb) });
   const relay = new ChangeRelay({
     timeoutMs: INVALIDATION_TIMEOUT_MS,
     onLate: (late, handles) => logger.warn({ workers: late, handles }, `a worker did not confirm a cache invalidation within ${INVALIDATION_TIMEOUT_MS} ms; the write is acknowledged anyway`),

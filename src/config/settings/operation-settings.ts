@@ -97,6 +97,15 @@ export const OPERATION_SETTINGS: readonly Setting[] = [
       'Request-serving processes of serve, on the same ports and sharing the store: 0 (default) one per core (os.availableParallelism()), 1 a single process. The memory store always runs one (each process would hold its own data).',
   },
   {
+    key: 'semiSpaceMb',
+    name: 'semi-space-mb',
+    env: 'IDNODE_SEMI_SPACE_MB',
+    defaultValue: 0,
+    kind: { type: 'integer', min: 0, max: 1024 },
+    description:
+      'The young generation of each worker process of serve --workers, in MiB per semi-space (node --min-semi-space-size and --max-semi-space-size: that size from the start); 0 (default): V8\'s own sizing, which grows to 16 MiB under load. Larger means fewer young-generation collections but each one longer (measured: about linear in the size), each holding every request behind it, and up to 2 × this much more memory per worker (docs/overload.md, "Garbage collection"). A single process (workers 1) is sized before it reads any setting: run it as NODE_OPTIONS=--max-semi-space-size=N node … serve.',
+  },
+  {
     key: 'policyDir',
     name: 'policy-dir',
     env: 'IDNODE_POLICY_DIR',

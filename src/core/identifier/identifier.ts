@@ -45,8 +45,10 @@ export function parseIdentifier(input: string): Identifier {
   if (slash === 0) throw new IdnodeError('IDENTIFIER_EMPTY_PREFIX', `identifier "${input}" has an empty prefix`);
   const suffix = input.slice(slash + 1);
   if (suffix.length === 0) throw new IdnodeError('IDENTIFIER_EMPTY_SUFFIX', `identifier "${input}" has an empty suffix`);
-  const prefix = normalisePrefix(input.slice(0, slash));
-  return { prefix, suffix, handle: `${prefix}/${suffix}` };
+  const given = input.slice(0, slash);
+  const prefix = normalisePrefix(given);
+  // An identifier already in canonical form (the usual case) is its own handle: no new string to build.
+  return { prefix, suffix, handle: prefix === given ? input : `${prefix}/${suffix}` };
 }
 
 /**

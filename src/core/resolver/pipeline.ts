@@ -23,23 +23,30 @@ export interface ResolveContext {
   readonly hops: number;
 }
 
-export type Next = () => Promise<Lookup> | Lookup;
+/** The rest of the pipeline after a stage, given the resolution's context (made once per pipeline, not per resolution). */
+export type Next = (context: ResolveContext) => Promise<Lookup> | Lookup;
 
 /**
- * A resolution stage (CoreDNS style): it may answer on its own, or call `next` and act on what comes back.
- * Stages may answer synchronously: a warm cache hit then costs no promise.
+ * A resolution stage (CoreDNS style): it may answer on its own, or call `next` with its context and act on what
+ * comes back. Stages may answer synchronously: a warm cache hit then costs no promise.
  */
 export interface Stage {
   readonly name: string;
   run(context: ResolveContext, next: Next): Promise<Lookup> | Lookup;
 }
 
-/** Chains the stages in the declared order; the last stage must answer without calling next. */
+/**
+ * Chains the stages in the declared order; the last stage must answer without calling next. Each stage's `next`
+ * is made here, once: a resolution allocates nothing per stage (a warm hit passes every stage).
+ */
 export function composePipeline(stages: readonly Stage[]): (context: ResolveContext) => Promise<Lookup> | Lookup {
-  const run = (position: number, context: ResolveContext): Promise<Lookup> | Lookup => {
-    const stage = stages[position];
-    if (!stage) throw new Error('resolution pipeline ran past its last stage: the last stage must answer');
-    return stage.run(context, () => run(position + 1, context));
+  let next: Next = () => {
+    throw new Error('resolution pipeline ran past its last stage: the last stage must answer');
   };
-  return (context) => run(0, context);
+  for (let position = stages.length - 1; position >= 0; position--) {
+    const stage = stages[position]!;
+    const after = next;
+    next = (context) => stage.run(context, after);
+  }
+  return next;
 }

@@ -1,6 +1,6 @@
 import { STATUS_CODES } from 'node:http';
 import type { Socket } from 'node:net';
-import { RETRY_AFTER_SECONDS } from '../../frontend/admission.js';
+import { Entered, RETRY_AFTER_SECONDS } from '../../frontend/admission.js';
 import { requestIdOf } from '../../frontend/request-id.js';
 import { JSON_CONTENT_TYPE } from '../framing.js';
 import { warmTargetHandle, type WarmSink } from '../warm-path.js';
@@ -36,10 +36,9 @@ export class LaneConnection implements WarmSink {
   private partialSince = 0;
   private readonly onData = (chunk: Buffer) => {
     const partial = this.partial;
-    if (partial === undefined) return this.read(chunk, chunk.toString('latin1'), 0);
+    if (partial === undefined) return this.read(chunk, 0);
     this.partial = undefined;
-    const bytes = Buffer.concat([partial, chunk]);
-    this.read(bytes, bytes.toString('latin1'), 0);
+    this.read(Buffer.concat([partial, chunk]), 0);
   };
   private readonly onEnd = () => this.closeWhenIdle();
   private readonly onError = () => this.socket.destroy();
@@ -84,18 +83,18 @@ export class LaneConnection implements WarmSink {
   }
 
   /**
-   * Serves the requests in `text` from `at` on, until one has to wait on the store or the connection changes
+   * Serves the requests in `bytes` from `at` on, until one has to wait on the store or the connection changes
    * hands. Answers to requests pipelined in one read go out in one write (corked); a lone request's answer is
    * written at once (corking it would only cost the stream's buffering).
    */
-  private read(bytes: Buffer, text: string, at: number): void {
+  private read(bytes: Buffer, at: number): void {
     const { socket, lane } = this;
     const { options, head } = lane;
     this.lastTick = lane.tick;
     let corked = false;
     try {
-      while (at < text.length && !this.ending) {
-        const read = readLaneHead(text, at, head);
+      while (at < bytes.length && !this.ending) {
+        const read = readLaneHead(bytes, at, head);
         if (read === HeadRead.Partial) {
           this.partial = bytes.subarray(at);
           this.partialSince = lane.tick;
@@ -109,37 +108,45 @@ export class LaneConnection implements WarmSink {
           return;
         }
         at = head.end;
-        if (!corked && at < text.length) {
+        if (!corked && at < bytes.length) {
           socket.cork();
           corked = true;
         }
         const requestId = requestIdOf(head.requestId);
-        const release = options.admission.tryAdmit(options.isWarm, handle);
-        if (release === undefined) {
+        const entered = options.admission.enter(options.isWarm, handle);
+        if (entered === undefined) {
           this.write(503, requestId, undefined, options.busyBody);
           continue;
         }
         const answered = options.answer(handle, requestId, head.target, this);
         if (answered === undefined) {
-          release();
+          if (entered === Entered.Counted) options.admission.leave();
           continue;
         }
-        this.waiting = true;
-        socket.pause();
-        const next = at;
-        void answered.then(() => {
-          release();
-          this.waiting = false;
-          if (socket.destroyed || !lane.open.has(this)) return;
-          this.read(bytes, text, next);
-          if (!this.waiting && !this.draining && lane.open.has(this)) socket.resume();
-        });
+        this.readOnceAnswered(answered, entered, bytes, at);
         return;
       }
     } finally {
       if (corked) socket.uncork();
     }
     if (this.ending && !this.waiting) socket.end();
+  }
+
+  /**
+   * Waits for an answer from the store before reading the requests behind it. A method of its own: the closure
+   * made here would otherwise give `read` a context allocated for every request, warm hits included.
+   */
+  private readOnceAnswered(answered: Promise<void>, entered: Entered, bytes: Buffer, next: number): void {
+    const { socket, lane } = this;
+    this.waiting = true;
+    socket.pause();
+    void answered.then(() => {
+      if (entered === Entered.Counted) lane.options.admission.leave();
+      this.waiting = false;
+      if (socket.destroyed || !lane.open.has(this)) return;
+      this.read(bytes, next);
+      if (!this.waiting && !this.draining && lane.open.has(this)) socket.resume();
+    });
   }
 
   private handOver(unread: Buffer): void {

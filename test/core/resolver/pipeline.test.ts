@@ -8,7 +8,7 @@ function passing(name: string, trace: string[]): Stage {
     name,
     run(context, next) {
       trace.push(`${name}>`);
-      const lookup = next();
+      const lookup = next(context);
       const leave = (settled: Lookup) => {
         trace.push(`<${name}`);
         return settled;
@@ -56,7 +56,7 @@ t.test('an asynchronous answer passes back through the stages before it', async 
 
 t.test('each stage sees the same context', async (t) => {
   const seen: unknown[] = [];
-  const spy: Stage = { name: 'spy', run: (context, next) => (seen.push(context), next()) };
+  const spy: Stage = { name: 'spy', run: (context, next) => (seen.push(context), next(context)) };
   const last: Stage = { name: 'last', run: (context) => (seen.push(context), lookupOf('store')) };
   composePipeline([spy, spy, last])(CONTEXT);
   t.same(seen, [CONTEXT, CONTEXT, CONTEXT]);

@@ -2,11 +2,12 @@ import t from 'tap';
 import { HeadRead, MAX_HEAD_BYTES, readLaneHead, type LaneHead } from '../../../src/rest/fast-lane/request-head.js';
 
 const fresh = (): LaneHead => ({ target: '', requestId: undefined, end: 0 });
+// The heads below are written as text, one character a byte (Latin-1), as they arrive on a socket.
 const read = (text: string, start = 0) => {
   const head = fresh();
-  return readLaneHead(text, start, head) === HeadRead.Lane ? head : undefined;
+  return readLaneHead(Buffer.from(text, 'latin1'), start, head) === HeadRead.Lane ? head : undefined;
 };
-const verdict = (text: string) => readLaneHead(text, 0, fresh());
+const verdict = (text: string) => readLaneHead(Buffer.from(text, 'latin1'), 0, fresh());
 
 t.test('a plain GET is read: target, request id, where the next request starts', async (t) => {
   const first = 'GET /api/handles/88.1/A HTTP/1.1\r\nHost: node\r\nX-Request-Id: trace-1\r\nAccept: */*\r\n\r\n';
@@ -48,6 +49,22 @@ t.test('anything else is left to node:http', async (t) => {
     'an empty target': 'GET  HTTP/1.1\r\nHost: a\r\n\r\n',
   };
   for (const [what, text] of Object.entries(cases)) t.equal(verdict(text), HeadRead.NodeHttp, what);
+});
+
+t.test('header names, and the Connection value, are matched in any case, and only whole', async (t) => {
+  const withHeaders = (...lines: string[]) => `GET /x HTTP/1.1\r\n${lines.map((line) => `${line}\r\n`).join('')}\r\n`;
+  t.equal(verdict(withHeaders('hOsT: a')), HeadRead.Lane);
+  t.equal(read(withHeaders('HOST: a', 'x-REQUEST-id: r1'))?.requestId, 'r1');
+  t.equal(verdict(withHeaders('Host: a', 'CONNECTION: KEEP-ALIVE')), HeadRead.Lane);
+  for (const name of ['aUtHoRiZaTiOn', 'CONTENT-LENGTH', 'transfer-Encoding', 'EXPECT', 'upGrade', 'IDNODE-REFERRAL-HOPS']) {
+    t.equal(verdict(withHeaders('Host: a', `${name}: 1`)), HeadRead.NodeHttp, name);
+  }
+  // Names as long as one the lane looks for, differing by a character: other headers.
+  t.equal(verdict(withHeaders('Hose: a')), HeadRead.NodeHttp, 'Hose is not Host: no Host');
+  t.equal(verdict(withHeaders('Host: a', 'Hose: b', 'Expecs: c', 'x-request-ie: d')), HeadRead.Lane, 'near names are other headers');
+  t.equal(read(withHeaders('Host: a', 'x-request-ie: d'))?.requestId, undefined);
+  t.equal(verdict(withHeaders('Host: a', 'Connection: keep-alivf')), HeadRead.NodeHttp, 'a Connection value other than keep-alive');
+  t.equal(verdict(withHeaders('Host: a', 'Connection: keep-alive, x')), HeadRead.NodeHttp);
 });
 
 t.test('the start of a head the lane could answer is partial: the lane waits for the rest', async (t) => {

@@ -23,8 +23,12 @@ export function meteringStage(metering: Pick<Metering, 'countResolution'>): Stag
   return {
     name: 'metering',
     run(context: ResolveContext, next: Next) {
-      const lookup = next();
-      return lookup instanceof Promise ? lookup.then((settled) => count(context, settled)) : count(context, lookup);
+      const lookup = next(context);
+      return lookup instanceof Promise ? countOnceSettled(context, lookup) : count(context, lookup);
     },
   };
+  // Its own function: a closure over `context` made in `run` would cost every resolution a context object.
+  function countOnceSettled(context: ResolveContext, lookup: Promise<Lookup>): Promise<Lookup> {
+    return lookup.then((settled) => count(context, settled));
+  }
 }

@@ -17,7 +17,7 @@ export function quotaStage(quotas: Pick<Quotas, 'takeResolution'>, metering: Pic
         metering.countRefused(context.prefix, context.protocol);
         throw error;
       }
-      return next();
+      return next(context);
     },
   };
 }
