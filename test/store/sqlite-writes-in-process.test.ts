@@ -9,13 +9,17 @@ import { sqliteWrites } from '../../src/store/sqlite/sqlite-writes.js';
  * thread, where the coverage tool does not see function entries. Here the same functions run on this thread,
  * against a store's migrated file, and what each reports is checked against the rows it leaves.
  */
-t.test('the writer thread\'s writes, run in-process: each reports whether it changed a row, and leaves that row', async (t) => {
+/** A migrated store file in the test's directory, and the writer thread's writes on a connection of this thread. */
+async function migratedWrites(t: Tap.Test): Promise<{ db: ReturnType<typeof openConnection>; writes: ReturnType<typeof sqliteWrites> }> {
   const file = join(t.testdir(), 'idnode.sqlite');
-  const store = openSqliteStore({ file });
-  await store.close();
+  await openSqliteStore({ file }).close();
   const db = openConnection({ file, synchronous: 'normal', busyTimeoutMs: 5000 });
   t.teardown(() => db.close());
-  const writes = sqliteWrites(db);
+  return { db, writes: sqliteWrites(db) };
+}
+
+t.test('the writer thread\'s writes, run in-process: each reports whether it changed a row, and leaves that row', async (t) => {
+  const { db, writes } = await migratedWrites(t);
   const secret = { hash: Buffer.alloc(32, 1), salt: Buffer.alloc(16, 2) };
   const other = { hash: Buffer.alloc(32, 3), salt: Buffer.alloc(16, 4) };
 
@@ -89,12 +93,7 @@ t.test('the writer thread\'s writes, run in-process: each reports whether it cha
 });
 
 t.test('a grouped insert that meets existing rows tells exactly which rows it created, rowids reused or not', async (t) => {
-  const file = join(t.testdir(), 'idnode.sqlite');
-  const store = openSqliteStore({ file });
-  await store.close();
-  const db = openConnection({ file, synchronous: 'normal', busyTimeoutMs: 5000 });
-  t.teardown(() => db.close());
-  const writes = sqliteWrites(db);
+  const { db, writes } = await migratedWrites(t);
   const encoded = (handles: string[]) => ({
     handles,
     prefixes: handles.map(() => '88.999.1'),
