@@ -2,7 +2,7 @@
 // server: commands and flags are looked up in the commander program itself (buildProgram), variables and ports
 // in the settings table (SETTINGS), probe paths are asked of a real REST server, and the settings deploy/ sets
 // are validated by the real loader (loadConfig), as the node would at start.
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Command } from 'commander';
@@ -12,6 +12,7 @@ import { CONFIG_FILE_ENV, SETTINGS, type SettingKey } from '../../src/config/set
 import { buildProgram } from '../../src/cli/program.js';
 import type { CliIo } from '../../src/cli/cli-io.js';
 import { startRestNode } from '../helpers/rest-node.js';
+import { scratchDir } from '../helpers/scratch-dir.js';
 import { deployFiles, kubernetesObjects, readDeployFile, workloads, yamlDocuments } from './deploy-files.js';
 
 const quietIo: CliIo = { env: {}, cwd: tmpdir(), stdout: () => {}, stderr: () => {}, exit: () => {} };
@@ -127,7 +128,7 @@ t.test('the environments deploy/ gives the node pass the real configuration load
 
   // Kubernetes: the ConfigMap and the Secret, with the TLS files (a Secret mounted at run time) made here.
   const data = Object.assign({}, ...kubernetesObjects().map(({ object }) => (object['data'] ?? object['stringData'] ?? {}) as Record<string, string>)) as Record<string, string>;
-  const dir = mkdtempSync(join(tmpdir(), 'idnode-deploy-'));
+  const dir = scratchDir(t, 'idnode-deploy-');
   for (const name of ['IDNODE_TLS_CERT', 'IDNODE_TLS_KEY']) {
     writeFileSync(join(dir, name), 'placeholder');
     data[name] = join(dir, name);
@@ -189,7 +190,7 @@ t.test('every probe path deploy/ names answers 200 on a real node', async (t) =>
   }
   for (const [, path] of readDeployFile('healthcheck.mjs').matchAll(/path: '([^']+)'/g)) paths.add(path!);
   t.same([...paths].sort(), ['/healthz', '/readyz']);
-  const node = await startRestNode({ dir: mkdtempSync(join(tmpdir(), 'idnode-probes-')) });
+  const node = await startRestNode({ dir: scratchDir(t, 'idnode-probes-') });
   t.teardown(() => node.close());
   for (const path of paths) {
     const response = await fetch(node.url + path);

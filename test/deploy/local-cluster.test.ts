@@ -4,13 +4,14 @@
 // replica and keeps serving (writes too), brings it back, and sees a write made through one replica on the
 // other (the PostgreSQL change feed). Stopping leaves no process and no database behind.
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import t from 'tap';
 import { childEnv, NODE_CLI_ARGS, REPO_ROOT } from '../helpers/child-node.js';
 import { eventually } from '../helpers/eventually.js';
+import { scratchDir } from '../helpers/scratch-dir.js';
 import { readAnswer, resolutionRequest, TcpConnection, udpExchange } from '../helpers/hdl-client.js';
 import { basic } from '../helpers/rest-node.js';
 import { withDefaultUser } from '../../src/store/postgres/postgres-url.js';
@@ -72,6 +73,7 @@ t.test('local-cluster.sh: register through the balancer, resolve everywhere, los
       cluster.kill('SIGTERM');
       await clusterExit;
     }
+    rmSync(dir, { recursive: true, force: true });
   });
 
   await eventually(() => existsSync(join(dir, 'cluster.json')) || cluster.exitCode !== null, 'the cluster to start', 120_000, 100);
@@ -146,7 +148,7 @@ t.test('local-cluster.sh refuses bad usage with exit code 2', async (t) => {
   const replica = await runScript(['replica-start', 'x']);
   t.equal(replica.code, 2);
   t.match(replica.stderr, /replica-start needs a replica number/);
-  const nothing = await runScript(['stop', '--dir', mkdtempSync(join(tmpdir(), 'idnode-cluster-none-'))]);
+  const nothing = await runScript(['stop', '--dir', scratchDir(t, 'idnode-cluster-none-')]);
   t.equal(nothing.code, 2);
   t.match(nothing.stderr, /no cluster in/);
 });

@@ -2,11 +2,11 @@
 // systemd) without a single complaint — verify exits 0 on directives it merely ignores, so any output fails —
 // and carries the hardening the issue asks for.
 import { execFile } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import t from 'tap';
+import { scratchDir } from '../helpers/scratch-dir.js';
 import { DEPLOY_DIR, readDeployFile } from './deploy-files.js';
 
 const UNIT = join(DEPLOY_DIR, 'systemd', 'idnode.service');
@@ -38,7 +38,7 @@ t.test('systemd-analyze verify accepts the unit without a word', async (t) => {
 });
 
 t.test('verify would catch a bad directive (the check has teeth)', async (t) => {
-  const dir = mkdtempSync(join(tmpdir(), 'idnode-unit-'));
+  const dir = scratchDir(t, 'idnode-unit-');
   const broken = join(dir, 'idnode.service');
   writeFileSync(broken, readDeployFile('systemd/idnode.service').replace('ProtectSystem=strict', 'ProtectSystem=bogus'));
   const result = await verify(broken);
