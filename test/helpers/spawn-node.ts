@@ -98,6 +98,9 @@ export async function spawnNode(options: SpawnNodeOptions): Promise<SpawnedNode>
     }
     await sleep(20);
   }
+  // The node writes to stderr (the first-run banner) before its ready file, but this loop may see the file in the
+  // same turn as the pipe's bytes arrive, before they are read: one poll phase more, and stderr() holds them.
+  await new Promise((resolve) => setImmediate(resolve));
 
   return {
     url,
