@@ -9,6 +9,7 @@ import { sqliteWrites } from '../../src/store/sqlite/sqlite-writes.js';
  * thread, where the coverage tool does not see function entries. Here the same functions run on this thread,
  * against a store's migrated file, and what each reports is checked against the rows it leaves.
  */
+
 /** A migrated store file in the test's directory, and the writer thread's writes on a connection of this thread. */
 async function migratedWrites(t: Tap.Test): Promise<{ db: ReturnType<typeof openConnection>; writes: ReturnType<typeof sqliteWrites> }> {
   const file = join(t.testdir(), 'idnode.sqlite');
@@ -17,6 +18,18 @@ async function migratedWrites(t: Tap.Test): Promise<{ db: ReturnType<typeof open
   t.teardown(() => db.close());
   return { db, writes: sqliteWrites(db) };
 }
+
+/** Encoded creates of `handles` under 88.999.1, one URL value each. */
+const encoded = (handles: string[]) => ({
+  handles,
+  prefixes: handles.map(() => '88.999.1'),
+  valuesJson: handles.map((handle) => `[{"index":1,"type":"URL","data":{"format":"string","value":"https://example.com/${handle}"},"ttl":86400,"permissions":"1110","timestamp":0,"references":[]}]`),
+  publicJson: handles.map((handle) => `{"responseCode":1,"handle":"${handle}","values":[]}`),
+  entryOwners: [],
+  entryTypes: [],
+  entryKeys: [],
+  replaces: [],
+});
 
 t.test('the writer thread\'s writes, run in-process: each reports whether it changed a row, and leaves that row', async (t) => {
   const { db, writes } = await migratedWrites(t);
@@ -94,16 +107,6 @@ t.test('the writer thread\'s writes, run in-process: each reports whether it cha
 
 t.test('a grouped insert that meets existing rows tells exactly which rows it created, rowids reused or not', async (t) => {
   const { db, writes } = await migratedWrites(t);
-  const encoded = (handles: string[]) => ({
-    handles,
-    prefixes: handles.map(() => '88.999.1'),
-    valuesJson: handles.map((handle) => `[{"index":1,"type":"URL","data":{"format":"string","value":"https://example.com/${handle}"},"ttl":86400,"permissions":"1110","timestamp":0,"references":[]}]`),
-    publicJson: handles.map((handle) => `{"responseCode":1,"handle":"${handle}","values":[]}`),
-    entryOwners: [],
-    entryTypes: [],
-    entryKeys: [],
-    replaces: [],
-  });
   const context = { nowMs: 100, day: '2025-01-02', protocol: 'rest' };
   const first = Array.from({ length: 25 }, (_, k) => `88.999.1/A${k}`);
   t.same(writes.writeEncoded(encoded(first), context), first.map(() => null), '25 rows created (two groups of ten and five single inserts)');
@@ -119,4 +122,16 @@ t.test('a grouped insert that meets existing rows tells exactly which rows it cr
   }
   t.equal(db.prepare('SELECT count(*) FROM handles').pluck().get(), 36);
   t.equal(db.prepare("SELECT sum(count) FROM counters WHERE kind = 'registration'").pluck().get(), 25 + 13, 'registrations counted for the created rows only');
+});
+
+t.test('near the largest rowid, a call inserts row by row and still tells exactly which rows it created', async (t) => {
+  const { db, writes } = await migratedWrites(t);
+  const context = { nowMs: 100, day: '2025-01-02', protocol: 'rest' };
+  t.same(writes.writeEncoded(encoded(['88.999.1/old']), context), [null]);
+  // A row with SQLite's largest rowid: new rows then get unused rowids at random, which tell nothing.
+  db.prepare('UPDATE handles SET rowid = 9223372036854775807 WHERE handle = ?').run('88.999.1/old');
+  const handles = [...Array.from({ length: 9 }, (_, k) => `88.999.1/N${k}`), '88.999.1/old'];
+  const results = writes.writeEncoded(encoded(handles), { ...context, nowMs: 200 });
+  t.same(handles.filter((_, k) => results[k] === null), handles.slice(0, 9), 'created: the nine absent rows');
+  t.match(results[9], { created_at_ms: 100 }, 'the existing row is answered, unchanged');
 });

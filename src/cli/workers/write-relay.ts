@@ -83,7 +83,7 @@ function changedBy(call: WriterCall, packed: readonly string[] | undefined, outc
   if (packed === undefined) return [];
   // Per write: null (created), 'updated', or the row that was there (exists: nothing changed).
   const results = outcome.value as readonly unknown[];
-  return packed!.filter((_, k) => results[k] === null || results[k] === 'updated');
+  return packed.filter((_, k) => results[k] === null || results[k] === 'updated');
 }
 
 /**

@@ -94,19 +94,15 @@ export function sqliteWrites(db: Database.Database) {
   const writeRows = (writes: EncodedWrites, nowMs: readonly number[]): { results: EncodedResult[]; statuses: WriteStatus[] } => {
     const { handles, prefixes, valuesJson, publicJson } = writes;
     const inserted: boolean[] = new Array(handles.length);
-    const grouped = handles.length - (handles.length % INSERT_GROUP);
+    const whole = handles.length - (handles.length % INSERT_GROUP);
     // Which rows of a group that conflicted were new: SQLite gives a new row of this rowid table (no
     // AUTOINCREMENT, no rowid ever set by idnode) the largest rowid present plus one, so a row this call
     // inserts has a rowid above `before` and a row already present does not; the writes name distinct
     // handles, so such a rowid was given to this write. Only from the largest possible rowid on does SQLite
     // pick unused ones at random; a call starting within 2^32 of it inserts row by row instead (exact too).
-    const before = grouped === 0 ? 0n : (sql.lastHandleRowid.get() ?? 0n);
-    const byGroups = before < NEAR_MAX_ROWID;
+    const before = whole === 0 ? 0n : (sql.lastHandleRowid.get() ?? 0n);
+    const grouped = before < NEAR_MAX_ROWID ? whole : 0;
     for (let start = 0; start < grouped; start += INSERT_GROUP) {
-      if (!byGroups) {
-        for (let k = start; k < start + INSERT_GROUP; k++) inserted[k] = insertOne(writes, k, nowMs[k]!);
-        continue;
-      }
       for (let r = 0; r < INSERT_GROUP; r++) {
         const k = start + r;
         const at = r * COLUMNS;
