@@ -6,7 +6,7 @@ import type { ToWorker } from '../../src/cli/workers/worker-messages.js';
 import { ForwardedWriter } from '../../src/store/sqlite/forwarded-writer.js';
 import { openSqliteWriter } from '../../src/store/sqlite/sqlite-open.js';
 import { openSqliteStore, type SqliteStore } from '../../src/store/sqlite/sqlite-store.js';
-import type { SqliteWriter } from '../../src/store/sqlite/sqlite-writer.js';
+import type { SqliteWriter, SqliteWriterOptions } from '../../src/store/sqlite/sqlite-writer.js';
 
 /**
  * What crosses node:cluster's IPC channel with serialization 'advanced': Node's child-process serializer is V8's
@@ -23,8 +23,8 @@ export interface Primary {
   readonly changes: ChangeRelay;
 }
 
-export function openPrimary(file: string, busyTimeoutMs?: number): Primary {
-  const writer = openSqliteWriter({ file, ...(busyTimeoutMs === undefined ? {} : { busyTimeoutMs }) });
+export function openPrimary(file: string, busyTimeoutMs?: number, writerThread?: SqliteWriterOptions): Primary {
+  const writer = openSqliteWriter({ file, ...(busyTimeoutMs === undefined ? {} : { busyTimeoutMs }), ...(writerThread === undefined ? {} : { writerThread }) });
   const changes = new ChangeRelay({ timeoutMs: 10_000, onLate: () => {} });
   return { writer, relay: new WriteRelay(writer, changes), changes };
 }

@@ -69,6 +69,8 @@ export interface MetricsGathered {
   readonly seq: number;
   readonly snapshots: readonly WorkerSnapshot[];
   readonly asked: number;
+  /** The primary's own figures (on SQLite: its writer thread's restarts). */
+  readonly primary?: MetricsSnapshot;
 }
 
 /** Worker → primary (SQLite): write calls for the node's one writer (ForwardedWriter → WriteRelay), in the order made. */

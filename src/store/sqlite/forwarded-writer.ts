@@ -17,6 +17,7 @@ import { WriteCalls } from './write-calls.js';
  */
 export class ForwardedWriter implements WriteChannel {
   readonly kind = 'forwarded' as const;
+  readonly restarts = 0;
   readonly #calls: WriteCalls;
 
   constructor(send: (batch: readonly WriterRequest[]) => void, description: string) {

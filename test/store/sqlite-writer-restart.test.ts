@@ -1,0 +1,110 @@
+import { join } from 'node:path';
+import t, { type Test } from 'tap';
+import { ManualScheduler } from '../../src/core/clock/manual-scheduler.js';
+import { WRITER_RESTARTS } from '../../src/runtime/restart-backoff.js';
+import { openSqliteWriter } from '../../src/store/sqlite/sqlite-open.js';
+import { openSqliteStore, type SqliteStore } from '../../src/store/sqlite/sqlite-store.js';
+import type { SqliteWriter, SqliteWriterOptions } from '../../src/store/sqlite/sqlite-writer.js';
+import { WriterEvents } from '../helpers/writer-events.js';
+import { CONTEXT, create, handle, value } from './conformance-fixtures.js';
+
+// A SQLite writer thread that ends unasked (src/store/sqlite/sqlite-writer.ts): real threads on real files, made
+// to die by the test-only crashThreadForTests (an uncaught error in the thread's message handler, or a terminate).
+
+interface Opened {
+  readonly store: SqliteStore;
+  readonly writer: SqliteWriter;
+  readonly events: WriterEvents;
+}
+
+/** A store whose writer thread the test holds (opened as a primary does, the store writing through it). */
+function openStore(t: Test, options: SqliteWriterOptions = {}, name = 'idnode.sqlite'): Opened {
+  const file = join(t.testdir(), name);
+  const events = new WriterEvents();
+  const writer = openSqliteWriter({ file, writerThread: { ...options, ...events.hooks } });
+  const store = openSqliteStore({ file, writer });
+  t.teardown(() => store.close());
+  return { store, writer, events };
+}
+
+const put = (store: SqliteStore, suffix: string) => store.applyWrites([create(handle(suffix), [value(1, suffix)])], CONTEXT);
+
+t.test('an uncaught error in the thread: the outstanding call fails with STORE_UNAVAILABLE, a new thread takes later writes', async (t) => {
+  const { store, writer, events } = openStore(t);
+  t.same(await put(store, 'before'), [{ handle: handle('before'), status: 'created' }]);
+  const outstanding = put(store, 'lost');
+  writer.crashThreadForTests('throw');
+  await t.rejects(outstanding, { code: 'STORE_UNAVAILABLE', message: /the writer thread of the SQLite store .* stopped \(exit code 1: .*not iterable\); it restarts in 0 ms/ });
+  const stopped = await events.stops(1);
+  t.match(stopped, { exitCode: 1, error: { message: /not iterable/ }, failedCalls: 1, crashesInARow: 1, restartInMs: 0 }, 'told with its exit code and error');
+  t.equal(events.restarts, 1, 'the first restart is at once');
+  t.same(await put(store, 'after'), [{ handle: handle('after'), status: 'created' }], 'a later write commits on the new thread');
+  t.equal((await store.getHandle(handle('after')))?.values[0]?.data.value, 'after', 'and reads back');
+  t.ok(await store.getHandle(handle('before')), 'what was committed before is still there');
+  t.equal(store.writerRestarts, 1);
+});
+
+t.test('repeated deaths back off; while no thread runs every call fails at once; a healthy run starts the count over', async (t) => {
+  const scheduler = new ManualScheduler();
+  const { store, writer, events } = openStore(t, { scheduler, monotonic: scheduler });
+  writer.crashThreadForTests('terminate');
+  t.match(await events.stops(1), { crashesInARow: 1, restartInMs: 0 });
+  t.equal(events.restarts, 1, 'restarted at once');
+
+  writer.crashThreadForTests('terminate');
+  t.match(await events.stops(2), { crashesInARow: 2, restartInMs: WRITER_RESTARTS.baseMs, failedCalls: 0 }, 'a second end within the stable run waits');
+  await t.rejects(put(store, 'down'), { code: 'STORE_UNAVAILABLE', message: /stopped \(exit code \d+\); it restarts in 100 ms/ }, 'refused at once, not queued');
+  await scheduler.advance(WRITER_RESTARTS.baseMs - 1);
+  t.equal(events.restarts, 1, 'not before its time');
+  await t.rejects(store.setMeta('k', 'v'), { code: 'STORE_UNAVAILABLE' });
+  await scheduler.advance(1);
+  t.equal(events.restarts, 2, 'restarted once the wait is over');
+  t.equal(scheduler.pendingTasks, 0, 'the wait runs once');
+  t.same(await put(store, 'up'), [{ handle: handle('up'), status: 'created' }]);
+
+  writer.crashThreadForTests('throw');
+  t.match(await events.stops(3), { crashesInARow: 3, restartInMs: 2 * WRITER_RESTARTS.baseMs }, 'the wait doubles');
+  await scheduler.advance(2 * WRITER_RESTARTS.baseMs);
+  t.equal(events.restarts, 3);
+
+  await scheduler.advance(WRITER_RESTARTS.stableAfterMs);
+  writer.crashThreadForTests('terminate');
+  t.match(await events.stops(4), { crashesInARow: 1, restartInMs: 0 }, 'after a healthy run the next restart is at once again');
+  t.same(await put(store, 'again'), [{ handle: handle('again'), status: 'created' }]);
+  t.equal(store.writerRestarts, 4);
+});
+
+t.test('close() during a restart\'s wait cancels it and ends cleanly', async (t) => {
+  const scheduler = new ManualScheduler();
+  const { store, writer, events } = openStore(t, { scheduler, monotonic: scheduler });
+  writer.crashThreadForTests('terminate');
+  await events.stops(1);
+  writer.crashThreadForTests('terminate');
+  t.match(await events.stops(2), { restartInMs: WRITER_RESTARTS.baseMs });
+  await store.close();
+  t.equal(scheduler.pendingTasks, 0, 'the restart is cancelled');
+  await scheduler.advance(WRITER_RESTARTS.maxMs);
+  t.equal(events.restarts, 1, 'nothing started after the close');
+  await t.rejects(store.setMeta('k', 'v'), { code: 'STORE_UNAVAILABLE', message: /is closed/ });
+});
+
+t.test('close() while the new thread starts, and a thread that dies during close(), end cleanly', async (t) => {
+  const { store, writer, events } = openStore(t);
+  const lost = store.setMeta('k', 'lost');
+  writer.crashThreadForTests('throw');
+  await t.rejects(lost, { code: 'STORE_UNAVAILABLE' });
+  await events.stops(1);
+  // Restarted at once: the successor may still be opening its connection. Its queued write runs, then close.
+  const queued = store.setMeta('k', 'queued');
+  await Promise.all([queued, store.close()]);
+  t.equal(events.restarts, 1);
+  const reopened = openSqliteStore({ file: store.file });
+  t.equal(await reopened.getMeta('k'), 'queued', 'the write made before close committed');
+  await reopened.close();
+
+  const second = openStore(t, {}, 'second.sqlite');
+  const closing = second.store.close();
+  second.writer.crashThreadForTests('terminate');
+  await closing;
+  t.equal(second.events.restarts, 0, 'a thread that ends while closing is not restarted');
+});
