@@ -72,6 +72,11 @@ t.test('the relay lets a write be answered once every other worker confirmed, le
   await new Promise((resolve) => setTimeout(resolve, 120));
   t.same(late, [[3]], 'the worker that did not confirm is named');
   t.same(heard.at(-1), '5', 'and the write is answered anyway');
+
+  const count = (received: ToWorker[]) => received.filter((message) => message.type === 'idnode:invalidate-all').length;
+  relay.everything();
+  t.same([a, c].map(({ received }) => count(received)), [1, 1], 'writes of unknown outcome: every worker that joined drops its whole cache');
+  t.equal(count(b.received), 0, 'not one that left');
 });
 
 t.test('the peer feed hears the handles other workers changed, and confirms', async (t) => {
@@ -87,6 +92,10 @@ t.test('the peer feed hears the handles other workers changed, and confirms', as
   feed.receive({ type: 'idnode:invalidate', id: 7, handles: ['88.999/x'] });
   t.same(heard, ['88.999/x']);
   t.same(sent.at(-1), { type: 'idnode:invalidated', id: 7 }, 'confirmed after the listeners heard');
+  feed.receive({ type: 'idnode:invalidate-all' });
+  t.same(heard, ['88.999/x', undefined], 'drop everything: heard as undefined');
+  t.equal(sent.length, 1, 'nothing to confirm');
+  heard.pop();
   const warnings: string[] = [];
   const onWarning = (warning: Error) => warnings.push(warning.message);
   process.on('warning', onWarning);

@@ -123,6 +123,7 @@ t.test('the primary\'s writer thread dies: the workers\' outstanding writes fail
   await t.rejects(outstanding, { code: 'STORE_UNAVAILABLE', message: /the writer thread of the SQLite store .* stopped \(exit code 1: .*\); it restarts in 0 ms/ }, 'the worker gets STORE_UNAVAILABLE');
   t.match(await events.stops(1), { failedCalls: 1, restartInMs: 0 });
   t.same(b.worker.invalidated, [], 'a failed call names no handle to the other workers');
+  t.same([a.worker.clearedAll, b.worker.clearedAll], [1, 1], 'but it may have committed: every worker, the writing one too, drops its whole cache');
   t.same(await a.store.applyWrites([create(handle('after'), [value(1, 'y')])], CONTEXT), [{ handle: handle('after'), status: 'created' }], 'the restarted writer takes the workers\' writes');
   t.same(b.worker.invalidated, [handle('after')], 'and its commits are invalidated as before');
   t.equal((await b.store.getHandle(handle('after')))?.values[0]?.data.value, 'y');

@@ -26,6 +26,7 @@ export interface Primary {
 export function openPrimary(file: string, busyTimeoutMs?: number, writerThread?: SqliteWriterOptions): Primary {
   const writer = openSqliteWriter({ file, ...(busyTimeoutMs === undefined ? {} : { busyTimeoutMs }), ...(writerThread === undefined ? {} : { writerThread }) });
   const changes = new ChangeRelay({ timeoutMs: 10_000, onLate: () => {} });
+  writer.onUnknownOutcomes(() => changes.everything());
   return { writer, relay: new WriteRelay(writer, changes), changes };
 }
 
@@ -37,6 +38,8 @@ export interface Worker {
   readonly writer: ForwardedWriter;
   readonly feed: PeerChangeFeed;
   readonly invalidated: string[];
+  /** How many times the primary told it to drop its whole cache (InvalidateAll). */
+  clearedAll: number;
   /** Messages this worker sent that were held back (while `hold` is set), in order. */
   held: unknown[];
   /** Set to hold this worker's messages instead of delivering them (a primary that no longer reads). */
@@ -55,6 +58,9 @@ export function connectWorker(primary: Primary, file: string): Worker {
         else if (delivered.type === 'idnode:invalidate') {
           worker.invalidated.push(...delivered.handles);
           worker.feed.receive(delivered);
+        } else if (delivered.type === 'idnode:invalidate-all') {
+          worker.clearedAll++;
+          worker.feed.receive(delivered);
         }
       });
     },
@@ -62,6 +68,7 @@ export function connectWorker(primary: Primary, file: string): Worker {
   primary.changes.join(peer);
   const worker: Worker = {
     invalidated: [],
+    clearedAll: 0,
     feed: new PeerChangeFeed({
       connected: true,
       send: (message) => {

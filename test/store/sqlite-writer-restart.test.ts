@@ -44,6 +44,19 @@ t.test('an uncaught error in the thread: the outstanding call fails with STORE_U
   t.equal(store.writerRestarts, 1);
 });
 
+t.test('calls whose outcome is unknown clear what a cache holds (onForeignChange with undefined); an idle thread\'s end does not', async (t) => {
+  const { store, writer, events } = openStore(t);
+  const heard: (string | undefined)[] = [];
+  store.onForeignChange((handle) => heard.push(handle));
+  writer.crashThreadForTests('terminate');
+  await events.stops(1);
+  t.same(heard, [], 'nothing was outstanding: nothing to drop');
+  const outstanding = put(store, 'maybe');
+  writer.crashThreadForTests('throw');
+  await t.rejects(outstanding, { code: 'STORE_UNAVAILABLE' });
+  t.same(heard, [undefined], 'told before the caller heard of its failure');
+});
+
 t.test('repeated deaths back off; while no thread runs every call fails at once; a healthy run starts the count over', async (t) => {
   const scheduler = new ManualScheduler();
   const { store, writer, events } = openStore(t, { scheduler, monotonic: scheduler });

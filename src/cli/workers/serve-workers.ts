@@ -72,6 +72,8 @@ async function startWorkers(config: Config, count: number, logger: Logger, close
   });
   const sqlite = openWriter(config, logger, closers, relay);
   const writes = sqlite?.relay;
+  // Writes the writer thread ended without answering may have committed: no worker may keep serving from before.
+  sqlite?.writer.onUnknownOutcomes(() => relay.everything());
   const gatherer = new MetricsGatherer({
     timeoutMs: METRICS_GATHER_TIMEOUT_MS,
     onLate: (late) => logger.warn({ workers: late }, `a worker did not send its metrics within ${METRICS_GATHER_TIMEOUT_MS} ms; the scrape sums the others`),

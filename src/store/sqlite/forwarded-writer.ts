@@ -28,6 +28,14 @@ export class ForwardedWriter implements WriteChannel {
     return this.#calls.call(op, args, what);
   }
 
+  /**
+   * The primary gone with calls outstanding. (When the primary's writer thread ends, the primary tells every
+   * worker itself: ChangeRelay.everything.)
+   */
+  onUnknownOutcomes(listener: () => void): () => void {
+    return this.#calls.onUnknownOutcomes(listener);
+  }
+
   /** The primary's replies to this worker's calls. */
   receive(replies: readonly WriterReply[]): void {
     this.#calls.settle(replies);

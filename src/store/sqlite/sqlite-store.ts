@@ -115,7 +115,8 @@ export function openSqliteStore(options: SqliteStoreOptions): SqliteStore {
 /**
  * The embedded store. Reads run on this thread's connection (WAL: never blocked by the writer); every write
  * runs on the writer thread (SqliteWriter, or the primary's through ForwardedWriter), one transaction at a time. Only this process writes handles (the
- * CLI writes principals, prefixes and meta only), so there are no foreign changes to report.
+ * CLI writes principals, prefixes and meta only), so the only foreign changes to report are writes whose outcome
+ * is unknown (onForeignChange).
  */
 class SqliteStoreImpl implements SqliteStore {
   readonly kind = 'sqlite' as const;
@@ -361,8 +362,13 @@ class SqliteStoreImpl implements SqliteStore {
   }
 
   /** Never calls `listener`: only this process writes handles to the file. */
-  onForeignChange(_listener: (handle: string | undefined) => void): () => void {
-    return () => {};
+  /**
+   * Only this process writes its handles, but a write whose writer ended before answering (SqliteWriter's thread,
+   * a worker's primary) may have committed unacknowledged, and its handles were not invalidated: then anything
+   * may have changed (undefined).
+   */
+  onForeignChange(listener: (handle: string | undefined) => void): () => void {
+    return this.#writer.onUnknownOutcomes(() => listener(undefined));
   }
 
   async ping(): Promise<void> {

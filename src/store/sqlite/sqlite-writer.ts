@@ -114,6 +114,10 @@ export class SqliteWriter implements WriteChannel {
     return this.#calls.call(op, args, what, transfer);
   }
 
+  onUnknownOutcomes(listener: () => void): () => void {
+    return this.#calls.onUnknownOutcomes(listener);
+  }
+
   /** Another process's call (serve --workers, WriteRelay): run with this process's own, its outcome as data. */
   forward(call: WriterCall, transfer: readonly ArrayBuffer[], answer: (outcome: WriterOutcome) => void): void {
     this.#calls.forward(call, transfer, answer);

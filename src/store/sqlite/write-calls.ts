@@ -36,6 +36,7 @@ export class WriteCalls {
   #down: IdnodeError | undefined;
   #closing = false;
   #drained: (() => void) | undefined;
+  readonly #unknownOutcomes = new Set<() => void>();
 
   constructor(
     link: WriteLink,
@@ -98,6 +99,15 @@ export class WriteCalls {
     return this.#failOutstanding(error);
   }
 
+  /**
+   * Calls `listener` whenever calls failed with the other end gone (fail, interrupt): each may have committed,
+   * unacknowledged, so whatever a cache holds may be stale. Returns the unsubscribe function.
+   */
+  onUnknownOutcomes(listener: () => void): () => void {
+    this.#unknownOutcomes.add(listener);
+    return () => this.#unknownOutcomes.delete(listener);
+  }
+
   /** Later calls go to `link`, the successor of the end that was interrupted. */
   relink(link: WriteLink): void {
     this.#link = link;
@@ -130,6 +140,8 @@ export class WriteCalls {
     const pending = [...this.#pending.values()];
     this.#pending.clear();
     this.#idleCheck();
+    // Told before the callers hear of their failure (a cache is cleared before a retry can read it).
+    if (pending.length > 0) for (const listener of this.#unknownOutcomes) listener();
     for (const one of pending) one.fail(error);
     return pending.length;
   }
