@@ -361,7 +361,6 @@ class SqliteStoreImpl implements SqliteStore {
     return this.#write('deleteMeta', [key], `deleting setting "${key}"`);
   }
 
-  /** Never calls `listener`: only this process writes handles to the file. */
   /**
    * Only this process writes its handles, but a write whose writer ended before answering (SqliteWriter's thread,
    * a worker's primary) may have committed unacknowledged, and its handles were not invalidated: then anything
