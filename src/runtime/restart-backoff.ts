@@ -20,8 +20,8 @@ export const WORKER_RESTARTS: RestartBackoff = { firstMs: 100, baseMs: 200, maxM
 
 /**
  * The SQLite writer thread (SqliteWriter): at once, then 100 ms, 200 ms … up to 5 s while it keeps ending
- * within 30 s of starting. At once first: a thread starts in tens of milliseconds, and every write of the node
- * fails while it is down.
+ * within 30 s of starting. At once first: a thread starts in well under a second, and every write of the node
+ * fails while none runs.
  */
 export const WRITER_RESTARTS: RestartBackoff = { firstMs: 0, baseMs: 100, maxMs: 5_000, stableAfterMs: 30_000 };
 

@@ -183,14 +183,20 @@ export class SqliteWriter implements WriteChannel {
     this.#crashes = crashes;
     const failure = new IdnodeError('STORE_UNAVAILABLE', `${why}; it restarts in ${delayMs} ms`, { cause: error });
     const failedCalls = this.#calls.interrupt(failure);
-    this.options.onStopped?.({ exitCode, ...(error === undefined ? {} : { error }), failedCalls, crashesInARow: crashes, restartInMs: delayMs });
-    if (delayMs === 0) return this.#restart();
-    // The scheduler runs tasks every interval: this one cancels itself at its first run.
-    const cancel = this.#scheduler.every(delayMs, () => {
-      cancel();
-      this.#restart();
-    });
-    this.#cancelRestart = cancel;
+    try {
+      this.options.onStopped?.({ exitCode, ...(error === undefined ? {} : { error }), failedCalls, crashesInARow: crashes, restartInMs: delayMs });
+    } finally {
+      // Restarted whatever the hook did.
+      if (delayMs === 0) this.#restart();
+      else {
+        // The scheduler runs tasks every interval: this one cancels itself at its first run.
+        const cancel = this.#scheduler.every(delayMs, () => {
+          cancel();
+          this.#restart();
+        });
+        this.#cancelRestart = cancel;
+      }
+    }
   }
 
   #restart(): void {

@@ -141,7 +141,16 @@ export class WriteCalls {
     this.#pending.clear();
     this.#idleCheck();
     // Told before the callers hear of their failure (a cache is cleared before a retry can read it).
-    if (pending.length > 0) for (const listener of this.#unknownOutcomes) listener();
+    if (pending.length > 0) {
+      for (const listener of this.#unknownOutcomes) {
+        try {
+          listener();
+        } catch (error) {
+          // One that throws keeps neither the others nor the callers from hearing.
+          process.emitWarning(`an onUnknownOutcomes listener threw: ${error instanceof Error ? error.message : String(error)}`, 'IdnodeStoreWarning');
+        }
+      }
+    }
     for (const one of pending) one.fail(error);
     return pending.length;
   }
