@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import t from 'tap';
+import { ManualScheduler } from '../../src/core/clock/manual-scheduler.js';
 import { openSqliteStore } from '../../src/store/sqlite/sqlite-store.js';
 import { CONTEXT, create, handle, value } from '../store/conformance-fixtures.js';
 import { connectWorker, openPrimary, openWorkerStore } from '../helpers/forwarded-store.js';
@@ -110,7 +111,8 @@ t.test('the primary gone: outstanding and later writes fail with STORE_UNAVAILAB
 t.test('the primary\'s writer thread dies: the workers\' outstanding writes fail, nothing is invalidated for them, later writes commit', async (t) => {
   const file = join(t.testdir(), 'idnode.sqlite');
   const events = new WriterEvents();
-  const primary = openPrimary(file, undefined, events.hooks);
+  const scheduler = new ManualScheduler();
+  const primary = openPrimary(file, undefined, { ...events.hooks, scheduler, monotonic: scheduler });
   t.teardown(() => primary.writer.close());
   const a = openWorkerStore(primary, file);
   const b = openWorkerStore(primary, file);
@@ -129,6 +131,12 @@ t.test('the primary\'s writer thread dies: the workers\' outstanding writes fail
   t.equal((await b.store.getHandle(handle('after')))?.values[0]?.data.value, 'y');
   t.equal(primary.writer.restarts, 1);
   t.equal(a.store.writerRestarts, 0, 'a worker\'s store counts no restarts: the primary\'s writer does');
+
+  primary.writer.crashThreadForTests('terminate');
+  t.match(await events.stops(2), { restartInMs: 100 });
+  await t.rejects(b.store.setMeta('k', 'v'), { code: 'STORE_UNAVAILABLE', message: /it restarts in 100 ms/ }, 'during the wait a worker\'s call is refused at once too');
+  await scheduler.advance(100);
+  t.equal(await b.store.initMeta('k', 'w'), 'w', 'and after it, taken');
 });
 
 t.test('a worker that ended: its calls already at the primary still commit', async (t) => {
