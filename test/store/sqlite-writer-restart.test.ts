@@ -5,6 +5,9 @@ import { WRITER_RESTARTS } from '../../src/runtime/restart-backoff.js';
 import { openSqliteWriter } from '../../src/store/sqlite/sqlite-open.js';
 import { openSqliteStore, type SqliteStore } from '../../src/store/sqlite/sqlite-store.js';
 import type { SqliteWriter, SqliteWriterOptions } from '../../src/store/sqlite/sqlite-writer.js';
+import { IdnodeError } from '../../src/core/errors/catalogue.js';
+import type { WriterRequest } from '../../src/store/sqlite/sqlite-writer-messages.js';
+import { WriteCalls, type WriteLink } from '../../src/store/sqlite/write-calls.js';
 import { WriterEvents } from '../helpers/writer-events.js';
 import { CONTEXT, create, handle, value } from './conformance-fixtures.js';
 
@@ -150,4 +153,24 @@ t.test('close() while the new thread starts, and a thread that dies during close
   second.writer.crashThreadForTests('terminate');
   await closing;
   t.equal(second.events.restarts, 0, 'a thread that ends while closing is not restarted');
+});
+
+t.test('WriteCalls: a call made before the link broke but not yet sent is failed, and never sent to the successor', async (t) => {
+  const link = (): WriteLink & { posted: WriterRequest[][] } => {
+    const posted: WriterRequest[][] = [];
+    return { posted, post: (batch) => void posted.push([...batch]), busy: () => {} };
+  };
+  const [first, second] = [link(), link()];
+  const calls = new WriteCalls(first, 'a store');
+  const lost = calls.call('setMeta', ['k', 'lost'], 'setting k');
+  // Within the same turn: the thread ends and its successor is linked before the turn's batch is sent.
+  t.equal(calls.interrupt(new IdnodeError('STORE_UNAVAILABLE', 'gone')), 1);
+  calls.relink(second);
+  const kept = calls.call('setMeta', ['k', 'kept'], 'setting k');
+  await t.rejects(lost, { code: 'STORE_UNAVAILABLE', message: 'gone' });
+  await new Promise((resolve) => setImmediate(resolve));
+  t.same(first.posted, [], 'nothing went to the link that broke');
+  t.same(second.posted.map((batch) => batch.map((request) => ('args' in request ? request.args : request.op))), [[['k', 'kept']]], 'only the call made after the relink goes to the successor');
+  calls.settle([{ id: second.posted[0]![0]!.id, ok: true, value: undefined }]);
+  await kept;
 });
