@@ -11,7 +11,7 @@ export function sqliteWriterLog(logger: Logger): SqliteWriterOptions {
     onStopped: ({ exitCode, error, failedCalls, crashesInARow, restartInMs }) =>
       logger.error(
         { exitCode, ...(error === undefined ? {} : { err: error }), failedCalls, crashesInARow, restartInMs },
-        `the SQLite writer thread ended unasked (exit code ${exitCode}); ${failedCalls} write call(s) failed with STORE_UNAVAILABLE, outcome unknown; restarting it in ${restartInMs} ms`,
+        `the SQLite writer thread ${exitCode === undefined ? 'could not be started' : `ended unasked (exit code ${exitCode})`}; ${failedCalls} write call(s) failed with STORE_UNAVAILABLE, outcome unknown; restarting it in ${restartInMs} ms`,
       ),
     onRestarted: (restarts) => logger.warn({ restarts }, 'the SQLite writer thread restarted'),
   };

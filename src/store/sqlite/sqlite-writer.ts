@@ -36,8 +36,8 @@ function startThread(options: ConnectionOptions): Worker {
 
 /** Why the writer thread ended unasked, and what happens next (for the log: SqliteWriterOptions.onStopped). */
 export interface WriterStopped {
-  /** The thread's exit code (1 after an uncaught error). */
-  readonly exitCode: number;
+  /** The thread's exit code (1 after an uncaught error); absent when the successor could not even be started. */
+  readonly exitCode?: number;
   /** The uncaught error that ended it, if one did (an out-of-memory in the thread ends it with one too). */
   readonly error?: Error;
   /** The calls outstanding, failed with STORE_UNAVAILABLE: whether each committed is unknown. */
@@ -152,9 +152,10 @@ export class SqliteWriter implements WriteChannel {
 
   /** Starts a thread and returns the link to it; its end, unless closing, fails what it had not answered and schedules its successor. */
   #start(): WriteLink {
+    // Before the start, which may throw: a thread that could not start ran 0 ms, and continues a run of crashes.
+    this.#startedAt = this.#monotonic.now();
     const worker = startThread(this.connection);
     this.#worker = worker;
-    this.#startedAt = this.#monotonic.now();
     worker.unref();
     let uncaught: Error | undefined;
     worker.on('message', (replies: readonly WriterReply[]) => this.#calls.settle(replies));
@@ -172,8 +173,10 @@ export class SqliteWriter implements WriteChannel {
     };
   }
 
-  #ended(exitCode: number, error: Error | undefined): void {
-    const why = `the writer thread of ${this.description} stopped (exit code ${exitCode}${error === undefined ? '' : `: ${error.message}`})`;
+  /** `exitCode` undefined: the successor could not be started at all (new Worker threw: no memory or threads left). */
+  #ended(exitCode: number | undefined, error: Error | undefined): void {
+    const how = exitCode === undefined ? 'could not be started' : `stopped (exit code ${exitCode}${error === undefined ? '' : `: ${error.message}`})`;
+    const why = `the writer thread of ${this.description} ${how}`;
     if (this.#closing !== undefined) {
       // Ended while closing: whatever it had not answered (its close included) fails, and nothing restarts.
       this.#calls.fail(new IdnodeError('STORE_UNAVAILABLE', why, { cause: error }));
@@ -184,7 +187,7 @@ export class SqliteWriter implements WriteChannel {
     const failure = new IdnodeError('STORE_UNAVAILABLE', `${why}; it restarts in ${delayMs} ms`, { cause: error });
     const failedCalls = this.#calls.interrupt(failure);
     try {
-      this.options.onStopped?.({ exitCode, ...(error === undefined ? {} : { error }), failedCalls, crashesInARow: crashes, restartInMs: delayMs });
+      this.options.onStopped?.({ ...(exitCode === undefined ? {} : { exitCode }), ...(error === undefined ? {} : { error }), failedCalls, crashesInARow: crashes, restartInMs: delayMs });
     } finally {
       // Restarted whatever the hook did.
       if (delayMs === 0) this.#restart();
@@ -202,7 +205,14 @@ export class SqliteWriter implements WriteChannel {
   #restart(): void {
     this.#cancelRestart = undefined;
     if (this.#closing !== undefined) return;
-    this.#calls.relink(this.#start());
+    let link: WriteLink;
+    try {
+      link = this.#start();
+    } catch (error) {
+      // Treated as a thread that ended at once: the next attempt backs off further.
+      return this.#ended(undefined, error instanceof Error ? error : new Error(String(error)));
+    }
+    this.#calls.relink(link);
     this.#restarts++;
     this.options.onRestarted?.(this.#restarts);
   }
