@@ -106,6 +106,8 @@ t.test('the primary gone: outstanding and later writes fail with STORE_UNAVAILAB
   await t.rejects(store.setMeta('k', 'v'), { code: 'STORE_UNAVAILABLE' }, 'and so does every later one');
   t.equal(await store.getMeta('k'), undefined, 'reads still work');
   await store.close();
+  // Closed before the test ends, not only in its teardown: the fixture's removal once raced its files (ENOTEMPTY).
+  await primary.writer.close();
 });
 
 t.test('the primary\'s writer thread dies: the workers\' outstanding writes fail, nothing is invalidated for them, later writes commit', async (t) => {
