@@ -19,6 +19,7 @@ import type { CliIo } from './cli-io.js';
 import { firstRunBanner } from './first-run-banner.js';
 import { frontEndsOf } from './front-ends.js';
 import { runServer, type Closer } from './run-server.js';
+import { sqliteWriterLog } from './sqlite-writer-log.js';
 import { storeOptions } from './store-options.js';
 import { VERSION } from '../version.js';
 import { serveWorkers } from './workers/serve-workers.js';
@@ -97,7 +98,7 @@ export async function startNode(config: Config, io: CliIo, logger: Logger, close
   // Read before anything opens, so an unreadable certificate fails the start without touching the store.
   const tls = config.tls === undefined ? undefined : { cert: readFileSync(config.tls.certFile), key: readFileSync(config.tls.keyFile) };
 
-  const opened = await openStore(storeOptions(config, role.sqliteWriter));
+  const opened = await openStore(storeOptions(config, role.sqliteWriter, sqliteWriterLog(logger)));
   closers.push({ name: 'store', close: () => opened.close() });
   // Says where this process's writes go (a worker's: to the primary's writer; tests check there is one writer).
   if (opened.kind === 'sqlite' && role.sqliteWriter !== undefined) logger.info({ sqliteWriter: (opened as SqliteStore).writer }, 'SQLite writes go to the primary process\'s writer');
@@ -106,6 +107,7 @@ export async function startNode(config: Config, io: CliIo, logger: Logger, close
   const nodeWide = role.metrics;
   const metrics = new NodeMetrics({ expositionCacheMs: config.metricsCacheMs, ...(nodeWide === undefined ? {} : { render: () => nodeWide.render() }) });
   nodeWide?.serve(metrics);
+  if (opened.kind === 'sqlite') metrics.attachSqliteWriter(() => (opened as SqliteStore).writerRestarts);
   const runtime = systemRuntime(config, configuredClock(config.clock));
   // Every worker gets the link (recursive resolution looks prefixes up through it); only the lead keeps the
   // connection (IdNode's singletons).

@@ -23,10 +23,12 @@ const HIT_RATIO = 'idnode_cache_hit_ratio';
  * metric merged by its `aggregator` (prom-client's AggregatorRegistry.aggregate; NodeMetrics gives every idnode_*
  * metric the one that fits it: counters, histograms and what adds up sum, the worst-of gauges max), the
  * per-process defaults labelled by worker, the cache hit ratio recomputed from the summed hits and misses
- * (a ratio does not sum), and two gauges saying how many workers answered of how many were asked.
+ * (a ratio does not sum), and two gauges saying how many workers answered of how many were asked. `primary`:
+ * the primary's own figures (the SQLite writer's restarts), merged the same way.
  */
-export function aggregateWorkers(snapshots: readonly WorkerSnapshot[], asked: number): Registry<PrometheusContentType> {
-  const registry = AggregatorRegistry.aggregate<PrometheusContentType>(snapshots.map(({ worker, metrics }) => metrics.map((metric) => (PER_PROCESS.test(metric.name) ? labelled(metric, worker) : metric))));
+export function aggregateWorkers(snapshots: readonly WorkerSnapshot[], asked: number, primary: MetricsSnapshot = []): Registry<PrometheusContentType> {
+  const workers = snapshots.map(({ worker, metrics }) => metrics.map((metric) => (PER_PROCESS.test(metric.name) ? labelled(metric, worker) : metric)));
+  const registry = AggregatorRegistry.aggregate<PrometheusContentType>([...workers, primary]);
   const registers = [registry];
   const total = (name: string) => {
     const metric = registry.getSingleMetric(name) as unknown as { get(): MetricObjectWithValues<MetricValue<string>> } | undefined;

@@ -11,6 +11,7 @@ import { CountStats } from './count-stats.js';
 import { HdlMessageStats } from './hdl-message-stats.js';
 import { customMetric, LatencyHistogram } from './latency-histogram.js';
 import { RequestStats, type RequestRecorder } from './request-stats.js';
+import { SQLITE_WRITER_RESTARTS } from './sqlite-writer-restarts.js';
 
 export type { Outcome, RequestRecorder } from './request-stats.js';
 export type { HdlOutcome, HdlTransport } from './hdl-message-stats.js';
@@ -35,6 +36,7 @@ export class NodeMetrics {
   private readonly requests: RequestStats;
   private node: IdNode | undefined;
   private admission: Admission | undefined;
+  private sqliteWriterRestarts: (() => number) | undefined;
   /** The last exposition and when it was rendered (monotonic ms): scrapes within expositionCacheMs share it. */
   private cached: { readonly at: number; readonly body: Promise<string> } | undefined;
 
@@ -159,6 +161,7 @@ export class NodeMetrics {
     connectionGauge('idnode_top_level_acknowledged_entries', 'Sealed days the top-level node has acknowledged (the seq of the last one).', (status) => status.lastSeqAcknowledged);
     connectionGauge('idnode_top_level_homed_prefixes_entries', 'Prefixes the top-level node holds for this node.', (status) => status.prefixesHomed.length);
     connectionGauge('idnode_top_level_failures_counts', 'Failed exchanges with the top-level node since the last success.', (status) => status.failuresInARow);
+    monotonic(registers, SQLITE_WRITER_RESTARTS.name, SQLITE_WRITER_RESTARTS.help, () => this.sqliteWriterRestarts?.());
     const admission = () => this.admission;
     new Gauge({ name: 'idnode_requests_in_flight_counts', help: 'Requests and calls being served now (all front ends; see max-in-flight).', registers, collect() { this.set(admission()?.current ?? 0); } });
     monotonic(registers, 'idnode_requests_shed_total', 'Requests and calls shed with NODE_BUSY: max-in-flight were being served, or the queueing delay stood over queue-delay-target-ms.', () => admission()?.shed);
@@ -180,6 +183,11 @@ export class NodeMetrics {
   /** Reads the admission's requests in flight and shed at each scrape (idnode_requests_in_flight, idnode_requests_shed_total). */
   attachAdmission(admission: Admission): void {
     this.admission = admission;
+  }
+
+  /** Reads the restarts of the SQLite store's own writer thread at each scrape (idnode_sqlite_writer_restarts_total). */
+  attachSqliteWriter(restarts: () => number): void {
+    this.sqliteWriterRestarts = restarts;
   }
 
   /** Reads the node's cache, metering and clock at each scrape. */

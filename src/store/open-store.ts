@@ -5,10 +5,11 @@ import { openMemoryStore } from './memory/memory-store.js';
 import { openPostgresStore, postgresStoreExists } from './postgres/postgres-store.js';
 import { redactUrl } from './postgres/postgres-url.js';
 import { openSqliteStore, type SqliteStoreOptions } from './sqlite/sqlite-store.js';
+import type { SqliteWriterOptions } from './sqlite/sqlite-writer.js';
 import type { WriteChannel } from './sqlite/write-channel.js';
 
 export type OpenStoreConfig =
-  | { readonly store: 'sqlite'; readonly dataDir: string; readonly sqliteSynchronous?: 'full' | 'normal'; readonly writer?: WriteChannel }
+  | { readonly store: 'sqlite'; readonly dataDir: string; readonly sqliteSynchronous?: 'full' | 'normal'; readonly writer?: WriteChannel; readonly writerThread?: SqliteWriterOptions }
   | { readonly store: 'postgres'; readonly databaseUrl: string; readonly databaseSchema?: string }
   | { readonly store: 'memory' };
 
@@ -29,10 +30,10 @@ export async function openStore(config: OpenStoreConfig): Promise<Store> {
   return openSqliteStore(sqliteStoreOptions(config));
 }
 
-/** openSqliteStore's options for a data directory (`writer`: see SqliteStoreOptions). */
+/** openSqliteStore's options for a data directory (`writer`, `writerThread`: see SqliteStoreOptions). */
 export function sqliteStoreOptions(config: Extract<OpenStoreConfig, { store: 'sqlite' }>): SqliteStoreOptions {
   const file = join(config.dataDir, SQLITE_FILE_NAME);
-  return { file, ...(config.sqliteSynchronous === undefined ? {} : { synchronous: config.sqliteSynchronous }), ...(config.writer === undefined ? {} : { writer: config.writer }) };
+  return { file, ...(config.sqliteSynchronous === undefined ? {} : { synchronous: config.sqliteSynchronous }), ...(config.writer === undefined ? {} : { writer: config.writer }), ...(config.writerThread === undefined ? {} : { writerThread: config.writerThread }) };
 }
 
 /** The store a configuration names, for messages and the admin commands' "using …" line (no password). */

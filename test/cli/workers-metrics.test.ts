@@ -5,6 +5,7 @@ import { WorkerMetrics } from '../../src/cli/workers/worker-metrics.js';
 import type { MetricsGathered, ToPrimary, ToWorker } from '../../src/cli/workers/worker-messages.js';
 import { aggregateWorkers, type MetricsSnapshot } from '../../src/metrics/aggregate-workers.js';
 import { NodeMetrics } from '../../src/metrics/node-metrics.js';
+import { sqliteWriterRestartsSnapshot } from '../../src/metrics/sqlite-writer-restarts.js';
 import { VERSION } from '../../src/version.js';
 import { parseExposition } from '../helpers/prometheus-text.js';
 
@@ -50,6 +51,30 @@ t.test('aggregateWorkers sums counters and histograms, keeps per-process metrics
   const single = parseExposition((await a.exposition()).body).samples;
   t.ok(single.has('idnode_process_cpu_user_seconds_total'), 'a single process renders its own registry unchanged');
   t.notOk(single.has('idnode_metrics_workers_reporting_counts'));
+});
+
+t.test('the SQLite writer\'s restarts: a single process counts its own; under workers the primary\'s figure is summed with theirs', async (t) => {
+  const single = new NodeMetrics();
+  let restarts = 0;
+  single.attachSqliteWriter(() => restarts);
+  t.equal(parseExposition((await single.exposition()).body).samples.get('idnode_sqlite_writer_restarts_total'), 0);
+  restarts = 2;
+  t.equal(parseExposition((await single.exposition()).body).samples.get('idnode_sqlite_writer_restarts_total'), 2);
+
+  const [a, b] = [workerWith(1, 0.001), workerWith(1, 0.001)];
+  const snapshots = [{ worker: 0, metrics: await a.snapshot() }, { worker: 1, metrics: await b.snapshot() }];
+  const { samples, types } = parseExposition(await aggregateWorkers(snapshots, 2, sqliteWriterRestartsSnapshot(3)).metrics());
+  t.equal(samples.get('idnode_sqlite_writer_restarts_total'), 3, 'the workers\' own read 0: their writes are forwarded');
+  t.equal(types.get('idnode_sqlite_writer_restarts_total'), 'counter');
+  t.equal(samples.get('idnode_metrics_workers_reporting_counts'), 2, 'the primary is not counted as a worker');
+
+  const gatherer = new MetricsGatherer({ timeoutMs: 1000, onLate: () => {}, primary: () => sqliteWriterRestartsSnapshot(5) });
+  const asker = peer(21, 0);
+  gatherer.join(asker);
+  gatherer.request(asker, 1);
+  gatherer.reply(asker.id, { type: 'idnode:metrics-reply', id: 1, metrics: [] });
+  const gathered = asker.received[1] as MetricsGathered;
+  t.same(gathered.primary?.map(({ name, values }) => [name, values[0]!.value]), [['idnode_sqlite_writer_restarts_total', 5]], 'the gatherer sends the primary\'s figures, read then');
 });
 
 t.test('NodeMetrics renders through `render` when given, cached as its own rendering is', async (t) => {

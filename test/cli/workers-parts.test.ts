@@ -5,7 +5,7 @@ import { loadConfig } from '../../src/config/load-config.js';
 import { workerCount } from '../../src/cli/serve.js';
 import { ChangeRelay, type RelayPeer } from '../../src/cli/workers/change-relay.js';
 import { PeerChangeFeed } from '../../src/cli/workers/peer-change-feed.js';
-import { nextRestart, RESTART_MAX_MS } from '../../src/cli/workers/restart-backoff.js';
+import { nextRestart, WORKER_RESTARTS, WRITER_RESTARTS } from '../../src/runtime/restart-backoff.js';
 import { workerSignals } from '../../src/cli/workers/serve-worker.js';
 import { isIdnodeMessage, type ToPrimary, type ToWorker } from '../../src/cli/workers/worker-messages.js';
 import { openMemoryStore } from '../../src/store/memory/memory-store.js';
@@ -23,11 +23,14 @@ t.test('workers: 0 means one per core; the memory store runs one and refuses mor
 });
 
 t.test('the restart back-off doubles while a worker keeps crashing, and starts over after a healthy run', async (t) => {
-  t.same(nextRestart(0, 10), { crashes: 1, delayMs: 100 });
-  t.same(nextRestart(1, 10), { crashes: 2, delayMs: 200 });
-  t.same(nextRestart(3, 10), { crashes: 4, delayMs: 800 });
-  t.equal(nextRestart(20, 10).delayMs, RESTART_MAX_MS);
-  t.same(nextRestart(20, 60_000), { crashes: 1, delayMs: 100 });
+  t.same(nextRestart(WORKER_RESTARTS, 0, 10), { crashes: 1, delayMs: 100 });
+  t.same(nextRestart(WORKER_RESTARTS, 1, 10), { crashes: 2, delayMs: 200 });
+  t.same(nextRestart(WORKER_RESTARTS, 3, 10), { crashes: 4, delayMs: 800 });
+  t.equal(nextRestart(WORKER_RESTARTS, 20, 10).delayMs, WORKER_RESTARTS.maxMs);
+  t.same(nextRestart(WORKER_RESTARTS, 20, 60_000), { crashes: 1, delayMs: 100 });
+  // The writer thread restarts at once first, then backs off the same way.
+  t.same([1, 2, 3, 4].map((crashes) => nextRestart(WRITER_RESTARTS, crashes - 1, 10).delayMs), [0, 100, 200, 400]);
+  t.equal(nextRestart(WRITER_RESTARTS, 20, 10).delayMs, WRITER_RESTARTS.maxMs);
 });
 
 function peer(id: number): RelayPeer & { received: ToWorker[] } {
@@ -69,6 +72,11 @@ t.test('the relay lets a write be answered once every other worker confirmed, le
   await new Promise((resolve) => setTimeout(resolve, 120));
   t.same(late, [[3]], 'the worker that did not confirm is named');
   t.same(heard.at(-1), '5', 'and the write is answered anyway');
+
+  const count = (received: ToWorker[]) => received.filter((message) => message.type === 'idnode:invalidate-all').length;
+  relay.everything();
+  t.same([a, c].map(({ received }) => count(received)), [1, 1], 'writes of unknown outcome: every worker that joined drops its whole cache');
+  t.equal(count(b.received), 0, 'not one that left');
 });
 
 t.test('the peer feed hears the handles other workers changed, and confirms', async (t) => {
@@ -84,6 +92,10 @@ t.test('the peer feed hears the handles other workers changed, and confirms', as
   feed.receive({ type: 'idnode:invalidate', id: 7, handles: ['88.999/x'] });
   t.same(heard, ['88.999/x']);
   t.same(sent.at(-1), { type: 'idnode:invalidated', id: 7 }, 'confirmed after the listeners heard');
+  feed.receive({ type: 'idnode:invalidate-all' });
+  t.same(heard, ['88.999/x', undefined], 'drop everything: heard as undefined');
+  t.equal(sent.length, 1, 'nothing to confirm');
+  heard.pop();
   const warnings: string[] = [];
   const onWarning = (warning: Error) => warnings.push(warning.message);
   process.on('warning', onWarning);

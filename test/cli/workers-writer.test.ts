@@ -1,9 +1,11 @@
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import t from 'tap';
+import { ManualScheduler } from '../../src/core/clock/manual-scheduler.js';
 import { openSqliteStore } from '../../src/store/sqlite/sqlite-store.js';
 import { CONTEXT, create, handle, value } from '../store/conformance-fixtures.js';
 import { connectWorker, openPrimary, openWorkerStore } from '../helpers/forwarded-store.js';
+import { WriterEvents } from '../helpers/writer-events.js';
 
 // The one writer of serve --workers on SQLite without processes: workers' ForwardedWriters wired to the primary's
 // WriteRelay and its real writer thread, each message through the IPC channel's serialization
@@ -104,6 +106,39 @@ t.test('the primary gone: outstanding and later writes fail with STORE_UNAVAILAB
   await t.rejects(store.setMeta('k', 'v'), { code: 'STORE_UNAVAILABLE' }, 'and so does every later one');
   t.equal(await store.getMeta('k'), undefined, 'reads still work');
   await store.close();
+  // Closed before the test ends, not only in its teardown: the fixture's removal once raced its files (ENOTEMPTY).
+  await primary.writer.close();
+});
+
+t.test('the primary\'s writer thread dies: the workers\' outstanding writes fail, nothing is invalidated for them, later writes commit', async (t) => {
+  const file = join(t.testdir(), 'idnode.sqlite');
+  const events = new WriterEvents();
+  const scheduler = new ManualScheduler();
+  const primary = openPrimary(file, undefined, { ...events.hooks, scheduler, monotonic: scheduler });
+  t.teardown(() => primary.writer.close());
+  const a = openWorkerStore(primary, file);
+  const b = openWorkerStore(primary, file);
+  t.teardown(() => Promise.all([a.store.close(), b.store.close()]));
+  const outstanding = a.store.applyWrites([create(handle('lost'), [value(1, 'x')])], CONTEXT);
+  // Once the call reached the primary (its relay runs a macrotask after the send), the thread dies.
+  await new Promise((resolve) => setImmediate(resolve));
+  await new Promise((resolve) => setImmediate(resolve));
+  primary.writer.crashThreadForTests('throw');
+  await t.rejects(outstanding, { code: 'STORE_UNAVAILABLE', message: /the writer thread of the SQLite store .* stopped \(exit code 1: .*\); it restarts in 0 ms/ }, 'the worker gets STORE_UNAVAILABLE');
+  t.match(await events.stops(1), { failedCalls: 1, restartInMs: 0 });
+  t.same(b.worker.invalidated, [], 'a failed call names no handle to the other workers');
+  t.same([a.worker.clearedAll, b.worker.clearedAll], [1, 1], 'but it may have committed: every worker, the writing one too, drops its whole cache');
+  t.same(await a.store.applyWrites([create(handle('after'), [value(1, 'y')])], CONTEXT), [{ handle: handle('after'), status: 'created' }], 'the restarted writer takes the workers\' writes');
+  t.same(b.worker.invalidated, [handle('after')], 'and its commits are invalidated as before');
+  t.equal((await b.store.getHandle(handle('after')))?.values[0]?.data.value, 'y');
+  t.equal(primary.writer.restarts, 1);
+  t.equal(a.store.writerRestarts, 0, 'a worker\'s store counts no restarts: the primary\'s writer does');
+
+  primary.writer.crashThreadForTests('terminate');
+  t.match(await events.stops(2), { restartInMs: 100 });
+  await t.rejects(b.store.setMeta('k', 'v'), { code: 'STORE_UNAVAILABLE', message: /it restarts in 100 ms/ }, 'during the wait a worker\'s call is refused at once too');
+  await scheduler.advance(100);
+  t.equal(await b.store.initMeta('k', 'w'), 'w', 'and after it, taken');
 });
 
 t.test('a worker that ended: its calls already at the primary still commit', async (t) => {

@@ -6,7 +6,7 @@ import type { ToWorker } from '../../src/cli/workers/worker-messages.js';
 import { ForwardedWriter } from '../../src/store/sqlite/forwarded-writer.js';
 import { openSqliteWriter } from '../../src/store/sqlite/sqlite-open.js';
 import { openSqliteStore, type SqliteStore } from '../../src/store/sqlite/sqlite-store.js';
-import type { SqliteWriter } from '../../src/store/sqlite/sqlite-writer.js';
+import type { SqliteWriter, SqliteWriterOptions } from '../../src/store/sqlite/sqlite-writer.js';
 
 /**
  * What crosses node:cluster's IPC channel with serialization 'advanced': Node's child-process serializer is V8's
@@ -23,9 +23,10 @@ export interface Primary {
   readonly changes: ChangeRelay;
 }
 
-export function openPrimary(file: string, busyTimeoutMs?: number): Primary {
-  const writer = openSqliteWriter({ file, ...(busyTimeoutMs === undefined ? {} : { busyTimeoutMs }) });
+export function openPrimary(file: string, busyTimeoutMs?: number, writerThread?: SqliteWriterOptions): Primary {
+  const writer = openSqliteWriter({ file, ...(busyTimeoutMs === undefined ? {} : { busyTimeoutMs }), ...(writerThread === undefined ? {} : { writerThread }) });
   const changes = new ChangeRelay({ timeoutMs: 10_000, onLate: () => {} });
+  writer.onUnknownOutcomes(() => changes.everything());
   return { writer, relay: new WriteRelay(writer, changes), changes };
 }
 
@@ -37,6 +38,8 @@ export interface Worker {
   readonly writer: ForwardedWriter;
   readonly feed: PeerChangeFeed;
   readonly invalidated: string[];
+  /** How many times the primary told it to drop its whole cache (InvalidateAll). */
+  clearedAll: number;
   /** Messages this worker sent that were held back (while `hold` is set), in order. */
   held: unknown[];
   /** Set to hold this worker's messages instead of delivering them (a primary that no longer reads). */
@@ -55,6 +58,9 @@ export function connectWorker(primary: Primary, file: string): Worker {
         else if (delivered.type === 'idnode:invalidate') {
           worker.invalidated.push(...delivered.handles);
           worker.feed.receive(delivered);
+        } else if (delivered.type === 'idnode:invalidate-all') {
+          worker.clearedAll++;
+          worker.feed.receive(delivered);
         }
       });
     },
@@ -62,6 +68,7 @@ export function connectWorker(primary: Primary, file: string): Worker {
   primary.changes.join(peer);
   const worker: Worker = {
     invalidated: [],
+    clearedAll: 0,
     feed: new PeerChangeFeed({
       connected: true,
       send: (message) => {

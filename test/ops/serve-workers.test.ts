@@ -209,6 +209,7 @@ t.test('serve --workers 2 on SQLite', async (t) => {
       t.equal(samples.get(RESOLVED_OK), before.get(RESOLVED_OK)! + sent);
       t.equal(samples.get('idnode_metrics_workers_reporting_counts'), 2);
       t.equal(samples.get('idnode_metrics_workers_asked_counts'), 2);
+      t.equal(samples.get('idnode_sqlite_writer_restarts_total'), 0, 'present, and 0: the primary\'s writer did not restart');
       const hits = samples.get('idnode_cache_hits_total')!;
       t.equal(samples.get('idnode_cache_hit_ratio'), hits / (hits + samples.get(MISSES)!), 'the hit ratio of the summed lookups');
       t.ok(samples.has('idnode_process_resident_memory_bytes{worker="0"}') && samples.has('idnode_process_resident_memory_bytes{worker="1"}'), 'per-process figures per worker');

@@ -53,6 +53,14 @@ export class ChangeRelay {
     for (const peer of others) peer.send({ type: 'idnode:invalidate', id, handles });
   }
 
+  /**
+   * Writes whose outcome is unknown (the writer thread ended before answering them) may have changed anything:
+   * every worker that joined, the writing ones included, drops its whole cache (InvalidateAll).
+   */
+  everything(): void {
+    for (const peer of this.#rounds.peers()) peer.send({ type: 'idnode:invalidate-all' });
+  }
+
   invalidated(peerId: number, id: number): void {
     this.#rounds.reply(peerId, id, undefined);
   }

@@ -1,4 +1,4 @@
-import type { WorkerSnapshot } from '../../metrics/aggregate-workers.js';
+import type { MetricsSnapshot, WorkerSnapshot } from '../../metrics/aggregate-workers.js';
 import { PeerRounds } from './peer-rounds.js';
 import type { MetricsReply, ToWorker } from './worker-messages.js';
 
@@ -17,6 +17,8 @@ export interface MetricsGathererOptions {
   readonly timeoutMs: number;
   /** Told which workers were left out of a scrape. */
   readonly onLate: (workerIndexes: readonly number[]) => void;
+  /** The primary's own figures, read when a scrape's answer is sent (on SQLite: its writer thread's restarts). */
+  readonly primary?: () => MetricsSnapshot;
 }
 
 /**
@@ -48,7 +50,8 @@ export class MetricsGatherer {
       peers.map((peer) => peer.id),
       (replies) => {
         const snapshots = replies.map(({ reply }) => reply).sort((a, b) => a.worker - b.worker);
-        requester.send({ type: 'idnode:metrics-gathered', seq, snapshots, asked: peers.length });
+        const primary = this.options.primary?.();
+        requester.send({ type: 'idnode:metrics-gathered', seq, snapshots, asked: peers.length, ...(primary === undefined ? {} : { primary }) });
       },
       (late) => this.options.onLate(late.map((peerId) => this.#rounds.peer(peerId)?.index ?? -1)),
     );

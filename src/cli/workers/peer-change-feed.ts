@@ -39,8 +39,9 @@ export class PeerChangeFeed {
     });
   }
 
-  /** A message from the primary: Invalidate is this feed's; anything else is ignored. */
+  /** A message from the primary: Invalidate and InvalidateAll are this feed's; anything else is ignored. */
   receive(message: ToWorker): void {
+    if (message.type === 'idnode:invalidate-all') return this.#notify(undefined);
     if (message.type !== 'idnode:invalidate') return;
     for (const handle of message.handles) this.#notify(handle);
     this.channel.send({ type: 'idnode:invalidated', id: message.id });
@@ -56,7 +57,7 @@ export class PeerChangeFeed {
     };
   }
 
-  #notify(handle: string): void {
+  #notify(handle: string | undefined): void {
     for (const listener of this.#listeners) {
       try {
         listener(handle);

@@ -6,15 +6,18 @@ import type { Logger } from 'pino';
 import type { Config } from '../../config/config.js';
 import { SQLITE_FILE_NAME, sqliteStoreOptions } from '../../store/open-store.js';
 import type { DataDirLock } from '../../store/sqlite/data-dir-lock.js';
+import { sqliteWriterRestartsSnapshot } from '../../metrics/sqlite-writer-restarts.js';
 import { openSqliteWriter } from '../../store/sqlite/sqlite-open.js';
+import type { SqliteWriter } from '../../store/sqlite/sqlite-writer.js';
 import type { CliIo } from '../cli-io.js';
 import { writeReadyFile } from '../ready-file.js';
 import { runServer, type Closer } from '../run-server.js';
 import { claimDataDir } from '../serve.js';
+import { nextRestart, WORKER_RESTARTS } from '../../runtime/restart-backoff.js';
+import { sqliteWriterLog } from '../sqlite-writer-log.js';
 import { storeOptions } from '../store-options.js';
 import { ChangeRelay } from './change-relay.js';
 import { METRICS_GATHER_TIMEOUT_MS, MetricsGatherer } from './metrics-gatherer.js';
-import { nextRestart } from './restart-backoff.js';
 import { workerExecArgv } from './worker-heap.js';
 import { isIdnodeMessage, type ToPrimary, type ToWorker } from './worker-messages.js';
 import { WriteRelay } from './write-relay.js';
@@ -67,10 +70,14 @@ async function startWorkers(config: Config, count: number, logger: Logger, close
     timeoutMs: INVALIDATION_TIMEOUT_MS,
     onLate: (late, handles) => logger.warn({ workers: late, handles }, `a worker did not confirm a cache invalidation within ${INVALIDATION_TIMEOUT_MS} ms; the write is acknowledged anyway`),
   });
-  const writes = openWriter(config, logger, closers, relay);
+  const sqlite = openWriter(config, logger, closers, relay);
+  const writes = sqlite?.relay;
+  // Writes the writer thread ended without answering may have committed: no worker may keep serving from before.
+  sqlite?.writer.onUnknownOutcomes(() => relay.everything());
   const gatherer = new MetricsGatherer({
     timeoutMs: METRICS_GATHER_TIMEOUT_MS,
     onLate: (late) => logger.warn({ workers: late }, `a worker did not send its metrics within ${METRICS_GATHER_TIMEOUT_MS} ms; the scrape sums the others`),
+    ...(sqlite === undefined ? {} : { primary: () => sqliteWriterRestartsSnapshot(sqlite.writer.restarts) }),
   });
   const slots: Slot[] = Array.from({ length: count }, (_, index) => ({ index, worker: undefined, startedAt: 0, crashes: 0, restartTimer: undefined }));
   let stopping = false;
@@ -131,7 +138,7 @@ async function startWorkers(config: Config, count: number, logger: Logger, close
 
   /** A worker ended unasked: log it and start its successor after the back-off. */
   const replace = (slot: Slot, worker: Worker, code: number | null, signal: string | null) => {
-    const { crashes, delayMs } = nextRestart(slot.crashes, Date.now() - slot.startedAt);
+    const { crashes, delayMs } = nextRestart(WORKER_RESTARTS, slot.crashes, Date.now() - slot.startedAt);
     slot.crashes = crashes;
     logger.error({ worker: slot.index, pid: worker.process.pid, code, signal, crashesInARow: crashes, restartInMs: delayMs }, `worker ${slot.index} ended unasked; restarting it in ${delayMs} ms`);
     slot.restartTimer = setTimeout(() => {
@@ -176,18 +183,18 @@ async function startWorkers(config: Config, count: number, logger: Logger, close
 }
 
 /**
- * On SQLite: migrates the file and starts the node's one writer thread here, before any worker is forked, and
- * relays every worker's writes to it (WriteRelay, which tells the other workers what each changed through
+ * On SQLite: migrates the file and starts the node's one writer thread here, before any worker is forked (a
+ * thread that ends unasked is logged and restarted: SqliteWriter, sqliteWriterLog), and relays every worker's writes to it (WriteRelay, which tells the other workers what each changed through
  * `changes`; docs/architecture.md, "Workers"). Its closer is pushed
  * before the workers', so it closes after they all ended (their last metering flush included).
  */
-function openWriter(config: Config, logger: Logger, closers: Closer[], changes: ChangeRelay): WriteRelay | undefined {
+function openWriter(config: Config, logger: Logger, closers: Closer[], changes: ChangeRelay): { readonly writer: SqliteWriter; readonly relay: WriteRelay } | undefined {
   const options = storeOptions(config);
   if (options.store !== 'sqlite') return undefined;
-  const writer = openSqliteWriter(sqliteStoreOptions(options));
+  const writer = openSqliteWriter({ ...sqliteStoreOptions(options), writerThread: sqliteWriterLog(logger) });
   closers.push({ name: 'SQLite writer', close: () => writer.close() });
   logger.info({ file: join(options.dataDir, SQLITE_FILE_NAME) }, 'the SQLite writer runs in the primary process; every worker writes through it');
-  return new WriteRelay(writer, changes);
+  return { writer, relay: new WriteRelay(writer, changes) };
 }
 
 /** Sends unless the worker's channel is already closed (it is ending: its exit handler does the rest). */

@@ -38,6 +38,14 @@ export interface Invalidate {
   readonly handles: readonly string[];
 }
 
+/**
+ * Primary → every worker: the writer thread ended with writes unanswered, which may have committed (their
+ * handles were never named): drop the whole cache. Nothing waits for a confirmation: none was acknowledged.
+ */
+export interface InvalidateAll {
+  readonly type: 'idnode:invalidate-all';
+}
+
 /** Worker → primary: the handles of Invalidate `id` are dropped. */
 export interface Invalidated {
   readonly type: 'idnode:invalidated';
@@ -69,6 +77,8 @@ export interface MetricsGathered {
   readonly seq: number;
   readonly snapshots: readonly WorkerSnapshot[];
   readonly asked: number;
+  /** The primary's own figures (on SQLite: its writer thread's restarts). */
+  readonly primary?: MetricsSnapshot;
 }
 
 /** Worker → primary (SQLite): write calls for the node's one writer (ForwardedWriter → WriteRelay), in the order made. */
@@ -84,7 +94,7 @@ export interface WritesAnswered {
 }
 
 export type ToPrimary = WorkerHello | WorkerListening | Invalidated | MetricsRequest | MetricsReply | WritesRequested;
-export type ToWorker = WorkerStart | WorkerStop | Invalidate | MetricsCollect | MetricsGathered | WritesAnswered;
+export type ToWorker = WorkerStart | WorkerStop | Invalidate | InvalidateAll | MetricsCollect | MetricsGathered | WritesAnswered;
 
 /** True for a message of this protocol (anything else on the channel is node:cluster's or unknown). */
 export function isIdnodeMessage(message: unknown): message is { readonly type: string } {

@@ -34,7 +34,7 @@ export class WorkerMetrics {
 
   async render(): Promise<string> {
     const gathered = await this.#gather();
-    return aggregateWorkers(gathered.snapshots, gathered.asked).metrics();
+    return aggregateWorkers(gathered.snapshots, gathered.asked, gathered.primary).metrics();
   }
 
   /** A message from the primary: MetricsCollect and MetricsGathered are this part's; anything else is ignored. */

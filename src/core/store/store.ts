@@ -215,7 +215,8 @@ export interface ChangeFeed {
   /**
    * Calls `listener` with a normalised handle whenever another process changed it, so caches can drop it,
    * and with `undefined` when changes may have been missed (e.g. a lost notification connection): then
-   * anything may have changed. A store whose data only this process writes (SQLite, memory) never calls it.
+   * anything may have changed. A store whose data only this process writes calls it only with `undefined`, after
+   * writes whose outcome is unknown (SQLite: its writer ended before answering them); memory never calls it.
    * Returns the unsubscribe function.
    */
   onForeignChange(listener: (handle: string | undefined) => void): () => void;

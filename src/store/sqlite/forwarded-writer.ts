@@ -17,6 +17,7 @@ import { WriteCalls } from './write-calls.js';
  */
 export class ForwardedWriter implements WriteChannel {
   readonly kind = 'forwarded' as const;
+  readonly restarts = 0;
   readonly #calls: WriteCalls;
 
   constructor(send: (batch: readonly WriterRequest[]) => void, description: string) {
@@ -25,6 +26,14 @@ export class ForwardedWriter implements WriteChannel {
 
   call<K extends keyof SqliteWrites>(op: K, args: Parameters<SqliteWrites[K]>, what: string): Promise<ReturnType<SqliteWrites[K]>> {
     return this.#calls.call(op, args, what);
+  }
+
+  /**
+   * The primary gone with calls outstanding. (When the primary's writer thread ends, the primary tells every
+   * worker itself: ChangeRelay.everything.)
+   */
+  onUnknownOutcomes(listener: () => void): () => void {
+    return this.#calls.onUnknownOutcomes(listener);
   }
 
   /** The primary's replies to this worker's calls. */

@@ -48,7 +48,7 @@ export function openSqliteFile(options: SqliteStoreOptions, migrate: boolean): O
 export function openSqliteWriter(options: SqliteStoreOptions): SqliteWriter {
   const { db, connection } = openSqliteFile(options, true);
   db.close();
-  return new SqliteWriter(connection, sqliteDescription(options.file));
+  return new SqliteWriter(connection, sqliteDescription(options.file), options.writerThread);
 }
 
 /** How messages name the store at `file`. */

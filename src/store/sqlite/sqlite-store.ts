@@ -31,7 +31,7 @@ import type { Migration } from '../migration.js';
 import { openSqliteFile, sqliteDescription } from './sqlite-open.js';
 import { isUnavailable, NO_UPPER_BOUND, prefixRange, readStatements } from './sqlite-statements.js';
 import { searchEntriesOf } from '../../core/search/search-keys.js';
-import { SqliteWriter } from './sqlite-writer.js';
+import { SqliteWriter, type SqliteWriterOptions } from './sqlite-writer.js';
 import type { SqliteWrites } from './sqlite-writes.js';
 import type { WriteChannel } from './write-channel.js';
 import { WritesPacker } from './packed-writes.js';
@@ -58,6 +58,8 @@ export interface SqliteStoreOptions {
    * never set in a node.
    */
   readonly skipSearchIndexOnCreate?: boolean;
+  /** The writer thread's restarts and their log, when the store starts its own (not with `writer`). */
+  readonly writerThread?: SqliteWriterOptions;
   /** For tests of the migration mechanism only. */
   readonly migrations?: readonly Migration[];
   /**
@@ -74,6 +76,8 @@ export interface SqliteStore extends Store {
   readonly settings: SqliteSettings;
   /** Where its writes go: 'thread', its own writer thread; 'forwarded', another process's (WriteChannel). */
   readonly writer: WriteChannel['kind'];
+  /** Its writer thread's restarts after it ended unasked (0 when its writes are forwarded). */
+  readonly writerRestarts: number;
 }
 
 export interface SqliteSettings {
@@ -100,7 +104,7 @@ export function openSqliteStore(options: SqliteStoreOptions): SqliteStore {
       schemaVersion,
     };
     // Opened once the schema is in place: the writer prepares its statements against it.
-    const writer = options.writer ?? new SqliteWriter(connection, sqliteDescription(options.file));
+    const writer = options.writer ?? new SqliteWriter(connection, sqliteDescription(options.file), options.writerThread);
     return new SqliteStoreImpl(db, writer, options.file, settings, options.skipSearchIndexOnCreate === true);
   } catch (error) {
     db.close();
@@ -111,7 +115,8 @@ export function openSqliteStore(options: SqliteStoreOptions): SqliteStore {
 /**
  * The embedded store. Reads run on this thread's connection (WAL: never blocked by the writer); every write
  * runs on the writer thread (SqliteWriter, or the primary's through ForwardedWriter), one transaction at a time. Only this process writes handles (the
- * CLI writes principals, prefixes and meta only), so there are no foreign changes to report.
+ * CLI writes principals, prefixes and meta only), so the only foreign changes to report are writes whose outcome
+ * is unknown (onForeignChange).
  */
 class SqliteStoreImpl implements SqliteStore {
   readonly kind = 'sqlite' as const;
@@ -142,6 +147,10 @@ class SqliteStoreImpl implements SqliteStore {
       return { total: sql.countHandles.get(from, to) ?? 0, handles: sql.pageHandles.all(from, to, limit, offset) };
     });
     this.#listHandles = (prefix, offset, limit) => listHandles.deferred(prefix, offset, limit);
+  }
+
+  get writerRestarts(): number {
+    return this.#writer.restarts;
   }
 
   // The resolution hot path: one prepared point read and one JSON.parse.
@@ -352,9 +361,13 @@ class SqliteStoreImpl implements SqliteStore {
     return this.#write('deleteMeta', [key], `deleting setting "${key}"`);
   }
 
-  /** Never calls `listener`: only this process writes handles to the file. */
-  onForeignChange(_listener: (handle: string | undefined) => void): () => void {
-    return () => {};
+  /**
+   * Only this process writes its handles, but a write whose writer ended before answering (SqliteWriter's thread,
+   * a worker's primary) may have committed unacknowledged, and its handles were not invalidated: then anything
+   * may have changed (undefined).
+   */
+  onForeignChange(listener: (handle: string | undefined) => void): () => void {
+    return this.#writer.onUnknownOutcomes(() => listener(undefined));
   }
 
   async ping(): Promise<void> {

@@ -14,6 +14,13 @@ export interface WriteChannel {
    * move to the writer (unusable here afterwards) instead of being copied.
    */
   call<K extends keyof SqliteWrites>(op: K, args: Parameters<SqliteWrites[K]>, what: string, transfer?: readonly ArrayBuffer[]): Promise<ReturnType<SqliteWrites[K]>>;
+  /** Threads started after one ended unasked ('thread'; a worker's 'forwarded' writer is the primary's, which counts its own: 0). */
+  readonly restarts: number;
+  /**
+   * Calls `listener` when calls failed because the writer ended without answering them (its thread, or the
+   * primary process, gone): each may have committed unacknowledged. Returns the unsubscribe function.
+   */
+  onUnknownOutcomes(listener: () => void): () => void;
   /** Lets the calls already made finish, then refuses any later one. Idempotent. */
   close(): Promise<void>;
 }
