@@ -30,6 +30,7 @@ import { pageRoutes } from './routes/pages.js';
 import { statusRoutes } from './routes/status.js';
 import { ErrorSchema, WireValueSchema } from './schemas.js';
 import { closeQueryStrings, validatorCompiler } from './validators.js';
+import { sharedSerializerBuilder } from './shared-serializers.js';
 import { requestIdOf } from '../frontend/request-id.js';
 import { requestLogger } from './request-logger.js';
 import { resolveHandler } from './resolve-handler.js';
@@ -144,6 +145,8 @@ export async function buildRestServer(node: IdNode, options: RestOptions): Promi
     // request.log becomes a pino child only when a line is logged through it (see requestLogger).
     childLoggerFactory: (logger, bindings, childOptions) => requestLogger(logger as PinoLogger, bindings, childOptions),
     frameworkErrors: (error, request, reply) => sendError(request, reply, error),
+    // Each distinct response schema is built into a serializer once, not once per route and status code.
+    schemaController: { compilersFactory: { buildSerializer: sharedSerializerBuilder as never } },
   }) as unknown as FastifyInstance;
 
   const policy: CredentialPolicy = { tls: options.tls !== undefined, allowRemoteCredentialsOverHttp: options.allowRemoteCredentialsOverHttp };

@@ -42,13 +42,33 @@ function describeIssue(part: string, issue: ErrorObject): string {
   return `${part} ${`${issue.instancePath || ''} ${issue.message ?? ''}`.trim()}`;
 }
 
+type Validate = ReturnType<FastifySchemaCompiler<object>>;
+
+/**
+ * Every validator compiled in this process, by request part and schema (JSON text). fastify compiles the
+ * schemas of every route (and again for the HEAD route of each GET), and many are equal: the empty query
+ * string of most routes (closeQueryStrings), the same bodies and queries on several paths. A validator depends
+ * only on its part and its schema, so an equal one reuses the first's: what is validated does not change.
+ */
+const compiled = new Map<string, Validate>();
+
 export const validatorCompiler: FastifySchemaCompiler<object> = ({ schema, httpPart }) => {
   const part = httpPart ?? 'request';
+  const key = `${part}\n${JSON.stringify(schema)}`;
+  let validate = compiled.get(key);
+  if (validate === undefined) {
+    validate = compile(part, schema);
+    compiled.set(key, validate);
+  }
+  return validate;
+};
+
+function compile(part: string, schema: object): Validate {
   const ajv = part === 'body' ? strict : coercing;
   if (part !== 'body' && part !== 'querystring') return ajv.compile(schema);
   const validate: ValidateFunction = ajv.compile(closed(schema) as object);
   return (data: unknown) => (validate(data) ? true : { error: new IdnodeError('REQUEST_INVALID', describeIssue(part, validate.errors![0]!)) });
-};
+}
 
 /**
  * Path prefixes whose routes keep their own query contract: the SNMS-style API (src/snms) follows another
