@@ -21,6 +21,7 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { IdnodeError } from '../src/core/errors/catalogue.js';
 import { ensureBuilt } from './lib/build.js';
 import { processCpuMicros } from './lib/proc.js';
 import { stopChild } from './lib/processes.js';
@@ -35,9 +36,9 @@ const { values: flags } = parseArgs({
 });
 const runs = Number(flags.runs);
 const clis = (flags.cli ?? [join(ROOT, 'dist/cli/main.js')]).map((file) => resolve(file));
-if (!(Number.isInteger(runs) && runs > 0)) throw new Error(`--runs must be a positive integer, got ${flags.runs}`);
+if (!(Number.isInteger(runs) && runs > 0)) throw new IdnodeError('CONFIG_INVALID', `--runs must be a positive integer, got "${flags.runs}"`);
 if (flags.cli === undefined && !flags['no-build']) ensureBuilt(ROOT);
-for (const cli of clis) if (!existsSync(cli)) throw new Error(`no ${cli}: build it first (npm run build)`);
+for (const cli of clis) if (!existsSync(cli)) throw new IdnodeError('CONFIG_INVALID', `no ${cli}: build it first (npm run build)`);
 
 interface Sample {
   readonly wallMs: number;
@@ -69,8 +70,8 @@ async function serveOnce(cli: string, scratch: string, loader: boolean): Promise
   try {
     const deadline = started + READY_TIMEOUT_MS;
     while (!existsSync(readyFile)) {
-      if (child.exitCode !== null || child.signalCode !== null) throw new Error(`serve exited (${child.exitCode ?? child.signalCode}) before it was ready:\n${stderr}`);
-      if (performance.now() > deadline) throw new Error(`serve not ready after ${READY_TIMEOUT_MS} ms:\n${stderr}`);
+      if (child.exitCode !== null || child.signalCode !== null) throw new IdnodeError('INTERNAL_ERROR', `serve exited (${child.exitCode ?? child.signalCode}) before it was ready:\n${stderr}`);
+      if (performance.now() > deadline) throw new IdnodeError('INTERNAL_ERROR', `serve not ready after ${READY_TIMEOUT_MS} ms:\n${stderr}`);
       await sleep(2);
     }
     const wallMs = performance.now() - started;
