@@ -4,11 +4,9 @@ import type { IdNode } from '../core/node.js';
 import { Admission } from '../frontend/admission.js';
 import { QueueDelay } from '../frontend/queue-delay.js';
 import type { FrontEnd, ServingFrontEnds } from '../frontend/front-end.js';
-import { grpcFrontEnd } from '../grpc/grpc-front-end.js';
-import { hdlFrontEnd } from '../hdl/hdl-front-end.js';
+import { frontEndOnListen } from '../frontend/front-end-on-listen.js';
 import type { NodeMetrics } from '../metrics/node-metrics.js';
 import { healthListener } from '../rest/health-listener.js';
-import { restFrontEnd } from '../rest/rest-front-end.js';
 
 /** What every front end is built from besides the configuration. */
 export interface FrontEndParts {
@@ -30,7 +28,8 @@ export interface FrontEndParts {
  * The front ends the configuration turns on, in start order (stopped in reverse): REST, gRPC, the
  * Handle protocol, then the health listener (probes only, in a thread of its own). A front
  * end is on unless its port setting is "off"; loadConfig refuses a configuration with none on. A new front
- * end adds its port setting (kind "port") and one line here.
+ * end adds its port setting (kind "port") and one line here. Each network front end's module is imported by
+ * its listen() (frontEndOnListen): a node with gRPC off never loads grpc-js and protobufjs.
  */
 export function frontEndsOf(config: Config, parts: FrontEndParts): FrontEnd[] {
   const { node, logger, metrics, tls, serving } = parts;
@@ -43,38 +42,41 @@ export function frontEndsOf(config: Config, parts: FrontEndParts): FrontEnd[] {
   metrics.attachAdmission(admission);
   const { maxConnections } = config.limits;
   const shared = { logger, metrics, admission, allowRemoteCredentialsOverHttp: config.allowRemoteCredentialsOverHttp, ...(tls === undefined ? {} : { tls }) };
+  // Read before the closures below: a narrowed property does not stay narrowed inside them.
+  const { httpPort, grpcPort, hdlPort } = config;
   const list: FrontEnd[] = [];
-  if (config.httpPort !== 'off') {
+  if (httpPort !== 'off') {
     list.push(
-      restFrontEnd(node, {
+      frontEndOnListen('http', async () => (await import('../rest/rest-front-end.js')).restFrontEnd(node, {
         ...shared,
         host: config.host,
-        port: config.httpPort,
+        port: httpPort,
         bodyLimitBytes: config.limits.bodyLimitBytes,
         batchBodyLimitBytes: config.limits.batchBodyLimitBytes,
         frontEnds: serving,
         connections: { maxConnections, acceptsPerTurn: config.limits.acceptsPerTurn, ...config.timeouts },
         fastLane: config.restFastLane,
-      }),
+      })),
     );
   }
-  if (config.grpcPort !== 'off') {
+  if (grpcPort !== 'off') {
     // Long streams are cancelled half-way through the shutdown budget, so the rest of the stop still fits.
     list.push(
-      grpcFrontEnd(node, {
+      frontEndOnListen('grpc', async () => (await import('../grpc/grpc-front-end.js')).grpcFrontEnd(node, {
         ...shared,
         host: config.host,
-        port: config.grpcPort,
+        port: grpcPort,
         shutdownGraceMs: Math.floor(config.shutdownTimeoutMs / 2),
         maxReceiveMessageBytes: config.limits.grpcMaxMessageBytes,
         maxConcurrentStreams: config.limits.maxConcurrentStreams,
         maxConnections,
         idleTimeoutMs: config.timeouts.idleMs,
-      }),
+      })),
     );
   }
-  if (config.hdlPort !== 'off') {
-    list.push(hdlFrontEnd(node, { logger, metrics, admission, host: config.host, port: config.hdlPort, limits: { maxConnections, idleTimeoutMs: config.timeouts.idleMs } }));
+  if (hdlPort !== 'off') {
+    const limits = { maxConnections, idleTimeoutMs: config.timeouts.idleMs };
+    list.push(frontEndOnListen('hdl', async () => (await import('../hdl/hdl-front-end.js')).hdlFrontEnd(node, { logger, metrics, admission, host: config.host, port: hdlPort, limits })));
   }
   if (config.healthPort !== 'off' && parts.lead !== false) {
     const { headersMs, idleMs, keepAliveMs } = config.timeouts;

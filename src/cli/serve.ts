@@ -3,8 +3,6 @@ import { availableParallelism } from 'node:os';
 import type { EventEmitter } from 'node:events';
 import type { Logger } from 'pino';
 import type { Config } from '../config/config.js';
-import { httpTopLevelLink } from '../connect/http-top-level-link.js';
-import { networkRemoteResolver } from '../federation/network-remote-resolver.js';
 import { firstRun } from '../core/first-run.js';
 import { IdNode } from '../core/node.js';
 import { NodeMetrics } from '../metrics/node-metrics.js';
@@ -22,7 +20,6 @@ import { runServer, type Closer } from './run-server.js';
 import { sqliteWriterLog } from './sqlite-writer-log.js';
 import { storeOptions } from './store-options.js';
 import { VERSION } from '../version.js';
-import { serveWorkers } from './workers/serve-workers.js';
 
 /** The first retry's delay after a failed exchange with the top-level node (doubling up to top-level-retry-max-ms). */
 export const TOP_LEVEL_RETRY_BASE_MS = 250;
@@ -35,11 +32,12 @@ export const TOP_LEVEL_RETRY_BASE_MS = 250;
  * then write the ready file (one key per front end). Stop: the front ends newest first (each stops accepting
  * and drains its in-flight requests), then the node (connection, ledger, metering flush), then the store, then
  * the lock. With more than one worker (workerCount), this process is the primary of serveWorkers instead, and
- * each worker runs startNode.
+ * each worker runs startNode. What only some configurations use (the workers' primary, the link with a
+ * top-level node, recursive resolution, each front end, each store) is imported when configured.
  */
-export function serve(config: Config, io: CliIo, signals: EventEmitter = process): Promise<number> {
+export async function serve(config: Config, io: CliIo, signals: EventEmitter = process): Promise<number> {
   const workers = workerCount(config);
-  if (workers > 1) return serveWorkers(config, workers, io, signals);
+  if (workers > 1) return (await import('./workers/serve-workers.js')).serveWorkers(config, workers, io, signals);
   let lock: DataDirLock | undefined;
   return runServer('idnode', config, io, signals, (logger, closers) => startNode(config, io, logger, closers, lock, SINGLE_PROCESS), claimDataDir(config, (held) => (lock = held)));
 }
@@ -113,9 +111,9 @@ export async function startNode(config: Config, io: CliIo, logger: Logger, close
   // connection (IdNode's singletons).
   const topLevel = config.topLevel === undefined
     ? undefined
-    : { link: httpTopLevelLink({ ...config.topLevel, now: () => runtime.clock.now() }), retryBaseMs: TOP_LEVEL_RETRY_BASE_MS, retryMaxMs: config.topLevelRetryMaxMs };
+    : { link: (await import('../connect/http-top-level-link.js')).httpTopLevelLink({ ...config.topLevel, now: () => runtime.clock.now() }), retryBaseMs: TOP_LEVEL_RETRY_BASE_MS, retryMaxMs: config.topLevelRetryMaxMs };
   // Recursive resolution asks other nodes over the network (loadConfig allows it only with a top-level node).
-  const recursion = config.recursive ? { remoteResolver: networkRemoteResolver() } : {};
+  const recursion = config.recursive ? { remoteResolver: (await import('../federation/network-remote-resolver.js')).networkRemoteResolver() } : {};
   const node = await IdNode.create(config, { ...runtime, store, logger, storeObserver: metrics.storeObserver, countObserver: metrics.countObserver, keyVault: configuredKeyVault(config), singletons: role.lead, ...(topLevel === undefined ? {} : { topLevel }), ...recursion });
   closers.push({ name: 'node (metering flush)', close: () => node.close() });
 

@@ -8,8 +8,6 @@ import { loadConfiguredPolicies } from '../policies/load-policies.js';
 import { listeningUrl } from '../rest/listening-url.js';
 import { configuredClock } from '../runtime/system-runtime.js';
 import { openSqliteTopStore } from '../store/top/sqlite-top-store.js';
-import { listenTopGrpc } from '../top/top-grpc.js';
-import { buildTopServer } from '../top/top-server.js';
 import type { CliIo } from './cli-io.js';
 import { runServer } from './run-server.js';
 
@@ -23,7 +21,8 @@ export function openTopLevel(config: Pick<Config, 'dataDir' | 'policyDir' | 'def
 /**
  * Runs the simulated national top-level node until SIGTERM or SIGINT, with serve's lifecycle (runServer): its
  * store (`<data-dir>/top.sqlite`), the REST API on http-port and the gRPC service idnode.v1.TopLevel on
- * grpc-port (each "off" to turn it off), the same host, TLS, log, clock and ready-file settings.
+ * grpc-port (each "off" to turn it off), the same host, TLS, log, clock and ready-file settings. Each
+ * listener's module (fastify, grpc-js) is imported only when its port is on.
  */
 export function top(config: Config, io: CliIo, signals: EventEmitter = process): Promise<number> {
   return runServer('idnode top', config, io, signals, async (logger, closers) => {
@@ -37,12 +36,14 @@ export function top(config: Config, io: CliIo, signals: EventEmitter = process):
     closers.push({ name: 'store', close: opened.close });
     const addresses: Record<string, string> = {};
     if (config.httpPort !== 'off') {
+      const { buildTopServer } = await import('../top/top-server.js');
       const app = await buildTopServer(opened.top, { logger, clock, bodyLimitBytes: config.limits.bodyLimitBytes, ...(tls === undefined ? {} : { tls }) });
       closers.push({ name: 'http', close: () => app.close() });
       await app.listen({ host: config.host, port: config.httpPort });
       addresses['http'] = listeningUrl(app.server.address(), tls !== undefined);
     }
     if (config.grpcPort !== 'off') {
+      const { listenTopGrpc } = await import('../top/top-grpc.js');
       const grpc = await listenTopGrpc(opened.top, logger, config.host, config.grpcPort, tls);
       closers.push({ name: 'grpc', close: () => new Promise<void>((resolve) => grpc.server.tryShutdown(() => resolve())) });
       addresses['grpc'] = `${config.host.includes(':') ? `[${config.host}]` : config.host}:${grpc.port}`;

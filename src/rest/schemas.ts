@@ -1,4 +1,4 @@
-import { Type } from '@sinclair/typebox';
+import { Type } from '../core/typebox.js';
 
 /**
  * Route schemas: fastify validates query strings with them, serialises responses from them, and the

@@ -30,6 +30,7 @@ import { pageRoutes } from './routes/pages.js';
 import { statusRoutes } from './routes/status.js';
 import { ErrorSchema, WireValueSchema } from './schemas.js';
 import { closeQueryStrings, validatorCompiler } from './validators.js';
+import { sharedSerializerBuilder } from './shared-serializers.js';
 import { requestIdOf } from '../frontend/request-id.js';
 import { requestLogger } from './request-logger.js';
 import { resolveHandler } from './resolve-handler.js';
@@ -144,13 +145,15 @@ export async function buildRestServer(node: IdNode, options: RestOptions): Promi
     // request.log becomes a pino child only when a line is logged through it (see requestLogger).
     childLoggerFactory: (logger, bindings, childOptions) => requestLogger(logger as PinoLogger, bindings, childOptions),
     frameworkErrors: (error, request, reply) => sendError(request, reply, error),
+    // The compilers as options, not set afterwards: fastify then never loads its default validator builder
+    // (@fastify/ajv-compiler and Ajv's JTD modules). Each distinct schema is compiled once (see each).
+    schemaController: { compilersFactory: { buildValidator: (() => validatorCompiler) as never, buildSerializer: sharedSerializerBuilder as never } },
   }) as unknown as FastifyInstance;
 
   const policy: CredentialPolicy = { tls: options.tls !== undefined, allowRemoteCredentialsOverHttp: options.allowRemoteCredentialsOverHttp };
 
   // Only JSON bodies (anything else non-empty is refused with 415 before a handler runs); an empty body is none.
   installBodyParsers(app);
-  app.setValidatorCompiler(validatorCompiler);
   app.addSchema(WireValueSchema);
   app.addSchema(ErrorSchema);
   await app.register(swagger, {

@@ -13,8 +13,11 @@ import { IdnodeError } from '../core/errors/catalogue.js';
  * does: its clients send fields idnode has no use for). One place for every route: this compiler, and
  * `closeQueryStrings` giving a route without a query schema an empty one.
  */
-const coercing = new Ajv({ coerceTypes: 'array', useDefaults: true, removeAdditional: false, allErrors: false, verbose: true });
 const strict = new Ajv({ coerceTypes: false, useDefaults: true, removeAdditional: false, allErrors: false, verbose: true });
+// Its schemas are checked against the JSON Schema meta-schema by `strict` (checkSchema), which never coerces
+// while it checks: an Ajv instance compiles the meta-schema before its first schema, tens of milliseconds of
+// every start, so one instance does it.
+const coercing = new Ajv({ coerceTypes: 'array', useDefaults: true, removeAdditional: false, allErrors: false, verbose: true, validateSchema: false });
 
 type Schema = Record<string, unknown>;
 
@@ -42,13 +45,39 @@ function describeIssue(part: string, issue: ErrorObject): string {
   return `${part} ${`${issue.instancePath || ''} ${issue.message ?? ''}`.trim()}`;
 }
 
+type Validate = ReturnType<FastifySchemaCompiler<object>>;
+
+/**
+ * Every validator compiled in this process, by request part and schema (JSON text). fastify compiles the
+ * schemas of every route (and again for the HEAD route of each GET), and many are equal: the empty query
+ * string of most routes (closeQueryStrings), the same bodies and queries on several paths. A validator depends
+ * only on its part and its schema, so an equal one reuses the first's: what is validated does not change.
+ */
+const compiled = new Map<string, Validate>();
+
 export const validatorCompiler: FastifySchemaCompiler<object> = ({ schema, httpPart }) => {
   const part = httpPart ?? 'request';
-  const ajv = part === 'body' ? strict : coercing;
-  if (part !== 'body' && part !== 'querystring') return ajv.compile(schema);
-  const validate: ValidateFunction = ajv.compile(closed(schema) as object);
-  return (data: unknown) => (validate(data) ? true : { error: new IdnodeError('REQUEST_INVALID', describeIssue(part, validate.errors![0]!)) });
+  const key = `${part}\n${JSON.stringify(schema)}`;
+  let validate = compiled.get(key);
+  if (validate === undefined) {
+    validate = compile(part, schema);
+    compiled.set(key, validate);
+  }
+  return validate;
 };
+
+function compile(part: string, schema: object): Validate {
+  const ajv = part === 'body' ? strict : coercing;
+  if (part !== 'body' && part !== 'querystring') return ajv.compile(checkSchema(schema));
+  const validate: ValidateFunction = ajv.compile(checkSchema(closed(schema) as object));
+  return (data: unknown) => (validate(data) ? true : { error: new IdnodeError('REQUEST_INVALID', describeIssue(part, validate.errors![0]!)) });
+}
+
+/** `schema`, once `strict` found it a valid JSON schema (throws "schema is invalid: …" otherwise, as compile does). */
+function checkSchema(schema: object): object {
+  strict.validateSchema(schema, true);
+  return schema;
+}
 
 /**
  * Path prefixes whose routes keep their own query contract: the SNMS-style API (src/snms) follows another

@@ -1,10 +1,8 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Store } from '../core/store/store.js';
-import { openMemoryStore } from './memory/memory-store.js';
-import { openPostgresStore, postgresStoreExists } from './postgres/postgres-store.js';
 import { redactUrl } from './postgres/postgres-url.js';
-import { openSqliteStore, type SqliteStoreOptions } from './sqlite/sqlite-store.js';
+import type { SqliteStoreOptions } from './sqlite/sqlite-store.js';
 import type { SqliteWriterOptions } from './sqlite/sqlite-writer.js';
 import type { WriteChannel } from './sqlite/write-channel.js';
 
@@ -20,13 +18,16 @@ export const SQLITE_FILE_NAME = 'idnode.sqlite';
  * Opens the configured store, migrated and ready: SQLite at `<dataDir>/idnode.sqlite` (the directory is
  * created if missing), PostgreSQL in `databaseSchema` (default "public"), or a new, empty in-memory store that
  * keeps nothing beyond the process (tests, demos, simulations). Throws IdnodeError CONFIG_INVALID or
- * STORE_UNAVAILABLE as openSqliteStore and openPostgresStore describe.
+ * STORE_UNAVAILABLE as openSqliteStore and openPostgresStore describe. Each store's module (and its driver:
+ * better-sqlite3, pg) is loaded when that store is opened, so a process loads only the one it uses.
  */
 export async function openStore(config: OpenStoreConfig): Promise<Store> {
-  if (config.store === 'memory') return openMemoryStore();
+  if (config.store === 'memory') return (await import('./memory/memory-store.js')).openMemoryStore();
   if (config.store === 'postgres') {
+    const { openPostgresStore } = await import('./postgres/postgres-store.js');
     return openPostgresStore(config.databaseSchema === undefined ? { url: config.databaseUrl } : { url: config.databaseUrl, schema: config.databaseSchema });
   }
+  const { openSqliteStore } = await import('./sqlite/sqlite-store.js');
   return openSqliteStore(sqliteStoreOptions(config));
 }
 
@@ -51,6 +52,6 @@ export function describeStoreLocation(config: OpenStoreConfig): string {
  */
 export async function storeExists(config: OpenStoreConfig): Promise<boolean> {
   if (config.store === 'memory') return false;
-  if (config.store === 'postgres') return postgresStoreExists(config.databaseUrl, config.databaseSchema ?? 'public');
+  if (config.store === 'postgres') return (await import('./postgres/postgres-store.js')).postgresStoreExists(config.databaseUrl, config.databaseSchema ?? 'public');
   return existsSync(join(config.dataDir, SQLITE_FILE_NAME));
 }

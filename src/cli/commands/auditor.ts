@@ -1,6 +1,6 @@
 import { Command } from 'commander';
 import { LOCAL_OPERATOR } from '../../core/auth/principal.js';
-import { withAdminNode } from '../admin-node.js';
+import { onAdminNode } from '../on-admin-node.js';
 import type { CliIo } from '../cli-io.js';
 import { adminContext } from '../shared-options.js';
 import type { PrincipalSummary } from '../../core/enterprises/principals-admin.js';
@@ -13,19 +13,19 @@ export function auditorCommand(io: CliIo): Command {
   admin(command.command('add').description('issue an auditor credential'))
     .requiredOption('--name <name>', 'who the auditor is')
     .action(async (options: Record<string, unknown>) => {
-      const issued = await withAdminNode(adminContext(options, io), (node) => node.principals.addAuditor(LOCAL_OPERATOR, String(options['name'])));
+      const issued = await onAdminNode(adminContext(options, io), (node) => node.principals.addAuditor(LOCAL_OPERATOR, String(options['name'])));
       print(io, options['json'] === true, credentialJson(issued), () => `Issued auditor credential\n${credentialText(issued)}`);
     });
 
   admin(command.command('list').description('list auditors, revoked ones included')).action(async (options: Record<string, unknown>) => {
-    const auditors = await withAdminNode(adminContext(options, io), (node) => node.principals.listAuditors(LOCAL_OPERATOR));
+    const auditors = await onAdminNode(adminContext(options, io), (node) => node.principals.listAuditors(LOCAL_OPERATOR));
     print(io, options['json'] === true, auditors, () => listText(auditors));
   });
 
   admin(command.command('revoke').description('revoke an auditor credential (effective at once, also on a running server)'))
     .requiredOption('--id <identity>', 'the auditor identity, e.g. 300:0.NA/AUDITOR.1A2B3C4D (see auditor list)')
     .action(async (options: Record<string, unknown>) => {
-      const summary = await withAdminNode(adminContext(options, io), (node) => node.principals.revokeAuditor(LOCAL_OPERATOR, String(options['id'])));
+      const summary = await onAdminNode(adminContext(options, io), (node) => node.principals.revokeAuditor(LOCAL_OPERATOR, String(options['id'])));
       print(io, options['json'] === true, summary, () => `Revoked auditor ${summary.id} (${summary.name}) at ${summary.revokedAt}\n`);
     });
   return command;

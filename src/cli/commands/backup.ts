@@ -4,8 +4,7 @@ import { Command } from 'commander';
 import type { Config } from '../../config/config.js';
 import { IdnodeError } from '../../core/errors/catalogue.js';
 import { describeStoreLocation, SQLITE_FILE_NAME, storeExists } from '../../store/open-store.js';
-import { backupSqliteFile, inspectSqliteFile, type SqliteBackupSummary } from '../../store/sqlite/sqlite-backup.js';
-import { lockDataDir } from '../../store/sqlite/data-dir-lock.js';
+import type { SqliteBackupSummary } from '../../store/sqlite/sqlite-backup.js';
 import type { CliIo } from '../cli-io.js';
 import { ADMIN_FLAG_SETTINGS, addSettingOptions, configFromOptions } from '../shared-options.js';
 import { storeOptions } from '../store-options.js';
@@ -24,6 +23,7 @@ export function backupCommands(io: CliIo): Command[] {
       const dataDir = await sqliteDataDir(config, 'backup');
       const source = join(dataDir, SQLITE_FILE_NAME);
       io.stderr(`using ${describeStoreLocation(storeOptions(config))}\n`);
+      const { backupSqliteFile } = await import('../../store/sqlite/sqlite-backup.js');
       const summary = backupSqliteFile(source, resolve(io.cwd, String(options['to'])));
       print(io, options['json'] === true, summary, () => `backed up ${source} to ${summaryText(summary)}\n`);
     });
@@ -33,6 +33,7 @@ export function backupCommands(io: CliIo): Command[] {
     .action(async (options: Record<string, unknown>) => {
       const config = configFromOptions(options, io);
       const dataDir = await sqliteDataDir(config, 'restore');
+      const [{ lockDataDir }, { inspectSqliteFile }] = await Promise.all([import('../../store/sqlite/data-dir-lock.js'), import('../../store/sqlite/sqlite-backup.js')]);
       // Held while the file is put in place: no serve may start on a half-restored directory, nor be running.
       const lock = lockDataDir(dataDir);
       try {

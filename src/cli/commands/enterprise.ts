@@ -2,7 +2,7 @@ import { Command } from 'commander';
 import type { IssuedCredential, PrincipalSummary } from '../../core/enterprises/principals-admin.js';
 import { LOCAL_OPERATOR } from '../../core/auth/principal.js';
 import type { QuotaView } from '../../core/quotas/quota-admin.js';
-import { withAdminNode } from '../admin-node.js';
+import { onAdminNode } from '../on-admin-node.js';
 import type { CliIo } from '../cli-io.js';
 import { addAdminOptions, adminContext } from '../shared-options.js';
 import { basicUser, print } from './output.js';
@@ -15,33 +15,33 @@ export function enterpriseCommand(io: CliIo): Command {
     .requiredOption('--prefix <prefix>', 'enterprise prefix, e.g. 88.999.1')
     .requiredOption('--name <name>', 'enterprise name')
     .action(async (options: Record<string, unknown>) => {
-      const issued = await withAdminNode(adminContext(options, io), (node) => node.principals.addEnterprise(LOCAL_OPERATOR, { prefix: String(options['prefix']), name: String(options['name']) }));
+      const issued = await onAdminNode(adminContext(options, io), (node) => node.principals.addEnterprise(LOCAL_OPERATOR, { prefix: String(options['prefix']), name: String(options['name']) }));
       print(io, options['json'] === true, credentialJson(issued), () => `Allocated enterprise prefix ${issued.prefix}\n${credentialText(issued)}`);
     });
 
   admin(command.command('list').description('list enterprises, revoked ones included')).action(async (options: Record<string, unknown>) => {
-    const enterprises = await withAdminNode(adminContext(options, io), (node) => node.principals.listEnterprises(LOCAL_OPERATOR));
+    const enterprises = await onAdminNode(adminContext(options, io), (node) => node.principals.listEnterprises(LOCAL_OPERATOR));
     print(io, options['json'] === true, enterprises, () => listText(enterprises));
   });
 
   admin(command.command('revoke').description('revoke an enterprise credential (effective at once, also on a running server)'))
     .requiredOption('--prefix <prefix>', 'enterprise prefix')
     .action(async (options: Record<string, unknown>) => {
-      const summary = await withAdminNode(adminContext(options, io), (node) => node.principals.revokeEnterprise(LOCAL_OPERATOR, String(options['prefix'])));
+      const summary = await onAdminNode(adminContext(options, io), (node) => node.principals.revokeEnterprise(LOCAL_OPERATOR, String(options['prefix'])));
       print(io, options['json'] === true, summary, () => `Revoked ${summary.id} (prefix ${summary.prefix}) at ${summary.revokedAt}\n`);
     });
 
   admin(command.command('reinstate').description('reinstate a revoked enterprise with a new secret (its prefix and identifiers were kept)'))
     .requiredOption('--prefix <prefix>', 'enterprise prefix')
     .action(async (options: Record<string, unknown>) => {
-      const issued = await withAdminNode(adminContext(options, io), (node) => node.principals.reinstateEnterprise(LOCAL_OPERATOR, String(options['prefix'])));
+      const issued = await onAdminNode(adminContext(options, io), (node) => node.principals.reinstateEnterprise(LOCAL_OPERATOR, String(options['prefix'])));
       print(io, options['json'] === true, credentialJson(issued), () => `Reinstated enterprise prefix ${issued.prefix} with a new secret\n${credentialText(issued)}`);
     });
 
   admin(command.command('rotate-secret').description('issue a new secret for an enterprise; the old one stops working at once'))
     .requiredOption('--prefix <prefix>', 'enterprise prefix')
     .action(async (options: Record<string, unknown>) => {
-      const issued = await withAdminNode(adminContext(options, io), (node) => node.principals.rotateEnterpriseSecret(LOCAL_OPERATOR, String(options['prefix'])));
+      const issued = await onAdminNode(adminContext(options, io), (node) => node.principals.rotateEnterpriseSecret(LOCAL_OPERATOR, String(options['prefix'])));
       print(io, options['json'] === true, credentialJson(issued), () => `New secret for enterprise prefix ${issued.prefix}; the old one no longer works\n${credentialText(issued)}`);
     });
 
@@ -57,7 +57,7 @@ export function enterpriseCommand(io: CliIo): Command {
         if (typeof text === 'string') change[field] = text === 'default' ? null : /^[0-9]+$/.test(text) ? Number(text) : text;
       }
       const prefix = String(options['prefix']);
-      const view = await withAdminNode(adminContext(options, io), (node) =>
+      const view = await onAdminNode(adminContext(options, io), (node) =>
         Object.keys(change).length === 0 ? node.quotaAdmin.get(LOCAL_OPERATOR, prefix) : node.quotaAdmin.set(LOCAL_OPERATOR, prefix, change),
       );
       print(io, options['json'] === true, view, () => quotaText(view));

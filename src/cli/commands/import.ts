@@ -3,9 +3,8 @@ import { resolve } from 'node:path';
 import { Command, InvalidArgumentError } from 'commander';
 import { MAX_BATCH_ITEMS } from '../../core/bulk/bulk-types.js';
 import { CommandFailed, EXIT_FAILURE, processIo, type CliIo } from '../cli-io.js';
-import { formatOf, type SourceFormat } from '../import/import-source.js';
-import { group } from '../import/progress.js';
-import { runImport, type ImportSummary } from '../import/run-import.js';
+import type { SourceFormat } from '../import/import-source.js';
+import type { ImportSummary } from '../import/run-import.js';
 import { integerIn } from './arguments.js';
 import { basicUser } from './output.js';
 
@@ -36,6 +35,7 @@ export function importCommand(io: CliIo): Command {
       const problem = unreadable(file);
       if (problem !== undefined) usage(`cannot read the import file ${fileArgument}: ${problem}`);
       const secret = secretOf(options, io.cwd, usage);
+      const [{ runImport }, { formatOf }, { group }] = await Promise.all([import('../import/run-import.js'), import('../import/import-source.js'), import('../import/progress.js')]);
       const interactive = io === processIo && process.stderr.isTTY === true;
       const showProgress = options['progress'] !== false;
       const summary = await runImport({
@@ -54,7 +54,7 @@ export function importCommand(io: CliIo): Command {
           else io.stderr(`${text}\n`);
         },
       });
-      io.stdout(options['json'] === true ? `${JSON.stringify({ file, ...summary })}\n` : summaryText(fileArgument, summary));
+      io.stdout(options['json'] === true ? `${JSON.stringify({ file, ...summary })}\n` : summaryText(fileArgument, summary, group));
       if (summary.failed > 0) {
         // Not one error but several, each already printed with its line number: say what happened and exit 1.
         const registered = summary.lines - summary.failed;
@@ -67,7 +67,8 @@ export function importCommand(io: CliIo): Command {
     });
 }
 
-function summaryText(file: string, summary: ImportSummary): string {
+/** `group`: progress.ts's, loaded with the import's code. */
+function summaryText(file: string, summary: ImportSummary, group: (n: number) => string): string {
   const rate = summary.seconds > 0 ? Math.round(summary.lines / summary.seconds) : summary.lines;
   return (
     `Imported ${file}: ${group(summary.lines)} lines in ${summary.seconds.toFixed(1)} s (${group(rate)}/s)\n` +

@@ -7,12 +7,11 @@ import { verifyLedger, type LedgerExport, type VerifyResult } from '../../core/l
 import { compareWithEarlier } from '../../core/ledger/compare-ledgers.js';
 import type { KeyObject } from 'node:crypto';
 import { LOCAL_OPERATOR } from '../../core/auth/principal.js';
-import { withAdminNode } from '../admin-node.js';
+import { onAdminNode } from '../on-admin-node.js';
 import type { CliIo } from '../cli-io.js';
 import { adminContext } from '../shared-options.js';
 import { admin } from './enterprise.js';
 import { print } from './output.js';
-import { dataDirServer, describeHolder } from '../../store/sqlite/data-dir-lock.js';
 
 /** `idnode ledger seal|export|verify`: the signed ledger of closed days (docs/design.md §2, Evidence). */
 export function ledgerCommand(io: CliIo): Command {
@@ -21,8 +20,8 @@ export function ledgerCommand(io: CliIo): Command {
   admin(command.command('seal').description('seal every closed day not sealed yet, now (a running node also does it by itself; refused beside one on a set clock)')).action(
     async (options: Record<string, unknown>) => {
       const context = adminContext(options, io);
-      if (context.config.store === 'sqlite') refuseBesideSetClock(context.config.dataDir);
-      const sealed = await withAdminNode(context, (node) => node.ledger.sealClosedDays(LOCAL_OPERATOR));
+      if (context.config.store === 'sqlite') await refuseBesideSetClock(context.config.dataDir);
+      const sealed = await onAdminNode(context, (node) => node.ledger.sealClosedDays(LOCAL_OPERATOR));
       const days = sealed.map((entry) => ({ seq: entry.seq, day: entry.day, hash: entry.hash }));
       print(io, options['json'] === true, { sealed: days }, () =>
         days.length === 0 ? 'Nothing to seal: every closed day is sealed.\n' : days.map((day) => `sealed ${day.day} (#${day.seq}) ${day.hash}\n`).join(''),
@@ -33,7 +32,7 @@ export function ledgerCommand(io: CliIo): Command {
   admin(command.command('export').description("print the ledger as JSON, with each day's counter rows (for `idnode ledger verify`)"))
     .option('--no-rows', "leave out each day's counter rows (then verify checks the chain only)")
     .action(async (options: Record<string, unknown>) => {
-      const exported = await withAdminNode(adminContext(options, io), (node) => node.ledger.export(LOCAL_OPERATOR, { rows: options['rows'] !== false }));
+      const exported = await onAdminNode(adminContext(options, io), (node) => node.ledger.export(LOCAL_OPERATOR, { rows: options['rows'] !== false }));
       io.stdout(`${JSON.stringify(exported, null, 2)}\n`);
     });
 
@@ -72,7 +71,8 @@ export function ledgerCommand(io: CliIo): Command {
  * refuses, naming the node: that node seals each closed day by its own clock by itself (ledger-seal-delay).
  * Beside a node on the system clock (or with none running) it seals as before.
  */
-function refuseBesideSetClock(dataDir: string): void {
+async function refuseBesideSetClock(dataDir: string): Promise<void> {
+  const { dataDirServer, describeHolder } = await import('../../store/sqlite/data-dir-lock.js');
   const server = dataDirServer(dataDir);
   if (server === undefined || 'unnamed' in server || server.clock === undefined) return;
   const clock = `${server.clock.start === undefined ? 'started at its start-up' : `starting at ${server.clock.start}`}, ${server.clock.rate}× real time`;

@@ -1,10 +1,8 @@
 import { Command, InvalidArgumentError } from 'commander';
 import { parseYear } from '../../core/eligibility/eligibility.js';
-import { renderReportHtml } from '../../reports/render-html.js';
-import { renderReportMarkdown } from '../../reports/render-markdown.js';
 import { LOCAL_OPERATOR } from '../../core/auth/principal.js';
 import { LOCALES, localeOfTag, type Locale } from '../../i18n/locale.js';
-import { withAdminNode } from '../admin-node.js';
+import { onAdminNode } from '../on-admin-node.js';
 import type { CliIo } from '../cli-io.js';
 import { addAdminOptions, adminContext } from '../shared-options.js';
 
@@ -37,9 +35,11 @@ export function reportCommand(io: CliIo): Command {
       const format = options['format'] as (typeof FORMATS)[number];
       const locale = reportLocale(options['lang'] as Locale | undefined, io.env);
       const year = parseYear(options['year'], '--year');
-      const report = await withAdminNode(adminContext(options, io), (node) =>
+      const report = await onAdminNode(adminContext(options, io), (node) =>
         node.eligibility.report(LOCAL_OPERATOR, { ...(year === undefined ? {} : { year }), ...(typeof options['policy'] === 'string' ? { policyId: options['policy'] } : {}) }),
       );
-      io.stdout(format === 'md' ? renderReportMarkdown(report, locale) : format === 'html' ? renderReportHtml(report, locale) : `${JSON.stringify(report, null, 2)}\n`);
+      if (format === 'md') io.stdout((await import('../../reports/render-markdown.js')).renderReportMarkdown(report, locale));
+      else if (format === 'html') io.stdout((await import('../../reports/render-html.js')).renderReportHtml(report, locale));
+      else io.stdout(`${JSON.stringify(report, null, 2)}\n`);
     });
 }

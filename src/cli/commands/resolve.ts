@@ -1,8 +1,8 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { MAX_INDEX } from '../../core/values/handle-value.js';
 import { formatHostPort, HANDLE_PORT, parseHostPort, type HostPort } from '../../hdl/client/address.js';
-import { resolveHandle, type ResolveTarget } from '../../hdl/client/resolve-handle.js';
-import { HandleErrorAnswer, type Resolved } from '../../hdl/client/resolution.js';
+import type { ResolveTarget } from '../../hdl/client/resolve-handle.js';
+import type { Resolved } from '../../hdl/client/resolution.js';
 import { CommandFailed, EXIT_FAILURE, type CliIo } from '../cli-io.js';
 import { integerIn, repeated } from './arguments.js';
 import { valueTable } from './value-table.js';
@@ -37,6 +37,7 @@ export function resolveCommand(io: CliIo): Command {
         types: (options['type'] as string[] | undefined) ?? [],
         timeoutMs: (options['timeout'] as number | undefined) ?? DEFAULT_TIMEOUT_MS,
       };
+      const [{ resolveHandle }, { HandleErrorAnswer }] = await Promise.all([import('../../hdl/client/resolve-handle.js'), import('../../hdl/client/resolution.js')]);
       let resolved: Resolved;
       try {
         resolved = await resolveHandle(target, query);

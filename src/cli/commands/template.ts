@@ -3,7 +3,7 @@ import { Command } from 'commander';
 import { LOCAL_OPERATOR } from '../../core/auth/principal.js';
 import { IdnodeError } from '../../core/errors/catalogue.js';
 import type { StoredTemplate } from '../../core/templates/templates.js';
-import { withAdminNode } from '../admin-node.js';
+import { onAdminNode } from '../on-admin-node.js';
 import type { CliIo } from '../cli-io.js';
 import { adminContext } from '../shared-options.js';
 import { admin } from './enterprise.js';
@@ -21,7 +21,7 @@ export function templateCommand(io: CliIo): Command {
       .requiredOption('--file <path>', 'the template as JSON: {prefix, version, industryCategory, …, items: [...]}')
       .action(async (options: Record<string, unknown>) => {
         const input = readTemplateFile(String(options['file']));
-        const template = await withAdminNode(adminContext(options, io), (node) => (name === 'add' ? node.templates.create(LOCAL_OPERATOR, input) : node.templates.update(LOCAL_OPERATOR, input)));
+        const template = await onAdminNode(adminContext(options, io), (node) => (name === 'add' ? node.templates.create(LOCAL_OPERATOR, input) : node.templates.update(LOCAL_OPERATOR, input)));
         print(io, options['json'] === true, template, () => `${name === 'add' ? 'Created' : 'Updated'} template ${template.prefix} version ${template.version} (${template.items.length} items)\n`);
       });
   }
@@ -29,7 +29,7 @@ export function templateCommand(io: CliIo): Command {
   admin(command.command('list').description('list the template versions of a prefix'))
     .requiredOption('--prefix <prefix>', 'enterprise prefix')
     .action(async (options: Record<string, unknown>) => {
-      const templates = await withAdminNode(adminContext(options, io), (node) => node.templates.list(String(options['prefix'])));
+      const templates = await onAdminNode(adminContext(options, io), (node) => node.templates.list(String(options['prefix'])));
       print(io, options['json'] === true, templates, () => (templates.length === 0 ? 'No templates.\n' : templates.map(summary).join('')));
     });
 
@@ -37,7 +37,7 @@ export function templateCommand(io: CliIo): Command {
     .requiredOption('--prefix <prefix>', 'enterprise prefix')
     .requiredOption('--template-version <version>', 'template version')
     .action(async (options: Record<string, unknown>) => {
-      const template = await withAdminNode(adminContext(options, io), (node) => node.templates.get(String(options['prefix']), String(options['templateVersion'])));
+      const template = await onAdminNode(adminContext(options, io), (node) => node.templates.get(String(options['prefix']), String(options['templateVersion'])));
       print(io, options['json'] === true, template, () => summary(template) + template.items.map((item) => `  ${item.idIndex}\t${item.idType}\t${item.metadata.type}\t${item.required ? 'required' : 'optional'}\t${item.name}\n`).join(''));
     });
 
@@ -45,7 +45,7 @@ export function templateCommand(io: CliIo): Command {
     .requiredOption('--prefix <prefix>', 'enterprise prefix')
     .requiredOption('--template-version <version>', 'template version')
     .action(async (options: Record<string, unknown>) => {
-      await withAdminNode(adminContext(options, io), (node) => node.templates.delete(LOCAL_OPERATOR, String(options['prefix']), String(options['templateVersion'])));
+      await onAdminNode(adminContext(options, io), (node) => node.templates.delete(LOCAL_OPERATOR, String(options['prefix']), String(options['templateVersion'])));
       print(io, options['json'] === true, { deleted: true }, () => `Deleted template ${String(options['prefix'])} version ${String(options['templateVersion'])}\n`);
     });
 

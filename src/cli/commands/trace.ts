@@ -1,7 +1,5 @@
 import { Command, Option } from 'commander';
 import { performance } from 'node:perf_hooks';
-import { renderTraceText } from '../../trace/render-trace.js';
-import { lookupThroughNode, lookupThroughTopLevel } from '../../trace/trace-lookup.js';
 import { DEFAULT_TRACE_LIMITS, traceHandle } from '../../trace/trace.js';
 import { CommandFailed, EXIT_FAILURE, type CliIo } from '../cli-io.js';
 import { integerIn } from './arguments.js';
@@ -29,6 +27,7 @@ export function traceCommand(io: CliIo): Command {
     .option('--max-lookups <n>', `identifiers looked up in all (default ${DEFAULT_TRACE_LIMITS.maxLookups})`, integerIn(1, 1_000_000))
     .option('--timeout <ms>', `how long to wait for each answer (default ${DEFAULT_TIMEOUT_MS})`, integerIn(1, 600_000))
     .action(async (handle: string, options: Record<string, unknown>) => {
+      const [{ lookupThroughNode, lookupThroughTopLevel }, { renderTraceText }] = await Promise.all([import('../../trace/trace-lookup.js'), import('../../trace/render-trace.js')]);
       const lookupOptions = { timeoutMs: (options['timeout'] as number | undefined) ?? DEFAULT_TIMEOUT_MS, now: () => performance.now() };
       const lookup =
         typeof options['topLevel'] === 'string'

@@ -1,5 +1,5 @@
-import { Type, type Static } from '@sinclair/typebox';
-import { Value } from '@sinclair/typebox/value';
+import type { Static } from '@sinclair/typebox';
+import { Type, Value } from '../typebox.js';
 import { IdnodeError } from '../errors/catalogue.js';
 import { RESOLUTION_KINDS } from '../metering/figures.js';
 

@@ -1,6 +1,7 @@
 import type { Readable } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
-import { Type, type Static } from '@sinclair/typebox';
+import type { Static } from '@sinclair/typebox';
+import { Type } from '../../core/typebox.js';
 import { MAX_BATCH_ITEMS, type BulkItem } from '../../core/bulk/bulk-types.js';
 import { readLineBatches, type Line } from '../../core/bulk/line-reader.js';
 import { decodeNdjsonLine, itemOfObject, problemItem, type NdjsonWording } from '../../core/bulk/ndjson-line.js';

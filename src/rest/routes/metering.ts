@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
-import { Type, type Static, type TSchema } from '@sinclair/typebox';
+import type { Static, TSchema } from '@sinclair/typebox';
+import { Type } from '../../core/typebox.js';
 import { FIGURE_FIELDS } from '../../core/metering/figures.js';
 import { dailyCsv, totalsCsv } from '../../core/metering/metering-reports.js';
 import type { IdNode } from '../../core/node.js';

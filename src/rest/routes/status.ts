@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { Type } from '@sinclair/typebox';
+import { Type } from '../../core/typebox.js';
 import type { IdNode } from '../../core/node.js';
 import { nodeStatus } from '../../core/status/node-status.js';
 import type { ServingFrontEnds } from '../../frontend/front-end.js';
