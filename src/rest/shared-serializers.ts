@@ -1,4 +1,4 @@
-import { createRequire } from 'node:module';
+import SerializerSelector from '@fastify/fast-json-stringify-compiler';
 
 type Serialize = (data: unknown) => string;
 /** What fastify hands a serializer compiler for one route and status code. */
@@ -13,10 +13,10 @@ type SerializerCompiler = (route: SerializerRoute) => Serialize;
 /** fastify's `schemaController.compilersFactory.buildSerializer`: the shared schemas (addSchema) and serializerOpts in, a compiler out. */
 export type SerializerBuilder = (externalSchemas: Readonly<Record<string, unknown>>, options: unknown) => SerializerCompiler;
 
-// The builder fastify itself uses when given none (fast-json-stringify), resolved from fastify's own place: the
-// same package and version as fastify's default, so a serializer is built exactly as fastify would build it.
-const fromFastify = createRequire(createRequire(import.meta.url).resolve('fastify'));
-const fastifyBuilder = (fromFastify('@fastify/fast-json-stringify-compiler') as () => SerializerBuilder)();
+// The builder fastify itself uses when given none (fast-json-stringify). A dependency of ours, in the range
+// fastify 5 names, so npm installs the one copy both use and a serializer is built exactly as fastify would.
+// Its types make the route's method, url and status required; fastify's compilers may be asked without them.
+const fastifyBuilder = SerializerSelector() as unknown as SerializerBuilder;
 
 /** Every serializer built in this process, by its schema and the shared schemas it may refer to (JSON text). */
 const built = new Map<string, Serialize>();
