@@ -8,12 +8,12 @@ export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 /**
  * The node arguments that run the TypeScript file `script` in a child process: this process's own
  * `process.execArgv`, then the script. Under tap these are the flags tap gives every test process
- * (@tapjs/typescript's ts-node import, --enable-source-maps, @tapjs/processinfo), so a child compiles each
- * source file to the same code with the same source map as the test process does, and the coverage it
- * records merges with the test processes' own. A child under another loader (tsx) compiled files
- * differently, and merging its ranges and maps made the total read anywhere from 92% to 99%.
- * Run outside tap (`npx tsx test/…`), execArgv carries tsx's flags and children use tsx. Under tap it also carries
- * the transpile cache's loader (.taprc node-arg, test/loader/), so a child reuses what the tests compiled.
+ * (--enable-source-maps, @tapjs/processinfo, and the tests' TypeScript loader from .taprc's node-arg,
+ * test/loader/), so a child compiles each source file to the same code with the same source map as the test
+ * process does, reusing what the tests compiled, and the coverage it records merges with the test processes'
+ * own. A child under another loader (tsx) compiled files differently, and merging its ranges and maps made the
+ * total read anywhere from 92% to 99%. Run outside tap (`npx tsx test/…`), execArgv carries tsx's flags and
+ * children use tsx.
  */
 export function childNodeArgs(script: string): string[] {
   // .taprc names its own loader relative to the repository root; a child may start elsewhere (cwd).

@@ -1,4 +1,4 @@
-// Registered after tap's TypeScript loader (.taprc node-arg), so its load hook runs first: see transpile-cache.mjs.
+// The test processes' TypeScript loader (.taprc node-arg, in place of tap's TypeScript plugin): see typescript-loader.mjs.
 import { register } from 'node:module';
 
-register(new URL('./transpile-cache.mjs', import.meta.url));
+register(new URL('./typescript-loader.mjs', import.meta.url));
