@@ -18,23 +18,40 @@ function readyFile(file: string): { http: string; grpc?: string } {
   return JSON.parse(readFileSync(file, 'utf8')) as { http: string; grpc?: string };
 }
 
-// Every subtest starts processes of its own (own data directory, ports chosen at run time): most of their
-// time is a child's start, so two run side by side.
+// Every subtest starts processes of its own (own data directory, ports chosen at run time; the first one node
+// for two checks): most of their time is a child's start, so two run side by side.
 t.jobs = 2;
 
-t.test('idnode serve --grpc-port: gRPC beside REST, in the ready file, stopped cleanly', async (t) => {
-  const node = await spawnNode({ dataDir: join(t.testdir(), 'data'), t, args: ['--grpc-port', '0'] });
+// One node (gRPC beside REST, logging at info) for the two subtests that need nothing else of it.
+t.test('idnode serve --grpc-port 0', async (t) => {
+  const node = await spawnNode({ dataDir: join(t.testdir(), 'data'), t, args: ['--grpc-port', '0'], logLevel: 'info' });
   const ready = readyFile(node.readyFile);
-  t.match(ready, { http: /^http:\/\/127\.0\.0\.1:\d+$/, grpc: /^127\.0\.0\.1:\d+$/ });
-  const demo = firstRunCredentials(node.stderr())!.demo;
-  const clients = new IdnodeClients(ready.grpc!);
-  t.teardown(() => clients.close());
-  const created = await clients.unary(clients.registry, 'Create', { handle: `${demo.prefix}/G-1`, values: [valueMessage(1, 'URL', 'u')] }, authMetadata(demo.id, demo.secret));
-  t.match(created, { ok: true, value: { status: 'WRITE_STATUS_CREATED' } });
-  const rest = (await (await fetch(`${ready.http}/api/handles/${demo.prefix}/G-1`)).json()) as Json;
-  t.equal(rest.values[0].data.value, 'u', 'written over gRPC, read over REST');
-  clients.close();
-  t.same(await node.stop(), { code: 0, signal: null });
+
+  await t.test('gRPC beside REST, in the ready file', async (t) => {
+    t.match(ready, { http: /^http:\/\/127\.0\.0\.1:\d+$/, grpc: /^127\.0\.0\.1:\d+$/ });
+    const demo = firstRunCredentials(node.stderr())!.demo;
+    const clients = new IdnodeClients(ready.grpc!);
+    t.teardown(() => clients.close());
+    const created = await clients.unary(clients.registry, 'Create', { handle: `${demo.prefix}/G-1`, values: [valueMessage(1, 'URL', 'u')] }, authMetadata(demo.id, demo.secret));
+    t.match(created, { ok: true, value: { status: 'WRITE_STATUS_CREATED' } });
+    const rest = (await (await fetch(`${ready.http}/api/handles/${demo.prefix}/G-1`)).json()) as Json;
+    t.equal(rest.values[0].data.value, 'u', 'written over gRPC, read over REST');
+    clients.close();
+  });
+
+  await t.test('front ends as a list: the ready file, the ready log line and /readyz name the same ones', async (t) => {
+    t.same(Object.keys(ready), ['http', 'grpc'], 'one key per front end, in start order');
+    const readyz = await send(`${ready.http}/readyz`);
+    t.equal(readyz.status, 200);
+    t.match(readyz.body, { status: 'ready', store: 'sqlite', clock: { mode: 'system' } }, "today's fields");
+    t.same(readyz.body.frontEnds, ready, '/readyz names the front ends serving');
+    await waitFor(() => node.stdout().includes('idnode ready'), 'the ready log line');
+    const line = logLines(node.stdout()).find((entry) => entry['msg'] === 'idnode ready')!;
+    t.same(line['frontEnds'], ready);
+    t.equal(line['url'], ready.http);
+  });
+
+  t.same(await node.stop(), { code: 0, signal: null }, 'stopped cleanly');
 });
 
 t.test('gRPC over TLS with the node certificate', async (t) => {
@@ -60,21 +77,6 @@ t.test('a bad grpc-port is a configuration error', async (t) => {
   const run = await runCli(['serve', '--data-dir', join(t.testdir(), 'data'), '--grpc-port', '70000', '--hdl-port', 'off']);
   t.equal(run.code, 2);
   t.match(run.stderr, /invalid configuration: grpc-port \(from --grpc-port\) must be an integer from 0 to 65535, got "70000"/);
-});
-
-t.test('front ends as a list: the ready file, the ready log line and /readyz name the same ones', async (t) => {
-  const node = await spawnNode({ dataDir: join(t.testdir(), 'data'), t, args: ['--grpc-port', '0'], logLevel: 'info' });
-  const ready = readyFile(node.readyFile);
-  t.same(Object.keys(ready), ['http', 'grpc'], 'one key per front end, in start order');
-  const readyz = await send(`${ready.http}/readyz`);
-  t.equal(readyz.status, 200);
-  t.match(readyz.body, { status: 'ready', store: 'sqlite', clock: { mode: 'system' } }, "today's fields");
-  t.same(readyz.body.frontEnds, ready, '/readyz names the front ends serving');
-  await waitFor(() => node.stdout().includes('idnode ready'), 'the ready log line');
-  const line = logLines(node.stdout()).find((entry) => entry['msg'] === 'idnode ready')!;
-  t.same(line['frontEnds'], ready);
-  t.equal(line['url'], ready.http);
-  t.same(await node.stop(), { code: 0, signal: null });
 });
 
 t.test('--http-port off: gRPC alone; the first-run block has no curl example', async (t) => {

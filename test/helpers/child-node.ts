@@ -37,6 +37,17 @@ const COMPILED_ARGS = ['--enable-source-maps'];
 
 const compiled = compiledCli();
 
+/**
+ * The node arguments that run the plain-JavaScript fixture `script`, giving it as its first argument the module
+ * to import for `source` (a src/…/x.ts URL): the compiled counterpart, without any TypeScript loader, when the
+ * build is fresh (a fixture process started under the loaders spent most of its CPU starting them), else the
+ * source itself under the tests' own loaders (childNodeArgs). Either way the child runs the current code.
+ */
+export function fixtureNodeArgs(script: string, source: URL): string[] {
+  const built = compiledCounterpart(source);
+  return built ? [...COMPILED_ARGS, script, built.href] : [...childNodeArgs(script), source.href];
+}
+
 /** `node <NODE_CLI_ARGS…> <command>` runs the idnode CLI (compiled when fresh, else from source), whatever the working directory. */
 export const NODE_CLI_ARGS: readonly string[] = compiled ? [...COMPILED_ARGS, compiled] : childNodeArgs(join(REPO_ROOT, 'src', 'cli', 'main.ts'));
 

@@ -1,5 +1,6 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { Test } from 'tap';
 import { send } from '../helpers/http.js';
 import { basic } from '../helpers/rest-node.js';
@@ -7,6 +8,8 @@ import { runInProcess, type InProcessRun } from '../cli/in-process.js';
 import { firstRunCredentials, type SpawnedNode } from '../helpers/spawn-node.js';
 
 const VALUES = { values: [{ index: 1, type: 'URL', data: 'https://example.com/backup' }] };
+/** The write loop's pause between writes until `unpaced()`. */
+const PACE_MS = 20;
 // A metering day every 4 real seconds, so days close and the node seals them while the test runs.
 export const FAST_DAYS = ['--clock-start', '2024-06-01T00:00:00+08:00', '--clock-rate', '21600'];
 /**
@@ -20,20 +23,29 @@ export function cli(args: readonly string[], options: { env?: Record<string, str
   return runInProcess(args, { env: options.env ?? {}, cwd: process.cwd() });
 }
 
-/** Registers identifiers one after another until stopped; `acknowledged` lists those answered 201. */
+/**
+ * Registers identifiers one after another until stopped; `acknowledged` lists those answered 201. Paced (one
+ * every PACE_MS) while the test only waits for a sealed day, so that the wait costs little CPU; `unpaced()`
+ * writes back to back, as fast as the node acknowledges, for what the backup must run beside.
+ */
 export function writeLoop(node: SpawnedNode) {
   const credentials = firstRunCredentials(node.stderr())!;
   const headers = { authorization: basic(credentials.demo.id, credentials.demo.secret) };
   const acknowledged: string[] = [];
   let stopped = false;
+  let paced = true;
   const done = (async () => {
     for (let k = 0; !stopped; k++) {
       const name = `88.999.DEMO/backup-${k}`;
       if ((await send(`${node.url}/api/handles/${name}`, { method: 'PUT', headers, json: VALUES })).status === 201) acknowledged.push(name);
+      if (paced) await sleep(PACE_MS);
     }
   })();
   return {
     acknowledged,
+    unpaced() {
+      paced = false;
+    },
     async stop() {
       stopped = true;
       await done;

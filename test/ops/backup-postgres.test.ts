@@ -22,6 +22,7 @@ t.test('PostgreSQL: pg_dump of the node’s schema while it writes; pg_restore a
   const node = await spawnNode({ dataDir: join(root, 'data'), t, env: { ...env, ...FAST_SEAL }, args: FAST_DAYS, readyTimeoutMs: 90_000 });
   const writes = writeLoop(node);
   await eventually(async () => (await cli(['ledger', 'export', '--no-rows'], { env })).stdout.includes('"seq": 1'), 'a sealed day', 90_000, 500);
+  writes.unpaced();
   const before = writes.acknowledged.length;
   const dump = join(root, 'node.dump');
   // The command the README gives: one schema, custom format, a consistent snapshot (one transaction).

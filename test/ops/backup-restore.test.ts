@@ -15,6 +15,7 @@ t.test('SQLite: idnode backup while the node writes; restore into a new data dir
   const writes = writeLoop(node);
   // At least one day closed and sealed by the node itself before the backup.
   await eventually(async () => (await cli(['ledger', 'export', '--no-rows', '--data-dir', dataDir])).stdout.includes('"seq": 1'), 'a sealed day', 90_000, 500);
+  writes.unpaced();
   const before = writes.acknowledged.length;
   const backupFile = join(root, 'backup.sqlite');
   // A process of its own, as an operator runs it (VACUUM INTO is synchronous: in this process it would stop the writes).

@@ -6,6 +6,7 @@ import { LOCK_HOLDER_FILE_NAME, lockDataDir } from '../../src/store/sqlite/data-
 import { send } from '../helpers/http.js';
 import { basic } from '../helpers/rest-node.js';
 import { runCli } from '../helpers/run-cli.js';
+import { runInProcess } from '../cli/in-process.js';
 import { firstRunCredentials, spawnNode } from '../helpers/spawn-node.js';
 
 const VALUES = { values: [{ index: 1, type: 'URL', data: 'https://example.com/locked' }] };
@@ -39,10 +40,10 @@ t.test('a second serve on one data directory refuses, naming the first; the firs
   t.equal((await send(`${first.url}/api/handles/88.999.DEMO/one`, { method: 'PUT', headers: demo, json: VALUES })).status, 201);
 
   // Admin commands are not serve: they still work beside the running node (run beside the refused serve,
-  // which changes nothing either).
+  // which changes nothing either; in this process, another one than the node's).
   const [second, listed] = await Promise.all([
     runCli(['serve', '--data-dir', dataDir, '--http-port', '0', '--grpc-port', 'off', '--hdl-port', 'off', '--ready-file', first.readyFile, '--log-level', 'warn'], { timeoutMs: 90_000 }),
-    runCli(['enterprise', 'list', '--json', '--data-dir', dataDir], { timeoutMs: 90_000 }),
+    runInProcess(['enterprise', 'list', '--json', '--data-dir', dataDir], { cwd: dataDir }),
   ]);
   t.equal(second.code, 1, 'the second serve exits 1');
   t.match(second.stderr, `error: idnode failed to start: DATA_DIR_LOCKED: the data directory ${dataDir} is in use by idnode serve pid ${first.process.pid} on host `);

@@ -3,6 +3,7 @@ import t from 'tap';
 import { send } from '../helpers/http.js';
 import { basic } from '../helpers/rest-node.js';
 import { runCli } from '../helpers/run-cli.js';
+import { runInProcess } from '../cli/in-process.js';
 import { firstRunCredentials, spawnNode } from '../helpers/spawn-node.js';
 import { freshSchema, TEST_DATABASE_URL, withDatabase } from '../helpers/test-database.js';
 
@@ -34,11 +35,12 @@ t.test('--database-schema: two nodes on one database, each in its own schema, se
   const crossAuth = await send(`${b.url}/api/handles/88.999.DEMO/x`, { method: 'PUT', headers: { authorization: basic(credentialsA.demo.id, credentialsA.demo.secret) }, json: VALUES });
   t.equal(crossAuth.status, 403, 'nor does it know the other node’s credentials');
 
-  // Admin commands find a node's store by the same setting (here the environment variable).
-  const env = (schema: string) => ({ IDNODE_STORE: 'postgres', IDNODE_DATABASE_URL: TEST_DATABASE_URL, IDNODE_DATABASE_SCHEMA: schema, IDNODE_SIGNING_KEY_FILE: keyFile(schema) });
-  const added = await runCli(['enterprise', 'add', '--prefix', '88.999.onlya', '--name', 'Only A', '--json'], { env: env(schemaA) });
+  // Admin commands find a node's store by the same setting (here the environment variable). Run in this process:
+  // what is tested is the setting, not a process's start.
+  const admin = (schema: string, args: string[]) => runInProcess(args, { env: { IDNODE_STORE: 'postgres', IDNODE_DATABASE_URL: TEST_DATABASE_URL, IDNODE_DATABASE_SCHEMA: schema, IDNODE_SIGNING_KEY_FILE: keyFile(schema) }, cwd: root });
+  const added = await admin(schemaA, ['enterprise', 'add', '--prefix', '88.999.onlya', '--name', 'Only A', '--json']);
   t.equal(added.code, 0, added.stderr);
-  const [listA, listB] = await Promise.all([runCli(['enterprise', 'list', '--json'], { env: env(schemaA) }), runCli(['enterprise', 'list', '--json'], { env: env(schemaB) })]);
+  const [listA, listB] = await Promise.all([admin(schemaA, ['enterprise', 'list', '--json']), admin(schemaB, ['enterprise', 'list', '--json'])]);
   const prefixes = (run: { stdout: string }) => (JSON.parse(run.stdout) as { prefix: string }[]).map((enterprise) => enterprise.prefix).sort();
   t.same(prefixes(listA), ['88.999.DEMO', '88.999.ONLYA']);
   t.same(prefixes(listB), ['88.999.DEMO']);

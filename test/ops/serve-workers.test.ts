@@ -49,10 +49,11 @@ t.test('serve --workers 2 on SQLite', async (t) => {
   // rendering for a second). cache-admission always: an identifier is cached at its first miss, so each
   // worker misses a new one exactly once (the /metrics subtest counts on it; the second-sight doorkeeper is a
   // probabilistic filter). Metering flushes every FLUSH_INTERVAL_MS: the waits below are for flushes.
+  // health-port on: the lead worker binds it (test/rest/health-listener.test.ts tests the listener itself).
   const node = await spawnNode({
     dataDir,
     t,
-    args: ['--workers', '2'],
+    args: ['--workers', '2', '--health-port', '0'],
     env: { IDNODE_METERING_FLUSH_INTERVAL_MS: String(FLUSH_INTERVAL_MS), IDNODE_METRICS_CACHE_MS: '0', IDNODE_CACHE_ADMISSION: 'always', IDNODE_SEMI_SPACE_MB: '16' },
     logLevel: 'info',
     readyTimeoutMs: 300_000,
@@ -72,6 +73,13 @@ t.test('serve --workers 2 on SQLite', async (t) => {
     t.notOk(pids.includes(node.process.pid!), 'workers are processes of their own');
     const listening = logLines(node.stdout()).filter((line) => String(line['msg']).match(/^idnode worker \d ready$/));
     t.equal(listening.length, 2, 'each worker logged that it is ready');
+  });
+
+  t.test('the lead binds the health port once, and it answers', async (t) => {
+    const ready = readyFile(node.readyFile);
+    t.match(ready['health'], /^http:\/\/127\.0\.0\.1:\d+$/, 'the ready file names the health listener');
+    t.not(ready['health'], ready['http'], 'on a port of its own');
+    t.same(await fresh('GET', `${ready['health']}/healthz`), { status: 200, body: '{"status":"ok"}' });
   });
 
   t.test('one writer, the primary\'s: concurrent PUTs through both workers all succeed and read back from both', async (t) => {

@@ -8,7 +8,7 @@ import { runCli } from '../helpers/run-cli.js';
 t.test('idnode simulate: a small seeded workload, every report equal to what was sent, to the unit', async (t) => {
   const out = t.testdir();
   const run = await runCli(
-    ['simulate', '--nodes', '2', '--days', '2', '--seconds-per-day', '4', '--seed', '42', '--registrations', '40', '--resolutions', '80', '--cross-node-share', '0.3', '--capacity-seconds', '0.5', '--startup-seconds', '3', '--out', out],
+    ['simulate', '--nodes', '2', '--days', '2', '--seconds-per-day', '4', '--seed', '42', '--registrations', '40', '--resolutions', '80', '--cross-node-share', '0.3', '--capacity-seconds', '0.2', '--startup-seconds', '3', '--out', out],
     { timeoutMs: 600_000 },
   );
   t.equal(run.code, 0, run.stderr);

@@ -5,7 +5,7 @@ import Database from 'better-sqlite3';
 import t from 'tap';
 import { runGroup } from '../../src/store/sqlite/sqlite-group-commit.js';
 import { openSqliteStore } from '../../src/store/sqlite/sqlite-store.js';
-import { childEnv, childNodeArgs } from '../helpers/child-node.js';
+import { childEnv, fixtureNodeArgs } from '../helpers/child-node.js';
 import { prng } from '../helpers/prng.js';
 
 // Group commit in the SQLite writer (src/store/sqlite/sqlite-group-commit.ts): jobs share one transaction, a
@@ -57,10 +57,13 @@ t.test('runGroup: a COMMIT that fails fails every job of the group', async (t) =
   t.notOk(db.inTransaction);
 });
 
+/** The store module the writers' process imports (compiled when the build is fresh). */
+const STORE_SOURCE = new URL('../../src/store/sqlite/sqlite-store.ts', import.meta.url);
+
 /** One trial: start the writers, SIGKILL them after `killAfterMs` (past their first acknowledgement), return what they said. */
 async function killedRun(file: string, trial: number, writers: number, killAfterMs: number): Promise<{ acked: string[]; failed: string[] }> {
-  const fixture = fileURLToPath(new URL('./fixtures/group-commit-writers.ts', import.meta.url));
-  const child = spawn(process.execPath, [...childNodeArgs(fixture), file, String(trial), String(writers)], { env: childEnv(), stdio: ['ignore', 'pipe', 'inherit'] });
+  const fixture = fileURLToPath(new URL('./fixtures/group-commit-writers.mjs', import.meta.url));
+  const child = spawn(process.execPath, [...fixtureNodeArgs(fixture, STORE_SOURCE), file, String(trial), String(writers)], { env: childEnv(), stdio: ['ignore', 'pipe', 'inherit'] });
   let output = '';
   const exited = new Promise<void>((resolve) => child.on('exit', () => resolve()));
   await new Promise<void>((resolve, reject) => {

@@ -10,7 +10,7 @@ import { migrateSqlite, SQLITE_MIGRATIONS } from '../../src/store/sqlite/sqlite-
 import { valuesJsonOf } from '../../src/store/store-rows.js';
 import { KEY_MAX_CHARS } from '../../src/core/search/search-keys.js';
 import { openSqliteStore } from '../../src/store/sqlite/sqlite-store.js';
-import { childEnv, childNodeArgs } from '../helpers/child-node.js';
+import { childEnv, fixtureNodeArgs } from '../helpers/child-node.js';
 
 const CONTEXT: WriteContext = { nowMs: 1_700_000_000_000, day: '2024-05-01', protocol: 'cli' };
 const write = (handle: string): Extract<HandleWrite, { op: 'create' }> => ({
@@ -23,8 +23,8 @@ const write = (handle: string): Extract<HandleWrite, { op: 'create' }> => ({
 t.test('an acknowledged write survives SIGKILL of the process right after it', async (t) => {
   const file = join(t.testdir(), 'crash', 'idnode.sqlite');
   const handle = '88.999.1/survivor-中文';
-  const fixture = fileURLToPath(new URL('./fixtures/sqlite-commit-then-hang.ts', import.meta.url));
-  const child = spawn(process.execPath, [...childNodeArgs(fixture), file, handle], { env: childEnv(), stdio: ['ignore', 'pipe', 'inherit'] });
+  const fixture = fileURLToPath(new URL('./fixtures/sqlite-commit-then-hang.mjs', import.meta.url));
+  const child = spawn(process.execPath, [...fixtureNodeArgs(fixture, new URL('../../src/store/sqlite/sqlite-store.ts', import.meta.url)), file, handle], { env: childEnv(), stdio: ['ignore', 'pipe', 'inherit'] });
   let output = '';
   const exited = new Promise<NodeJS.Signals | null>((resolve) => child.on('exit', (_code, signal) => resolve(signal)));
   await new Promise<void>((resolve, reject) => {

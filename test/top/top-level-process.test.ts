@@ -6,15 +6,13 @@ import { keyIdOf } from '../../src/core/ledger/node-key.js';
 import { eventually } from '../helpers/eventually.js';
 import { send, type Json } from '../helpers/http.js';
 import { basic } from '../helpers/rest-node.js';
-import { runCli } from '../helpers/run-cli.js';
+import { runInProcess } from '../cli/in-process.js';
 import { firstRunCredentials, spawnNode, type SpawnedNode } from '../helpers/spawn-node.js';
 import { freePort } from '../helpers/free-port.js';
 
 // One simulated day every two real seconds, the same start for every process. (Not faster: the check that
 // every sealed day was reported reads the ledger, then the top-level node, and a day sealed in between fails it.)
 const CLOCK = ['--clock-start', '2024-03-01T00:00:00+08:00', '--clock-rate', '43200'];
-/** Each child compiles the sources on its start: on a busy machine that takes a while. */
-const SLOW = { timeoutMs: 120_000 };
 const FAST = { IDNODE_LEDGER_SEAL_DELAY_MS: '200', IDNODE_TOP_LEVEL_RETRY_MAX_MS: '500' };
 
 const nodeBasic = (id: string, secret: string) => ({ authorization: `Basic ${Buffer.from(`${id}:${secret}`).toString('base64')}` });
@@ -22,16 +20,19 @@ const nodeBasic = (id: string, secret: string) => ({ authorization: `Basic ${Buf
 t.test('a top-level node and two secondary nodes: homing, reports, the criterion, an outage, and refused reports', async (t) => {
   const root = t.testdir();
   const topDir = join(root, 'top');
-  const addA = await runCli(['top', 'node', 'add', '--data-dir', topDir, '--name', 'Node A', '--prefix', '88.123', '--json'], SLOW);
-  const addB = await runCli(['top', 'node', 'add', '--data-dir', topDir, '--name', 'Node B', '--prefix', '88.200', '--json'], SLOW);
+  // The accounts are made by the admin CLI in this process (as an operator's `idnode top node …` runs it, before
+  // the top-level node starts): the processes of this test are the three nodes.
+  const admin = (args: string[]) => runInProcess(['top', 'node', ...args, '--data-dir', topDir], { cwd: root });
+  const addA = await admin(['add', '--name', 'Node A', '--prefix', '88.123', '--json']);
+  const addB = await admin(['add', '--name', 'Node B', '--prefix', '88.200', '--json']);
   t.equal(addA.code, 0, addA.stderr);
   const accountA = JSON.parse(addA.stdout) as { id: string; secret: string };
   const accountB = JSON.parse(addB.stdout) as { id: string; secret: string };
   t.same([accountA.id, accountB.id], ['node-1', 'node-2']);
   // A refused add changes nothing, so the listing beside it reads the same two nodes.
   const [overlap, listed] = await Promise.all([
-    runCli(['top', 'node', 'add', '--data-dir', topDir, '--name', 'Squatter', '--prefix', '88.123.X'], SLOW),
-    runCli(['top', 'node', 'list', '--data-dir', topDir], SLOW),
+    admin(['add', '--name', 'Squatter', '--prefix', '88.123.X']),
+    admin(['list']),
   ]);
   t.match(overlap.stderr, /PREFIX_CLAIMED: prefix 88\.123\.X overlaps the prefixes of node node-1/);
   t.match(listed.stdout, /node-1\tNode A\t88\.123\tnever connected/);
