@@ -1,13 +1,14 @@
 import type { AddressInfo } from 'node:net';
 import { extname } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import { IdnodeError } from '../core/errors/catalogue.js';
 import type { FrontEnd } from '../frontend/front-end.js';
+import { startModuleThread } from '../runtime/module-thread.js';
 import { listeningUrl } from './listening-url.js';
 
-/** The thread's entry beside this module: compiled (.js), or as source (.ts) under the TypeScript loader the thread inherits. */
-const THREAD_ENTRY = fileURLToPath(new URL(`./health-thread${extname(fileURLToPath(import.meta.url))}`, import.meta.url));
+/** The thread's entry beside this module: compiled (.js), or as source (.ts) when run from TypeScript (startModuleThread). */
+const THREAD_ENTRY = new URL(`./health-thread${extname(fileURLToPath(import.meta.url))}`, import.meta.url);
 
 /** A request loop that has not turned for this long is stuck, not busy: the health port answers 503 then. */
 export const HEALTH_STALL_MS = 10_000;
@@ -71,7 +72,8 @@ export function healthListener(options: HealthListenerOptions): FrontEnd {
         beating.unref();
       }
       const data: HealthThreadData = { ...options, heartbeat, stallMs: options.stallMs ?? HEALTH_STALL_MS };
-      const thread = new Worker(THREAD_ENTRY, { workerData: data });
+      // Run from source, the thread imports the compiled build when fresh (no TypeScript loader in the thread).
+      const thread = startModuleThread(THREAD_ENTRY, data);
       worker = thread;
       const message = await new Promise<HealthThreadMessage>((resolve, reject) => {
         thread.once('message', resolve);

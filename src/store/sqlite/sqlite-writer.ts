@@ -1,10 +1,10 @@
 import { extname } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import type { Monotonic } from '../../core/clock/monotonic.js';
 import type { Cancel, Scheduler } from '../../core/clock/scheduler.js';
 import { IdnodeError } from '../../core/errors/catalogue.js';
-import { compiledCounterpart } from '../../runtime/compiled-build.js';
+import { startModuleThread } from '../../runtime/module-thread.js';
 import { nextRestart, WRITER_RESTARTS, type RestartBackoff } from '../../runtime/restart-backoff.js';
 import { systemMonotonic } from '../../runtime/system-monotonic.js';
 import { systemScheduler } from '../../runtime/system-scheduler.js';
@@ -16,23 +16,6 @@ import { WriteCalls, type WriteLink } from './write-calls.js';
 
 // The entry beside this module, compiled (.js) or, under a TypeScript loader, as source (.ts).
 const THREAD_ENTRY = new URL(`./sqlite-writer-thread${extname(fileURLToPath(import.meta.url))}`, import.meta.url);
-
-/**
- * The compiled build starts the entry as it is. Run from TypeScript source (tests, `npm run idnode`), the thread
- * evaluates a one-line boot instead, in which the process's --import preloads do not run (a test runner's
- * TypeScript loader would cost each thread seconds of CPU). It imports the compiled entry when `npm run build`
- * is fresh: booting a TypeScript loader cost every store opened about half a second of CPU, and the test suite
- * opens hundreds. Otherwise the thread must load .ts: tsx registers its hooks for the main thread only, so the
- * thread registers them itself before importing its entry.
- */
-function startThread(options: ConnectionOptions): Worker {
-  if (THREAD_ENTRY.pathname.endsWith('.js')) return new Worker(THREAD_ENTRY, { workerData: options });
-  const compiled = compiledCounterpart(THREAD_ENTRY);
-  const boot = compiled
-    ? `import(${JSON.stringify(compiled.href)})`
-    : `import(${JSON.stringify(import.meta.resolve('tsx/esm/api'))}).then((tsx) => { tsx.register(); return import(${JSON.stringify(THREAD_ENTRY.href)}); })`;
-  return new Worker(boot, { eval: true, workerData: options });
-}
 
 /** Why the writer thread ended unasked, and what happens next (for the log: SqliteWriterOptions.onStopped). */
 export interface WriterStopped {
@@ -154,7 +137,7 @@ export class SqliteWriter implements WriteChannel {
   #start(): WriteLink {
     // Before the start, which may throw: a thread that could not start ran 0 ms, and continues a run of crashes.
     this.#startedAt = this.#monotonic.now();
-    const worker = startThread(this.connection);
+    const worker = startModuleThread(THREAD_ENTRY, this.connection);
     this.#worker = worker;
     worker.unref();
     let uncaught: Error | undefined;
