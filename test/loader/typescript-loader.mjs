@@ -60,8 +60,24 @@ export async function load(url, context, nextLoad) {
   } catch {
     // Not cached yet: compile below.
   }
+  const loaded = await nextLoad(url, { ...context, format: 'module' });
+  // Already compiled by a TypeScript loader after this one in the chain: tap's own plugin, in the first run after an
+  // install (`npm install` runs `tap build`, but a tap run that had to rebuild its test class itself still starts
+  // its test processes with the loaders it was loaded with). Compiling that output again would append a second
+  // source map and change the file's line count, which spoils the coverage merged with other processes.
+  if (compiledAlready(loaded.source)) return { ...(await cached(entry, loaded)), shortCircuit: true };
   compiler ??= import(`${TS_NODE}/esm`);
-  const result = await (await compiler).load(url, { ...context, format: 'module' }, nextLoad);
+  const result = await (await compiler).load(url, { ...context, format: 'module' }, async () => loaded);
+  return { ...(await cached(entry, result)), shortCircuit: true };
+}
+
+/** The source of a repository .ts file as compiled JavaScript: what ts-node emits ends with an inline source map. */
+function compiledAlready(source) {
+  return source !== undefined && source !== null && String(source).trimEnd().split('\n').pop().startsWith('//# sourceMappingURL=data:application/json');
+}
+
+/** Keeps `result` (compiled, format module) in the cache under `entry`, and returns it. */
+async function cached(entry, result) {
   if (result.format === 'module' && typeof result.source === 'string') {
     // Written whole (temporary file, then rename): parallel test processes never read half an entry.
     const temporary = `${entry}.${process.pid}.${Math.random().toString(36).slice(2)}`;
@@ -73,5 +89,5 @@ export async function load(url, context, nextLoad) {
       // A cache that cannot be written only costs the compile.
     }
   }
-  return { ...result, shortCircuit: true };
+  return result;
 }
