@@ -48,12 +48,13 @@ t.test('SIGTERM to `npm start` stops the node: no orphan keeps the port', async 
   mkdirSync(join(root, 'dist', 'cli'), { recursive: true });
   // The stand-in imports the repository's compiled CLI when `npm run build` is fresh (as every other child
   // of the suite does: compiling the sources in the child cost most of this test's half minute). Else it loads
-  // TypeScript the way this process does (under tap: tap's own loader, whose source maps are the ones the
-  // coverage of every other process is merged with; a tsx-compiled copy of the sources corrupted the whole
-  // run's coverage), else with tsx.
+  // TypeScript the way this process does (under tap: the tests' own loader, test/loader/, whose source maps are
+  // the ones the coverage of every other process is merged with; a tsx-compiled copy of the sources corrupted
+  // the whole run's coverage), else with tsx.
   const compiled = compiledCounterpart(new URL('../../src/cli/main.ts', import.meta.url));
   const main = compiled?.href ?? pathToFileURL(join(REPO_ROOT, 'src', 'cli', 'main.ts')).href;
-  const loader = process.execArgv.find((argument) => argument.startsWith('--import=') && argument.includes('@tapjs/typescript'))?.slice('--import='.length);
+  const loaderArgument = process.execArgv.find((argument) => argument.startsWith('--import=') && argument.endsWith('test/loader/register.mjs'));
+  const loader = loaderArgument === undefined ? undefined : pathToFileURL(join(REPO_ROOT, 'test', 'loader', 'register.mjs')).href;
   const register =
     compiled !== undefined ? '' : loader === undefined ? `const tsx = await import(${JSON.stringify(import.meta.resolve('tsx/esm/api'))});\ntsx.register();\n` : `await import(${JSON.stringify(loader)});\n`;
   writeFileSync(join(root, 'dist', 'cli', 'main.js'), `${register}await import(${JSON.stringify(main)});\n`);
