@@ -32,7 +32,7 @@ function compiledCli(): string | undefined {
   return main && fileURLToPath(main);
 }
 
-/** Loader flags a compiled child needs: none of tap's TypeScript loaders, only source-mapped stack traces (coverage comes through NODE_OPTIONS). */
+/** Loader flags a compiled child needs: no TypeScript loader (test/loader/), only source-mapped stack traces (coverage comes through NODE_OPTIONS). */
 const COMPILED_ARGS = ['--enable-source-maps'];
 
 const compiled = compiledCli();
