@@ -9,6 +9,8 @@
  *        --baseline DIR (another built checkout, run in turn with this one on a copy of the same data)
  *        --profile DIR (a CPU profile of every thread of this idnode, written to DIR when it stops)
  *        --node-options TEXT (NODE_OPTIONS of this idnode only, e.g. "--max-semi-space-size=64")
+ *        --synchronous full|normal (this idnode's sqlite-synchronous: normal tells how much of a chunk's wall time
+ *        is the commit's fsync)
  */
 import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
@@ -34,6 +36,7 @@ const { values: flags } = parseArgs({
     baseline: { type: 'string' },
     profile: { type: 'string' },
     'node-options': { type: 'string' },
+    synchronous: { type: 'string' },
   },
 });
 const size = Number(flags.size);
@@ -66,7 +69,7 @@ async function main(): Promise<void> {
     await store.close();
     const env = { root, workDir, pinning, profileDir: undefined };
     const cores = flags.cores === 'both' ? ('both' as const) : ('server' as const);
-    const servers: RunningServer[] = [await startIdnode({ ...env, profileDir: flags.profile }, { name: 'idnode', dataDir, cores, profileEachThread: true, settings: flags['node-options'] === undefined ? {} : { NODE_OPTIONS: flags['node-options'] } })];
+    const servers: RunningServer[] = [await startIdnode({ ...env, profileDir: flags.profile }, { name: 'idnode', dataDir, cores, profileEachThread: true, settings: { ...(flags['node-options'] === undefined ? {} : { NODE_OPTIONS: flags['node-options'] }), ...(flags.synchronous === undefined ? {} : { IDNODE_SQLITE_SYNCHRONOUS: flags.synchronous }) } })];
     if (flags.baseline !== undefined) {
       const copy = `${dataDir}-baseline`;
       cpSync(dataDir, copy, { recursive: true });

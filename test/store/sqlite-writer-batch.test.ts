@@ -1,3 +1,4 @@
+import Database from 'better-sqlite3';
 import { join } from 'node:path';
 import t from 'tap';
 import type { HandleWrite, WriteContext } from '../../src/core/store/store.js';
@@ -43,4 +44,34 @@ t.test('calls of separate turns, and a call made just before close, are answered
   t.same(await last, [{ handle: '88.999.1/c', status: 'created' }], 'the call before close is answered');
   await closed;
   await t.rejects(store.applyWrites([create('88.999.1/d')], CONTEXT), { code: 'STORE_UNAVAILABLE' }, 'a call after close is refused');
+});
+
+t.test('a bulk chunk goes to the writer at once: it commits while its caller keeps the turn busy, after what the turn sent before it', async (t) => {
+  const file = join(t.testdir(), 'idnode.sqlite');
+  const store = openSqliteStore({ file });
+  t.teardown(() => store.close());
+  await store.applyWrites([create('88.999.1/warm')], CONTEXT);
+  const reader = new Database(file, { readonly: true });
+  t.teardown(() => reader.close());
+  const count = reader.prepare<[], { n: number }>("SELECT count(*) AS n FROM handles WHERE handle IN ('88.999.1/single', '88.999.1/bulk-1', '88.999.1/bulk-2')").pluck();
+  // A single write (a PUT) waits for the turn's end; the chunk after it takes it along.
+  const single = store.applyWrites([create('88.999.1/single')], CONTEXT);
+  const chunk = store.applyWrites([create('88.999.1/bulk-1'), create('88.999.1/bulk-2')], CONTEXT);
+  // The event loop is held, as an import holds it while it parses the next chunk: only a chunk already sent
+  // can commit. Bounded: 10 s, far beyond a commit's milliseconds.
+  const deadline = Date.now() + 10_000;
+  let seen = count.get() as unknown as number;
+  while (seen < 3 && Date.now() < deadline) seen = count.get() as unknown as number;
+  t.equal(seen, 3, 'the chunk and the single write before it committed while the turn was still running');
+  t.same(await single, [{ handle: '88.999.1/single', status: 'created' }]);
+  t.same(
+    (await chunk).map((outcome) => outcome.status),
+    ['created', 'created'],
+  );
+  // A single write alone is still held for the turn's end (to travel with concurrent ones).
+  const later = store.applyWrites([create('88.999.1/later')], CONTEXT);
+  const spinUntil = Date.now() + 200;
+  while (Date.now() < spinUntil);
+  t.equal(reader.prepare("SELECT count(*) FROM handles WHERE handle = '88.999.1/later'").pluck().get(), 0, 'not sent before the turn ended');
+  t.same(await later, [{ handle: '88.999.1/later', status: 'created' }]);
 });

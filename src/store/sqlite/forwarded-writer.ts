@@ -1,7 +1,7 @@
 import { IdnodeError } from '../../core/errors/catalogue.js';
 import type { WriterReply, WriterRequest } from './sqlite-writer-messages.js';
 import type { SqliteWrites } from './sqlite-writes.js';
-import type { WriteChannel } from './write-channel.js';
+import type { WriteCallOptions, WriteChannel } from './write-channel.js';
 import { WriteCalls } from './write-calls.js';
 
 /**
@@ -24,8 +24,9 @@ export class ForwardedWriter implements WriteChannel {
     this.#calls = new WriteCalls({ post: (batch) => send(batch), busy: () => {} }, description);
   }
 
-  call<K extends keyof SqliteWrites>(op: K, args: Parameters<SqliteWrites[K]>, what: string): Promise<ReturnType<SqliteWrites[K]>> {
-    return this.#calls.call(op, args, what);
+  /** `options.transfer` is ignored: the process channel copies every buffer. */
+  call<K extends keyof SqliteWrites>(op: K, args: Parameters<SqliteWrites[K]>, what: string, options?: WriteCallOptions): Promise<ReturnType<SqliteWrites[K]>> {
+    return this.#calls.call(op, args, what, options?.now === true ? { now: true } : undefined);
   }
 
   /**

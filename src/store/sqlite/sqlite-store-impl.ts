@@ -29,7 +29,7 @@ import { sqliteDescription } from './sqlite-open.js';
 import { isUnavailable, NO_UPPER_BOUND, prefixRange, readStatements } from './sqlite-statements.js';
 import { searchEntriesOf } from '../../core/search/search-keys.js';
 import type { SqliteWrites } from './sqlite-writes.js';
-import type { WriteChannel } from './write-channel.js';
+import type { WriteCallOptions, WriteChannel } from './write-channel.js';
 import { WritesPacker } from './packed-writes.js';
 import type { SqliteSettings, SqliteStore } from './sqlite-store.js';
 
@@ -125,7 +125,9 @@ export class SqliteStoreImpl implements SqliteStore {
       }
       return packer.finish();
     });
-    const results = await this.#write('writePacked', [packed, context], what, [packed.bytes.buffer as ArrayBuffer]);
+    // More than one write is a bulk chunk (a PUT is one): sent at once, since its caller prepares the next chunk
+    // in this turn; a PUT waits for the turn's end, to share a message and a commit with concurrent ones.
+    const results = await this.#write('writePacked', [packed, context], what, { transfer: [packed.bytes.buffer as ArrayBuffer], now: writes.length > 1 });
     const outcomes: WriteOutcome[] = new Array(results.length);
     for (let k = 0; k < results.length; k++) {
       const result = results[k]!;
@@ -308,9 +310,9 @@ export class SqliteStoreImpl implements SqliteStore {
     }
   }
 
-  #write<K extends keyof SqliteWrites>(op: K, args: Parameters<SqliteWrites[K]>, what: string, transfer?: readonly ArrayBuffer[]): Promise<ReturnType<SqliteWrites[K]>> {
+  #write<K extends keyof SqliteWrites>(op: K, args: Parameters<SqliteWrites[K]>, what: string, options?: WriteCallOptions): Promise<ReturnType<SqliteWrites[K]>> {
     if (this.#closed) return Promise.reject(storeClosed(this.#description()));
-    return this.#writer.call(op, args, what, transfer);
+    return this.#writer.call(op, args, what, options);
   }
 
   #run<T>(what: string, body: () => T): T {

@@ -11,7 +11,7 @@ import { systemScheduler } from '../../runtime/system-scheduler.js';
 import type { ConnectionOptions } from './sqlite-statements.js';
 import type { WriterCall, WriterOutcome, WriterReply } from './sqlite-writer-messages.js';
 import type { SqliteWrites } from './sqlite-writes.js';
-import type { WriteChannel } from './write-channel.js';
+import type { WriteCallOptions, WriteChannel } from './write-channel.js';
 import { WriteCalls, type WriteLink } from './write-calls.js';
 
 // The entry beside this module, compiled (.js) or, under a TypeScript loader, as source (.ts).
@@ -93,8 +93,8 @@ export class SqliteWriter implements WriteChannel {
     return this.#restarts;
   }
 
-  call<K extends keyof SqliteWrites>(op: K, args: Parameters<SqliteWrites[K]>, what: string, transfer: readonly ArrayBuffer[] = []): Promise<ReturnType<SqliteWrites[K]>> {
-    return this.#calls.call(op, args, what, transfer);
+  call<K extends keyof SqliteWrites>(op: K, args: Parameters<SqliteWrites[K]>, what: string, options?: WriteCallOptions): Promise<ReturnType<SqliteWrites[K]>> {
+    return this.#calls.call(op, args, what, options);
   }
 
   onUnknownOutcomes(listener: () => void): () => void {

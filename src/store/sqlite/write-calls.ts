@@ -4,6 +4,7 @@ import { isUnavailable } from './sqlite-statements.js';
 import { failureOf, type WriterCall, type WriterFailure, type WriterOutcome, type WriterReply, type WriterRequest } from './sqlite-writer-messages.js';
 import type { SqliteWrites } from './sqlite-writes.js';
 import { TurnBatch } from './turn-batch.js';
+import type { WriteCallOptions } from './write-channel.js';
 
 /** The other end of a WriteCalls: a writer thread, or a process that relays to one. */
 export interface WriteLink {
@@ -52,14 +53,19 @@ export class WriteCalls {
   }
 
   /** A call of the store's: resolves with its value once committed, or rejects with the catalogue's error. */
-  call<K extends keyof SqliteWrites>(op: K, args: Parameters<SqliteWrites[K]>, what: string, transfer: readonly ArrayBuffer[] = []): Promise<ReturnType<SqliteWrites[K]>> {
+  call<K extends keyof SqliteWrites>(op: K, args: Parameters<SqliteWrites[K]>, what: string, options: WriteCallOptions = {}): Promise<ReturnType<SqliteWrites[K]>> {
     const refusal = this.#refusal();
     if (refusal !== undefined) return Promise.reject(refusal);
     return new Promise((resolve, reject) => {
-      this.#send({ op, args } as WriterCall, transfer, {
-        answer: (outcome) => (outcome.ok ? resolve(outcome.value as ReturnType<SqliteWrites[K]>) : reject(this.#error(outcome.error, what))),
-        fail: reject,
-      });
+      this.#send(
+        { op, args } as WriterCall,
+        options.transfer ?? [],
+        {
+          answer: (outcome) => (outcome.ok ? resolve(outcome.value as ReturnType<SqliteWrites[K]>) : reject(this.#error(outcome.error, what))),
+          fail: reject,
+        },
+        options.now === true,
+      );
     });
   }
 
@@ -155,11 +161,11 @@ export class WriteCalls {
     return pending.length;
   }
 
-  #send(call: WriterCall, transfer: readonly ArrayBuffer[], pending: Pending): void {
+  #send(call: WriterCall, transfer: readonly ArrayBuffer[], pending: Pending, now = false): void {
     const id = this.#nextId++;
     if (this.#pending.size === 0) this.#link.busy(true);
     this.#pending.set(id, pending);
-    this.#outbox.push({ ...call, id } as WriterRequest, transfer);
+    this.#outbox.push({ ...call, id } as WriterRequest, transfer, now);
   }
 
   #idleCheck(): void {
