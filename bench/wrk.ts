@@ -241,14 +241,24 @@ async function main(): Promise<void> {
           generatorCpuShare: Number.NaN,
         };
       };
+      // The same build again on both cores: the import's parsing (main thread) and committing (writer thread)
+      // overlap only when each has a core; the bench process, the client, stays pinned to core 1.
+      const bothCores = await startCopy(env, root, dataDir, cacheEntries, 'idnode-both-cores', {}, { workers, cores: 'both' });
       // The sides in turn, the order reversed every run (as `interleaved`), so the machine's noise falls on both.
-      const sides: [string, (r: number) => Promise<GeneratorRun>][] = [['idnode', importRun(idnode)], ...(baseline === undefined ? [] : [['idnode (baseline)', importRun(baseline)] as [string, (r: number) => Promise<GeneratorRun>]])];
+      const sides: [string, (r: number) => Promise<GeneratorRun>][] = [
+        ['idnode', importRun(idnode)],
+        ['idnode (both cores)', importRun(bothCores)],
+        ...(baseline === undefined ? [] : [['idnode (baseline)', importRun(baseline)] as [string, (r: number) => Promise<GeneratorRun>]]),
+      ];
       const byName = new Map(sides.map(([name]) => [name, [] as GeneratorRun[]]));
       for (let r = 0; r < runs; r++) {
         for (const [name, run] of r % 2 === 0 ? sides : [...sides].reverse()) byName.get(name)!.push(await run(r));
       }
       for (const [name] of sides) rows.push({ scenario: `import (${importSize.toLocaleString('en-US')} lines)`, side: name, runs: byName.get(name)! });
-      notes.push('import: the server is pinned to its core; the bench process sends a body built before the clock starts');
+      await bothCores.stop();
+      notes.push(
+        `import: the server is pinned to its core${workers > 1 ? ' (with --workers above 1: both cores)' : ''}, "both cores" is the same build on both; the bench process, pinned to core 1, sends a body built before the clock starts`,
+      );
     }
     notes.push(`idnode peak RSS ${processPeakRssMb(idnode.pid)?.toFixed(0)} MiB${semiSpace === undefined ? '' : `; ${semiSpaceSide} ${processPeakRssMb(semiSpace.pid)?.toFixed(0)} MiB`}${workers > 1 ? ' (the primary process; the workers are not counted)' : ''}`);
     await Promise.all(Object.values(servers).map((server) => server.stop()));
@@ -272,7 +282,7 @@ async function startCopy(
   cacheEntries: number,
   name: string,
   settings: Record<string, string>,
-  process: { readonly workers?: number; readonly nodeArgs?: readonly string[] } = {},
+  process: { readonly workers?: number; readonly nodeArgs?: readonly string[]; readonly cores?: 'both' } = {},
 ): Promise<RunningServer> {
   const copy = `${dataDir}-${name}`;
   cpSync(dataDir, copy, { recursive: true });
@@ -282,7 +292,7 @@ async function startCopy(
     root: checkout,
     dataDir: copy,
     workers,
-    ...(workers > 1 ? { cores: 'both' as const } : {}),
+    ...(workers > 1 || process.cores === 'both' ? { cores: 'both' as const } : {}),
     ...(process.nodeArgs === undefined ? {} : { nodeArgs: process.nodeArgs }),
     settings: { IDNODE_CACHE_MAX_ENTRIES: String(cacheEntries), IDNODE_CACHE_MAX_BYTES: '268435456', ...settings },
   });
