@@ -146,10 +146,13 @@ async function main(): Promise<void> {
     const wrkRun = (server: RunningServer, paths: string, connections = 10, durationSec = seconds) =>
       runWrk({ wrk, url: server.url, connections, durationSec, serverPid: server.pid, scriptFile: script, env: { WRK_PATHS: paths }, pinning, logFile: join(workDir, 'wrk.log') });
 
-    log('warm-up: 3 s of each workload on each server (the JIT, and the hot set seen twice so it is admitted)');
-    for (const server of Object.values(servers)) {
-      await wrkRun(server, warmPaths, 10, 3);
-      await wrkRun(server, missPaths, 10, 3);
+    // Only the read scenarios need it (and a --profile of put or import alone is then of writes alone).
+    if (only.has('warm') || only.has('miss') || only.has('latency')) {
+      log('warm-up: 3 s of each workload on each server (the JIT, and the hot set seen twice so it is admitted)');
+      for (const server of Object.values(servers)) {
+        await wrkRun(server, warmPaths, 10, 3);
+        await wrkRun(server, missPaths, 10, 3);
+      }
     }
 
     /** Runs the sides in turn, the order reversed every run, so the machine's noise falls on all alike. */
