@@ -1,6 +1,6 @@
 import type { Test } from 'tap';
 import { isIdnodeError } from '../../src/core/errors/catalogue.js';
-import type { CounterDelta, HandleWrite, Store } from '../../src/core/store/store.js';
+import { plainWriteChunk, type CounterDelta, type HandleWrite, type Store, type WriteChunk } from '../../src/core/store/store.js';
 import type { HandleValue } from '../../src/core/values/handle-value.js';
 import { at, CONTEXT, create, handle, NOW, PREFIX, principal, value, type WithStore } from './conformance-fixtures.js';
 
@@ -95,10 +95,54 @@ export async function storeContractDetails(withStore: WithStore): Promise<void> 
     t.ok(isIdnodeError(error) && (error.code === 'INTERNAL_ERROR' || error.code === 'STORE_UNAVAILABLE'), `rejected with ${String(error)}`);
   });
 
+  await withStore('a write chunk (startWriteChunk) commits as a plain array of the same writes; one never applied writes nothing', async (t, store) => {
+    const chunkOf = (writes: readonly HandleWrite[], expected = 1): WriteChunk => {
+      const chunk = store.startWriteChunk?.(expected) ?? plainWriteChunk();
+      for (const write of writes) chunk.add(write);
+      return chunk;
+    };
+    // Three writes where one was expected: the store's chunk grows.
+    const ahead = chunkOf([create(handle('ahead-1'), [value(1, 'a'), value(2, 'b')]), create(handle('ahead-2'), [value(1, 'c')]), create(handle('ahead-3'), [value(1, 'd')])]);
+    const leftOut = chunkOf([create(handle('left-out'), [value(1, 'e')])]);
+    t.same(
+      (await store.applyWrites(ahead.writes, CONTEXT)).map((outcome) => outcome.status),
+      ['created', 'created', 'created'],
+    );
+    t.same(
+      (await store.applyWrites([create(handle('plain'), [value(1, 'a'), value(2, 'b')])], CONTEXT)).map((outcome) => outcome.status),
+      ['created'],
+    );
+    const [fromChunk, fromArray] = await Promise.all([store.getStoredAnswer(handle('ahead-1')), store.getStoredAnswer(handle('plain'))]);
+    t.equal(fromChunk?.publicJson.replaceAll(handle('ahead-1'), 'H'), fromArray?.publicJson.replaceAll(handle('plain'), 'H'), 'the kept answer is a plain write\'s');
+    t.same((await store.getHandle(handle('ahead-1')))?.values, (await store.getHandle(handle('plain')))?.values, 'and so are the values');
+    t.same((await store.getHandle(handle('ahead-3')))?.values, [value(1, 'd')], 'the last write of the grown chunk too');
+    const hits = await store.scanSearchIndex({ type: 'URL', from: '', to: undefined, limit: 20 });
+    const keysOf = (name: string) => hits.filter((hit) => hit.handle === handle(name)).map((hit) => hit.key);
+    t.same(keysOf('ahead-1'), keysOf('plain'), 'and so are its search entries');
+    t.ok(keysOf('ahead-1').length > 0, 'it has some');
+    t.equal(await store.getHandle(handle('left-out')), undefined, 'a chunk never applied is not written');
+    t.same(leftOut.writes.length, 1);
+
+    // A write that is not a create or replace, and one that cannot be encoded: applied as from an array.
+    const mixed = chunkOf([create(handle('mixed'), [value(1, 'f')]), { op: 'delete', handle: handle('ahead-2'), prefix: PREFIX }]);
+    t.same(
+      (await store.applyWrites(mixed.writes, CONTEXT)).map((outcome) => outcome.status),
+      ['created', 'deleted'],
+    );
+    const poisoned = chunkOf([create(handle('before-poison'), [value(1, 'g')]), create(handle('poisoned-chunk'), [{ ...value(1, 'x'), type: 1n as unknown as string }])]);
+    const error: unknown = await store.applyWrites(poisoned.writes, CONTEXT).then(
+      () => undefined,
+      (rejection: unknown) => rejection,
+    );
+    t.ok(isIdnodeError(error), `a chunk with a write that cannot be encoded fails in applyWrites (${String(error)})`);
+    t.equal(await store.getHandle(handle('before-poison')), undefined, 'and writes none of its writes');
+  });
+
   await withStore('after close, every call of every role rejects with STORE_UNAVAILABLE', async (t, store) => {
     await store.close();
     if (store.readStoredAnswerNow !== undefined) t.throws(() => store.readStoredAnswerNow!(handle('x')), { code: 'STORE_UNAVAILABLE' }, 'readStoredAnswerNow');
-    const calls: Record<Exclude<keyof Store, 'kind' | 'close' | 'onForeignChange' | 'readStoredAnswerNow'>, () => Promise<unknown>> = {
+    // startWriteChunk only gathers (it never throws); applyWrites, below, is what is refused.
+    const calls: Record<Exclude<keyof Store, 'kind' | 'close' | 'onForeignChange' | 'readStoredAnswerNow' | 'startWriteChunk'>, () => Promise<unknown>> = {
       getHandle: () => store.getHandle(handle('x')),
       getStoredAnswer: () => store.getStoredAnswer(handle('x')),
       applyWrites: () => store.applyWrites([create(handle('x'), [value(1, 'a')])], CONTEXT),

@@ -2,7 +2,7 @@ import { principalId, type Principal } from '../auth/principal.js';
 import { IdnodeError, isIdnodeError } from '../errors/catalogue.js';
 import type { Logger } from '../log/logger.js';
 import type { Registry, Writer } from '../registry/registry.js';
-import type { CreateWrite, HandleRecord, HandleWrite, WriteContext } from '../store/store.js';
+import type { CreateWrite, HandleRecord, HandleWrite, WriteChunk, WriteContext } from '../store/store.js';
 import { describeInput } from '../values/describe-input.js';
 import { BulkTally, type Chunk, type Outcome, type Refusal } from './bulk-tally.js';
 import { DEFAULT_CHUNK_SIZE, DEFAULT_MAX_FAILURES_LISTED, type BulkItem, type BulkOptions, type BulkSummary } from './bulk-types.js';
@@ -21,8 +21,8 @@ interface Staged {
   readonly context: WriteContext;
   /** Per item; undefined until settled. */
   readonly outcomes: (Outcome | undefined)[];
-  /** The creates to try, and the item each stands for. */
-  readonly creates: CreateWrite[];
+  /** The creates to try (only creates are added), gathered where the store can encode them as they come; and the item each stands for. */
+  readonly writes: WriteChunk;
   readonly slots: number[];
   /** The slot of each identifier among the creates (a repeat within the chunk is refused). */
   readonly firstSlot: Map<string, number>;
@@ -196,7 +196,7 @@ export class BulkSession {
     const context = this.registry.writeContext(this.options.protocol);
     this.writeTimes.add(context.nowMs);
     const lines: (number | undefined)[] = [];
-    return { chunk: { firstPosition: this.nextPosition, lines }, lines, context, outcomes: [], creates: [], slots: [], firstSlot: new Map(), refusals: [] };
+    return { chunk: { firstPosition: this.nextPosition, lines }, lines, context, outcomes: [], writes: this.registry.startWriteChunk(this.chunkSize), slots: [], firstSlot: new Map(), refusals: [] };
   }
 
   /**
@@ -205,7 +205,7 @@ export class BulkSession {
    * the creates name distinct identifiers.
    */
   private stage(staged: Staged, item: BulkItem, line: number | undefined): void {
-    const { chunk, context, outcomes, creates, slots, firstSlot } = staged;
+    const { chunk, context, outcomes, writes, slots, firstSlot } = staged;
     const slot = outcomes.length;
     staged.lines.push(line);
     outcomes.push(undefined);
@@ -240,11 +240,12 @@ export class BulkSession {
       );
     }
     firstSlot.set(write.handle, slot);
-    creates.push(write);
+    writes.add(write);
     slots.push(slot);
   }
 
-  private async write({ chunk, context, outcomes, creates, slots }: Staged): Promise<void> {
+  private async write({ chunk, context, outcomes, writes, slots }: Staged): Promise<void> {
+    const creates = writes.writes as readonly CreateWrite[];
     const stored = await this.registry.commit(creates, context, this.writer);
     const toReplace: number[] = [];
     for (let k = 0; k < creates.length; k++) {

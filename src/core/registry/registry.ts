@@ -12,7 +12,7 @@ import type { HomedPrefixes } from '../homing/homed-prefixes.js';
 import { normalisePrefix, parseIdentifier } from '../identifier/identifier.js';
 import { silentLogger, type Logger } from '../log/logger.js';
 import type { Metering } from '../metering/metering.js';
-import type { HandleStore, HandleWrite, WriteContext, WriteOutcome, WriteStatus } from '../store/store.js';
+import { plainWriteChunk, type HandleStore, type HandleWrite, type WriteChunk, type WriteContext, type WriteOutcome, type WriteStatus } from '../store/store.js';
 import { DEFAULT_ADMIN_PERMISSIONS, DEFAULT_PERMISSIONS, DEFAULT_TTL_SECONDS, INDEX_HS_ADMIN, wireTimestamp, type HandleValue } from '../values/handle-value.js';
 import { validateValues } from '../values/validate-values.js';
 import type { MetadataTemplate } from '../templates/template.js';
@@ -195,6 +195,14 @@ export class Registry {
     this.homing.assertHomed(prefix, handle);
     assertCanWrite(principal, prefix, handle);
     return { handle, prefix };
+  }
+
+  /**
+   * A chunk to gather prepared writes for one commit in, which the store may encode as they are added
+   * (HandleStore.startWriteChunk): a bulk session's, so the hand-over of a full chunk is short.
+   */
+  startWriteChunk(expected: number): WriteChunk {
+    return this.store.startWriteChunk?.(expected) ?? plainWriteChunk();
   }
 
   /**

@@ -53,6 +53,20 @@ export interface Store
     ChangeFeed,
     StoreLifecycle {}
 
+/** Writes gathered for one applyWrites call (HandleStore.startWriteChunk). */
+export interface WriteChunk {
+  /** Appends `write`. Never throws: a write that cannot be encoded fails in applyWrites, as it would have. */
+  add(write: HandleWrite): void;
+  /** The writes added, in order: the array to give applyWrites. */
+  readonly writes: readonly HandleWrite[];
+}
+
+/** A WriteChunk that only gathers, for stores that encode nothing ahead. */
+export function plainWriteChunk(): WriteChunk {
+  const writes: HandleWrite[] = [];
+  return { writes, add: (write) => void writes.push(write) };
+}
+
 /** Which backend a store is: 'memory' keeps everything in this process and loses it on exit. */
 export type StoreKind = 'sqlite' | 'postgres' | 'memory';
 
@@ -83,6 +97,15 @@ export interface HandleStore {
    * outcome, under the write's `prefix`, `context.day` and `context.protocol`. An empty array is a no-op.
    */
   applyWrites(writes: readonly HandleWrite[], context: WriteContext): Promise<WriteOutcome[]>;
+
+  /**
+   * Optional: an empty chunk of writes for one applyWrites call, which the store encodes for its own use as
+   * they are added (a bulk session's items as they are staged, while the chunk before it commits), so that
+   * handing the chunk over costs no encoding then. Give `chunk.writes` itself to applyWrites, which spends the
+   * chunk; the outcome is what it would have been for the same writes in a plain array. Without it, gather
+   * writes in an array (plainWriteChunk).
+   */
+  startWriteChunk?(expected: number): WriteChunk;
 
   /**
    * Handles under exactly `prefix` (not its sub-prefixes), in UTF-8 byte order of the handle, with the total

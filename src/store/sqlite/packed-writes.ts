@@ -21,25 +21,38 @@ export interface PackedWrites {
 /** Room reserved per write before the first grows the buffer: a bulk row is about 1.1 KB of text. */
 const BYTES_PER_WRITE = 2048;
 
-/** Builds a PackedWrites one write at a time (`write`, then its `entry`s), then `finish` once. */
+/**
+ * Builds a PackedWrites one write at a time (`write`, then its `entry`s), then `finish` once. `expected` writes
+ * fit at first; more grow it.
+ */
 export class WritesPacker {
   #buffer: Buffer;
   #used = 0;
   #ends: Int32Array;
   #strings = 0;
-  readonly #entryCounts: Int32Array;
+  #entryCounts: Int32Array;
   readonly #replaces: number[] = [];
   #writes = 0;
 
-  constructor(readonly count: number) {
+  constructor(expected: number) {
     // allocUnsafeSlow: a buffer of its own (never a slice of Node's shared pool), so it can be transferred.
-    this.#buffer = Buffer.allocUnsafeSlow(Math.max(1, count) * BYTES_PER_WRITE);
-    this.#ends = new Int32Array(count * 6);
-    this.#entryCounts = new Int32Array(count);
+    this.#buffer = Buffer.allocUnsafeSlow(Math.max(1, expected) * BYTES_PER_WRITE);
+    this.#ends = new Int32Array(expected * 6);
+    this.#entryCounts = new Int32Array(expected);
+  }
+
+  /** How many writes were packed. */
+  get written(): number {
+    return this.#writes;
   }
 
   write(handle: string, prefix: string, valuesJson: string, publicJson: string, replace: boolean): void {
     if (replace) this.#replaces.push(this.#writes);
+    if (this.#writes === this.#entryCounts.length) {
+      const grown = new Int32Array(this.#entryCounts.length * 2 + 1);
+      grown.set(this.#entryCounts);
+      this.#entryCounts = grown;
+    }
     this.#writes++;
     this.#put(handle);
     this.#put(prefix);
