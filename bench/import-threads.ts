@@ -9,10 +9,13 @@
  *        --baseline DIR (another built checkout, run in turn with this one on a copy of the same data)
  *        --profile DIR (a CPU profile of every thread of this idnode, written to DIR when it stops)
  *        --node-options TEXT (NODE_OPTIONS of this idnode only, e.g. "--max-semi-space-size=64")
+ *        --probe (a GET of one identifier every 2 ms on another connection during each import: its latency
+ *        says whether the import lets the node's other requests through)
  *        --synchronous full|normal (this idnode's sqlite-synchronous: normal tells how much of a chunk's wall time
  *        is the commit's fsync)
  */
 import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { Agent, get } from 'node:http';
 import { loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -37,6 +40,7 @@ const { values: flags } = parseArgs({
     profile: { type: 'string' },
     'node-options': { type: 'string' },
     synchronous: { type: 'string' },
+    probe: { type: 'boolean', default: false },
   },
 });
 const size = Number(flags.size);
@@ -56,6 +60,36 @@ function threadTicks(pid: number): Map<string, number> {
     }
   }
   return ticks;
+}
+
+/** GETs one identifier every 2 ms, one at a time, on a connection of its own, until stopped; their latencies in ms. */
+function startProbe(url: string): { stop(): Promise<{ count: number; p50: number; p99: number; max: number }> } {
+  const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+  const latencies: number[] = [];
+  let stopped = false;
+  const loop = (async () => {
+    while (!stopped) {
+      const sent = performance.now();
+      await new Promise<void>((resolve, reject) => {
+        get(`${url}/api/handles/88.999/probe`, { agent }, (response) => {
+          response.resume();
+          response.on('end', resolve);
+        }).on('error', reject);
+      });
+      latencies.push(performance.now() - sent);
+      await new Promise((resolve) => setTimeout(resolve, 2));
+    }
+  })();
+  return {
+    async stop() {
+      stopped = true;
+      await loop;
+      agent.destroy();
+      const sorted = [...latencies].sort((a, b) => a - b);
+      const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? Number.NaN;
+      return { count: sorted.length, p50: at(0.5), p99: at(0.99), max: sorted[sorted.length - 1] ?? Number.NaN };
+    },
+  };
 }
 
 async function main(): Promise<void> {
@@ -81,9 +115,11 @@ async function main(): Promise<void> {
       for (const server of r % 2 === 0 ? servers : [...servers].reverse()) {
         const body = ndjsonImport(`t${r}-${server.name}`, size);
         const before = threadTicks(server.pid);
+        const probe = flags.probe ? startProbe(server.url) : undefined;
         const started = performance.now();
         const answer = await postJson(server.url, '/api/v1/import', headers, body, 600_000);
         const wallMicros = (performance.now() - started) * 1000;
+        const probed = await probe?.stop();
         const after = threadTicks(server.pid);
         const created = (answer.json as { summary?: { created?: number } }).summary?.created ?? 0;
         const busy = [...after]
@@ -96,6 +132,7 @@ async function main(): Promise<void> {
             busy.map(([thread, micros]) => `${thread.split(' ').slice(1).join(' ')} ${micros.toFixed(1)}`).join(' + ') +
             ` (load ${load()})`,
         );
+        if (probed !== undefined) console.log(`  probe GETs during it: ${probed.count}, p50 ${probed.p50.toFixed(2)} ms, p99 ${probed.p99.toFixed(2)} ms, max ${probed.max.toFixed(2)} ms`);
       }
     }
     await Promise.all(servers.map((server) => server.stop()));

@@ -138,3 +138,36 @@ t.test('a client that disconnects mid-stream: committed chunks stay whole, the r
   t.equal(await counter(both, 'registration'), 4000, 'counted exactly what was committed');
   t.match(both.logs.find((log) => String(log['msg']).startsWith('bulk import abandoned')), { dropped: 1000, created: 4000 });
 });
+
+t.test('an import lets the event loop turn every 64 lines, so the node serves other requests meanwhile', async (t) => {
+  const both = await startBothNode({ dir: t.testdir(), synchronous: 'normal' });
+  t.teardown(() => both.close());
+  const lines: string[] = [];
+  for (let i = 0; i < 20_000; i++) lines.push(lineOf(DEMO, i));
+  // The node runs in this process: count the items the import takes between two turns of the event loop (a
+  // callback that schedules itself again runs once a turn).
+  let sinceTurn = 0;
+  let mostBetweenTurns = 0;
+  const openImport = both.node.bulk.openImport.bind(both.node.bulk);
+  both.node.bulk.openImport = (call) => {
+    const session = openImport(call);
+    const add = session.add.bind(session);
+    session.add = (item, line) => {
+      mostBetweenTurns = Math.max(mostBetweenTurns, ++sinceTurn);
+      return add(item, line);
+    };
+    return session;
+  };
+  let ticking = true;
+  const tick = (): void => {
+    sinceTurn = 0;
+    if (ticking) setImmediate(tick);
+  };
+  setImmediate(tick);
+  const reply = await importNdjson(both, lines.join('\n') + '\n');
+  ticking = false;
+  t.equal(reply.status, 200);
+  t.equal(reply.body.summary.created, 20_000);
+  // One socket read holds hundreds of these lines: without the turns, they are taken in one stretch.
+  t.ok(mostBetweenTurns <= 64, `at most ${mostBetweenTurns} items between two turns`);
+});
