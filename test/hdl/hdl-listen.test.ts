@@ -23,14 +23,35 @@ t.test('a port taken for TCP or for UDP is a configuration error naming the tran
   await t.rejects(first.listen(), { code: 'CONFIG_INVALID', message: new RegExp(`^cannot listen for the Handle protocol \\(TCP\\) on 127\\.0\\.0\\.1:${tcpPort}: `) });
   await first.close();
 
-  const udpTaken = createSocket('udp4');
-  const udpPort = await new Promise<number>((resolve) => udpTaken.bind(0, '127.0.0.1', () => resolve(udpTaken.address().port)));
+  const { socket: udpTaken, port: udpPort } = await udpPortFreeForTcp();
   t.teardown(() => udpTaken.close());
   const second = hdlFrontEnd(both.node, { ...parts, logger, port: udpPort });
   await t.rejects(second.listen(), { code: 'CONFIG_INVALID', message: new RegExp(`\\(UDP\\) on 127\\.0\\.0\\.1:${udpPort}: .*EADDRINUSE`) });
   await second.close();
   t.same(second.describe!(), {}, 'nothing to add to the site when not listening');
 });
+
+/**
+ * A UDP socket bound to a port whose TCP twin was free a moment ago, so that the front end fails on UDP and not,
+ * by chance, on TCP: another test's server may hold the TCP port of the same number (seen once in a full run).
+ */
+async function udpPortFreeForTcp(): Promise<{ socket: ReturnType<typeof createSocket>; port: number }> {
+  for (let attempt = 0; ; attempt++) {
+    const socket = createSocket('udp4');
+    const port = await new Promise<number>((resolve) => socket.bind(0, '127.0.0.1', () => resolve(socket.address().port)));
+    const probe = createServer();
+    const free = await new Promise<boolean>((resolve) => {
+      probe.once('error', () => resolve(false));
+      probe.listen(port, '127.0.0.1', () => resolve(true));
+    });
+    if (free) {
+      await new Promise((resolve) => probe.close(resolve));
+      return { socket, port };
+    }
+    socket.close();
+    if (attempt === 20) throw new Error('no UDP port with a free TCP twin in 20 tries');
+  }
+}
 
 t.test('datagrams beyond the in-flight limit are dropped and counted; a closing node refuses new connections', async (t) => {
   const both = await startBothNode({ dir: t.testdir(), hdl: { limits: { maxUdpInFlight: 1 } } });
