@@ -34,19 +34,19 @@ import type { WriteCallOptions, WriteChannel } from './write-channel.js';
 import { WritesPacker } from './packed-writes.js';
 import type { SqliteSettings, SqliteStore } from './sqlite-store.js';
 
+/** A write chunk's packing (startWriteChunk), as its writes are added. */
+interface PackedAhead {
+  readonly packer: WritesPacker;
+  /** False once a write could not be packed ahead (one that is not a create or replace, or cannot be encoded). */
+  usable: boolean;
+}
+
 /**
  * The embedded store. Reads run on this thread's connection (WAL: never blocked by the writer); every write
  * runs on the writer thread (SqliteWriter, or the primary's through ForwardedWriter), one transaction at a time. Only this process writes handles (the
  * CLI writes principals, prefixes and meta only), so the only foreign changes to report are writes whose outcome
  * is unknown (onForeignChange).
  */
-interface PackedAhead {
-  readonly packer: WritesPacker;
-  readonly writes: readonly HandleWrite[];
-  /** False once a write could not be packed ahead (one that is not a create or replace, or cannot be encoded). */
-  usable: boolean;
-}
-
 export class SqliteStoreImpl implements SqliteStore {
   readonly kind = 'sqlite' as const;
   readonly writer: WriteChannel['kind'];
@@ -115,7 +115,7 @@ export class SqliteStoreImpl implements SqliteStore {
    */
   startWriteChunk(expected: number): WriteChunk {
     const writes: HandleWrite[] = [];
-    const ahead: PackedAhead = { packer: new WritesPacker(expected), writes, usable: true };
+    const ahead: PackedAhead = { packer: new WritesPacker(expected), usable: true };
     this.#ahead.set(writes, ahead);
     return {
       writes,
