@@ -4,6 +4,7 @@ import type { IdNode } from '../core/node.js';
 import type { WriteResult } from '../core/registry/registry.js';
 import { bulkItemOf, itemResultMessageOf, summaryMessageOf } from './bulk-messages.js';
 import { callLogger } from './call-context.js';
+import { BulkPacer } from '../frontend/bulk-pacing.js';
 import { principalOfCall } from './call-principal.js';
 import type { GrpcContext } from './grpc-context.js';
 import { statusOf } from './grpc-errors.js';
@@ -99,9 +100,13 @@ export function registryService(node: IdNode, context: GrpcContext): UntypedServ
       let session: BulkSession | undefined;
       try {
         const principal = await principalOfCall(call, node.authenticator, context.policy);
+        const pacer = new BulkPacer();
         for await (const message of call.iterator({ destroyOnReturn: false }) as AsyncIterable<{ items: RegisterItemMessage[]; overwrite: boolean }>) {
           session ??= node.bulk.openImport({ principal, overwrite: message.overwrite, protocol: PROTOCOL, log });
-          for (const item of message.items) await session.add(bulkItemOf(item));
+          for (const item of message.items) {
+            await session.add(bulkItemOf(item));
+            await pacer.taken();
+          }
         }
         // A cancel (RST_STREAM) also ends the HTTP/2 stream's readable side, and grpc-js reports the cancel
         // itself only later (measured: 10-70 ms), so a cancel after the client's last message can be taken for

@@ -1,5 +1,6 @@
 import { request as httpRequest } from 'node:http';
 import t from 'tap';
+import { countItemsBetweenTurns } from '../helpers/bulk-turns.js';
 import { eventually } from '../helpers/eventually.js';
 import { lineOf, serial } from '../helpers/bulk-data.js';
 import { countUnder, startBothNode, type BothNode } from '../helpers/grpc-node.js';
@@ -144,30 +145,11 @@ t.test('an import lets the event loop turn every 64 lines, so the node serves ot
   t.teardown(() => both.close());
   const lines: string[] = [];
   for (let i = 0; i < 20_000; i++) lines.push(lineOf(DEMO, i));
-  // The node runs in this process: count the items the import takes between two turns of the event loop (a
-  // callback that schedules itself again runs once a turn).
-  let sinceTurn = 0;
-  let mostBetweenTurns = 0;
-  const openImport = both.node.bulk.openImport.bind(both.node.bulk);
-  both.node.bulk.openImport = (call) => {
-    const session = openImport(call);
-    const add = session.add.bind(session);
-    session.add = (item, line) => {
-      mostBetweenTurns = Math.max(mostBetweenTurns, ++sinceTurn);
-      return add(item, line);
-    };
-    return session;
-  };
-  let ticking = true;
-  const tick = (): void => {
-    sinceTurn = 0;
-    if (ticking) setImmediate(tick);
-  };
-  setImmediate(tick);
+  const taken = countItemsBetweenTurns(both);
   const reply = await importNdjson(both, lines.join('\n') + '\n');
-  ticking = false;
+  taken.stop();
   t.equal(reply.status, 200);
   t.equal(reply.body.summary.created, 20_000);
   // One socket read holds hundreds of these lines: without the turns, they are taken in one stretch.
-  t.ok(mostBetweenTurns <= 64, `at most ${mostBetweenTurns} items between two turns`);
+  t.ok(taken.most() <= 64, `at most ${taken.most()} items between two turns`);
 });

@@ -1,5 +1,6 @@
 import { Metadata, status } from '@grpc/grpc-js';
 import t from 'tap';
+import { countItemsBetweenTurns } from '../helpers/bulk-turns.js';
 import { eventually } from '../helpers/eventually.js';
 import { serial, valueMessagesOf } from '../helpers/bulk-data.js';
 import { authMetadata } from '../helpers/grpc-client.js';
@@ -105,4 +106,20 @@ t.test('BulkRegister refuses callers who can write nothing, and an empty stream 
   const empty = bulkRegister(both.clients, authMetadata(operator.id, operator.secret));
   empty.call.end();
   t.same((await empty.summary).value, { received: 0, created: 0, alreadyExisted: 0, updated: 0, failed: 0, failures: [], failuresOmitted: 0 });
+});
+
+t.test('BulkRegister lets the event loop turn every 64 items, so the node serves other requests meanwhile', async (t) => {
+  const both = await startBothNode({ dir: t.testdir(), synchronous: 'normal' });
+  t.teardown(() => both.close());
+  const taken = countItemsBetweenTurns(both);
+  const demo = both.credentials.demoEnterprise;
+  const { call, summary } = bulkRegister(both.clients, authMetadata(demo.id, demo.secret));
+  // Messages of 1,000 items, written without waiting: many arrive in one read.
+  for (let m = 0; m < 10; m++) call.write({ items: Array.from({ length: 1000 }, (_, k) => registerItem(m * 1000 + k)), overwrite: false });
+  call.end();
+  const { error, value } = await summary;
+  taken.stop();
+  t.equal(error, null);
+  t.match(value, { created: 10_000 });
+  t.ok(taken.most() <= 64, `at most ${taken.most()} items between two turns`);
 });

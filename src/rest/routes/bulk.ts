@@ -8,6 +8,7 @@ import { decodeNdjsonLine, itemOfObject, problemItem, type NdjsonWording } from 
 import { IdnodeError } from '../../core/errors/catalogue.js';
 import type { IdNode } from '../../core/node.js';
 import { describeInput } from '../../core/values/describe-input.js';
+import { BulkPacer } from '../../frontend/bulk-pacing.js';
 import { principalOf, type CredentialPolicy } from '../credentials.js';
 import { errorResponses } from '../schemas.js';
 
@@ -95,7 +96,7 @@ export function bulkRoutes(app: FastifyInstance, node: IdNode, policy: Credentia
         }
         const session = node.bulk.openImport({ principal, overwrite: request.query.overwrite, protocol: PROTOCOL, log: request.log });
         const batches = readLineBatches(request.body as Readable, maxLineBytes);
-        let sinceTurn = 0;
+        const pacer = new BulkPacer();
         for (;;) {
           let next: IteratorResult<Line[]>;
           try {
@@ -111,10 +112,8 @@ export function bulkRoutes(app: FastifyInstance, node: IdNode, policy: Credentia
             if (item === undefined) continue;
             const committing = session.add(item, line.line);
             if (committing !== undefined) await committing;
-            if (++sinceTurn === ITEMS_PER_TURN) {
-              sinceTurn = 0;
-              await nextTurn();
-            }
+            const turn = pacer.taken();
+            if (turn !== undefined) await turn;
           }
         }
         const summary = await session.finish();
@@ -136,20 +135,6 @@ function importWording(maxLineBytes: number): NdjsonWording {
     notJson: (line, reason) => new IdnodeError('BODY_MALFORMED_JSON', `line ${line} is not valid JSON (${reason})`),
     notObject: (line) => new IdnodeError('REQUEST_INVALID', `line ${line} must be a JSON object {"handle": ..., "values": [...]}`),
   };
-}
-
-/**
- * Items an import takes between two turns of the event loop. An item is parsed, validated and encoded for the
- * store as it is read (10-20 µs), and the lines of one socket read (hundreds) would otherwise run as one
- * stretch: resolutions on the same process would wait for it. Measured (bench/import-threads.ts --probe, a GET
- * every 2 ms during 200,000-line imports): median 1.5-3.2 ms, p99 12-20 ms with a turn per 512 items; 0.6-0.9
- * and 7-10 ms with one per 64, at the same import rate.
- */
-const ITEMS_PER_TURN = 64;
-
-/** Resolves in the check phase of the event loop's next turn, after its I/O. */
-function nextTurn(): Promise<void> {
-  return new Promise((resolve) => setImmediate(resolve));
 }
 
 function isNdjson(contentType: string | undefined): boolean {
