@@ -28,6 +28,7 @@ import { parseStatCpuTicks } from './lib/proc.js';
 import { stopAllChildren } from './lib/processes.js';
 import { createBenchEnterprise } from './lib/seed.js';
 import { startIdnode, type RunningServer } from './lib/servers.js';
+import { LatencyRecorder, type LatencySummary } from './lib/stats.js';
 import { basicAuth, ndjsonImport } from './lib/workload.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -63,9 +64,9 @@ function threadTicks(pid: number): Map<string, number> {
 }
 
 /** GETs one identifier every 2 ms, one at a time, on a connection of its own, until stopped; their latencies in ms. */
-function startProbe(url: string): { stop(): Promise<{ count: number; p50: number; p99: number; max: number }> } {
+function startProbe(url: string): { stop(): Promise<LatencySummary> } {
   const agent = new Agent({ keepAlive: true, maxSockets: 1 });
-  const latencies: number[] = [];
+  const latencies = new LatencyRecorder();
   let stopped = false;
   const loop = (async () => {
     while (!stopped) {
@@ -76,7 +77,7 @@ function startProbe(url: string): { stop(): Promise<{ count: number; p50: number
           response.on('end', resolve);
         }).on('error', reject);
       });
-      latencies.push(performance.now() - sent);
+      latencies.record(performance.now() - sent);
       await new Promise((resolve) => setTimeout(resolve, 2));
     }
   })();
@@ -85,9 +86,7 @@ function startProbe(url: string): { stop(): Promise<{ count: number; p50: number
       stopped = true;
       await loop;
       agent.destroy();
-      const sorted = [...latencies].sort((a, b) => a - b);
-      const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? Number.NaN;
-      return { count: sorted.length, p50: at(0.5), p99: at(0.99), max: sorted[sorted.length - 1] ?? Number.NaN };
+      return latencies.summary();
     },
   };
 }
@@ -132,7 +131,7 @@ async function main(): Promise<void> {
             busy.map(([thread, micros]) => `${thread.split(' ').slice(1).join(' ')} ${micros.toFixed(1)}`).join(' + ') +
             ` (load ${load()})`,
         );
-        if (probed !== undefined) console.log(`  probe GETs during it: ${probed.count}, p50 ${probed.p50.toFixed(2)} ms, p99 ${probed.p99.toFixed(2)} ms, max ${probed.max.toFixed(2)} ms`);
+        if (probed !== undefined) console.log(`  probe GETs during it: ${probed.count}, p50 ${probed.p50Ms.toFixed(2)} ms, p99 ${probed.p99Ms.toFixed(2)} ms, max ${probed.maxMs.toFixed(2)} ms`);
       }
     }
     await Promise.all(servers.map((server) => server.stop()));

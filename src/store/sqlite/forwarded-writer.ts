@@ -26,7 +26,7 @@ export class ForwardedWriter implements WriteChannel {
 
   /** `options.transfer` is ignored: the process channel copies every buffer. */
   call<K extends keyof SqliteWrites>(op: K, args: Parameters<SqliteWrites[K]>, what: string, options?: WriteCallOptions): Promise<ReturnType<SqliteWrites[K]>> {
-    return this.#calls.call(op, args, what, options?.now === true ? { now: true } : undefined);
+    return this.#calls.call(op, args, what, options);
   }
 
   /**
