@@ -11,6 +11,7 @@
  *        --node-options TEXT (NODE_OPTIONS of this idnode only, e.g. "--max-semi-space-size=64")
  *        --probe (a GET of one identifier every 2 ms on another connection during each import: its latency
  *        says whether the import lets the node's other requests through)
+ *        --workers N (1: serve --workers N, every process's threads reported; above 1 implies --cores both)
  *        --synchronous full|normal (this idnode's sqlite-synchronous: normal tells how much of a chunk's wall time
  *        is the commit's fsync)
  */
@@ -24,7 +25,7 @@ import { openStore } from '../src/store/open-store.js';
 import { ensureBuilt } from './lib/build.js';
 import { postJson } from './lib/http-post.js';
 import { pinGenerator } from './lib/pinning.js';
-import { parseStatCpuTicks } from './lib/proc.js';
+import { childPids, parseStatCpuTicks } from './lib/proc.js';
 import { stopAllChildren } from './lib/processes.js';
 import { createBenchEnterprise } from './lib/seed.js';
 import { startIdnode, type RunningServer } from './lib/servers.js';
@@ -42,22 +43,33 @@ const { values: flags } = parseArgs({
     'node-options': { type: 'string' },
     synchronous: { type: 'string' },
     probe: { type: 'boolean', default: false },
+    workers: { type: 'string', default: '1' },
   },
 });
 const size = Number(flags.size);
 const TICK_MICROS = 10_000; // USER_HZ is 100 on Linux
 const load = () => loadavg().map((n) => n.toFixed(2)).join(' ');
 
-/** CPU ticks per thread of `pid`, keyed "tid name". */
-function threadTicks(pid: number): Map<string, number> {
+/**
+ * CPU ticks per thread of `pid` and of its children (serve --workers: the workers), keyed "tid name"; a
+ * worker's threads are named "worker <pid> main" and so on.
+ */
+function threadTicks(pid: number, owner = ''): Map<string, number> {
   const ticks = new Map<string, number>();
   for (const tid of readdirSync(`/proc/${pid}/task`)) {
     try {
       // Node names no thread: the main thread's id is the process's; the busiest other one is the writer.
       const name = tid === String(pid) ? 'main' : readFileSync(`/proc/${pid}/task/${tid}/comm`, 'utf8').trim();
-      ticks.set(`${tid} ${name}`, parseStatCpuTicks(readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8')));
+      ticks.set(`${tid} ${owner}${name}`, parseStatCpuTicks(readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8')));
     } catch {
       // the thread ended between the listing and the read
+    }
+  }
+  for (const child of childPids(pid)) {
+    try {
+      for (const [thread, count] of threadTicks(child, `worker ${child} `)) ticks.set(thread, count);
+    } catch {
+      // the worker ended between the listing and the read
     }
   }
   return ticks;
@@ -101,15 +113,16 @@ async function main(): Promise<void> {
     const credential = await createBenchEnterprise(store, join(dataDir, 'node-key.pem'));
     await store.close();
     const env = { root, workDir, pinning, profileDir: undefined };
-    const cores = flags.cores === 'both' ? ('both' as const) : ('server' as const);
-    const servers: RunningServer[] = [await startIdnode({ ...env, profileDir: flags.profile }, { name: 'idnode', dataDir, cores, profileEachThread: true, settings: { ...(flags['node-options'] === undefined ? {} : { NODE_OPTIONS: flags['node-options'] }), ...(flags.synchronous === undefined ? {} : { IDNODE_SQLITE_SYNCHRONOUS: flags.synchronous }) } })];
+    const workers = Number(flags.workers);
+    const cores = flags.cores === 'both' || workers > 1 ? ('both' as const) : ('server' as const);
+    const servers: RunningServer[] = [await startIdnode({ ...env, profileDir: flags.profile }, { name: 'idnode', dataDir, cores, workers, profileEachThread: true, settings: { ...(flags['node-options'] === undefined ? {} : { NODE_OPTIONS: flags['node-options'] }), ...(flags.synchronous === undefined ? {} : { IDNODE_SQLITE_SYNCHRONOUS: flags.synchronous }) } })];
     if (flags.baseline !== undefined) {
       const copy = `${dataDir}-baseline`;
       cpSync(dataDir, copy, { recursive: true });
-      servers.push(await startIdnode(env, { name: 'baseline', root: flags.baseline, dataDir: copy, cores }));
+      servers.push(await startIdnode(env, { name: 'baseline', root: flags.baseline, dataDir: copy, cores, workers }));
     }
     const headers = { 'content-type': 'application/x-ndjson', authorization: basicAuth(credential.id, credential.secret) };
-    console.log(`load before: ${load()}; ${size} lines a run; cores: ${cores}`);
+    console.log(`load before: ${load()}; ${size} lines a run; cores: ${cores}; workers: ${workers}`);
     for (let r = 0; r < Number(flags.runs); r++) {
       for (const server of r % 2 === 0 ? servers : [...servers].reverse()) {
         const body = ndjsonImport(`t${r}-${server.name}`, size);

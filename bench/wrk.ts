@@ -37,7 +37,7 @@ import { ensureBuilt } from './lib/build.js';
 import { findH2load } from './lib/h2load-load.js';
 import { postJson } from './lib/http-post.js';
 import { pinGenerator } from './lib/pinning.js';
-import { processCpuMicros, processPeakRssMb } from './lib/proc.js';
+import { processPeakRssMb, processTreeCpuMicros } from './lib/proc.js';
 import { spawnTracked, stopAllChildren, stopChild, waitForReadyFile } from './lib/processes.js';
 import { compileReference } from './lib/reference-build.js';
 import { createBenchEnterprise, seedIdentifiers } from './lib/seed.js';
@@ -228,7 +228,8 @@ async function main(): Promise<void> {
       const headers = { 'content-type': 'application/x-ndjson', authorization: basicAuth(credential.id, credential.secret) };
       const importRun = (server: RunningServer) => async (r: number): Promise<GeneratorRun> => {
         const body = ndjsonImport(`wrk${r}-${server.name}`, importSize);
-        const cpuBefore = processCpuMicros(server.pid);
+        // The whole tree: with --workers the primary (writer thread) and the workers (parsing) alike.
+        const cpuBefore = processTreeCpuMicros(server.pid);
         const started = performance.now();
         const answer = await postJson(server.url, '/api/v1/import', headers, body, 600_000);
         const wallSec = (performance.now() - started) / 1000;
@@ -239,7 +240,7 @@ async function main(): Promise<void> {
           requests: created,
           perSec: created / wallSec,
           unexpected: importSize - created,
-          serverCpuMicrosPerOp: (processCpuMicros(server.pid) - cpuBefore) / created,
+          serverCpuMicrosPerOp: (processTreeCpuMicros(server.pid) - cpuBefore) / created,
           generatorCpuMicrosPerOp: Number.NaN,
           generatorCpuShare: Number.NaN,
         };

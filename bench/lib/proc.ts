@@ -101,7 +101,8 @@ export function processTreeCpuMicros(pid: number): number {
   return total;
 }
 
-function childPids(pid: number): number[] {
+/** The pids of `pid`'s live children (serve --workers: the primary's workers). */
+export function childPids(pid: number): number[] {
   const pids: number[] = [];
   for (const task of readdirSync(`/proc/${pid}/task`)) {
     try {
