@@ -138,11 +138,31 @@ export async function storeContractDetails(withStore: WithStore): Promise<void> 
     t.equal(await store.getHandle(handle('before-poison')), undefined, 'and writes none of its writes');
   });
 
+  await withStore('commitsInCallOrder: calls made without waiting commit in the order they were made', async (t, store) => {
+    if (store.commitsInCallOrder !== true) {
+      t.equal(store.commitsInCallOrder, undefined, 'a store that does not promise the order says nothing');
+      return;
+    }
+    // Bulk chunks (many writes, each call packed and sent at once) and single writes, in turn, none awaited.
+    const many = (tag: string, from: number) => Array.from({ length: 50 }, (_, k) => create(handle(`order-${tag}-${from + k}`), [value(1, tag)]));
+    const calls = [
+      store.applyWrites([...many('a', 0), create(handle('order-x'), [value(1, 'first')])], CONTEXT),
+      store.applyWrites([create(handle('order-x'), [value(1, 'second')])], CONTEXT),
+      store.applyWrites([...many('b', 0), { op: 'replace', handle: handle('order-x'), prefix: PREFIX, values: [value(1, 'third')] }], at(NOW + 1000)),
+      store.applyWrites([create(handle('order-x'), [value(1, 'fourth')]), ...many('c', 0)], at(NOW + 2000)),
+      store.applyWrites([{ op: 'delete', handle: handle('order-x'), prefix: PREFIX }], at(NOW + 3000)),
+      store.applyWrites([...many('d', 0), create(handle('order-x'), [value(1, 'sixth')])], at(NOW + 4000)),
+    ];
+    const statuses = (await Promise.all(calls)).map((outcomes) => outcomes.find((outcome) => outcome.handle === handle('order-x'))?.status);
+    t.same(statuses, ['created', 'exists', 'updated', 'exists', 'deleted', 'created'], 'each call saw the calls made before it, and none made after');
+    t.strictSame((await store.getHandle(handle('order-x')))?.values, [value(1, 'sixth')]);
+  });
+
   await withStore('after close, every call of every role rejects with STORE_UNAVAILABLE', async (t, store) => {
     await store.close();
     if (store.readStoredAnswerNow !== undefined) t.throws(() => store.readStoredAnswerNow!(handle('x')), { code: 'STORE_UNAVAILABLE' }, 'readStoredAnswerNow');
     // startWriteChunk only gathers (it never throws); applyWrites, below, is what is refused.
-    const calls: Record<Exclude<keyof Store, 'kind' | 'close' | 'onForeignChange' | 'readStoredAnswerNow' | 'startWriteChunk'>, () => Promise<unknown>> = {
+    const calls: Record<Exclude<keyof Store, 'kind' | 'close' | 'onForeignChange' | 'readStoredAnswerNow' | 'startWriteChunk' | 'commitsInCallOrder'>, () => Promise<unknown>> = {
       getHandle: () => store.getHandle(handle('x')),
       getStoredAnswer: () => store.getStoredAnswer(handle('x')),
       applyWrites: () => store.applyWrites([create(handle('x'), [value(1, 'a')])], CONTEXT),

@@ -205,6 +205,11 @@ export class Registry {
     return this.store.startWriteChunk?.(expected) ?? plainWriteChunk();
   }
 
+  /** Whether commits made one after another without waiting take effect in that order (HandleStore.commitsInCallOrder). */
+  get commitsInCallOrder(): boolean {
+    return this.store.commitsInCallOrder === true;
+  }
+
   /**
    * Commits prepared writes in one store transaction (see Store.applyWrites: one outcome per write, in
    * order; registrations counted in the same transaction), drops every identifier they changed from the

@@ -108,6 +108,15 @@ export interface HandleStore {
   startWriteChunk?(expected: number): WriteChunk;
 
   /**
+   * True when applyWrites calls made one after another, without waiting for each other, commit in the order
+   * they were made: one writer takes them in turn (SQLite's writer thread, to which the workers of serve
+   * --workers forward theirs in order; memory). A bulk session then hands a chunk over while the one before it
+   * is still committing. Absent: concurrent calls may commit in any order (PostgreSQL's pool of connections),
+   * so a caller that needs an order waits for each call to settle before making the next.
+   */
+  readonly commitsInCallOrder?: boolean;
+
+  /**
    * Handles under exactly `prefix` (not its sub-prefixes), in UTF-8 byte order of the handle, with the total
    * under the prefix; both from one snapshot. An offset past the end gives no handles and the total.
    */

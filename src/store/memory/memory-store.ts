@@ -61,6 +61,8 @@ interface Tables {
 
 class MemoryStoreImpl implements MemoryStore {
   readonly kind = 'memory' as const;
+  /** applyWrites takes effect before it first yields, so calls commit in the order they are made. */
+  readonly commitsInCallOrder = true;
   readonly #description: string;
   #tables: Tables | undefined = {
     handles: new MemoryHandles(),

@@ -49,6 +49,8 @@ interface PackedAhead {
  */
 export class SqliteStoreImpl implements SqliteStore {
   readonly kind = 'sqlite' as const;
+  /** Every write goes to one writer thread (this process's, or the primary's through ForwardedWriter) in call order. */
+  readonly commitsInCallOrder = true;
   readonly writer: WriteChannel['kind'];
   readonly #db: Database.Database;
   readonly #sql: ReturnType<typeof readStatements>;
