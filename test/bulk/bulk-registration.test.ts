@@ -22,14 +22,23 @@ interface Fixture {
   operator: Principal;
   /** While `on`, applyWrites calls fail (as with a lost database) once `skip` more calls have gone through. */
   failWrites: { on: boolean; skip: number };
+  /**
+   * applyWrites calls under way (`inFlight`, at most `maxInFlight` at once). While `hold` is set, each call's
+   * answer waits until the test runs its release, kept in `held` in call order (the call itself is made at once,
+   * so the store's order is kept; the answers may be released in any order).
+   */
+  writes: { hold: boolean; held: (() => void)[]; inFlight: number; maxInFlight: number };
   counters(): Promise<Record<string, number>>;
 }
 
-async function fixture(t: Test, clock: Clock = systemClock): Promise<Fixture> {
+/** `inCallOrder: false`: the store does not say it commits in call order (as PostgreSQL's does not). */
+async function fixture(t: Test, clock: Clock = systemClock, { inCallOrder = true } = {}): Promise<Fixture> {
   const real = openSqliteStore({ file: join(t.testdir(), 'idnode.sqlite'), synchronous: 'normal' });
   const failWrites = { on: false, skip: 0 };
+  const writes: Fixture['writes'] = { hold: false, held: [], inFlight: 0, maxInFlight: 0 };
   const store: Store = new Proxy(real, {
     get(target, property, receiver) {
+      if (property === 'commitsInCallOrder' && !inCallOrder) return undefined;
       if (property === 'applyWrites' && failWrites.on) {
         if (failWrites.skip > 0) failWrites.skip--;
         else {
@@ -37,6 +46,18 @@ async function fixture(t: Test, clock: Clock = systemClock): Promise<Fixture> {
             throw new IdnodeError('STORE_UNAVAILABLE', 'the SQLite store is unavailable (test)');
           };
         }
+      }
+      if (property === 'applyWrites') {
+        return async (...args: Parameters<Store['applyWrites']>) => {
+          writes.maxInFlight = Math.max(writes.maxInFlight, ++writes.inFlight);
+          try {
+            const answer = target.applyWrites(...args);
+            if (writes.hold) await new Promise<void>((resolve) => writes.held.push(resolve));
+            return await answer;
+          } finally {
+            writes.inFlight--;
+          }
+        };
       }
       const value = Reflect.get(target, property, receiver);
       return typeof value === 'function' ? value.bind(target) : value;
@@ -55,6 +76,7 @@ async function fixture(t: Test, clock: Clock = systemClock): Promise<Fixture> {
     demo: { kind: 'enterprise', id: credentials.demoEnterprise.id, prefix: DEMO },
     operator: { kind: 'operator', id: credentials.operator.id },
     failWrites,
+    writes,
     async counters() {
       await node.metering.flush();
       const totals: Record<string, number> = {};
@@ -262,9 +284,9 @@ t.test('a chunk the store cannot commit writes nothing; earlier chunks stay; the
   await t.rejects(session.finish(), { code: 'REQUEST_INVALID' });
 });
 
-t.test('a failed commit surfaces by the add that fills the next chunk, which is never written', async (t) => {
+t.test('one chunk at a time (overwrite): a failed commit surfaces by the add that fills the next chunk, which is never written', async (t) => {
   const f = await fixture(t);
-  const session = f.bulk.openImport({ principal: f.demo, overwrite: false, protocol: 'rest', chunkSize: 5 });
+  const session = f.bulk.openImport({ principal: f.demo, overwrite: true, protocol: 'rest', chunkSize: 5 });
   for (let i = 0; i < 5; i++) await session.add(item(`L-${i}`));
   f.failWrites.on = true;
   for (let i = 5; i < 10; i++) await session.add(item(`L-${i}`));
@@ -280,6 +302,74 @@ t.test('a failed commit surfaces by the add that fills the next chunk, which is 
   t.ok(rejectedAt !== undefined, 'rejected by L-14 at the latest');
   t.match(session.summary(), { created: 5, received: 5 });
   t.equal((await f.store.listHandles(DEMO, 0, 1)).total, 5, 'the chunk after the failed one was never written');
+});
+
+t.test('two chunks in flight: the one handed over after a failed chunk commits or fails whole and is reported, then the failure surfaces', async (t) => {
+  const f = await fixture(t);
+  const session = f.bulk.openImport({ principal: f.demo, overwrite: false, protocol: 'rest', chunkSize: 5 });
+  for (let i = 0; i < 5; i++) await session.add(item(`M-${i}`));
+  f.failWrites.on = true;
+  for (let i = 5; i < 10; i++) await session.add(item(`M-${i}`));
+  f.failWrites.on = false;
+  let rejected: { code?: string } | undefined;
+  for (let i = 10; i < 20 && rejected === undefined; i++) {
+    await session.add(item(`M-${i}`))?.catch((error: { code?: string }) => (rejected = error));
+  }
+  if (rejected === undefined) await session.finish().catch((error: { code?: string }) => (rejected = error));
+  t.equal(rejected?.code, 'STORE_UNAVAILABLE', 'the failure surfaces, by finish at the latest');
+  const summary = session.summary();
+  const stored = (await f.store.listHandles(DEMO, 0, 100)).handles;
+  t.notOk(stored.some((handle) => /\/M-[5-9]$/.test(handle)), 'the failed chunk wrote nothing');
+  t.ok(stored.includes(`${DEMO}/M-4`), 'the chunk before it stays');
+  t.equal(summary.created, stored.length, `what was written (${stored.length}) is what is reported`);
+  t.equal(summary.received, summary.created);
+  await t.rejects(session.finish(), { code: 'REQUEST_INVALID' }, 'and the session is broken');
+});
+
+t.test('where the store commits in call order, the next chunk is handed over while one commits (two at most); with overwrite, or without that order, one at a time', async (t) => {
+  for (const [overwrite, inCallOrder, most] of [
+    [false, true, 2],
+    [true, true, 1],
+    [false, false, 1],
+  ] as const) {
+    const f = await fixture(t, systemClock, { inCallOrder });
+    f.writes.hold = true;
+    const session = f.bulk.openImport({ principal: f.demo, overwrite, protocol: 'rest', chunkSize: 2 });
+    const tag = `H-${overwrite}-${inCallOrder}`;
+    await session.add(item(`${tag}-0`));
+    await session.add(item(`${tag}-1`)); // the first chunk, handed over; its answer is held
+    await session.add(item(`${tag}-2`));
+    let handedOver = false;
+    const second = session.add(item(`${tag}-3`))!.then(() => (handedOver = true));
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    t.equal(f.writes.inFlight, most, `overwrite ${overwrite}, in call order ${inCallOrder}: ${most} chunk(s) committing at once`);
+    t.equal(handedOver, most === 2, most === 2 ? 'the add that filled the second chunk went on at once' : 'the add that filled the second chunk waits (back-pressure)');
+    f.writes.hold = false;
+    for (const release of f.writes.held) release();
+    await second;
+    const summary = await session.finish();
+    t.match(summary, { received: 4, created: 4, failed: 0 });
+    t.equal(f.writes.maxInFlight, most);
+  }
+});
+
+t.test('an identifier again in the chunk right after, both committing at once, is refused as a repeat, whichever answer comes first', async (t) => {
+  const f = await fixture(t);
+  f.writes.hold = true;
+  const session = f.bulk.openImport({ principal: f.demo, overwrite: false, protocol: 'rest', chunkSize: 2 });
+  await session.add(item('P'), 1);
+  await session.add(item('Q'), 2);
+  await session.add(item('P'), 3); // same values: without the first chunk's answer judged first, it would pass as already-exists
+  await session.add(item('R'), 4);
+  await new Promise((resolve) => setTimeout(resolve, 20));
+  t.equal(f.writes.inFlight, 2, 'both chunks are committing');
+  // The second chunk's answer first: it is still judged after the first chunk's.
+  f.writes.held[1]!();
+  await new Promise((resolve) => setTimeout(resolve, 20));
+  f.writes.held[0]!();
+  const summary = await session.finish();
+  t.match(summary, { received: 4, created: 3, alreadyExisted: 0, failed: 1 });
+  t.same(summary.failures.map((r) => [r.line, r.code]), [[3, 'HANDLE_DUPLICATE_IN_REQUEST']]);
 });
 
 t.test('with overwrite, a failed replace transaction leaves the chunk\'s committed creates reported', async (t) => {

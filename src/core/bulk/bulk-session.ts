@@ -62,9 +62,19 @@ export class BulkSession {
   private readonly written = new SeenFilter();
   private readonly writeTimes = new Set<number>();
   private state: 'open' | 'finished' | 'abandoned' | 'broken' = 'open';
-  /** The chunk handed to the store and not yet settled (its results delivered, or its failure recorded). */
-  private inFlight: Promise<void> | undefined;
-  /** The store's error once a commit failed. */
+  /**
+   * The chunks handed to the store and not yet settled (their results delivered, or their failure recorded),
+   * oldest first; each settles after the one before it, and none rejects.
+   */
+  private readonly inFlight: Promise<void>[] = [];
+  /**
+   * How many chunks may be in flight at once: two where the store commits calls in the order they are made
+   * and a chunk commits in one call (no overwrite: a replace takes a second call, after the chunk's creates
+   * answered), so the store is handed chunk N+1 while chunk N commits and never waits for the round trip of
+   * its answer (serve --workers: to the primary's writer and back); else one.
+   */
+  private readonly depth: number;
+  /** The store's error once a commit failed (the first, when more than one did). */
   private failure: unknown;
   private failureReported = false;
   private readonly chunkSize: number;
@@ -80,6 +90,7 @@ export class BulkSession {
     private readonly noun: string,
   ) {
     this.chunkSize = Math.max(1, options.chunkSize ?? DEFAULT_CHUNK_SIZE);
+    this.depth = registry.commitsInCallOrder && options.overwrite !== true ? 2 : 1;
     this.tally = new BulkTally(Math.max(0, options.maxFailuresListed ?? DEFAULT_MAX_FAILURES_LISTED), options.onResult);
     this.principalId = principalId(principal);
     this.writer = { principal, protocol: options.protocol, log };
@@ -87,16 +98,19 @@ export class BulkSession {
 
   /**
    * Validates and queues one item (`line`: its line in an NDJSON body, for reports). When it fills a chunk,
-   * the chunk is handed to the store once the chunk before it has committed, and the returned promise
-   * settles without waiting for this one: at most one chunk commits while the next is read and validated,
-   * which a store that writes off the main thread turns into parallel work. Returns undefined when the item
-   * was only queued (no chunk was handed over), so a streaming front end awaits only when there is
-   * something to wait for; awaiting the promise before reading on is its back-pressure (two chunks held at
-   * most). Never throws: returns a rejected promise with the store's error once a transaction has failed
-   * (nothing of that transaction was written; with overwrite, a chunk's creates may be committed and
-   * reported while its replaces failed), and REQUEST_INVALID once the session is no longer open.
+   * the chunk is handed to the store once fewer than `depth` chunks are in flight (one, or two where the
+   * store commits in call order), and the returned promise settles without waiting for this one: the next
+   * chunk is read and validated while the store commits, which a store that writes off the main thread turns
+   * into parallel work. Returns undefined when the item was only queued (no chunk was handed over), so a
+   * streaming front end awaits only when there is something to wait for; awaiting the promise before reading
+   * on is its back-pressure (depth + 1 chunks held at most). Never throws: returns a rejected promise with the
+   * store's error once a transaction has failed (nothing of that transaction was written; with overwrite, a
+   * chunk's creates may be committed and reported while its replaces failed; with two in flight, the chunk
+   * handed over after the failed one commits or fails whole, and is reported, before the error is), and
+   * REQUEST_INVALID once the session is no longer open.
    */
   add(item: BulkItem, line?: number): Promise<void> | undefined {
+    if (this.failure !== undefined && this.inFlight.length > 0) return this.drain().then(() => this.assertOpen());
     try {
       this.assertOpen();
     } catch (error) {
@@ -116,9 +130,10 @@ export class BulkSession {
 
   /** Commits what is queued, waits for every commit, and returns the totals. Rejects like `add`. */
   async finish(): Promise<BulkSummary> {
+    if (this.failure !== undefined) await this.drain();
     this.assertOpen();
     await this.commitPending();
-    await this.settleInFlight();
+    await this.settleInFlight(0);
     this.state = 'finished';
     const summary = this.summary();
     this.log.info({ protocol: this.options.protocol, principal: this.principalId, ...counts(summary) }, `bulk ${this.noun} finished`);
@@ -136,7 +151,7 @@ export class BulkSession {
     const dropped = this.staging?.outcomes.length ?? 0;
     this.staging = undefined;
     this.log.warn({ protocol: this.options.protocol, principal: this.principalId, dropped, ...counts(this.summary()) }, `bulk ${this.noun} abandoned: ${reason}`);
-    await this.inFlight;
+    await this.drain();
   }
 
   /** The totals so far (committed and refused items only; queued ones are not counted yet). */
@@ -149,20 +164,21 @@ export class BulkSession {
     if (this.state !== 'open') throw new IdnodeError('REQUEST_INVALID', `this bulk ${this.noun} is ${this.state}; no more items are taken`);
   }
 
-  /** Counts the queued chunk's refusals, then hands it to the store once the previous chunk has committed. */
+  /** Counts the queued chunk's refusals, then hands it to the store once fewer than `depth` chunks are in flight. */
   private async commitPending(): Promise<void> {
     const staged = this.staging;
     if (staged === undefined) return;
     this.staging = undefined;
     const { chunk } = staged;
     for (const { slot, refusal } of staged.refusals) this.countRefusal(chunk, slot, refusal);
-    await this.settleInFlight();
-    this.inFlight = this.write(staged).catch((error: unknown) => this.broke(chunk, error));
+    await this.settleInFlight(this.depth - 1);
+    const previous = this.inFlight.at(-1);
+    this.inFlight.push(this.write(staged, previous).catch((error: unknown) => this.broke(chunk, error)));
   }
 
   private broke(chunk: Chunk, error: unknown): void {
     this.state = 'broken';
-    this.failure = error;
+    this.failure ??= error;
     // Refusals found while preparing the chunk were counted and stand; what the store did commit is in the summary.
     this.log.error(
       {
@@ -176,12 +192,19 @@ export class BulkSession {
     );
   }
 
-  /** Waits for the chunk in flight, if any; rethrows the store's error if a commit failed. */
-  private async settleInFlight(): Promise<void> {
-    const inFlight = this.inFlight;
-    this.inFlight = undefined;
-    if (inFlight !== undefined) await inFlight;
+  /**
+   * Waits until at most `left` chunks are in flight; rethrows the store's error if a commit failed, once every
+   * chunk in flight has settled (so what they committed is reported first).
+   */
+  private async settleInFlight(left: number): Promise<void> {
+    while (this.inFlight.length > left) await this.inFlight.shift();
+    if (this.failure !== undefined) await this.drain();
     this.throwUnreportedFailure();
+  }
+
+  /** Waits for every chunk in flight to settle. Never rejects. */
+  private async drain(): Promise<void> {
+    while (this.inFlight.length > 0) await this.inFlight.shift();
   }
 
   /** The store's error is thrown once, by the first call after it; later calls find the session broken. */
@@ -244,9 +267,19 @@ export class BulkSession {
     slots.push(slot);
   }
 
-  private async write({ chunk, context, outcomes, writes, slots }: Staged): Promise<void> {
+  /**
+   * Commits a staged chunk and settles it once `previous` (the chunk handed over before it, if still in
+   * flight) has: results go out in position order, and an identifier that chunk wrote is known as this
+   * session's before this chunk's answers are judged.
+   */
+  private async write({ chunk, context, outcomes, writes, slots }: Staged, previous: Promise<void> | undefined): Promise<void> {
     const creates = writes.writes as readonly CreateWrite[];
-    const stored = await this.registry.commit(creates, context, this.writer);
+    let stored;
+    try {
+      stored = await this.registry.commit(creates, context, this.writer);
+    } finally {
+      await previous;
+    }
     const toReplace: number[] = [];
     for (let k = 0; k < creates.length; k++) {
       const create = creates[k]!;
