@@ -89,6 +89,7 @@ t.test('the peer feed hears the handles other workers changed, and confirms', as
 
   t.same((await store.applyWrites([create('88.999/a', [value(1, 'https://example.com/a')])], CONTEXT)).map((outcome) => outcome.status), ['created']);
   t.same(sent, [], 'a write goes to the store itself (its writer tells the others)');
+  t.equal(store.commitsInCallOrder, true, "the store's own promises reach the node (a bulk session's two chunks in flight)");
   feed.receive({ type: 'idnode:invalidate', id: 7, handles: ['88.999/x'] });
   t.same(heard, ['88.999/x']);
   t.same(sent.at(-1), { type: 'idnode:invalidated', id: 7 }, 'confirmed after the listeners heard');

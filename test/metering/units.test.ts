@@ -19,6 +19,7 @@ t.test('a timed store reports every call with its duration and outcome, and chan
   const inner = {
     kind: 'sqlite',
     file: '/x.sqlite',
+    commitsInCallOrder: true,
     async ping() {
       await time.advance(250);
       if (fail) throw new Error('down');
@@ -34,6 +35,7 @@ t.test('a timed store reports every call with its duration and outcome, and chan
   t.equal(await timed.getMeta('k'), 'value of k', 'untimed methods pass through, bound to the store');
   t.equal(timed.kind, 'sqlite');
   t.equal(timed.file, '/x.sqlite');
+  t.equal(timed.commitsInCallOrder, true);
   t.same(seen, [['ping', 0.25, false], ['ping', 0.25, true]], 'durations in seconds of the monotonic clock');
 });
 
