@@ -284,13 +284,19 @@ t.test('a chunk the store cannot commit writes nothing; earlier chunks stay; the
   await t.rejects(session.finish(), { code: 'REQUEST_INVALID' });
 });
 
+/** An import of chunks of 5 whose second chunk (`<tag>-5` to `<tag>-9`, handed over by the add of `<tag>-9`) the store fails. */
+async function importFailingSecondChunk(f: Fixture, tag: string, overwrite: boolean) {
+  const session = f.bulk.openImport({ principal: f.demo, overwrite, protocol: 'rest', chunkSize: 5 });
+  for (let i = 0; i < 5; i++) await session.add(item(`${tag}-${i}`));
+  f.failWrites.on = true;
+  for (let i = 5; i < 10; i++) await session.add(item(`${tag}-${i}`));
+  f.failWrites.on = false;
+  return session;
+}
+
 t.test('one chunk at a time (overwrite): a failed commit surfaces by the add that fills the next chunk, which is never written', async (t) => {
   const f = await fixture(t);
-  const session = f.bulk.openImport({ principal: f.demo, overwrite: true, protocol: 'rest', chunkSize: 5 });
-  for (let i = 0; i < 5; i++) await session.add(item(`L-${i}`));
-  f.failWrites.on = true;
-  for (let i = 5; i < 10; i++) await session.add(item(`L-${i}`));
-  f.failWrites.on = false;
+  const session = await importFailingSecondChunk(f, 'L', true);
   // The second chunk was handed over by the add of L-9; its failure reaches the first call after it settles.
   let rejectedAt: number | undefined;
   for (let i = 10; i < 15 && rejectedAt === undefined; i++) {
@@ -306,11 +312,7 @@ t.test('one chunk at a time (overwrite): a failed commit surfaces by the add tha
 
 t.test('two chunks in flight: the one handed over after a failed chunk commits or fails whole and is reported, then the failure surfaces', async (t) => {
   const f = await fixture(t);
-  const session = f.bulk.openImport({ principal: f.demo, overwrite: false, protocol: 'rest', chunkSize: 5 });
-  for (let i = 0; i < 5; i++) await session.add(item(`M-${i}`));
-  f.failWrites.on = true;
-  for (let i = 5; i < 10; i++) await session.add(item(`M-${i}`));
-  f.failWrites.on = false;
+  const session = await importFailingSecondChunk(f, 'M', false);
   let rejected: { code?: string } | undefined;
   for (let i = 10; i < 20 && rejected === undefined; i++) {
     await session.add(item(`M-${i}`))?.catch((error: { code?: string }) => (rejected = error));
