@@ -142,6 +142,7 @@ export function clientErrorHandler(logger: Logger): (error: NodeJS.ErrnoExceptio
       socket.destroy();
       return;
     }
+    if (error.code === 'ERR_HTTP_REQUEST_TIMEOUT') timedOut.add(socket);
     const refusal = new IdnodeError('REQUEST_INVALID', clientErrorMessage(error));
     logger.info({ code: refusal.code, reason: error.code }, `refused: ${refusal.message}`);
     if (socket.writable && socket.bytesWritten === writtenByLane(socket) && !answeringOn(socket)) {
@@ -151,6 +152,18 @@ export function clientErrorHandler(logger: Logger): (error: NodeJS.ErrnoExceptio
     }
     socket.destroy();
   };
+}
+
+/** Connections node:http cut because a request did not arrive whole in time (clientErrorHandler). */
+const timedOut = new WeakSet<Socket>();
+
+/**
+ * Whether node:http cut `socket` because its request did not arrive whole within request-timeout-ms (or its
+ * headers within headers-timeout-ms): a handler reading a body that ended early tells this apart from a
+ * client that went away (a streamed import that outlasted the timeout is cut while it is still sending).
+ */
+export function requestTimedOut(socket: Socket): boolean {
+  return timedOut.has(socket);
 }
 
 function clientErrorMessage(error: NodeJS.ErrnoException): string {

@@ -193,7 +193,7 @@ export async function buildRestServer(node: IdNode, options: RestOptions): Promi
   prefixRoutes(app, node, policy);
   searchRoutes(app, node, policy);
   enterpriseRoutes(app, node, policy);
-  bulkRoutes(app, node, policy, options.batchBodyLimitBytes);
+  bulkRoutes(app, node, policy, options.batchBodyLimitBytes, limits.requestMs);
   healthRoutes(app, node, options.frontEnds);
   metricsRoutes(app, metrics);
   meteringRoutes(app, node, policy);

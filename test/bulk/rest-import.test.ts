@@ -5,6 +5,7 @@ import { eventually } from '../helpers/eventually.js';
 import { lineOf, serial } from '../helpers/bulk-data.js';
 import { countUnder, startBothNode, type BothNode } from '../helpers/grpc-node.js';
 import { basic } from '../helpers/rest-node.js';
+import { DEFAULT_CONNECTIONS } from '../../src/rest/server.js';
 
 const DEMO = '88.999.DEMO';
 
@@ -137,7 +138,39 @@ t.test('a client that disconnects mid-stream: committed chunks stay whole, the r
   t.same(missing, [], 'every acknowledged item is stored');
   t.equal(await both.store.getHandle(`${DEMO}/${serial(4000)}`), undefined, 'the uncommitted tail was dropped');
   t.equal(await counter(both, 'registration'), 4000, 'counted exactly what was committed');
-  t.match(both.logs.find((log) => String(log['msg']).startsWith('bulk import abandoned')), { dropped: 1000, created: 4000 });
+  t.match(both.logs.find((log) => String(log['msg']).startsWith('bulk import abandoned')), { dropped: 1000, created: 4000, msg: /the client went away/ });
+});
+
+t.test('an upload that outlasts request-timeout-ms is cut; the log names the setting, and what was committed stays', async (t) => {
+  const both = await startBothNode({ dir: t.testdir(), synchronous: 'normal', connections: { ...DEFAULT_CONNECTIONS, headersMs: 100, requestMs: 1000 } });
+  t.teardown(() => both.close());
+  const demo = both.credentials.demoEnterprise;
+  const url = new URL(`${both.url}/api/v1/import`);
+  const request = httpRequest({
+    host: url.hostname,
+    port: url.port,
+    path: url.pathname,
+    method: 'POST',
+    headers: { authorization: basic(demo.id, demo.secret), 'content-type': 'application/x-ndjson', 'transfer-encoding': 'chunked' },
+  });
+  const ended = new Promise<void>((resolve) => {
+    request.on('error', () => resolve());
+    request.on('close', () => resolve());
+  });
+  // A chunk of 2,000 at once (committed), then a line every 50 ms: never idle, but never whole within 1 s.
+  const lines: string[] = [];
+  for (let k = 0; k < 2000; k++) lines.push(lineOf(DEMO, k));
+  request.write(lines.join('\n') + '\n');
+  let next = 2000;
+  const trickle = setInterval(() => request.write(lineOf(DEMO, next++) + '\n'), 50);
+  t.teardown(() => clearInterval(trickle));
+  await ended;
+  clearInterval(trickle);
+  await eventually(() => both.logs.some((log) => String(log['msg']).startsWith('bulk import abandoned')), 'the import to be abandoned');
+  const abandoned = both.logs.find((log) => String(log['msg']).startsWith('bulk import abandoned'))!;
+  t.match(abandoned['msg'], /the upload outlasted request-timeout-ms \(1000 ms\)/, 'the node says it cut the upload, and which setting did');
+  t.match(abandoned, { created: 2000 });
+  t.equal(await countUnder(both.store, DEMO), 2000, 'the committed chunk stays');
 });
 
 t.test('an import lets the event loop turn every 64 lines, so the node serves other requests meanwhile', async (t) => {

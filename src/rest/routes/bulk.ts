@@ -10,6 +10,7 @@ import type { IdNode } from '../../core/node.js';
 import { describeInput } from '../../core/values/describe-input.js';
 import { BulkPacer } from '../../frontend/bulk-pacing.js';
 import { principalOf, type CredentialPolicy } from '../credentials.js';
+import { requestTimedOut } from '../raw-gate.js';
 import { errorResponses } from '../schemas.js';
 
 const PROTOCOL = 'rest';
@@ -47,9 +48,10 @@ const BatchBodySchema = Type.Object(
  * The native bulk API (docs/design.md §4): POST /api/v1/handles/batch (one transaction, a result per item) and
  * POST /api/v1/import (NDJSON, streamed: read a line at a time, committed a chunk at a time, flat memory).
  * Both are adapters over the node's BulkRegistration (node.bulk), as gRPC RegisterBatch and BulkRegister
- * are. Routes live in their own plugin so that the NDJSON body parser applies to them only.
+ * are. Routes live in their own plugin so that the NDJSON body parser applies to them only. `timeoutMs` is
+ * the listener's request-timeout-ms, named in the log when it cuts an import still uploading.
  */
-export function bulkRoutes(app: FastifyInstance, node: IdNode, policy: CredentialPolicy, batchBodyLimitBytes: number): void {
+export function bulkRoutes(app: FastifyInstance, node: IdNode, policy: CredentialPolicy, batchBodyLimitBytes: number, timeoutMs: number): void {
   void app.register(async (scope) => {
     const maxLineBytes = scope.initialConfig.bodyLimit ?? 1024 * 1024;
     const wording = importWording(maxLineBytes);
@@ -102,9 +104,13 @@ export function bulkRoutes(app: FastifyInstance, node: IdNode, policy: Credentia
           try {
             next = await batches.next();
           } catch (error) {
-            // The body stream failed: the client went away (or the connection broke) mid-upload.
-            void session.abandon('the request body ended early (the client went away)');
-            throw new IdnodeError('REQUEST_INVALID', 'the request body ended before the import was complete; what was committed stays', { cause: error });
+            // The body stream failed mid-upload: the client went away (or the connection broke), or the node cut
+            // an upload that outlasted request-timeout-ms.
+            const why = requestTimedOut(request.raw.socket)
+              ? `the upload outlasted request-timeout-ms (${timeoutMs} ms), which a whole request must arrive within; raise it for imports this long, or send the file in parts`
+              : 'the request body ended early (the client went away)';
+            void session.abandon(why);
+            throw new IdnodeError('REQUEST_INVALID', `the request body ended before the import was complete (${why}); what was committed stays`, { cause: error });
           }
           if (next.done) break;
           for (const line of next.value) {
