@@ -6,7 +6,7 @@
  * writer means the two do not overlap; wall ≈ max(main, writer) means they do.
  *
  * Flags: --size N (100000) --runs N (3) --cores server|both (server: pinned to one core, as bench:wrk runs it)
- *        --baseline DIR (another built checkout, run in turn with this one on a copy of the same data)
+ *        --baseline DIR (another built checkout, run in turn with this one on data of its own, prepared alike)
  *        --profile DIR (a CPU profile of every thread of this idnode, written to DIR when it stops)
  *        --node-options TEXT (NODE_OPTIONS of this idnode only, e.g. "--max-semi-space-size=64")
  *        --probe (a GET of one identifier every 2 ms on another connection during each import: its latency
@@ -14,20 +14,25 @@
  *        --workers N (1: serve --workers N, every process's threads reported; above 1 implies --cores both)
  *        --synchronous full|normal (this idnode's sqlite-synchronous: normal tells how much of a chunk's wall time
  *        is the commit's fsync)
+ *        --store sqlite|postgres (postgres: each idnode on a schema of its own, created for the run and dropped
+ *        after, in the database at IDNODE_BENCH_DATABASE_URL, else the local server's; the PostgreSQL server's
+ *        own CPU per identifier, every process named postgres on this machine, is reported beside the threads)
  */
-import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { Agent, get } from 'node:http';
 import { loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import pg from 'pg';
 import { openStore } from '../src/store/open-store.js';
+import { openPostgresStore } from '../src/store/postgres/postgres-store.js';
 import { ensureBuilt } from './lib/build.js';
 import { postJson } from './lib/http-post.js';
 import { pinGenerator } from './lib/pinning.js';
 import { childPids, parseStatCpuTicks } from './lib/proc.js';
 import { stopAllChildren } from './lib/processes.js';
-import { createBenchEnterprise } from './lib/seed.js';
+import { createBenchEnterprise, type Credential } from './lib/seed.js';
 import { startIdnode, type RunningServer } from './lib/servers.js';
 import { LatencyRecorder, type LatencySummary } from './lib/stats.js';
 import { basicAuth, ndjsonImport } from './lib/workload.js';
@@ -44,6 +49,7 @@ const { values: flags } = parseArgs({
     synchronous: { type: 'string' },
     probe: { type: 'boolean', default: false },
     workers: { type: 'string', default: '1' },
+    store: { type: 'string', default: 'sqlite' },
   },
 });
 const size = Number(flags.size);
@@ -73,6 +79,33 @@ function threadTicks(pid: number, owner = ''): Map<string, number> {
     }
   }
   return ticks;
+}
+
+const POSTGRES_URL = process.env['IDNODE_BENCH_DATABASE_URL'] ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+
+/** CPU ticks of every process named postgres on this machine (the server's backends, its writers, its WAL). */
+function postgresTicks(): number {
+  let ticks = 0;
+  for (const pid of readdirSync('/proc')) {
+    if (!/^\d+$/.test(pid)) continue;
+    try {
+      if (readFileSync(`/proc/${pid}/comm`, 'utf8').trim() === 'postgres') ticks += parseStatCpuTicks(readFileSync(`/proc/${pid}/stat`, 'utf8'));
+    } catch {
+      // the process ended between the listing and the read
+    }
+  }
+  return ticks;
+}
+
+async function dropSchemas(schemas: readonly string[]): Promise<void> {
+  if (schemas.length === 0) return;
+  const client = new pg.Client({ connectionString: POSTGRES_URL });
+  await client.connect();
+  try {
+    for (const schema of schemas) await client.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+  } finally {
+    await client.end();
+  }
 }
 
 /** GETs one identifier every 2 ms, one at a time, on a connection of its own, until stopped; their latencies in ms. */
@@ -107,32 +140,49 @@ async function main(): Promise<void> {
   if (ensureBuilt(root)) process.stderr.write('built dist/\n');
   const pinning = pinGenerator();
   const workDir = mkdtempSync(join(tmpdir(), 'idnode-import-threads-'));
+  const postgres = flags.store === 'postgres';
+  const schemas: string[] = [];
   try {
-    const dataDir = join(workDir, 'data');
-    const store = await openStore({ store: 'sqlite', dataDir, sqliteSynchronous: 'normal' });
-    const credential = await createBenchEnterprise(store, join(dataDir, 'node-key.pem'));
-    await store.close();
+    /** A data directory (and on PostgreSQL a schema) with the bench enterprise: its credential and the server's store settings. */
+    const prepare = async (name: string) => {
+      const dataDir = join(workDir, name);
+      const schema = `idnode_import_threads_${process.pid}_${name}`;
+      if (postgres) schemas.push(schema);
+      const store = postgres ? await openPostgresStore({ url: POSTGRES_URL, schema }) : await openStore({ store: 'sqlite', dataDir, sqliteSynchronous: 'normal' });
+      const credential = await createBenchEnterprise(store, join(dataDir, 'node-key.pem'));
+      await store.close();
+      const settings: Record<string, string> = postgres ? { IDNODE_STORE: 'postgres', IDNODE_DATABASE_URL: POSTGRES_URL, IDNODE_DATABASE_SCHEMA: schema } : {};
+      return { dataDir, credential, settings };
+    };
     const env = { root, workDir, pinning, profileDir: undefined };
     const workers = Number(flags.workers);
     const cores = flags.cores === 'both' || workers > 1 ? ('both' as const) : ('server' as const);
-    const servers: RunningServer[] = [await startIdnode({ ...env, profileDir: flags.profile }, { name: 'idnode', dataDir, cores, workers, profileEachThread: true, settings: { ...(flags['node-options'] === undefined ? {} : { NODE_OPTIONS: flags['node-options'] }), ...(flags.synchronous === undefined ? {} : { IDNODE_SQLITE_SYNCHRONOUS: flags.synchronous }) } })];
+    const own = await prepare('idnode');
+    const ownSettings = { ...own.settings, ...(flags['node-options'] === undefined ? {} : { NODE_OPTIONS: flags['node-options'] }), ...(flags.synchronous === undefined ? {} : { IDNODE_SQLITE_SYNCHRONOUS: flags.synchronous }) };
+    const servers: { server: RunningServer; credential: Credential }[] = [
+      { server: await startIdnode({ ...env, profileDir: flags.profile }, { name: 'idnode', dataDir: own.dataDir, cores, workers, profileEachThread: true, settings: ownSettings }), credential: own.credential },
+    ];
     if (flags.baseline !== undefined) {
-      const copy = `${dataDir}-baseline`;
-      cpSync(dataDir, copy, { recursive: true });
-      servers.push(await startIdnode(env, { name: 'baseline', root: flags.baseline, dataDir: copy, cores, workers }));
+      const other = await prepare('baseline');
+      servers.push({ server: await startIdnode(env, { name: 'baseline', root: flags.baseline, dataDir: other.dataDir, cores, workers, settings: other.settings }), credential: other.credential });
     }
-    const headers = { 'content-type': 'application/x-ndjson', authorization: basicAuth(credential.id, credential.secret) };
-    console.log(`load before: ${load()}; ${size} lines a run; cores: ${cores}; workers: ${workers}`);
+    console.log(`load before: ${load()}; ${size} lines a run; cores: ${cores}; workers: ${workers}; store: ${postgres ? 'postgres' : 'sqlite'}`);
     for (let r = 0; r < Number(flags.runs); r++) {
-      for (const server of r % 2 === 0 ? servers : [...servers].reverse()) {
+      for (const { server, credential } of r % 2 === 0 ? servers : [...servers].reverse()) {
+        const headers = { 'content-type': 'application/x-ndjson', authorization: basicAuth(credential.id, credential.secret) };
         const body = ndjsonImport(`t${r}-${server.name}`, size);
         const before = threadTicks(server.pid);
+        const postgresBefore = postgres ? postgresTicks() : 0;
         const probe = flags.probe ? startProbe(server.url) : undefined;
         const started = performance.now();
         const answer = await postJson(server.url, '/api/v1/import', headers, body, 600_000);
         const wallMicros = (performance.now() - started) * 1000;
         const probed = await probe?.stop();
         const after = threadTicks(server.pid);
+        if (postgres) {
+          before.set('0 postgres', postgresBefore);
+          after.set('0 postgres', postgresTicks());
+        }
         const created = (answer.json as { summary?: { created?: number } }).summary?.created ?? 0;
         const busy = [...after]
           .map(([thread, ticks]) => [thread, ((ticks - (before.get(thread) ?? 0)) * TICK_MICROS) / created] as const)
@@ -147,9 +197,10 @@ async function main(): Promise<void> {
         if (probed !== undefined) console.log(`  probe GETs during it: ${probed.count}, p50 ${probed.p50Ms.toFixed(2)} ms, p99 ${probed.p99Ms.toFixed(2)} ms, max ${probed.maxMs.toFixed(2)} ms`);
       }
     }
-    await Promise.all(servers.map((server) => server.stop()));
+    await Promise.all(servers.map(({ server }) => server.stop()));
   } finally {
     await stopAllChildren();
+    await dropSchemas(schemas);
     rmSync(workDir, { recursive: true, force: true });
   }
 }
