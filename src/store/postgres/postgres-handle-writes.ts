@@ -5,6 +5,7 @@ import type { HandleRecord, HandleWrite, WriteContext, WriteOutcome } from '../.
 import { recordFromRow, type HandleRow } from '../store-rows.js';
 import { planWrites, type HandleChange } from '../write-plan.js';
 import { changePayloads } from './postgres-notify.js';
+import { textArray } from './postgres-arrays.js';
 import { MAX_ATTEMPTS } from './postgres-retry.js';
 import { counterColumns, recordColumns, searchEntryColumns, type PostgresStatements } from './postgres-sql.js';
 
@@ -58,10 +59,10 @@ export async function writeHandles(client: pg.PoolClient, target: HandleWriteTar
       else if (before !== undefined) updates.push(after);
     }
     if (updates.length > 0) await client.query({ ...sql.updateHandles, values: recordColumns(updates) });
-    if (deletes.length > 0) await client.query({ ...sql.deleteHandles, values: [deletes] });
+    if (deletes.length > 0) await client.query({ ...sql.deleteHandles, values: [textArray(deletes)] });
     await changeSearchIndex(client, target, plan.changes);
     if (plan.counters.length > 0) await client.query({ ...sql.addCounters, values: counterColumns(plan.counters) });
-    if (plan.changes.size > 0) await client.query({ ...sql.notify, values: [target.channel, changePayloads(target.instanceId, plan.changes.keys())] });
+    if (plan.changes.size > 0) await client.query({ ...sql.notify, values: [target.channel, textArray(changePayloads(target.instanceId, plan.changes.keys()))] });
     return plan.outcomes;
   }
 }
@@ -81,6 +82,6 @@ async function changeSearchIndex(client: pg.PoolClient, target: HandleWriteTarge
 
 /** Locks the rows of `handles` that exist and records their state in `loaded` (absent ones as undefined). */
 async function lockHandles(client: pg.PoolClient, sql: PostgresStatements, handles: string[], loaded: Map<string, HandleRecord | undefined>): Promise<void> {
-  const locked = await client.query<HandleRow>({ ...sql.lockHandles, values: [handles] });
+  const locked = await client.query<HandleRow>({ ...sql.lockHandles, values: [textArray(handles)] });
   for (const row of locked.rows) loaded.set(row.handle!, recordFromRow(row.handle!, row));
 }

@@ -2,6 +2,7 @@ import { publicAnswerJson } from '../../core/resolver/public-answer.js';
 import type { CounterDelta, HandleRecord } from '../../core/store/store.js';
 import { valuesJsonOf } from '../store-rows.js';
 import type { SearchEntry } from '../../core/search/search-keys.js';
+import { textArray } from './postgres-arrays.js';
 
 /** A PostgreSQL identifier in double quotes, with embedded quotes doubled: safe for any schema name. */
 export function quoteIdentifier(name: string): string {
@@ -140,19 +141,19 @@ export type PostgresStatements = ReturnType<typeof postgresStatements>;
 /** The column arrays of HandleRecords, in the order of the insert and update statements. */
 export function recordColumns(records: readonly HandleRecord[]): unknown[] {
   return [
-    records.map((r) => r.handle),
-    records.map((r) => r.prefix),
-    records.map((r) => valuesJsonOf(r.values)),
+    textArray(records.map((r) => r.handle)),
+    textArray(records.map((r) => r.prefix)),
+    textArray(records.map((r) => valuesJsonOf(r.values))),
     records.map((r) => r.createdAtMs),
     records.map((r) => r.updatedAtMs),
-    records.map((r) => publicAnswerJson(r.handle, r.values)),
+    textArray(records.map((r) => publicAnswerJson(r.handle, r.values))),
   ];
 }
 
 /** The column arrays of index entries, sorted by (type, key, handle) in byte order, for the entry statements. */
 export function searchEntryColumns(entries: readonly SearchEntry[]): unknown[] {
   const sorted = [...entries].sort((a, b) => byteOrder(a.type, b.type) || byteOrder(a.key, b.key) || byteOrder(a.handle, b.handle));
-  return [sorted.map((e) => e.type), sorted.map((e) => e.key), sorted.map((e) => e.handle)];
+  return [textArray(sorted.map((e) => e.type)), textArray(sorted.map((e) => e.key)), textArray(sorted.map((e) => e.handle))];
 }
 
 function byteOrder(a: string, b: string): number {
@@ -160,5 +161,5 @@ function byteOrder(a: string, b: string): number {
 }
 
 export function counterColumns(deltas: readonly CounterDelta[]): unknown[] {
-  return [deltas.map((d) => d.day), deltas.map((d) => d.prefix), deltas.map((d) => d.protocol), deltas.map((d) => d.kind), deltas.map((d) => d.count)];
+  return [textArray(deltas.map((d) => d.day)), textArray(deltas.map((d) => d.prefix)), textArray(deltas.map((d) => d.protocol)), textArray(deltas.map((d) => d.kind)), deltas.map((d) => d.count)];
 }
