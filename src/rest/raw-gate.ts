@@ -127,6 +127,9 @@ function answeringOn(socket: Socket): boolean {
   return (socket as Socket & { _httpMessage?: unknown })._httpMessage != null;
 }
 
+/** Connections node:http cut because a request did not arrive whole in time (clientErrorHandler). */
+const timedOut = new WeakSet<Socket>();
+
 /**
  * Node's 'clientError' (a request it could not parse: malformed HTTP, headers over the size limit, a request
  * or headers timeout) answered with a catalogue body (REQUEST_INVALID, 400) instead of Node's or fastify's
@@ -153,9 +156,6 @@ export function clientErrorHandler(logger: Logger): (error: NodeJS.ErrnoExceptio
     socket.destroy();
   };
 }
-
-/** Connections node:http cut because a request did not arrive whole in time (clientErrorHandler). */
-const timedOut = new WeakSet<Socket>();
 
 /**
  * Whether node:http cut `socket` because its request did not arrive whole within request-timeout-ms (or its

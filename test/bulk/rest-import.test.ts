@@ -19,6 +19,19 @@ async function importNdjson(both: BothNode, body: string | Buffer, query = '', c
   return { status: response.status, body: await response.json() };
 }
 
+/** A chunked POST /api/v1/import as the demo enterprise, left open for the test to write lines into. */
+function openImportUpload(both: BothNode) {
+  const demo = both.credentials.demoEnterprise;
+  const url = new URL(`${both.url}/api/v1/import`);
+  return httpRequest({
+    host: url.hostname,
+    port: url.port,
+    path: url.pathname,
+    method: 'POST',
+    headers: { authorization: basic(demo.id, demo.secret), 'content-type': 'application/x-ndjson', 'transfer-encoding': 'chunked' },
+  });
+}
+
 async function counter(both: BothNode, kind: string, prefix = DEMO): Promise<number> {
   await both.node.metering.flush();
   const rows = await both.store.listCounters('2000-01-01', '2100-01-01');
@@ -104,15 +117,7 @@ t.test('an import needs NDJSON and credentials', async (t) => {
 t.test('a client that disconnects mid-stream: committed chunks stay whole, the rest is dropped', async (t) => {
   const both = await startBothNode({ dir: t.testdir(), synchronous: 'normal' });
   t.teardown(() => both.close());
-  const demo = both.credentials.demoEnterprise;
-  const url = new URL(`${both.url}/api/v1/import`);
-  const request = httpRequest({
-    host: url.hostname,
-    port: url.port,
-    path: url.pathname,
-    method: 'POST',
-    headers: { authorization: basic(demo.id, demo.secret), 'content-type': 'application/x-ndjson', 'transfer-encoding': 'chunked' },
-  });
+  const request = openImportUpload(both);
   request.on('error', () => {});
   const committed = () => both.logs.filter((log) => log['msg'] === 'bulk import chunk committed');
   // 5,000 lines: two chunks of 2,000 fill and commit; 1,000 wait for a third that never fills.
@@ -144,15 +149,7 @@ t.test('a client that disconnects mid-stream: committed chunks stay whole, the r
 t.test('an upload that outlasts request-timeout-ms is cut; the log names the setting, and what was committed stays', async (t) => {
   const both = await startBothNode({ dir: t.testdir(), synchronous: 'normal', connections: { ...DEFAULT_CONNECTIONS, headersMs: 100, requestMs: 1000 } });
   t.teardown(() => both.close());
-  const demo = both.credentials.demoEnterprise;
-  const url = new URL(`${both.url}/api/v1/import`);
-  const request = httpRequest({
-    host: url.hostname,
-    port: url.port,
-    path: url.pathname,
-    method: 'POST',
-    headers: { authorization: basic(demo.id, demo.secret), 'content-type': 'application/x-ndjson', 'transfer-encoding': 'chunked' },
-  });
+  const request = openImportUpload(both);
   const ended = new Promise<void>((resolve) => {
     request.on('error', () => resolve());
     request.on('close', () => resolve());
